@@ -1,0 +1,32 @@
+/**
+ * Every error code the server can put in `{ ok: false, error: { code, message } }`.
+ * The descriptions are the documentation: a test checks that the README lists each code.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: "The payload is malformed: wrong type, missing field or out of range.",
+  UNAUTHORIZED: "The connection has no valid token (refused at connect).",
+  FORBIDDEN: "The role or identity may not do this (e.g. a player sending a host event, or a host acting on another host's game).",
+  NOT_FOUND: "No game with this id.",
+  WRONG_PHASE: "The game is not in a phase that allows this (e.g. opening claims twice).",
+  SOLD_OUT: "No slots are left; nothing was granted.",
+  LIMIT_REACHED: "The player already holds maxPerPlayer cards; nothing was granted.",
+  CLAIMS_CLOSED: "Claiming is not open for this game; nothing was granted.",
+  RATE_LIMITED: "Too many requests; nothing was done, try again later.",
+  UNAVAILABLE: "The store (Redis) is unreachable or did not answer in time; nothing was done.",
+  INTERNAL: "An unexpected server error; nothing was done.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ProtocolError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export function protocolError(code: ErrorCode, message: string = ERROR_CODES[code]): ProtocolError {
+  return { code, message };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}

@@ -1,0 +1,5 @@
+export * from "./codes";
+export * from "./events";
+export * from "./payloads";
+export * from "./state";
+export * from "./schemas";
