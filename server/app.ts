@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { Server } from "socket.io";
+import type { ServerOptions } from "socket.io";
+import { ClaimEngine } from "./claims/claim-engine";
+import type { SlotFanout } from "./claims/claim-engine";
+import type { Config } from "./config";
+import { createHttpHandler } from "./http/http-routes";
+import type { Clock } from "./ports/clock";
+import { systemClock } from "./ports/clock";
+import type { GameStore } from "./ports/game-store";
+import { createHandlers } from "./transport/handlers";
+import { attachGateway } from "./transport/socket-gateway";
+import type { BingoServer } from "./transport/socket-types";
+import { roomOf } from "./transport/socket-types";
+import { TokenAuthority } from "./transport/tokens";
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly store: GameStore;
+  readonly log: Logger;
+  /** The Socket.IO adapter for several nodes (Redis); absent for the one-node embedded default. */
+  readonly adapter?: ServerOptions["adapter"];
+  readonly clock?: Clock;
+}
+
+export interface RunningApp {
+  readonly url: string;
+  readonly port: number;
+  readonly io: BingoServer;
+  readonly engine: ClaimEngine;
+  /** Answers pending claims, closes every connection, then the store. */
+  close(): Promise<void>;
+}
+
+/** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
+export async function startApp({ config, store, log, adapter, clock = systemClock }: AppDeps): Promise<RunningApp> {
+  let secret = config.authSecret;
+  if (!secret) {
+    secret = randomBytes(32).toString("base64url");
+    log.warn("AUTH_SECRET is not set: using a random secret for this process and serving POST /api/dev/token (development only)");
+  }
+  const tokens = new TokenAuthority(secret);
+
+  const httpServer = createServer(
+    createHttpHandler({ ready: () => store.ping(), devTokens: config.authSecret ? undefined : tokens }),
+  );
+  const io: BingoServer = new Server(httpServer, {
+    // WebSocket only: no sticky sessions needed behind a load balancer.
+    transports: ["websocket"],
+    serveClient: false,
+    maxHttpBufferSize: 16 * 1024,
+    ...(adapter ? { adapter } : {}),
+  });
+
+  const multiNode = adapter !== undefined;
+  const fanout: SlotFanout = {
+    emitLocal: (gameId, state) => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state }),
+    share: multiNode
+      ? (gameId, state) => io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version)
+      : () => undefined,
+  };
+  const engine = new ClaimEngine(store, fanout, clock, { tickMs: config.tickMs, maxClaimsPerTick: config.maxClaimsPerTick });
+  engine.onBatch = ({ gameId, claims, error, thrown }) => {
+    if (thrown) log.error({ err: thrown, gameId, claims }, "store threw while resolving claims");
+    else if (error && error.code !== "NOT_FOUND") log.warn({ gameId, claims, code: error.code }, "claim batch failed");
+  };
+  io.on("slots:state", (gameId, total, remaining, version) => engine.receive(gameId, { total, remaining, version }));
+
+  attachGateway(io, tokens, createHandlers({ io, store, engine }), log);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    io,
+    engine,
+    async close() {
+      await engine.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

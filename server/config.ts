@@ -1,0 +1,74 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/**
+ * Every environment variable the server reads. The README's configuration table mirrors
+ * this list (a test checks that each name appears there).
+ */
+const envSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  TICK_MS: int(1, 1000).default(50),
+  MAX_CLAIMS_PER_TICK: int(1, 50_000).default(2000),
+  REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
+  GAME_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
+  NODE_ID: z.string().trim().min(1).max(64).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly redisUrl: string | undefined;
+  /** Undefined in development: the server then makes a random secret and serves dev tokens. */
+  readonly authSecret: string | undefined;
+  readonly tickMs: number;
+  readonly maxClaimsPerTick: number;
+  readonly redisCommandTimeoutMs: number;
+  readonly gameTtlSeconds: number;
+  readonly nodeId: string;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(CONFIG_VARIABLES.filter((k) => env[k] !== undefined && env[k] !== "").map((k) => [k, env[k]]));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}=${JSON.stringify(present[String(issue.path[0])])}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    authSecret: e.AUTH_SECRET,
+    tickMs: e.TICK_MS,
+    maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    gameTtlSeconds: e.GAME_TTL_SECONDS,
+    nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { devTokenRequestSchema } from "../../shared/protocol";
+import type { TokenAuthority } from "../transport/tokens";
+
+export interface HttpRoutesOptions {
+  /** Reports whether the store answers (for /readyz). */
+  readonly ready: () => Promise<boolean>;
+  /** Present only in development (no AUTH_SECRET): serves POST /api/dev/token. */
+  readonly devTokens?: TokenAuthority;
+}
+
+const MAX_BODY = 1024;
+
+/** Plain HTTP beside Socket.IO: health, readiness and the development token route. */
+export function createHttpHandler(options: HttpRoutesOptions) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "GET" && path === "/healthz") return sendJson(res, 200, { ok: true });
+    if (req.method === "GET" && path === "/readyz") {
+      void options.ready().then(
+        (ready) => sendJson(res, ready ? 200 : 503, { ok: ready }),
+        () => sendJson(res, 503, { ok: false }),
+      );
+      return;
+    }
+    if (options.devTokens && path === "/api/dev/token") {
+      if (req.method !== "POST") return sendJson(res, 405, { error: "use POST" });
+      return issueDevToken(req, res, options.devTokens);
+    }
+    sendJson(res, 404, { error: "not found" });
+  };
+}
+
+function issueDevToken(req: IncomingMessage, res: ServerResponse, tokens: TokenAuthority): void {
+  let body = "";
+  let tooLarge = false;
+  req.setEncoding("utf8");
+  req.on("data", (chunk: string) => {
+    body += chunk;
+    if (body.length > MAX_BODY) {
+      tooLarge = true;
+      req.destroy();
+    }
+  });
+  req.on("error", () => undefined);
+  req.on("end", () => {
+    if (tooLarge) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(body || "{}");
+    } catch {
+      return sendJson(res, 400, { error: { code: "BAD_REQUEST", message: "body must be JSON" } });
+    }
+    const parsed = devTokenRequestSchema.safeParse(json);
+    if (!parsed.success) {
+      return sendJson(res, 400, { error: { code: "BAD_REQUEST", message: 'body must be { "role": "player" | "host", "sub"?: string }' } });
+    }
+    const sub = parsed.data.sub ?? `${parsed.data.role}-${randomUUID()}`;
+    sendJson(res, 200, { token: tokens.sign({ sub, role: parsed.data.role }), sub });
+  });
+  req.on("close", () => {
+    if (tooLarge && !res.headersSent) sendJson(res, 413, { error: { code: "BAD_REQUEST", message: "body too large" } });
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.end(text);
+}

@@ -1,0 +1,13 @@
+/**
+ * Redis keys of one game. They share the hash tag {<gameId>}, so a game's MULTI and
+ * functions touch one cluster slot (no CROSSSLOT on Redis Cluster).
+ */
+export function gameKeys(gameId: string) {
+  const tag = `bingo:{${gameId}}`;
+  return {
+    game: `${tag}:game`,
+    owned: `${tag}:owned`,
+    cards: `${tag}:cards`,
+    requests: `${tag}:req`,
+  } as const;
+}

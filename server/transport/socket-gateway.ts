@@ -1,0 +1,59 @@
+import type { Logger } from "pino";
+import type { Ack, ClientEvent } from "../../shared/protocol";
+import { CLIENT_EVENTS, protocolError } from "../../shared/protocol";
+import type { Handlers } from "./handlers";
+import type { BingoServer, BingoSocket } from "./socket-types";
+import type { TokenAuthority } from "./tokens";
+
+const EVENT_NAMES = Object.keys(CLIENT_EVENTS) as ClientEvent[];
+const FORBIDDEN: Ack = { ok: false, error: protocolError("FORBIDDEN", "your role may not send this event") };
+
+/**
+ * Socket.IO edge: authenticates each connection, then for every client event checks the
+ * ack, the sender's role and the payload schema before the handler sees anything.
+ * Bad input is answered with an error ack and changes nothing.
+ */
+export function attachGateway(io: BingoServer, tokens: TokenAuthority, handlers: Handlers, log: Logger): void {
+  io.use((socket, next) => {
+    const identity = tokens.verify(socket.handshake.auth?.token);
+    if (typeof identity === "string") {
+      const error = new Error(identity) as Error & { data?: unknown };
+      error.data = protocolError("UNAUTHORIZED", identity);
+      return next(error);
+    }
+    socket.data = identity;
+    next();
+  });
+
+  io.on("connection", (socket) => {
+    for (const event of EVENT_NAMES) {
+      socket.on(event, (...args: unknown[]) => dispatch(socket, event, args));
+    }
+  });
+
+  function dispatch(socket: BingoSocket, event: ClientEvent, args: unknown[]): void {
+    const ack = args[args.length - 1];
+    // Without an ack there is no way to answer, so nothing is done.
+    if (typeof ack !== "function") return;
+    const reply = ack as (response: Ack) => void;
+    const spec = CLIENT_EVENTS[event];
+    if (!spec.roles.includes(socket.data.role)) return reply(FORBIDDEN);
+    const parsed = spec.schema.safeParse(args.length > 1 ? args[0] : undefined);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      return reply({ ok: false, error: protocolError("BAD_REQUEST", `${event}: ${where}${issue.message}`.slice(0, 200)) });
+    }
+    const handler = handlers[event] as (s: BingoSocket, p: unknown, r: (response: Ack) => void) => void | Promise<void>;
+    const fail = (error: unknown): void => {
+      log.error({ err: error, event, sub: socket.data.sub }, "handler failed");
+      reply({ ok: false, error: protocolError("INTERNAL") });
+    };
+    try {
+      const pending = handler(socket, parsed.data, reply);
+      if (pending) pending.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  }
+}
