@@ -1,0 +1,210 @@
+import { io } from "socket.io-client";
+import type { ManagerOptions, Socket, SocketOptions } from "socket.io-client";
+import { v4 as uuidv4 } from "uuid";
+import type {
+  Ack,
+  AckOf,
+  Claimed,
+  ClientEvent,
+  ClientToServerEvents,
+  ErrorCode,
+  GameSnapshot,
+  PayloadOf,
+  ProtocolError,
+  ServerToClientEvents,
+  SlotState,
+} from "../protocol";
+import { isErrorCode, protocolError } from "../protocol";
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface BingoClientOptions {
+  /** Server base URL, e.g. http://localhost:3000 */
+  readonly url: string;
+  /** JWT with `sub` and `role` (see POST /api/dev/token in development). */
+  readonly token: string;
+  /** How long to wait for each ack before trying again. Default 5000. */
+  readonly ackTimeoutMs?: number;
+  /** Further attempts for idempotent requests (join, claim, close). Default 3. */
+  readonly retries?: number;
+  /** Passed through to socket.io-client. */
+  readonly socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/** A refused connection (bad token) or a server that cannot be reached. */
+export class ConnectError extends Error {
+  override readonly name = "ConnectError";
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+type SlotListener = (gameId: string, slots: SlotState) => void;
+type ResyncListener = (game: GameSnapshot) => void;
+
+/** Events whose repetition is harmless: the server answers a repeat with the first result. */
+const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>(["game:join", "cards:claim", "claims:close"]);
+
+/**
+ * The typed client of the bingo server, for players, hosts, bots and tests.
+ *
+ * - every request resolves to the server's ack (`{ ok: true, ... }` or `{ ok: false, error }`),
+ *   never rejects; a request that got no answer resolves to UNAVAILABLE;
+ * - claims carry a `requestId` (made here unless given); retries reuse it, so a claim is
+ *   granted at most once however often it is sent, to whichever node;
+ * - after a reconnect it joins its games again and reports the fresh snapshots;
+ * - `slots(gameId)` and `onSlots` only ever move to a higher version.
+ */
+export class BingoClient {
+  readonly socket: ClientSocket;
+  private readonly ackTimeoutMs: number;
+  private readonly retries: number;
+  private readonly latest = new Map<string, SlotState>();
+  private readonly games = new Set<string>();
+  private readonly slotListeners = new Set<SlotListener>();
+  private readonly resyncListeners = new Set<ResyncListener>();
+  private connectedOnce = false;
+
+  constructor(options: BingoClientOptions) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
+    this.retries = options.retries ?? 3;
+    this.socket = io(options.url, {
+      transports: ["websocket"],
+      autoConnect: false,
+      ...options.socketOptions,
+      auth: { token: options.token },
+    });
+    this.socket.on("slots", ({ gameId, total, remaining, version }) => this.applySlots(gameId, { total, remaining, version }));
+    this.socket.on("connect", () => {
+      if (this.connectedOnce) void this.rejoin();
+      this.connectedOnce = true;
+    });
+  }
+
+  /** Creates a client and waits for its first connection. */
+  static async connect(options: BingoClientOptions): Promise<BingoClient> {
+    const client = new BingoClient(options);
+    await client.open();
+    return client;
+  }
+
+  /** Connects; rejects with ConnectError (code UNAUTHORIZED for a refused token). */
+  open(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onConnect = (): void => {
+        this.socket.off("connect_error", onError);
+        resolve();
+      };
+      const onError = (error: Error & { data?: unknown }): void => {
+        const data = error.data as Partial<ProtocolError> | undefined;
+        // A refusal by the server is final; a network error is retried by socket.io-client.
+        if (data && isErrorCode(data.code)) {
+          this.socket.off("connect", onConnect);
+          this.socket.off("connect_error", onError);
+          reject(new ConnectError(data.code, data.message ?? error.message));
+        }
+      };
+      this.socket.once("connect", onConnect);
+      this.socket.on("connect_error", onError);
+      this.socket.connect();
+    });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+
+  createGame(payload: PayloadOf<"game:create"> = {}) {
+    return this.request("game:create", payload);
+  }
+
+  openClaims(payload: PayloadOf<"claims:open">) {
+    return this.request("claims:open", payload);
+  }
+
+  closeClaims(gameId: string) {
+    return this.request("claims:close", { gameId });
+  }
+
+  /** Joins a game's room; the client re-joins it by itself after a reconnect. */
+  async join(gameId: string): Promise<Ack<AckOf<"game:join">>> {
+    const joined = await this.request("game:join", { gameId });
+    if (joined.ok) {
+      this.games.add(gameId);
+      this.applySlots(gameId, joined.game.slots);
+    }
+    return joined;
+  }
+
+  /** Claims `count` cards. Pass the same `requestId` to repeat a claim safely. */
+  async claim(gameId: string, count: number, requestId: string = uuidv4()): Promise<Ack<Claimed>> {
+    const claimed = await this.request("cards:claim", { gameId, count, requestId });
+    if (claimed.ok) this.applySlots(gameId, claimed.slots);
+    return claimed;
+  }
+
+  /** The newest slot state seen for a game. */
+  slots(gameId: string): SlotState | undefined {
+    return this.latest.get(gameId);
+  }
+
+  /** Called with each newer slot state; returns an unsubscribe function. */
+  onSlots(listener: SlotListener): () => void {
+    this.slotListeners.add(listener);
+    return () => this.slotListeners.delete(listener);
+  }
+
+  /** Called with the fresh snapshot of each game re-joined after a reconnect. */
+  onResync(listener: ResyncListener): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
+  /**
+   * Sends one event and resolves to its ack. Idempotent events are sent again, with the
+   * same payload, when no ack arrives in time.
+   */
+  async request<E extends ClientEvent>(event: E, payload: PayloadOf<E>): Promise<Ack<AckOf<E>>> {
+    const attempts = RETRYABLE.has(event) ? 1 + this.retries : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (!(await this.connected())) continue;
+      try {
+        const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as { emitWithAck(ev: string, p: unknown): Promise<Ack<AckOf<E>>> };
+        return await timed.emitWithAck(event, payload);
+      } catch {
+        // No ack in time: the request may or may not have been applied; only a repeat tells.
+      }
+    }
+    return { ok: false, error: protocolError("UNAVAILABLE", `no answer to ${event}`) };
+  }
+
+  private connected(): Promise<boolean> {
+    if (this.socket.connected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.socket.off("connect", onConnect);
+        resolve(ok);
+      };
+      const onConnect = (): void => done(true);
+      const timer = setTimeout(() => done(false), this.ackTimeoutMs);
+      this.socket.on("connect", onConnect);
+    });
+  }
+
+  private applySlots(gameId: string, slots: SlotState): void {
+    const known = this.latest.get(gameId);
+    if (known && slots.version <= known.version) return;
+    this.latest.set(gameId, slots);
+    for (const listener of this.slotListeners) listener(gameId, slots);
+  }
+
+  private async rejoin(): Promise<void> {
+    for (const gameId of this.games) {
+      const joined = await this.request("game:join", { gameId });
+      if (!joined.ok) continue;
+      this.applySlots(gameId, joined.game.slots);
+      for (const listener of this.resyncListeners) listener(joined.game);
+    }
+  }
+}

@@ -1,0 +1,240 @@
+import type { ClaimBatchArgs } from "../../server/domain/claim-batch";
+import { ClaimStatus } from "../../server/domain/claim-batch";
+import type { GameStore } from "../../server/ports/game-store";
+import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import { header, outcomes } from "../support/outcomes";
+import type { TestRedis } from "../support/redis-server";
+import { startRedis } from "../support/redis-server";
+import { createRedisStore } from "../support/test-app";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+let gameCounter = 0;
+const HOST = "host-1";
+
+async function newGame(store: GameStore): Promise<string> {
+  const id = `g${Date.now().toString(36)}${++gameCounter}`;
+  const created = await store.createGame({ id, hostId: HOST, title: "Contract", variant: 75 });
+  expect(created).toEqual({ ok: true, value: undefined });
+  return id;
+}
+
+async function openGame(store: GameStore, total: number, max: number): Promise<string> {
+  const id = await newGame(store);
+  const opened = await store.openClaims(id, HOST, total, max);
+  expect(opened).toEqual({ ok: true, value: { total, remaining: total, version: 1 } });
+  return id;
+}
+
+async function resolve(store: GameStore, gameId: string, batch: ClaimBatchArgs) {
+  const result = await store.resolveClaims(gameId, batch);
+  if (!result.ok) throw new Error(`unexpected ${result.error.code}`);
+  return result.value;
+}
+
+const stores: [string, () => Promise<GameStore>][] = [
+  ["memory", async () => new MemoryGameStore()],
+  ["redis", async () => createRedisStore(redis.url)],
+];
+
+describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
+  let store: GameStore;
+  beforeAll(async () => {
+    store = await makeStore();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  test("a new game is in the lobby with no slots and no cards", async () => {
+    const id = await newGame(store);
+    const view = await store.view(id, "p1");
+    expect(view).toEqual({
+      ok: true,
+      value: { id, title: "Contract", variant: 75, phase: "lobby", maxPerPlayer: 0, slots: { total: 0, remaining: 0, version: 0 }, myCards: [] },
+    });
+  });
+
+  test("a taken game id is refused", async () => {
+    const id = await newGame(store);
+    const again = await store.createGame({ id, hostId: "other", title: "x", variant: 90 });
+    expect(again.ok).toBe(false);
+    if (!again.ok) expect(again.error.code).toBe("BAD_REQUEST");
+    const view = await store.view(id, "p1");
+    expect(view.ok && view.value.title).toBe("Contract");
+  });
+
+  test("an unknown game is NOT_FOUND everywhere", async () => {
+    const missing = "no-such-game";
+    for (const result of [
+      await store.view(missing, "p"),
+      await store.openClaims(missing, HOST, 10, 1),
+      await store.closeClaims(missing, HOST),
+      await store.resolveClaims(missing, ["p", "r", 1]),
+    ]) {
+      expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: "NOT_FOUND" }) });
+    }
+  });
+
+  test("only the game's host opens and closes it; opening twice is WRONG_PHASE", async () => {
+    const id = await newGame(store);
+    expect(await store.openClaims(id, "intruder", 10, 2)).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    expect(await store.closeClaims(id, "intruder")).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    expect(await store.openClaims(id, HOST, 10, 2)).toEqual({ ok: true, value: { total: 10, remaining: 10, version: 1 } });
+    expect(await store.openClaims(id, HOST, 10, 2)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+    const view = await store.view(id, "p");
+    expect(view.ok && [view.value.phase, view.value.maxPerPlayer]).toEqual(["claiming", 2]);
+  });
+
+  test("claims before the window opens are CLAIMS_CLOSED and change nothing", async () => {
+    const id = await newGame(store);
+    const reply = await resolve(store, id, ["p1", "r1", 2, "p2", "r2", 1]);
+    expect(header(reply)).toEqual({ total: 0, remaining: 0, version: 0 });
+    expect(outcomes(reply).map((o) => o.status)).toEqual([ClaimStatus.CLAIMS_CLOSED, ClaimStatus.CLAIMS_CLOSED]);
+  });
+
+  test("a batch grants in order with partial grants, then SOLD_OUT and LIMIT_REACHED; one version step per batch", async () => {
+    const id = await openGame(store, 5, 3);
+    const reply = await resolve(store, id, ["a", "1", 2, "b", "1", 5, "a", "2", 3, "c", "1", 1]);
+    expect(header(reply)).toEqual({ total: 5, remaining: 0, version: 2 });
+    const after = { total: 5, remaining: 0, version: 2 };
+    expect(outcomes(reply)).toEqual([
+      { status: ClaimStatus.GRANTED, first: 1, granted: 2, slots: after }, // a: 2
+      { status: ClaimStatus.GRANTED, first: 3, granted: 3, slots: after }, // b: min(5, remaining 3, max 3)
+      { status: ClaimStatus.SOLD_OUT, first: 0, granted: 0, slots: after },
+      { status: ClaimStatus.SOLD_OUT, first: 0, granted: 0, slots: after },
+    ]);
+    const a = await store.view(id, "a");
+    expect(a.ok && a.value.myCards).toEqual([{ id: 1 }, { id: 2 }]);
+    const b = await store.view(id, "b");
+    expect(b.ok && b.value.myCards).toEqual([{ id: 3 }, { id: 4 }, { id: 5 }]);
+  });
+
+  test("a player at maxPerPlayer gets LIMIT_REACHED, and a partial grant up to the limit", async () => {
+    const id = await openGame(store, 100, 3);
+    const first = await resolve(store, id, ["p", "1", 2]);
+    expect(outcomes(first)[0]).toMatchObject({ status: ClaimStatus.GRANTED, granted: 2 });
+    const second = await resolve(store, id, ["p", "2", 5, "p", "3", 1]);
+    expect(outcomes(second).map((o) => [o.status, o.granted])).toEqual([
+      [ClaimStatus.GRANTED, 1],
+      [ClaimStatus.LIMIT_REACHED, 0],
+    ]);
+    expect(header(second)).toEqual({ total: 100, remaining: 97, version: 3 });
+  });
+
+  test("a batch that changes nothing keeps the version", async () => {
+    const id = await openGame(store, 1, 1);
+    await resolve(store, id, ["p", "1", 1]);
+    const reply = await resolve(store, id, ["q", "1", 1]);
+    expect(header(reply)).toEqual({ total: 1, remaining: 0, version: 2 });
+    expect(outcomes(reply)[0].status).toBe(ClaimStatus.SOLD_OUT);
+  });
+
+  test("a repeated (player, requestId) gets its first answer, in the same batch and later, and allocates once", async () => {
+    const id = await openGame(store, 10, 5);
+    const first = await resolve(store, id, ["p", "req", 2, "p", "req", 2, "q", "req", 1]);
+    const [original, repeat, other] = outcomes(first);
+    expect(repeat).toEqual(original);
+    expect(original).toMatchObject({ status: ClaimStatus.GRANTED, first: 1, granted: 2 });
+    expect(other).toMatchObject({ status: ClaimStatus.GRANTED, first: 3, granted: 1 });
+
+    await resolve(store, id, ["r", "x", 4]);
+    const later = await resolve(store, id, ["p", "req", 2]);
+    expect(outcomes(later)[0]).toEqual(original);
+    expect(header(later)).toEqual({ total: 10, remaining: 3, version: 3 });
+    const view = await store.view(id, "p");
+    expect(view.ok && view.value.myCards).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  test("a refused request is answered the same way when repeated", async () => {
+    const id = await newGame(store);
+    const closed = outcomes(await resolve(store, id, ["p", "early", 1]))[0];
+    await store.openClaims(id, HOST, 10, 1);
+    expect(outcomes(await resolve(store, id, ["p", "early", 1]))[0]).toEqual(closed);
+    expect(outcomes(await resolve(store, id, ["p", "fresh", 1]))[0]).toMatchObject({ status: ClaimStatus.GRANTED, granted: 1 });
+  });
+
+  test("close stops claims and steps the version once; reopening keeps what was granted", async () => {
+    const id = await openGame(store, 10, 5);
+    await resolve(store, id, ["p", "1", 4]);
+    expect(await store.closeClaims(id, HOST)).toEqual({ ok: true, value: { total: 10, remaining: 6, version: 3 } });
+    expect(await store.closeClaims(id, HOST)).toEqual({ ok: true, value: { total: 10, remaining: 6, version: 3 } });
+    expect(outcomes(await resolve(store, id, ["q", "1", 1]))[0].status).toBe(ClaimStatus.CLAIMS_CLOSED);
+    expect(await store.openClaims(id, HOST, 3, 5)).toEqual({ ok: false, error: expect.objectContaining({ code: "BAD_REQUEST" }) });
+    expect(await store.openClaims(id, HOST, 8, 5)).toEqual({ ok: true, value: { total: 8, remaining: 4, version: 4 } });
+    const next = outcomes(await resolve(store, id, ["q", "2", 2]))[0];
+    expect(next).toMatchObject({ status: ClaimStatus.GRANTED, first: 5, granted: 2 });
+  });
+
+  test("demand above supply grants exactly totalSlots, each card once, nobody over the limit", async () => {
+    const total = 250;
+    const max = 4;
+    const id = await openGame(store, total, max);
+    const owner = new Map<number, string>();
+    const held = new Map<string, number>();
+    for (let round = 0; round < 5; round++) {
+      const batch: ClaimBatchArgs = [];
+      for (let p = 0; p < 120; p++) batch.push(`p${p}`, `r${round}`, 1 + ((p * 7 + round) % 5));
+      for (const o of outcomes(await resolve(store, id, batch))) {
+        if (o.status !== ClaimStatus.GRANTED) continue;
+        for (let card = o.first; card < o.first + o.granted; card++) {
+          expect(owner.has(card)).toBe(false);
+          owner.set(card, "x");
+        }
+      }
+    }
+    expect(owner.size).toBe(total);
+    for (let p = 0; p < 120; p++) {
+      const view = await store.view(id, `p${p}`);
+      if (!view.ok) throw new Error("view failed");
+      held.set(`p${p}`, view.value.myCards.length);
+      expect(view.value.myCards.length).toBeLessThanOrEqual(max);
+    }
+    expect([...held.values()].reduce((a, b) => a + b, 0)).toBe(total);
+    expect([...owner.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+});
+
+test("the memory and Redis stores answer every random batch identically", async () => {
+  const memory = new MemoryGameStore();
+  const onRedis = await createRedisStore(redis.url);
+  try {
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let game = 0; game < 5; game++) {
+      const id = `diff${Date.now().toString(36)}${game}`;
+      for (const store of [memory, onRedis]) {
+        await store.createGame({ id, hostId: HOST, title: "diff", variant: 90 });
+      }
+      const total = 20 + random(60);
+      const max = 1 + random(5);
+      for (const store of [memory, onRedis]) expect((await store.openClaims(id, HOST, total, max)).ok).toBe(true);
+      for (let step = 0; step < 12; step++) {
+        if (random(10) === 0) {
+          const [a, b] = [await memory.closeClaims(id, HOST), await onRedis.closeClaims(id, HOST)];
+          expect(b).toEqual(a);
+          const [c, d] = [await memory.openClaims(id, HOST, total, max), await onRedis.openClaims(id, HOST, total, max)];
+          expect(d).toEqual(c);
+          continue;
+        }
+        const batch: ClaimBatchArgs = [];
+        const size = 1 + random(30);
+        for (let i = 0; i < size; i++) batch.push(`p${random(15)}`, `r${random(8)}`, 1 + random(6));
+        expect(await onRedis.resolveClaims(id, batch)).toEqual(await memory.resolveClaims(id, batch));
+      }
+      for (let p = 0; p < 15; p++) expect(await onRedis.view(id, `p${p}`)).toEqual(await memory.view(id, `p${p}`));
+    }
+  } finally {
+    await memory.close();
+    await onRedis.close();
+  }
+});
