@@ -1,0 +1,203 @@
+import type { Ack, Claimed, SlotState } from "../../shared/protocol";
+import { protocolError } from "../../shared/protocol";
+import type { SlotFanout } from "../../server/claims/claim-engine";
+import { ClaimEngine } from "../../server/claims/claim-engine";
+import type { ClaimBatchArgs } from "../../server/domain/claim-batch";
+import type { GameStore } from "../../server/ports/game-store";
+import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import { ManualClock, settle } from "../support/manual-clock";
+
+const TICK = 50;
+const HOST = "host";
+
+/** The memory store, with each resolveClaims call recorded and held until released. */
+class HeldStore extends MemoryGameStore {
+  readonly calls: { gameId: string; batch: ClaimBatchArgs }[] = [];
+  private held: (() => void)[] = [];
+  hold = false;
+  failWith: GameStore["resolveClaims"] | null = null;
+
+  override async resolveClaims(gameId: string, batch: ClaimBatchArgs) {
+    this.calls.push({ gameId, batch: [...batch] });
+    if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
+    if (this.failWith) return this.failWith(gameId, batch);
+    return super.resolveClaims(gameId, batch);
+  }
+
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    for (const resume of held) resume();
+  }
+}
+
+class RecordingFanout implements SlotFanout {
+  readonly emitted: [string, SlotState][] = [];
+  readonly shared: [string, SlotState][] = [];
+  emitLocal(gameId: string, state: SlotState): void {
+    this.emitted.push([gameId, state]);
+  }
+  share(gameId: string, state: SlotState): void {
+    this.shared.push([gameId, state]);
+  }
+}
+
+async function setup(options: { maxClaimsPerTick?: number; games?: number } = {}) {
+  const store = new HeldStore();
+  const fanout = new RecordingFanout();
+  const clock = new ManualClock();
+  const engine = new ClaimEngine(store, fanout, clock, { tickMs: TICK, maxClaimsPerTick: options.maxClaimsPerTick ?? 1000 });
+  const games: string[] = [];
+  for (let g = 0; g < (options.games ?? 1); g++) {
+    const id = `game${g}`;
+    await store.createGame({ id, hostId: HOST, title: "t", variant: 75 });
+    await store.openClaims(id, HOST, 100, 3);
+    games.push(id);
+  }
+  const acks: Ack<Claimed>[][] = [];
+  const claim = (gameId: string, player: string, requestId: string, count: number): Ack<Claimed>[] => {
+    const got: Ack<Claimed>[] = [];
+    acks.push(got);
+    engine.enqueue(gameId, player, requestId, count, (response) => got.push(response));
+    return got;
+  };
+  const tick = async (): Promise<void> => {
+    clock.advance(TICK);
+    await settle();
+  };
+  return { store, fanout, clock, engine, games, claim, tick };
+}
+
+test("an idle engine arms no timer; the first claim arms exactly one", async () => {
+  const { clock, claim, games } = await setup();
+  expect(clock.pendingTimers).toBe(0);
+  claim(games[0], "p1", "r1", 1);
+  claim(games[0], "p2", "r1", 1);
+  expect(clock.pendingTimers).toBe(1);
+});
+
+test("all claims of a game in one tick go to the store as one call, and are acked only after it returns", async () => {
+  const { store, claim, tick, games } = await setup();
+  store.hold = true;
+  const a = claim(games[0], "p1", "r1", 2);
+  const b = claim(games[0], "p2", "r1", 1);
+  const c = claim(games[0], "p1", "r2", 1);
+  await tick();
+  expect(store.calls).toEqual([{ gameId: games[0], batch: ["p1", "r1", 2, "p2", "r1", 1, "p1", "r2", 1] }]);
+  expect([a, b, c].map((x) => x.length)).toEqual([0, 0, 0]);
+  store.release();
+  await settle();
+  expect(a).toEqual([{ ok: true, cards: [{ id: 1 }, { id: 2 }], slots: { total: 100, remaining: 96, version: 2 } }]);
+  expect(b).toEqual([{ ok: true, cards: [{ id: 3 }], slots: { total: 100, remaining: 96, version: 2 } }]);
+  expect(c).toEqual([{ ok: true, cards: [{ id: 4 }], slots: { total: 100, remaining: 96, version: 2 } }]);
+});
+
+test("each game with claims gets its own single store call per tick", async () => {
+  const { store, claim, tick, games } = await setup({ games: 3 });
+  for (const game of games) for (let p = 0; p < 4; p++) claim(game, `p${p}`, "r", 1);
+  await tick();
+  expect(store.calls.map((call) => [call.gameId, call.batch.length / 3]).sort()).toEqual(games.map((g) => [g, 4]));
+});
+
+test("ticks never overlap: claims that arrive while a batch is in flight wait for the next tick", async () => {
+  const { store, clock, claim, tick, games } = await setup();
+  store.hold = true;
+  claim(games[0], "p1", "r1", 1);
+  await tick();
+  const late = claim(games[0], "p2", "r1", 1);
+  clock.advance(TICK * 10);
+  await settle();
+  expect(store.calls).toHaveLength(1);
+  expect(clock.pendingTimers).toBe(0);
+  store.release();
+  await settle();
+  expect(late).toHaveLength(0);
+  expect(clock.pendingTimers).toBe(1);
+  await tick();
+  store.release();
+  await settle();
+  expect(store.calls).toHaveLength(2);
+  expect(store.calls[1].batch).toEqual(["p2", "r1", 1]);
+  expect(late).toEqual([expect.objectContaining({ ok: true })]);
+});
+
+test("over maxClaimsPerTick, the rest is carried to the next ticks in order, never dropped", async () => {
+  const { store, claim, tick, games } = await setup({ maxClaimsPerTick: 2 });
+  const acks = [1, 2, 3, 4, 5].map((n) => claim(games[0], `p${n}`, "r", 1));
+  for (let t = 0; t < 3; t++) await tick();
+  expect(store.calls.map((call) => call.batch.filter((_, i) => i % 3 === 0))).toEqual([["p1", "p2"], ["p3", "p4"], ["p5"]]);
+  expect(acks.map((a) => (a[0]?.ok ? a[0].cards[0].id : null))).toEqual([1, 2, 3, 4, 5]);
+});
+
+test("a tick emits each moved room once, with its newest state, and shares what it committed", async () => {
+  const { fanout, claim, tick, games } = await setup();
+  for (let p = 0; p < 10; p++) claim(games[0], `p${p}`, "r", 1);
+  await tick();
+  expect(fanout.emitted).toEqual([[games[0], { total: 100, remaining: 90, version: 2 }]]);
+  expect(fanout.shared).toEqual([[games[0], { total: 100, remaining: 90, version: 2 }]]);
+  await tick();
+  expect(fanout.emitted).toHaveLength(1);
+});
+
+test("states from other nodes are emitted once per tick, only when newer than what this node emitted", async () => {
+  const { engine, fanout, claim, tick, games, clock } = await setup();
+  claim(games[0], "p", "r", 1);
+  await tick();
+  fanout.emitted.length = 0;
+  engine.receive(games[0], { total: 100, remaining: 80, version: 5 });
+  engine.receive(games[0], { total: 100, remaining: 85, version: 4 });
+  engine.receive(games[0], { total: 100, remaining: 70, version: 7 });
+  engine.receive(games[0], { total: 100, remaining: 75, version: 6 });
+  expect(clock.pendingTimers).toBe(1);
+  await tick();
+  expect(fanout.emitted).toEqual([[games[0], { total: 100, remaining: 70, version: 7 }]]);
+  engine.receive(games[0], { total: 100, remaining: 72, version: 6 });
+  await tick();
+  expect(fanout.emitted).toHaveLength(1);
+  expect(fanout.shared).toHaveLength(1);
+  engine.receive("game-without-room-here", { total: 1, remaining: 1, version: 1 });
+  await tick();
+  expect(fanout.emitted).toHaveLength(1);
+});
+
+test("when the store is unavailable every claim of the batch is answered UNAVAILABLE", async () => {
+  const { store, claim, tick, games, fanout } = await setup();
+  store.failWith = async () => ({ ok: false, error: protocolError("UNAVAILABLE") });
+  const acks = [claim(games[0], "p1", "r", 1), claim(games[0], "p2", "r", 1)];
+  await tick();
+  expect(acks).toEqual([
+    [{ ok: false, error: { code: "UNAVAILABLE", message: expect.any(String) } }],
+    [{ ok: false, error: { code: "UNAVAILABLE", message: expect.any(String) } }],
+  ]);
+  expect(fanout.emitted).toEqual([]);
+});
+
+test("a store that throws still gets every claim answered, INTERNAL", async () => {
+  const { store, claim, tick, games } = await setup();
+  store.failWith = async () => {
+    throw new Error("boom");
+  };
+  const ack = claim(games[0], "p1", "r", 1);
+  await tick();
+  expect(ack).toEqual([{ ok: false, error: { code: "INTERNAL", message: expect.any(String) } }]);
+});
+
+test("claims for an unknown game are NOT_FOUND and leave no room behind", async () => {
+  const { engine, claim, tick, fanout } = await setup();
+  const ack = claim("nope", "p", "r", 1);
+  await tick();
+  expect(ack).toEqual([{ ok: false, error: expect.objectContaining({ code: "NOT_FOUND" }) }]);
+  engine.receive("nope", { total: 1, remaining: 1, version: 9 });
+  await tick();
+  expect(fanout.emitted).toEqual([]);
+});
+
+test("stop answers the pending claims, and refuses later ones", async () => {
+  const { engine, claim, games, clock } = await setup();
+  const pending = claim(games[0], "p", "r", 1);
+  await engine.stop();
+  expect(pending).toEqual([expect.objectContaining({ ok: true })]);
+  const late = claim(games[0], "q", "r", 1);
+  expect(late).toEqual([{ ok: false, error: expect.objectContaining({ code: "UNAVAILABLE" }) }]);
+  expect(clock.pendingTimers).toBe(0);
+});

@@ -1,0 +1,169 @@
+import { hostname } from "node:os";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "../../server/config";
+
+/** The ConfigError `loadConfig(env)` throws; fails the test when it does not throw one. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+/** True when the error message has a line naming `variable` (e.g. `  PORT="x": ...`). */
+function names(error: ConfigError, variable: string): boolean {
+  return error.message.split("\n").some((line) => line.trim().startsWith(`${variable}=`));
+}
+
+const GOOD_SECRET = "0123456789abcdef";
+
+describe("loadConfig", () => {
+  test("an empty environment gives the defaults", () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: "0.0.0.0",
+      redisUrl: undefined,
+      authSecret: undefined,
+      tickMs: 50,
+      maxClaimsPerTick: 2000,
+      redisCommandTimeoutMs: 2000,
+      gameTtlSeconds: 7 * 24 * 3600,
+      nodeId: `${hostname()}-${process.pid}`,
+      logLevel: "info",
+    });
+  });
+
+  test("every variable is read and parsed", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      HOST: "127.0.0.1",
+      REDIS_URL: "rediss://user:pw@redis.example:6380/2",
+      AUTH_SECRET: "a-secret-of-16-ch",
+      TICK_MS: "25",
+      MAX_CLAIMS_PER_TICK: "500",
+      REDIS_COMMAND_TIMEOUT_MS: "750",
+      GAME_TTL_SECONDS: "3600",
+      NODE_ID: "node-a",
+      LOG_LEVEL: "debug",
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: "127.0.0.1",
+      redisUrl: "rediss://user:pw@redis.example:6380/2",
+      authSecret: "a-secret-of-16-ch",
+      tickMs: 25,
+      maxClaimsPerTick: 500,
+      redisCommandTimeoutMs: 750,
+      gameTtlSeconds: 3600,
+      nodeId: "node-a",
+      logLevel: "debug",
+    });
+  });
+
+  test("numbers may have surrounding spaces; PORT 0 (any free port) and the range ends are accepted", () => {
+    expect(loadConfig({ PORT: " 0 " }).port).toBe(0);
+    expect(loadConfig({ PORT: "65535" }).port).toBe(65535);
+    expect(loadConfig({ TICK_MS: "1" }).tickMs).toBe(1);
+    expect(loadConfig({ TICK_MS: "1000" }).tickMs).toBe(1000);
+    expect(loadConfig({ MAX_CLAIMS_PER_TICK: "50000" }).maxClaimsPerTick).toBe(50_000);
+    expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: "50" }).redisCommandTimeoutMs).toBe(50);
+    expect(loadConfig({ GAME_TTL_SECONDS: "60" }).gameTtlSeconds).toBe(60);
+    expect(loadConfig({ GAME_TTL_SECONDS: String(365 * 24 * 3600) }).gameTtlSeconds).toBe(365 * 24 * 3600);
+    expect(loadConfig({ REDIS_URL: "redis://localhost:6379" }).redisUrl).toBe("redis://localhost:6379");
+    expect(loadConfig({ AUTH_SECRET: GOOD_SECRET }).authSecret).toBe(GOOD_SECRET);
+  });
+
+  test("every log level is accepted", () => {
+    for (const level of ["fatal", "error", "warn", "info", "debug", "trace", "silent"]) {
+      expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+    }
+  });
+
+  test("empty strings count as unset", () => {
+    const empty = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, ""]));
+    expect(loadConfig(empty)).toEqual(loadConfig({}));
+  });
+
+  test("variables the server does not read are ignored", () => {
+    expect(loadConfig({ PATH: "/bin", SOME_OTHER: "not a number" })).toEqual(loadConfig({}));
+  });
+
+  const bad: [variable: string, value: string][] = [
+    ["PORT", "abc"],
+    ["PORT", "-1"],
+    ["PORT", "3.5"],
+    ["PORT", "1e3"],
+    ["PORT", "0x50"],
+    ["PORT", "65536"],
+    ["PORT", "99999999999999999999"],
+    ["HOST", "   "],
+    ["REDIS_URL", "http://localhost:6379"],
+    ["REDIS_URL", "localhost:6379"],
+    ["REDIS_URL", "redis:/localhost"],
+    ["AUTH_SECRET", "short"],
+    ["AUTH_SECRET", "x".repeat(15)],
+    ["TICK_MS", "0"],
+    ["TICK_MS", "1001"],
+    ["TICK_MS", "-5"],
+    ["TICK_MS", "fast"],
+    ["MAX_CLAIMS_PER_TICK", "0"],
+    ["MAX_CLAIMS_PER_TICK", "50001"],
+    ["MAX_CLAIMS_PER_TICK", "1.5"],
+    ["REDIS_COMMAND_TIMEOUT_MS", "49"],
+    ["REDIS_COMMAND_TIMEOUT_MS", "60001"],
+    ["REDIS_COMMAND_TIMEOUT_MS", "NaN"],
+    ["GAME_TTL_SECONDS", "59"],
+    ["GAME_TTL_SECONDS", String(365 * 24 * 3600 + 1)],
+    ["GAME_TTL_SECONDS", "Infinity"],
+    ["NODE_ID", "n".repeat(65)],
+    ["NODE_ID", "  "],
+    ["LOG_LEVEL", "verbose"],
+    ["LOG_LEVEL", "INFO"],
+  ];
+
+  test.each(bad)("%s=%j is refused with a ConfigError naming it", (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.name).toBe("ConfigError");
+    expect(names(error, variable)).toBe(true);
+    for (const other of CONFIG_VARIABLES.filter((name) => name !== variable)) {
+      expect(names(error, other)).toBe(false);
+    }
+  });
+
+  test("several bad variables are all named in one error, good ones are not", () => {
+    const error = configError({
+      PORT: "-1",
+      TICK_MS: "0",
+      REDIS_URL: "http://x",
+      AUTH_SECRET: "short",
+      LOG_LEVEL: "loud",
+      GAME_TTL_SECONDS: "x",
+      HOST: "localhost",
+      MAX_CLAIMS_PER_TICK: "100",
+    });
+    for (const variable of ["PORT", "TICK_MS", "REDIS_URL", "AUTH_SECRET", "LOG_LEVEL", "GAME_TTL_SECONDS"]) {
+      expect(names(error, variable)).toBe(true);
+    }
+    expect(names(error, "HOST")).toBe(false);
+    expect(names(error, "MAX_CLAIMS_PER_TICK")).toBe(false);
+  });
+
+  test("CONFIG_VARIABLES lists every variable the server reads", () => {
+    expect([...CONFIG_VARIABLES].sort()).toEqual(
+      [
+        "AUTH_SECRET",
+        "GAME_TTL_SECONDS",
+        "HOST",
+        "LOG_LEVEL",
+        "MAX_CLAIMS_PER_TICK",
+        "NODE_ID",
+        "PORT",
+        "REDIS_COMMAND_TIMEOUT_MS",
+        "REDIS_URL",
+        "TICK_MS",
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import type { ClientEvent } from "../../shared/protocol";
+import { CLIENT_EVENTS, MAX_CARDS_PER_CLAIM, MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "../../shared/protocol";
+
+type Cases = { readonly valid: [string, unknown][]; readonly invalid: [string, unknown][] };
+
+const GAME = "ABCD2345";
+const claim = (fields: Record<string, unknown>) => ({ gameId: GAME, count: 1, requestId: "req-1", ...fields });
+const open = (fields: Record<string, unknown>) => ({ gameId: GAME, totalSlots: 100, maxPerPlayer: 4, ...fields });
+
+/** Payloads that are no object at all: refused by every event. */
+const NOT_OBJECTS: [string, unknown][] = [
+  ["null", null],
+  ["undefined", undefined],
+  ["an array", [GAME]],
+  ["an empty array", []],
+  ["a string", GAME],
+  ["a number", 7],
+  ["a boolean", true],
+];
+
+/** gameId values that break GAME_ID_PATTERN, for every event that takes a gameId. */
+const BAD_GAME_IDS: [string, unknown][] = [
+  ["with {", "ab{c"],
+  ["with }", "abc}"],
+  ["a Redis hash tag", "{ABCD}"],
+  ["with a space", "AB CD"],
+  ["with a newline", "ABCD\n"],
+  ["with a colon", "game:1"],
+  ["with a slash", "a/b"],
+  ["with a dot", "a.b"],
+  ["with a non-ASCII letter", "jeú"],
+  ["65 characters", "a".repeat(65)],
+  ["empty", ""],
+  ["a number", 12345678],
+  ["null", null],
+  ["an object", { id: GAME }],
+  ["missing", undefined],
+];
+
+const gameIdCases = (make: (gameId: unknown) => unknown): [string, unknown][] =>
+  BAD_GAME_IDS.map(([label, gameId]) => [`gameId ${label}`, make(gameId)]);
+
+const gameRefCases: Cases = {
+  valid: [
+    ["a server-made id", { gameId: GAME }],
+    ["1 character", { gameId: "a" }],
+    ["64 characters", { gameId: "a".repeat(64) }],
+    ["every allowed character", { gameId: "azAZ09_-" }],
+    ["an extra field (stripped)", { gameId: GAME, extra: true }],
+  ],
+  invalid: [...gameIdCases((gameId) => ({ gameId })), ["an empty object", {}], ...NOT_OBJECTS],
+};
+
+const CASES: { readonly [E in ClientEvent]: Cases } = {
+  "game:create": {
+    valid: [
+      ["an empty object", {}],
+      ["variant 75", { variant: 75 }],
+      ["variant 90", { variant: 90 }],
+      ["a title", { title: "Friday night" }],
+      ["a 120-character title", { title: "t".repeat(120) }],
+      ["a title and variant", { title: "Show", variant: 90 }],
+    ],
+    invalid: [
+      ["variant 80", { variant: 80 }],
+      ["variant 0", { variant: 0 }],
+      ["variant '75' as a string", { variant: "75" }],
+      ["variant 75.5", { variant: 75.5 }],
+      ["variant null", { variant: null }],
+      ["a 121-character title", { title: "t".repeat(121) }],
+      ["a 10 KB title", { title: "t".repeat(10 * 1024) }],
+      ["an empty title", { title: "" }],
+      ["a blank title", { title: "   " }],
+      ["a numeric title", { title: 42 }],
+      ["a null title", { title: null }],
+      ...NOT_OBJECTS,
+    ],
+  },
+  "claims:open": {
+    valid: [
+      ["typical numbers", open({})],
+      ["the smallest numbers", open({ totalSlots: 1, maxPerPlayer: 1 })],
+      ["the largest numbers", open({ totalSlots: MAX_TOTAL_SLOTS, maxPerPlayer: MAX_PER_PLAYER })],
+    ],
+    invalid: [
+      ["totalSlots 0", open({ totalSlots: 0 })],
+      ["totalSlots -1", open({ totalSlots: -1 })],
+      ["totalSlots 2.5", open({ totalSlots: 2.5 })],
+      ["totalSlots above the maximum", open({ totalSlots: MAX_TOTAL_SLOTS + 1 })],
+      ["totalSlots Infinity", open({ totalSlots: Infinity })],
+      ["totalSlots NaN", open({ totalSlots: NaN })],
+      ["totalSlots '100'", open({ totalSlots: "100" })],
+      ["totalSlots missing", open({ totalSlots: undefined })],
+      ["maxPerPlayer 0", open({ maxPerPlayer: 0 })],
+      ["maxPerPlayer 101", open({ maxPerPlayer: MAX_PER_PLAYER + 1 })],
+      ["maxPerPlayer 1.5", open({ maxPerPlayer: 1.5 })],
+      ["maxPerPlayer -3", open({ maxPerPlayer: -3 })],
+      ["maxPerPlayer '4'", open({ maxPerPlayer: "4" })],
+      ["maxPerPlayer missing", open({ maxPerPlayer: undefined })],
+      ...gameIdCases((gameId) => open({ gameId })),
+      ...NOT_OBJECTS,
+    ],
+  },
+  "claims:close": gameRefCases,
+  "game:join": gameRefCases,
+  "cards:claim": {
+    valid: [
+      ["count 1", claim({ count: 1 })],
+      ["count 100", claim({ count: MAX_CARDS_PER_CLAIM })],
+      ["a 64-character requestId", claim({ requestId: "r".repeat(64) })],
+      ["a uuid requestId", claim({ requestId: "0b7c1c9e-2f9a-4c55-9a51-7a1f5b1e3d42" })],
+    ],
+    invalid: [
+      ["count 0", claim({ count: 0 })],
+      ["count -1", claim({ count: -1 })],
+      ["count 1.5", claim({ count: 1.5 })],
+      ["count 101", claim({ count: MAX_CARDS_PER_CLAIM + 1 })],
+      ["count 1e9", claim({ count: 1e9 })],
+      ["count '2'", claim({ count: "2" })],
+      ["count NaN", claim({ count: NaN })],
+      ["count Infinity", claim({ count: Infinity })],
+      ["count -Infinity", claim({ count: -Infinity })],
+      ["count null", claim({ count: null })],
+      ["count true", claim({ count: true })],
+      ["count missing", claim({ count: undefined })],
+      ["requestId empty", claim({ requestId: "" })],
+      ["requestId 65 characters", claim({ requestId: "r".repeat(65) })],
+      ["requestId a number", claim({ requestId: 7 })],
+      ["requestId null", claim({ requestId: null })],
+      ["requestId an object", claim({ requestId: { id: "x" } })],
+      ["requestId missing", claim({ requestId: undefined })],
+      ...gameIdCases((gameId) => claim({ gameId })),
+      ...NOT_OBJECTS,
+    ],
+  },
+};
+
+const EVENTS = Object.keys(CLIENT_EVENTS) as ClientEvent[];
+
+test("every client event has test cases, and no cases exist for unknown events", () => {
+  expect(Object.keys(CASES).sort()).toEqual([...EVENTS].sort());
+});
+
+test("CLIENT_EVENTS: only hosts run a game, only players claim, both join", () => {
+  expect(CLIENT_EVENTS["game:create"].roles).toEqual(["host"]);
+  expect(CLIENT_EVENTS["claims:open"].roles).toEqual(["host"]);
+  expect(CLIENT_EVENTS["claims:close"].roles).toEqual(["host"]);
+  expect([...CLIENT_EVENTS["game:join"].roles].sort()).toEqual(["host", "player"]);
+  expect(CLIENT_EVENTS["cards:claim"].roles).toEqual(["player"]);
+});
+
+describe.each(EVENTS)("%s schema", (event) => {
+  const { schema } = CLIENT_EVENTS[event];
+  const { valid, invalid } = CASES[event];
+
+  test.each(valid)("accepts %s", (_label, payload) => {
+    expect(schema.safeParse(payload).success).toBe(true);
+  });
+
+  test.each(invalid)("refuses %s", (_label, payload) => {
+    const result = schema.safeParse(payload);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.length).toBeGreaterThan(0);
+  });
+});
+
+test("parsing strips unknown fields and trims the title", () => {
+  // As Socket.IO's parser would produce it: `__proto__` as an own key.
+  const polluted = JSON.parse(`{"gameId":"${GAME}","__proto__":{"admin":true},"extra":1}`) as unknown;
+  const parsed = CLIENT_EVENTS["game:join"].schema.parse(polluted);
+  expect(parsed).toEqual({ gameId: GAME });
+  expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+  expect((parsed as Record<string, unknown>).admin).toBeUndefined();
+  expect(CLIENT_EVENTS["cards:claim"].schema.parse(claim({ hostId: "h" }))).toEqual({ gameId: GAME, count: 1, requestId: "req-1" });
+  expect(CLIENT_EVENTS["game:create"].schema.parse({ title: "  Show  " })).toEqual({ title: "Show" });
+});
