@@ -27,6 +27,8 @@ export interface BingoClientOptions {
   readonly ackTimeoutMs?: number;
   /** Further attempts for idempotent requests (join, claim, close). Default 3. */
   readonly retries?: number;
+  /** How long `open`/`connect` wait for the first connection. Default 10000. */
+  readonly connectTimeoutMs?: number;
   /** Passed through to socket.io-client. */
   readonly socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -59,6 +61,7 @@ export class BingoClient {
   readonly socket: ClientSocket;
   private readonly ackTimeoutMs: number;
   private readonly retries: number;
+  private readonly connectTimeoutMs: number;
   private readonly latest = new Map<string, SlotState>();
   private readonly games = new Set<string>();
   private readonly slotListeners = new Set<SlotListener>();
@@ -68,6 +71,7 @@ export class BingoClient {
   constructor(options: BingoClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
     this.retries = options.retries ?? 3;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.socket = io(options.url, {
       transports: ["websocket"],
       autoConnect: false,
@@ -88,23 +92,31 @@ export class BingoClient {
     return client;
   }
 
-  /** Connects; rejects with ConnectError (code UNAUTHORIZED for a refused token). */
+  /**
+   * Connects. Rejects with ConnectError: UNAUTHORIZED for a refused token, UNAVAILABLE when
+   * no connection was made within `connectTimeoutMs` (the client then stops trying).
+   */
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const onConnect = (): void => {
+      const settle = (error?: ConnectError): void => {
+        clearTimeout(timer);
+        this.socket.off("connect", onConnect);
         this.socket.off("connect_error", onError);
-        resolve();
+        if (!error) return resolve();
+        this.socket.disconnect();
+        reject(error);
       };
+      const onConnect = (): void => settle();
       const onError = (error: Error & { data?: unknown }): void => {
         const data = error.data as Partial<ProtocolError> | undefined;
         // A refusal by the server is final; a network error is retried by socket.io-client.
-        if (data && isErrorCode(data.code)) {
-          this.socket.off("connect", onConnect);
-          this.socket.off("connect_error", onError);
-          reject(new ConnectError(data.code, data.message ?? error.message));
-        }
+        if (data && isErrorCode(data.code)) settle(new ConnectError(data.code, data.message ?? error.message));
       };
-      this.socket.once("connect", onConnect);
+      const timer = setTimeout(
+        () => settle(new ConnectError("UNAVAILABLE", `could not connect within ${this.connectTimeoutMs} ms`)),
+        this.connectTimeoutMs,
+      );
+      this.socket.on("connect", onConnect);
       this.socket.on("connect_error", onError);
       this.socket.connect();
     });
