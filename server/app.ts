@@ -40,7 +40,9 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
   let secret = config.authSecret;
   if (!secret) {
     secret = randomBytes(32).toString("base64url");
-    log.warn("AUTH_SECRET is not set: using a random secret for this process and serving POST /api/dev/token (development only)");
+    log.warn(
+      "AUTH_SECRET is not set: using a random secret for this process and serving POST /api/dev/token (development only; with several nodes set one AUTH_SECRET on all of them, or a token from one node is refused by the others)",
+    );
   }
   const tokens = new TokenAuthority(secret);
 

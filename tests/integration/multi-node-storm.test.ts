@@ -6,6 +6,7 @@ import type { NodeProcess } from "../support/node-process";
 import { startNodeProcess } from "../support/node-process";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
+import { writeArtifact } from "../support/artifacts";
 import { TEST_SECRET, tokenFor } from "../support/test-app";
 
 const PLAYERS = 1000;
@@ -150,6 +151,7 @@ test(`${PLAYERS} players on 2 server processes storm ${TOTAL_SLOTS} slots: every
   expect(execs).toBeGreaterThan(0);
   expect(execs).toBeLessThan(claimsSent / 20);
   expect(fcalls).toBeLessThanOrEqual(execs + 1);
+  writeArtifact("multi-node-storm.json", { players: PLAYERS, nodes: 2, totalSlots: TOTAL_SLOTS, claimsSent, execs, execPerClaim: execs / claimsSent });
 
   // Late joiner: the current snapshot.
   const late = await connect(nodeB, "late-joiner", "player");

@@ -16,6 +16,8 @@ const NOT_OBJECTS: [string, unknown][] = [
   ["a string", GAME],
   ["a number", 7],
   ["a boolean", true],
+  // Socket.IO delivers binary attachments as Buffers: an object, but no JSON object.
+  ["binary data (a Buffer)", Buffer.from(`{"gameId":"${GAME}"}`)],
 ];
 
 /** gameId values that break GAME_ID_PATTERN, for every event that takes a gameId. */
