@@ -14,7 +14,7 @@ import type { GameStore } from "./ports/game-store";
 import { createHandlers } from "./transport/handlers";
 import { attachGateway } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
-import { roomOf } from "./transport/socket-types";
+import { gameOfRoom, roomOf } from "./transport/socket-types";
 import { TokenAuthority } from "./transport/tokens";
 
 export interface AppDeps {
@@ -70,6 +70,10 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
     else if (error && error.code !== "NOT_FOUND") log.warn({ gameId, claims, code: error.code }, "claim batch failed");
   };
   io.on("slots:state", (gameId, total, remaining, version) => engine.receive(gameId, { total, remaining, version }));
+  io.of("/").adapter.on("delete-room", (room: string) => {
+    const gameId = gameOfRoom(room);
+    if (gameId) engine.release(gameId);
+  });
 
   attachGateway(io, tokens, createHandlers({ io, store, engine }), log);
 

@@ -83,6 +83,15 @@ export class ClaimEngine {
     if (room && room.offer(state)) this.activate(room);
   }
 
+  /**
+   * Forgets a game this node no longer serves (its last local member left), unless claims
+   * for it are still pending or its newest state is not yet emitted.
+   */
+  release(gameId: string): void {
+    const room = this.rooms.get(gameId);
+    if (room && !this.active.has(room)) this.forget(room);
+  }
+
   /** Resolves every pending claim, then stops ticking. Claims enqueued later are refused. */
   async stop(): Promise<void> {
     this.stopped = true;

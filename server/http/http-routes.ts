@@ -34,18 +34,20 @@ export function createHttpHandler(options: HttpRoutesOptions) {
 
 function issueDevToken(req: IncomingMessage, res: ServerResponse, tokens: TokenAuthority): void {
   let body = "";
-  let tooLarge = false;
   req.setEncoding("utf8");
-  req.on("data", (chunk: string) => {
+  const onData = (chunk: string): void => {
     body += chunk;
-    if (body.length > MAX_BODY) {
-      tooLarge = true;
-      req.destroy();
-    }
-  });
+    if (body.length <= MAX_BODY) return;
+    // Answer now and discard the rest of the upload.
+    req.off("data", onData);
+    req.resume();
+    res.setHeader("connection", "close");
+    sendJson(res, 413, { error: { code: "BAD_REQUEST", message: `body larger than ${MAX_BODY} bytes` } });
+  };
+  req.on("data", onData);
   req.on("error", () => undefined);
   req.on("end", () => {
-    if (tooLarge) return;
+    if (res.headersSent) return;
     let json: unknown;
     try {
       json = JSON.parse(body || "{}");
@@ -58,9 +60,6 @@ function issueDevToken(req: IncomingMessage, res: ServerResponse, tokens: TokenA
     }
     const sub = parsed.data.sub ?? `${parsed.data.role}-${randomUUID()}`;
     sendJson(res, 200, { token: tokens.sign({ sub, role: parsed.data.role }), sub });
-  });
-  req.on("close", () => {
-    if (tooLarge && !res.headersSent) sendJson(res, 413, { error: { code: "BAD_REQUEST", message: "body too large" } });
   });
 }
 

@@ -13,5 +13,10 @@ export type SocketData = Identity;
 export type BingoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type BingoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+const ROOM_PREFIX = "game:";
+
 /** The Socket.IO room of a game. */
-export const roomOf = (gameId: string): string => `game:${gameId}`;
+export const roomOf = (gameId: string): string => ROOM_PREFIX + gameId;
+
+/** The game of a Socket.IO room, or undefined for other rooms (e.g. a socket's own). */
+export const gameOfRoom = (room: string): string | undefined => (room.startsWith(ROOM_PREFIX) ? room.slice(ROOM_PREFIX.length) : undefined);

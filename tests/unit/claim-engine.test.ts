@@ -201,3 +201,15 @@ test("stop answers the pending claims, and refuses later ones", async () => {
   expect(late).toEqual([{ ok: false, error: expect.objectContaining({ code: "UNAVAILABLE" }) }]);
   expect(clock.pendingTimers).toBe(0);
 });
+
+test("release forgets an idle game, but not one with claims pending", async () => {
+  const { engine, claim, tick, games, fanout } = await setup();
+  claim(games[0], "p", "r", 1);
+  engine.release(games[0]);
+  await tick();
+  expect(fanout.emitted).toHaveLength(1);
+  engine.release(games[0]);
+  engine.receive(games[0], { total: 100, remaining: 50, version: 40 });
+  await tick();
+  expect(fanout.emitted).toHaveLength(1);
+});
