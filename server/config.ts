@@ -55,7 +55,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(CONFIG_VARIABLES.filter((k) => env[k] !== undefined && env[k] !== "").map((k) => [k, env[k]]));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}=${JSON.stringify(present[String(issue.path[0])])}: ${issue.message}`);
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // Never echo a secret; the variable's name and the rule are enough.
+      const shown = name === "AUTH_SECRET" || name === "REDIS_URL" ? "" : `=${JSON.stringify(present[name])}`;
+      return `  ${name}${shown}: ${issue.message}`;
+    });
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;

@@ -17,7 +17,7 @@ export interface ClaimBatch {
  */
 export class ClaimQueue {
   private filling: ClaimBatch = { args: [], acks: [] };
-  private spare: ClaimBatch = { args: [], acks: [] };
+  private spare: ClaimBatch | null = { args: [], acks: [] };
 
   get size(): number {
     return this.filling.acks.length;
@@ -35,7 +35,8 @@ export class ClaimQueue {
   take(max: number): ClaimBatch {
     const batch = this.filling;
     if (batch.acks.length <= max) {
-      this.filling = this.spare;
+      this.filling = this.spare ?? { args: [], acks: [] };
+      this.spare = null;
       return batch;
     }
     return { args: batch.args.splice(0, max * CLAIM_STRIDE), acks: batch.acks.splice(0, max) };

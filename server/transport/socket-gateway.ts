@@ -1,12 +1,13 @@
 import type { Logger } from "pino";
 import type { Ack, ClientEvent } from "../../shared/protocol";
-import { CLIENT_EVENTS, protocolError } from "../../shared/protocol";
+import { CLIENT_EVENTS, parsePayload, protocolError } from "../../shared/protocol";
 import type { Handlers } from "./handlers";
 import type { BingoServer, BingoSocket } from "./socket-types";
 import type { TokenAuthority } from "./tokens";
 
 const EVENT_NAMES = Object.keys(CLIENT_EVENTS) as ClientEvent[];
 const FORBIDDEN: Ack = { ok: false, error: protocolError("FORBIDDEN", "your role may not send this event") };
+const WRONG_ARITY: Ack = { ok: false, error: protocolError("BAD_REQUEST", "send exactly one payload object, then the ack callback") };
 
 /**
  * Socket.IO edge: authenticates each connection, then for every client event checks the
@@ -36,21 +37,17 @@ export function attachGateway(io: BingoServer, tokens: TokenAuthority, handlers:
     // Without an ack there is no way to answer, so nothing is done.
     if (typeof ack !== "function") return;
     const reply = ack as (response: Ack) => void;
-    const spec = CLIENT_EVENTS[event];
-    if (!spec.roles.includes(socket.data.role)) return reply(FORBIDDEN);
-    const parsed = spec.schema.safeParse(args.length > 1 ? args[0] : undefined);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-      return reply({ ok: false, error: protocolError("BAD_REQUEST", `${event}: ${where}${issue.message}`.slice(0, 200)) });
-    }
+    if (!CLIENT_EVENTS[event].roles.includes(socket.data.role)) return reply(FORBIDDEN);
+    if (args.length !== 2) return reply(WRONG_ARITY);
+    const parsed = parsePayload(event, args[0]);
+    if (!parsed.ok) return reply(parsed);
     const handler = handlers[event] as (s: BingoSocket, p: unknown, r: (response: Ack) => void) => void | Promise<void>;
     const fail = (error: unknown): void => {
       log.error({ err: error, event, sub: socket.data.sub }, "handler failed");
       reply({ ok: false, error: protocolError("INTERNAL") });
     };
     try {
-      const pending = handler(socket, parsed.data, reply);
+      const pending = handler(socket, parsed.value, reply);
       if (pending) pending.catch(fail);
     } catch (error) {
       fail(error);

@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { ClientEvent, PayloadOf } from "./events";
+import type { ProtocolError } from "./codes";
+import { protocolError } from "./codes";
 import type { Role } from "./payloads";
 import { cardsClaimSchema, claimsOpenSchema, gameCreateSchema, gameRefSchema } from "./payloads";
 
@@ -11,3 +13,22 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "game:join": { roles: ["player", "host"], schema: gameRefSchema },
   "cards:claim": { roles: ["player"], schema: cardsClaimSchema },
 };
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
+
+const MAX_MESSAGE = 200;
+
+/**
+ * Checks a client payload against its event's schema. Only plain JSON objects qualify:
+ * Socket.IO hands binary attachments over as Buffers, which are objects too.
+ */
+export function parsePayload<E extends ClientEvent>(event: E, payload: unknown): Parsed<PayloadOf<E>> {
+  if (payload === null || typeof payload !== "object" || Object.getPrototypeOf(payload) !== Object.prototype) {
+    return { ok: false, error: protocolError("BAD_REQUEST", `${event}: the payload must be a JSON object`) };
+  }
+  const parsed = CLIENT_EVENTS[event].schema.safeParse(payload);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+  return { ok: false, error: protocolError("BAD_REQUEST", `${event}: ${where}${issue.message}`.slice(0, MAX_MESSAGE)) };
+}

@@ -163,3 +163,18 @@ describe("ClaimQueue", () => {
     expect(taken).toEqual(expected(...Array.from({ length: next - 1 }, (_, i) => i + 1)).args);
   });
 });
+
+test("taking twice without recycling never puts new claims into a batch that is out", () => {
+  const queue = new ClaimQueue();
+  const ack = () => undefined;
+  queue.push("p1", "r", 1, ack);
+  const first = queue.take(10);
+  queue.push("p2", "r", 1, ack);
+  const second = queue.take(10);
+  queue.push("p3", "r", 1, ack);
+  expect(second.args).toEqual(["p2", "r", 1]);
+  queue.recycle(first);
+  queue.recycle(second);
+  expect(queue.size).toBe(1);
+  expect(queue.take(10).args).toEqual(["p3", "r", 1]);
+});

@@ -14,7 +14,7 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 
 /** True when the error message has a line naming `variable` (e.g. `  PORT="x": ...`). */
 function names(error: ConfigError, variable: string): boolean {
-  return error.message.split("\n").some((line) => line.trim().startsWith(`${variable}=`));
+  return error.message.split("\n").some((line) => /^[=:]/.test(line.trim().slice(variable.length)) && line.trim().startsWith(variable));
 }
 
 const GOOD_SECRET = "0123456789abcdef";
@@ -130,6 +130,14 @@ describe("loadConfig", () => {
     for (const other of CONFIG_VARIABLES.filter((name) => name !== variable)) {
       expect(names(error, other)).toBe(false);
     }
+  });
+
+  test("a bad secret or Redis URL is named but never echoed", () => {
+    const error = configError({ AUTH_SECRET: "hunter2-secret", REDIS_URL: "http://user:pw@host" });
+    expect(names(error, "AUTH_SECRET")).toBe(true);
+    expect(names(error, "REDIS_URL")).toBe(true);
+    expect(error.message).not.toContain("hunter2");
+    expect(error.message).not.toContain("pw@");
   });
 
   test("several bad variables are all named in one error, good ones are not", () => {

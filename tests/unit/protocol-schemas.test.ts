@@ -1,5 +1,5 @@
 import type { ClientEvent } from "../../shared/protocol";
-import { CLIENT_EVENTS, MAX_CARDS_PER_CLAIM, MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "../../shared/protocol";
+import { CLIENT_EVENTS, MAX_CARDS_PER_CLAIM, MAX_PER_PLAYER, MAX_TOTAL_SLOTS, parsePayload } from "../../shared/protocol";
 
 type Cases = { readonly valid: [string, unknown][]; readonly invalid: [string, unknown][] };
 
@@ -157,12 +157,11 @@ describe.each(EVENTS)("%s schema", (event) => {
 
   test.each(valid)("accepts %s", (_label, payload) => {
     expect(schema.safeParse(payload).success).toBe(true);
+    expect(parsePayload(event, payload).ok).toBe(true);
   });
 
   test.each(invalid)("refuses %s", (_label, payload) => {
-    const result = schema.safeParse(payload);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.length).toBeGreaterThan(0);
+    expect(parsePayload(event, payload)).toEqual({ ok: false, error: { code: "BAD_REQUEST", message: expect.stringContaining(event) } });
   });
 });
 
