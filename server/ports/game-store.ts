@@ -1,4 +1,4 @@
-import type { Card, Phase, ProtocolError, SlotState, Variant } from "../../shared/protocol";
+import type { GameSnapshot, ProtocolError, SlotState, Variant } from "../../shared/protocol";
 import type { ClaimBatchArgs, ClaimBatchReply } from "../domain/claim-batch";
 
 export type StoreResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
@@ -10,16 +10,8 @@ export interface NewGame {
   readonly variant: Variant;
 }
 
-/** A game as one player sees it. */
-export interface GameView {
-  readonly id: string;
-  readonly title: string;
-  readonly variant: Variant;
-  readonly phase: Phase;
-  readonly maxPerPlayer: number;
-  readonly slots: SlotState;
-  readonly myCards: readonly Card[];
-}
+/** A game as one player sees it: exactly the join snapshot of the protocol. */
+export type GameView = GameSnapshot;
 
 /**
  * Where the authoritative state of every game lives. Implemented in memory (one node,
