@@ -25,13 +25,18 @@ interface DemoOptions {
   readonly slots: number;
   readonly maxPerPlayer: number;
   readonly perTick: number;
+  /** Running nodes to use instead of an embedded server. */
+  readonly servers: readonly string[];
 }
 
-const USAGE = `usage: npm run demo -- [--players N] [--slots N] [--max N] [--per-tick N]
+const USAGE = `usage: npm run demo -- [--players N] [--slots N] [--max N] [--per-tick N] [--servers URL,URL...]
   --players   bot players (default 300)
   --slots     card slots the host opens (default 400)
   --max       most cards one player may hold (default 3)
-  --per-tick  most claims the server resolves per 50 ms tick (default 20); small so the count falls visibly`;
+  --per-tick  most claims the embedded server resolves per 50 ms tick (default 20); small so the count falls visibly
+  --servers   use these running nodes instead of an embedded server, spreading the players
+              across them; tokens are signed with the AUTH_SECRET environment variable the
+              nodes share`;
 
 const CONNECT_CONCURRENCY = 50;
 const SECOND_CLAIM_SHARE = 0.25;
@@ -50,6 +55,7 @@ function parseOptions(argv: string[]): DemoOptions {
     slots: wholeNumber("--slots", values.slots, 1, MAX_TOTAL_SLOTS),
     maxPerPlayer: wholeNumber("--max", values.max, 1, MAX_PER_PLAYER),
     perTick: wholeNumber("--per-tick", values["per-tick"], 1, 50_000),
+    servers: values.servers ? values.servers.split(",").map((url) => url.trim()).filter(Boolean) : [],
   };
 }
 
@@ -62,6 +68,7 @@ function parseFlags(argv: string[]) {
         slots: { type: "string", default: "400" },
         max: { type: "string", default: "3" },
         "per-tick": { type: "string", default: "20" },
+        servers: { type: "string" },
         help: { type: "boolean", default: false },
       },
     }).values;
@@ -81,9 +88,22 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
 class UsageError extends Error {}
 
 interface Server {
-  readonly app: RunningApp;
+  readonly urls: readonly string[];
   readonly tokens: TokenAuthority;
-  readonly tickMs: number;
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** The running nodes named by --servers, which share AUTH_SECRET with this process. */
+function externalServers(urls: readonly string[]): Server {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) throw new UsageError("--servers needs AUTH_SECRET set to the nodes' secret, to sign the bots' tokens");
+  return {
+    urls,
+    tokens: new TokenAuthority(secret),
+    description: `${urls.length} running node(s): ${urls.join(", ")}; players spread across them`,
+    close: async () => undefined,
+  };
 }
 
 /** The embedded default of server/main.ts, with a secret only this process knows. */
@@ -96,8 +116,13 @@ async function startServer(perTick: number): Promise<Server> {
     LOG_LEVEL: "silent",
     MAX_CLAIMS_PER_TICK: String(perTick),
   });
-  const app = await startApp({ config, store: new MemoryGameStore(), log: pino({ level: config.logLevel }) });
-  return { app, tokens: new TokenAuthority(secret), tickMs: config.tickMs };
+  const app: RunningApp = await startApp({ config, store: new MemoryGameStore(), log: pino({ level: config.logLevel }) });
+  return {
+    urls: [app.url],
+    tokens: new TokenAuthority(secret),
+    description: `${app.url}, in-memory store, claims resolved in batches every ${config.tickMs} ms (at most ${perTick} per batch)`,
+    close: () => app.close(),
+  };
 }
 
 interface Bot {
@@ -110,8 +135,10 @@ class Clients {
 
   constructor(private readonly server: Server) {}
 
+  /** Connects to the servers in turn, so players spread evenly across nodes. */
   async connect(sub: string, role: Role): Promise<Bot> {
-    const client = await BingoClient.connect({ url: this.server.app.url, token: this.server.tokens.sign({ sub, role }) });
+    const url = this.server.urls[this.all.length % this.server.urls.length];
+    const client = await BingoClient.connect({ url, token: this.server.tokens.sign({ sub, role }) });
     this.all.push(client);
     return { id: sub, client };
   }
@@ -280,9 +307,9 @@ const say = (label: string, text: string): void => {
 
 /** The show itself; true when every check passed. */
 async function runShow(options: DemoOptions, server: Server, clients: Clients): Promise<boolean> {
-  const { players, slots, maxPerPlayer, perTick } = options;
+  const { players, slots, maxPerPlayer } = options;
   process.stdout.write(`Bingo claim rush: ${players} players, ${slots} card slots, at most ${maxPerPlayer} cards each\n\n`);
-  say("server", `${server.app.url}, in-memory store, claims resolved in batches every ${server.tickMs} ms (at most ${perTick} per batch)`);
+  say("server", server.description);
 
   const host = await clients.connect("host", "host");
   const { gameId } = expectOk(await host.client.createGame({ title: "Demo show" }), "createGame");
@@ -336,14 +363,14 @@ async function runShow(options: DemoOptions, server: Server, clients: Clients): 
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  const server = await startServer(options.perTick);
+  const server = options.servers.length > 0 ? externalServers(options.servers) : await startServer(options.perTick);
   const clients = new Clients(server);
   let passed = false;
   try {
     passed = await runShow(options, server, clients);
   } finally {
     clients.closeAll();
-    await server.app.close();
+    await server.close();
   }
   process.stdout.write(`\n${passed ? "All checks passed" : "SOME CHECKS FAILED"}. Closed ${clients.count} connections and the server.\n`);
   return passed ? 0 : 1;
