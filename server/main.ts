@@ -1,12 +1,13 @@
-import { Redis } from "ioredis";
-import { createShardedAdapter } from "@socket.io/redis-adapter";
 import pino from "pino";
 import { startApp } from "./app";
 import type { Config } from "./config";
 import { ConfigError, loadConfig } from "./config";
 import type { GameStore } from "./ports/game-store";
 import { MemoryGameStore } from "./store/memory/memory-game-store";
+import { connectCommands } from "./store/redis/connection";
 import { RedisGameStore } from "./store/redis/redis-game-store";
+import type { RedisAdapter } from "./transport/redis-adapter";
+import { createRedisAdapter } from "./transport/redis-adapter";
 
 /** Composition root: the only place that picks the store and the adapter. */
 async function main(): Promise<void> {
@@ -21,37 +22,27 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { node: config.nodeId } });
 
   let store: GameStore;
-  let adapter: Parameters<typeof startApp>[0]["adapter"];
-  const extraClients: Redis[] = [];
+  let cluster: RedisAdapter | undefined;
   if (config.redisUrl) {
-    // Commands fail fast while Redis is away (no offline queue): a claim is answered
-    // UNAVAILABLE rather than applied minutes later.
-    const commands = new Redis(config.redisUrl, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      commandTimeout: config.redisCommandTimeoutMs,
-      maxRetriesPerRequest: 1,
-    });
-    commands.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
-    await commands.connect();
+    const commands = await connectCommands(config.redisUrl, config.redisCommandTimeoutMs, (err) =>
+      log.warn({ err: err.message }, "redis connection error"),
+    );
     const redisStore = new RedisGameStore(commands, {
       gameTtlSeconds: config.gameTtlSeconds,
       onUnexpectedError: (err) => log.error({ err }, "unexpected redis reply"),
     });
     await redisStore.init();
     store = redisStore;
-    const pub = new Redis(config.redisUrl);
-    const sub = pub.duplicate();
-    for (const client of [pub, sub]) client.on("error", (err) => log.warn({ err: err.message }, "redis adapter connection error"));
-    extraClients.push(pub, sub);
-    adapter = createShardedAdapter(pub, sub, { subscriptionMode: "dynamic" });
+    cluster = createRedisAdapter(config.redisUrl, (err) => log.warn({ err: err.message }, "redis adapter connection error"));
     log.info({ redis: redactUrl(config.redisUrl) }, "using Redis: state shared with every node on it, broadcasts through the sharded Redis adapter");
   } else {
     store = new MemoryGameStore();
     log.warn("REDIS_URL is not set: running ONE node on the embedded in-memory store (state is lost on exit)");
   }
+  // A library promise nobody awaited must not take a live show down: log it and go on.
+  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
-  const app = await startApp({ config, store, log, adapter });
+  const app = await startApp({ config, store, log, adapter: cluster?.adapter });
   log.info({ url: app.url, port: app.port, tickMs: config.tickMs }, `listening on ${app.url}`);
 
   let closing = false;
@@ -62,7 +53,7 @@ async function main(): Promise<void> {
     void app
       .close()
       .then(() => {
-        for (const client of extraClients) client.disconnect();
+        cluster?.close();
         process.exit(0);
       })
       .catch((err) => {

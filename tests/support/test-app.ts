@@ -1,5 +1,3 @@
-import { Redis } from "ioredis";
-import { createShardedAdapter } from "@socket.io/redis-adapter";
 import pino from "pino";
 import type { RunningApp } from "../../server/app";
 import { startApp } from "../../server/app";
@@ -7,7 +5,10 @@ import type { Config } from "../../server/config";
 import { loadConfig } from "../../server/config";
 import type { GameStore } from "../../server/ports/game-store";
 import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import { connectCommands } from "../../server/store/redis/connection";
 import { RedisGameStore } from "../../server/store/redis/redis-game-store";
+import type { RedisAdapter } from "../../server/transport/redis-adapter";
+import { createRedisAdapter } from "../../server/transport/redis-adapter";
 import { TokenAuthority } from "../../server/transport/tokens";
 import type { Role } from "../../shared/protocol";
 import { BingoClient } from "../../shared/client";
@@ -19,16 +20,8 @@ export function tokenFor(sub: string, role: Role): string {
   return tokens.sign({ sub, role });
 }
 
-/** A Redis connection set up the way main.ts sets up the store's. */
-export async function storeConnection(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, commandTimeout: 2000, maxRetriesPerRequest: 1 });
-  redis.on("error", () => undefined);
-  await redis.connect();
-  return redis;
-}
-
 export async function createRedisStore(url: string): Promise<RedisGameStore> {
-  const store = new RedisGameStore(await storeConnection(url), { gameTtlSeconds: 3600 });
+  const store = new RedisGameStore(await connectCommands(url, 2000, () => undefined), { gameTtlSeconds: 3600 });
   await store.init();
   return store;
 }
@@ -56,21 +49,15 @@ export async function startTestApp(options: { redisUrl?: string; config?: Partia
   };
   const log = pino({ level: "silent" });
   const clients: BingoClient[] = [];
-  const redisClients: Redis[] = [];
   let store: GameStore;
-  let adapter: Parameters<typeof startApp>[0]["adapter"];
+  let cluster: RedisAdapter | undefined;
   if (options.redisUrl) {
     store = await createRedisStore(options.redisUrl);
-    const pub = new Redis(options.redisUrl);
-    const sub = pub.duplicate();
-    pub.on("error", () => undefined);
-    sub.on("error", () => undefined);
-    redisClients.push(pub, sub);
-    adapter = createShardedAdapter(pub, sub, { subscriptionMode: "dynamic" });
+    cluster = createRedisAdapter(options.redisUrl, () => undefined);
   } else {
     store = new MemoryGameStore();
   }
-  const app = await startApp({ config, store, log, adapter });
+  const app = await startApp({ config, store, log, adapter: cluster?.adapter });
   return {
     ...app,
     store,
@@ -82,7 +69,7 @@ export async function startTestApp(options: { redisUrl?: string; config?: Partia
     async stop() {
       for (const client of clients) client.close();
       await app.close();
-      for (const client of redisClients) client.disconnect();
+      cluster?.close();
     },
   };
 }
