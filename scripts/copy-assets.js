@@ -3,8 +3,6 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-for (const rel of ["server/store/redis/bingo.lua"]) {
-  const target = path.join(root, "dist", rel);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(path.join(root, rel), target);
+for (const rel of ["server/store/redis/lua"]) {
+  fs.cpSync(path.join(root, rel), path.join(root, "dist", rel), { recursive: true });
 }

@@ -5,8 +5,11 @@ import type { Logger } from "pino";
 import { Server } from "socket.io";
 import type { ServerOptions } from "socket.io";
 import { ClaimEngine } from "./claims/claim-engine";
-import type { SlotFanout } from "./claims/claim-engine";
+import type { TickFanout } from "./claims/claim-engine";
 import type { Config } from "./config";
+import { GameCatalog } from "./game/game-rules";
+import type { RoundAnnouncer } from "./game/round-conductor";
+import { RoundConductor } from "./game/round-conductor";
 import { createHttpHandler } from "./http/http-routes";
 import type { Clock } from "./ports/clock";
 import { systemClock } from "./ports/clock";
@@ -58,24 +61,53 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
   });
 
   const multiNode = adapter !== undefined;
-  const fanout: SlotFanout = {
+  const toRoom = (gameId: string) => io.to(roomOf(gameId));
+  const catalog = new GameCatalog(store);
+  const fanout: TickFanout = {
     emitLocal: (gameId, state) => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state }),
     share: multiNode
       ? (gameId, state) => io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version)
       : () => undefined,
+    awarded: (gameId, award, version, finished) => {
+      const { pattern, ballIndex, winners, prizeEach } = award;
+      toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version });
+      void afterAward(gameId, finished);
+    },
   };
-  const engine = new ClaimEngine(store, fanout, clock, { tickMs: config.tickMs, maxClaimsPerTick: config.maxClaimsPerTick });
+  const engine = new ClaimEngine(store, catalog, fanout, clock, { tickMs: config.tickMs, maxClaimsPerTick: config.maxClaimsPerTick });
+  const announcer: RoundAnnouncer = {
+    drawn: (message) => toRoom(message.gameId).emit("draw", message),
+    phase: (message) => toRoom(message.gameId).emit("game:phase", message),
+    autoChanged: multiNode ? (gameId, intervalMs) => io.serverSideEmit("round:auto", gameId, intervalMs) : () => undefined,
+  };
+  const conductor = new RoundConductor(store, catalog, engine, announcer, clock, config.nodeId);
+
+  /** After an award made here: reveal the seed if the game finished, else start auto-claims for the next pattern. */
+  async function afterAward(gameId: string, finished: boolean): Promise<void> {
+    const view = await store.view(gameId, "");
+    if (!view.ok) return;
+    const { seed, awards, roundVersion, pattern, drawn } = view.value;
+    if (finished) {
+      conductor.forget(gameId);
+      announcer.phase({ gameId, phase: "finished", version: roundVersion });
+      toRoom(gameId).emit("game:finished", { gameId, seed, results: awards, version: roundVersion });
+    } else {
+      await conductor.patternStarted(gameId, pattern, drawn - 1);
+    }
+  }
+
   engine.onBatch = ({ gameId, claims, error, thrown }) => {
-    if (thrown) log.error({ err: thrown, gameId, claims }, "store threw while resolving claims");
-    else if (error && error.code !== "NOT_FOUND") log.warn({ gameId, claims, code: error.code }, "claim batch failed");
+    if (thrown) log.error({ err: thrown, gameId, claims }, "store threw while resolving a tick");
+    else if (error && error.code !== "NOT_FOUND") log.warn({ gameId, claims, code: error.code }, "tick batch failed");
   };
   io.on("slots:state", (gameId, total, remaining, version) => engine.receive(gameId, { total, remaining, version }));
+  io.on("round:auto", (gameId, intervalMs) => conductor.follow(gameId, intervalMs));
   io.of("/").adapter.on("delete-room", (room: string) => {
     const gameId = gameOfRoom(room);
     if (gameId) engine.release(gameId);
   });
 
-  attachGateway(io, tokens, createHandlers({ io, store, engine }), log);
+  attachGateway(io, tokens, createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs }), log);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -93,6 +125,7 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
     io,
     engine,
     async close() {
+      conductor.stop();
       await engine.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();

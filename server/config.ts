@@ -24,6 +24,7 @@ const envSchema = z.object({
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TICK_MS: int(1, 1000).default(50),
   MAX_CLAIMS_PER_TICK: int(1, 50_000).default(2000),
+  CLAIM_GRACE_MS: int(0, 60_000).default(2000),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
   GAME_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
   NODE_ID: z.string().trim().min(1).max(64).optional(),
@@ -40,6 +41,8 @@ export interface Config {
   readonly authSecret: string | undefined;
   readonly tickMs: number;
   readonly maxClaimsPerTick: number;
+  /** How long after the next ball a bingo call for the previous one still counts. */
+  readonly claimGraceMs: number;
   readonly redisCommandTimeoutMs: number;
   readonly gameTtlSeconds: number;
   readonly nodeId: string;
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: e.AUTH_SECRET,
     tickMs: e.TICK_MS,
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
+    claimGraceMs: e.CLAIM_GRACE_MS,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     gameTtlSeconds: e.GAME_TTL_SECONDS,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,

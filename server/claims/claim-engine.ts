@@ -1,43 +1,52 @@
-import type { Ack, Card, Claimed, ProtocolError, SlotState } from "../../shared/protocol";
+import type { Ack, Award, CallAccepted, Card, Claimed, ProtocolError, SlotState } from "../../shared/protocol";
 import { protocolError } from "../../shared/protocol";
+import type { CallBatchReply } from "../domain/call-batch";
+import { CALL_ERROR_BY_STATUS, CALL_OUTCOME_STRIDE, CALL_REPLY_HEADER, CallStatus } from "../domain/call-batch";
 import type { ClaimBatchReply } from "../domain/claim-batch";
 import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domain/claim-batch";
+import type { GameCatalog, GameRules } from "../game/game-rules";
 import type { Clock } from "../ports/clock";
-import type { GameStore, StoreResult } from "../ports/game-store";
-import type { ClaimAck, ClaimBatch } from "./claim-queue";
+import type { GameStore, Settled, StoreResult, TickResult } from "../ports/game-store";
+import type { Batch, CallAck, ClaimAck } from "./claim-queue";
 import { GameRoom } from "./game-room";
 
-/** How committed slot states leave this node. */
-export interface SlotFanout {
+/** How what a tick decided leaves this node. */
+export interface TickFanout {
   /** Emits `state` to this node's own members of the game's room. */
   emitLocal(gameId: string, state: SlotState): void;
-  /** Hands a state this node committed to the other nodes (they `offer` it). */
+  /** Hands a state this node committed to the other nodes (they `receive` it). */
   share(gameId: string, state: SlotState): void;
+  /** A pattern was awarded by this node's tick: announce it to the whole room, on every node. */
+  awarded(gameId: string, award: Award, roundVersion: number, finished: boolean): void;
 }
 
 export interface ClaimEngineOptions {
   readonly tickMs: number;
-  /** Claims per game per store call; the rest wait for the next tick. Bounds a Redis script's run time. */
+  /** Entries (claims, and calls) per game per store call; the rest wait for the next tick. Bounds a Redis function's run time. */
   readonly maxClaimsPerTick: number;
 }
 
 export interface TickReport {
   readonly gameId: string;
   readonly claims: number;
+  readonly calls: number;
   readonly error?: ProtocolError;
   /** What a store threw, which it should never do. */
   readonly thrown?: unknown;
 }
 
 const REFUSALS: readonly Ack<Claimed>[] = REFUSAL_BY_STATUS.map((code) => ({ ok: false, error: protocolError(code) }) as const);
-const STOPPED: Ack<Claimed> = { ok: false, error: protocolError("UNAVAILABLE", "this node is shutting down; retry on another") };
+const CALL_REFUSALS: readonly Ack<CallAccepted>[] = CALL_ERROR_BY_STATUS.map((code) => ({ ok: false, error: protocolError(code) }) as const);
+const STOPPED = { ok: false, error: protocolError("UNAVAILABLE", "this node is shutting down; retry on another") } as const;
+const EMPTY: Batch<never> = { args: [], acks: [] };
 
 /**
- * The tick loop of one node. Claims for a game wait in its room; every `tickMs` each room
- * with claims sends them to the store as ONE call (one Redis MULTI/EXEC), answers every
- * claim from the reply, then each room whose slot state moved emits it once to its local
- * members. Ticks never overlap: the next is scheduled when the current one has settled.
- * With nothing pending, no timer runs at all.
+ * The tick loop of one node. Card claims and bingo calls for a game wait in its room;
+ * every `tickMs` each room with work sends it to the store as ONE call (one Redis
+ * MULTI/EXEC) — claims, calls, and the pending award once its window has closed —
+ * answers every request from the reply, then each room whose slot state moved emits it
+ * once to its local members. Ticks never overlap: the next is scheduled when the current
+ * one has settled. With nothing pending, no timer runs at all.
  */
 export class ClaimEngine {
   private readonly rooms = new Map<string, GameRoom>();
@@ -50,19 +59,42 @@ export class ClaimEngine {
 
   constructor(
     private readonly store: GameStore,
-    private readonly fanout: SlotFanout,
+    private readonly catalog: GameCatalog,
+    private readonly fanout: TickFanout,
     private readonly clock: Clock,
     private readonly options: ClaimEngineOptions,
   ) {}
 
   enqueue(gameId: string, playerId: string, requestId: string, count: number, ack: ClaimAck): void {
-    if (this.stopped) {
-      ack(STOPPED);
-      return;
-    }
+    if (this.stopped) return ack(STOPPED);
     const room = this.room(gameId);
-    room.queue.push(playerId, requestId, count, ack);
+    room.claims.push(playerId, requestId, count, ack);
     this.activate(room);
+  }
+
+  /**
+   * A bingo call for the next tick. `completions` comes from the game's rules; `ack` is
+   * null for a call the server makes itself for an auto-claim player.
+   */
+  call(gameId: string, playerId: string, requestId: string, cardId: number, completions: string, ack: CallAck): void {
+    if (this.stopped) return ack?.(STOPPED);
+    const room = this.room(gameId);
+    room.calls.push(playerId, requestId, cardId, completions, ack);
+    this.activate(room);
+  }
+
+  /** Asks a tick at or after `atMs` (store clock) to make the pending award. */
+  settleAt(gameId: string, atMs: number): void {
+    const room = this.room(gameId);
+    if (room.settleAt !== null && room.settleAt <= atMs) return;
+    if (room.settleTimer !== null) this.clock.clearTimeout(room.settleTimer);
+    room.settleAt = atMs;
+    room.settleTimer = this.clock.setTimeout(() => {
+      room.settleTimer = null;
+      room.settleAt = null;
+      room.settleDue = true;
+      this.activate(room);
+    }, Math.max(0, atMs - this.clock.now()));
   }
 
   /**
@@ -84,19 +116,23 @@ export class ClaimEngine {
   }
 
   /**
-   * Forgets a game this node no longer serves (its last local member left), unless claims
-   * for it are still pending or its newest state is not yet emitted.
+   * Forgets a game this node no longer serves (its last local member left), unless work
+   * for it is still pending or its newest state is not yet emitted.
    */
   release(gameId: string): void {
     const room = this.rooms.get(gameId);
-    if (room && !this.active.has(room)) this.forget(room);
+    if (room && !this.active.has(room) && room.settleAt === null) this.forget(room);
   }
 
-  /** Resolves every pending claim, then stops ticking. Claims enqueued later are refused. */
+  /** Resolves everything pending, then stops ticking. Requests enqueued later are refused. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
+    for (const room of this.rooms.values()) {
+      if (room.settleTimer !== null) this.clock.clearTimeout(room.settleTimer);
+      room.settleTimer = null;
+    }
     while (this.ticking || this.active.size > 0) {
       await (this.ticking ?? this.tick());
     }
@@ -127,13 +163,13 @@ export class ClaimEngine {
     const started = this.clock.now();
     const flushes: Promise<void>[] = [];
     for (const room of this.active) {
-      if (room.queue.size > 0) flushes.push(this.flush(room));
+      if (room.hasStoreWork) flushes.push(this.flush(room));
     }
     this.ticking = Promise.all(flushes).then(() => {
       for (const room of this.active) {
         const state = room.takeUnemitted();
         if (state) this.fanout.emitLocal(room.gameId, state);
-        if (room.queue.size === 0) this.active.delete(room);
+        if (!room.hasStoreWork) this.active.delete(room);
       }
       this.ticking = null;
       if (this.active.size > 0 && !this.stopped) {
@@ -145,32 +181,54 @@ export class ClaimEngine {
   }
 
   private async flush(room: GameRoom): Promise<void> {
-    const batch = room.queue.take(this.options.maxClaimsPerTick);
-    const claims = batch.acks.length;
-    let result: StoreResult<ClaimBatchReply>;
+    const max = this.options.maxClaimsPerTick;
+    const claims = room.claims.size > 0 ? room.claims.take(max) : (EMPTY as Batch<ClaimAck>);
+    const calls = room.calls.size > 0 ? room.calls.take(max) : (EMPTY as Batch<CallAck>);
+    const settle = room.settleDue;
+    room.settleDue = false;
+    let result: StoreResult<TickResult>;
+    let rules: GameRules | undefined;
     let thrown: unknown;
     try {
-      result = await this.store.resolveClaims(room.gameId, batch.args);
+      // Card grids and pattern names derive from the game's rules: loaded once per game per node.
+      const loaded = claims.acks.length > 0 || calls.acks.length > 0 ? await this.catalog.load(room.gameId) : null;
+      if (loaded && !loaded.ok) result = loaded;
+      else {
+        rules = loaded?.value;
+        result = await this.store.resolveTick(room.gameId, { claims: claims.args, calls: calls.args, settle });
+      }
     } catch (cause) {
-      // A store must not throw; if one does, every claim still gets its answer.
+      // A store must not throw; if one does, every request still gets its answer.
       thrown = cause;
       result = { ok: false, error: protocolError("INTERNAL") };
     }
     try {
       if (result.ok) {
-        this.answer(room, batch, result.value);
+        if (result.value.claims) this.answerClaims(room, claims, result.value.claims, rules!);
+        if (result.value.calls) this.answerCalls(room, calls, result.value.calls, rules!);
+        if (result.value.settled) this.settled(room, result.value.settled);
       } else {
-        const refusal: Ack<Claimed> = { ok: false, error: result.error };
-        for (const ack of batch.acks) ack(refusal);
+        const claimRefusal: Ack<Claimed> = { ok: false, error: result.error };
+        const callRefusal: Ack<CallAccepted> = claimRefusal;
+        for (const ack of claims.acks) ack(claimRefusal);
+        for (const ack of calls.acks) ack?.(callRefusal);
+        if (settle && result.error.code !== "NOT_FOUND") room.settleDue = true;
         if (result.error.code === "NOT_FOUND" && room.idle) this.forget(room);
       }
     } finally {
-      room.queue.recycle(batch);
+      if (claims !== EMPTY) room.claims.recycle(claims);
+      if (calls !== EMPTY) room.calls.recycle(calls);
     }
-    this.onBatch?.({ gameId: room.gameId, claims, error: result.ok ? undefined : result.error, thrown });
+    this.onBatch?.({
+      gameId: room.gameId,
+      claims: claims.args.length,
+      calls: calls.args.length,
+      error: result.ok ? undefined : result.error,
+      thrown,
+    });
   }
 
-  private answer(room: GameRoom, batch: ClaimBatch, reply: ClaimBatchReply): void {
+  private answerClaims(room: GameRoom, batch: Batch<ClaimAck>, reply: ClaimBatchReply, rules: GameRules): void {
     const after: SlotState = { total: reply[0], remaining: reply[1], version: reply[2] };
     if (room.offer(after)) this.fanout.share(room.gameId, after);
     const acks = batch.acks;
@@ -183,7 +241,7 @@ export class ClaimEngine {
       }
       const first = reply[at + 1];
       const cards: Card[] = new Array(reply[at + 2]);
-      for (let k = 0; k < cards.length; k++) cards[k] = { id: first + k };
+      for (let k = 0; k < cards.length; k++) cards[k] = { id: first + k, grid: rules.grid(first + k) };
       const slots =
         reply[at + 5] === after.version && reply[at + 4] === after.remaining && reply[at + 3] === after.total
           ? after
@@ -192,8 +250,32 @@ export class ClaimEngine {
     }
   }
 
+  private answerCalls(room: GameRoom, batch: Batch<CallAck>, reply: CallBatchReply, rules: GameRules): void {
+    if (reply[0] >= 0) this.settleAt(room.gameId, reply[0]);
+    for (let i = 0; i < batch.acks.length; i++) {
+      const ack = batch.acks[i];
+      if (!ack) continue;
+      const at = CALL_REPLY_HEADER + i * CALL_OUTCOME_STRIDE;
+      const status = reply[at];
+      if (status !== CallStatus.OK) {
+        ack(CALL_REFUSALS[status] ?? CALL_REFUSALS[0]);
+        continue;
+      }
+      const pattern = rules.patterns[reply[at + 1]];
+      if (!pattern) ack(CALL_REFUSALS[0]);
+      else ack({ ok: true, pattern, ballIndex: reply[at + 2] });
+    }
+  }
+
+  private settled(room: GameRoom, settled: Settled): void {
+    if (settled.awarded) this.fanout.awarded(room.gameId, settled.award, settled.roundVersion, settled.finished);
+    else if (settled.settleAt !== null) this.settleAt(room.gameId, Math.max(settled.settleAt, this.clock.now() + 1));
+  }
+
   private forget(room: GameRoom): void {
+    if (room.settleTimer !== null) this.clock.clearTimeout(room.settleTimer);
     this.rooms.delete(room.gameId);
     this.active.delete(room);
+    this.catalog.forget(room.gameId);
   }
 }

@@ -1,9 +1,15 @@
 import type { SlotState } from "../../shared/protocol";
-import { ClaimQueue } from "./claim-queue";
+import { CallQueue, ClaimQueue } from "./claim-queue";
 
-/** One game as this node sees it: its pending claims and the newest slot state it knows. */
+/** One game as this node sees it: what waits for the next tick, and the newest slot state it knows. */
 export class GameRoom {
-  readonly queue = new ClaimQueue();
+  readonly claims = new ClaimQueue();
+  readonly calls = new CallQueue();
+  /** The next tick asks the store to make the pending award. */
+  settleDue = false;
+  /** When a settle is scheduled (store-clock ms), and its timer. */
+  settleAt: number | null = null;
+  settleTimer: unknown = null;
   private latest: SlotState | null = null;
   private emittedVersion = 0;
 
@@ -23,11 +29,12 @@ export class GameRoom {
     return this.latest;
   }
 
-  get hasWork(): boolean {
-    return this.queue.size > 0 || (this.latest !== null && this.latest.version > this.emittedVersion);
+  /** Something for the store on the next tick. */
+  get hasStoreWork(): boolean {
+    return this.claims.size > 0 || this.calls.size > 0 || this.settleDue;
   }
 
   get idle(): boolean {
-    return this.queue.size === 0 && this.latest === null;
+    return !this.hasStoreWork && this.latest === null && this.settleAt === null;
   }
 }

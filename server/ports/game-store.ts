@@ -1,4 +1,5 @@
-import type { GameSnapshot, ProtocolError, SlotState, Variant } from "../../shared/protocol";
+import type { Award, PatternName, Phase, ProtocolError, SlotState, Variant } from "../../shared/protocol";
+import type { CallBatchArgs, CallBatchReply } from "../domain/call-batch";
 import type { ClaimBatchArgs, ClaimBatchReply } from "../domain/claim-batch";
 
 export type StoreResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
@@ -8,10 +9,98 @@ export interface NewGame {
   readonly hostId: string;
   readonly title: string;
   readonly variant: Variant;
+  /** 64 hex characters; secret until the game is finished. */
+  readonly seed: string;
+  readonly commitment: string;
+  readonly patterns: readonly PatternName[];
+  readonly prizes: readonly number[];
+  /** Every ball in the order the seed draws them. */
+  readonly order: readonly number[];
+  /** The claim window's grace after the next ball (CLAIM_GRACE_MS at creation). */
+  readonly graceMs: number;
 }
 
-/** A game as one player sees it: exactly the join snapshot of the protocol. */
-export type GameView = GameSnapshot;
+/** A game as the store holds it, with the cards of one player. Includes the seed: for the node, not for clients. */
+export interface StoredGame {
+  readonly id: string;
+  readonly title: string;
+  readonly variant: Variant;
+  readonly phase: Phase;
+  readonly seed: string;
+  readonly commitment: string;
+  readonly patterns: readonly PatternName[];
+  readonly prizes: readonly number[];
+  readonly maxPerPlayer: number;
+  readonly slots: SlotState;
+  readonly drawn: number;
+  readonly pattern: number;
+  readonly paused: boolean;
+  readonly autoIntervalMs: number | null;
+  readonly awards: readonly Award[];
+  readonly roundVersion: number;
+  /** The player's card ids, in grant order. */
+  readonly cardIds: readonly number[];
+  /** The player's explicit auto-claim choice, or null for the default (on). */
+  readonly autoClaim: boolean | null;
+}
+
+export interface RoundStarted {
+  readonly roundVersion: number;
+  readonly slots: SlotState;
+}
+
+/** Who draws: the game's host by hand, or the holder of the auto-draw lease. */
+export type Drawer = { readonly hostId: string } | { readonly leaseToken: number };
+
+export interface DrawResult {
+  readonly ball: number;
+  readonly index: number;
+  readonly roundVersion: number;
+  /** False when `expectedIndex` named a ball drawn before: this answer repeats it. */
+  readonly drewNow: boolean;
+  /** Store-clock ms at which the pending award may be made, if one is pending. */
+  readonly settleAt: number | null;
+}
+
+export interface RoundControl {
+  readonly roundVersion: number;
+  readonly paused: boolean;
+  readonly autoIntervalMs: number | null;
+}
+
+export type RoundOp = { readonly op: "pause" } | { readonly op: "resume" } | { readonly op: "auto"; readonly intervalMs: number | null };
+
+export interface Lease {
+  /** Fencing token; 0 when another owner holds an unexpired lease, or auto-draw is off. */
+  readonly token: number;
+  readonly untilMs: number;
+  /** The auto-draw interval now set; null when off (or the round is not running). */
+  readonly autoIntervalMs: number | null;
+}
+
+/** What one tick sends for one game; all of it is one round trip. */
+export interface TickWork {
+  readonly claims: ClaimBatchArgs;
+  readonly calls: CallBatchArgs;
+  /** Make the pending award if its window has closed. */
+  readonly settle: boolean;
+}
+
+export type Settled =
+  | { readonly awarded: true; readonly award: Award; readonly roundVersion: number; readonly finished: boolean }
+  | { readonly awarded: false; readonly settleAt: number | null };
+
+export interface TickResult {
+  readonly claims: ClaimBatchReply | null;
+  readonly calls: CallBatchReply | null;
+  readonly settled: Settled | null;
+}
+
+export interface GameFinished {
+  readonly roundVersion: number;
+  readonly seed: string;
+  readonly awards: readonly Award[];
+}
 
 /**
  * Where the authoritative state of every game lives. Implemented in memory (one node,
@@ -34,15 +123,39 @@ export interface GameStore {
   /** Closes the claim window (claiming → lobby); closing a closed window is a no-op. */
   closeClaims(gameId: string, hostId: string): Promise<StoreResult<SlotState>>;
 
-  /** The game as `playerId` sees it, with the cards that player owns. */
-  view(gameId: string, playerId: string): Promise<StoreResult<GameView>>;
+  /** The game with `playerId`'s cards. */
+  view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>>;
+
+  /** Every owner's card ids (fixed once the round runs). */
+  cardOwners(gameId: string): Promise<StoreResult<ReadonlyMap<string, readonly number[]>>>;
 
   /**
-   * Resolves one tick's claims for one game atomically, in one round trip, in batch order.
-   * A (player, requestId) seen before, in this batch or an earlier one, gets its first
-   * answer again and allocates nothing. See ClaimBatchReply for the layout.
+   * One tick for one game, atomically and in one round trip: the claims in order (see
+   * ClaimBatchReply), then the bingo calls (CallBatchReply), then the award if asked and
+   * due. A (player, requestId) seen before gets its first answer again.
    */
-  resolveClaims(gameId: string, batch: ClaimBatchArgs): Promise<StoreResult<ClaimBatchReply>>;
+  resolveTick(gameId: string, work: TickWork): Promise<StoreResult<TickResult>>;
+
+  /** lobby/claiming → running; closes the claim window if open. */
+  startRound(gameId: string, hostId: string): Promise<StoreResult<RoundStarted>>;
+
+  /**
+   * Draws the next ball. `expectedIndex` (≥ 0) makes a repeated request safe: if that
+   * ball is already drawn it is returned again and nothing else is drawn.
+   */
+  draw(gameId: string, by: Drawer, expectedIndex: number | null): Promise<StoreResult<DrawResult>>;
+
+  controlRound(gameId: string, hostId: string, op: RoundOp): Promise<StoreResult<RoundControl>>;
+
+  /** Takes or renews the auto-draw lease for `owner` while auto-draw is on; a new owner gets a higher token. */
+  acquireLease(gameId: string, owner: string, ttlMs: number): Promise<StoreResult<Lease>>;
+
+  releaseLease(gameId: string, owner: string, token: number): Promise<StoreResult<void>>;
+
+  setAutoClaim(gameId: string, playerId: string, enabled: boolean): Promise<StoreResult<void>>;
+
+  /** Makes a pending award at once, then finishes the game (any phase but finished). */
+  finishGame(gameId: string, hostId: string): Promise<StoreResult<GameFinished>>;
 
   /** True when the store answers. */
   ping(): Promise<boolean>;

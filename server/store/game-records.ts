@@ -1,14 +1,25 @@
-import type { Card, SlotState } from "../../shared/protocol";
+import type { SlotState } from "../../shared/protocol";
 
 export function slotsOf(record: { readonly total: number; readonly remaining: number; readonly version: number }): SlotState {
   return { total: record.total, remaining: record.remaining, version: record.version };
 }
 
-/** [first, count, first, count, ...] → the cards, in grant order. */
-export function expandCardRanges(ranges: readonly number[]): Card[] {
-  const cards: Card[] = [];
+/** [first, count, first, count, ...] → the card ids, in grant order. */
+export function expandCardRanges(ranges: readonly number[]): number[] {
+  const ids: number[] = [];
   for (let i = 0; i + 1 < ranges.length; i += 2) {
-    for (let id = ranges[i]; id < ranges[i] + ranges[i + 1]; id++) cards.push({ id });
+    for (let id = ranges[i]; id < ranges[i] + ranges[i + 1]; id++) ids.push(id);
   }
-  return cards;
+  return ids;
+}
+
+/** "first:count,first:count" (as bingo.lua stores it) → [first, count, first, count] */
+export function parseCardRanges(text: string): number[] {
+  if (!text) return [];
+  const out: number[] = [];
+  for (const range of text.split(",")) {
+    const [first, count] = range.split(":");
+    out.push(Number(first), Number(count));
+  }
+  return out;
 }

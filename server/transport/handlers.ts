@@ -1,8 +1,14 @@
-import type { AckFn, AckOf, ClientEvent, PayloadOf, Phase, SlotState } from "../../shared/protocol";
-import { protocolError } from "../../shared/protocol";
+import type { AckFn, AckOf, ClientEvent, PayloadOf, Phase, RoundBody, SlotState } from "../../shared/protocol";
+import { DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { ClaimEngine } from "../claims/claim-engine";
+import { drawOrder } from "../domain/cards";
+import { commitmentOf } from "../domain/fair-random";
 import { newGameId } from "../game/game-ids";
-import type { GameStore } from "../ports/game-store";
+import type { GameCatalog } from "../game/game-rules";
+import type { RoundConductor } from "../game/round-conductor";
+import { newSeed } from "../game/seeds";
+import { roundOf, snapshotOf } from "../game/snapshots";
+import type { GameStore, StoreResult } from "../ports/game-store";
 import type { BingoServer, BingoSocket } from "./socket-types";
 import { roomOf } from "./socket-types";
 
@@ -10,6 +16,10 @@ export interface HandlerDeps {
   readonly io: BingoServer;
   readonly store: GameStore;
   readonly engine: ClaimEngine;
+  readonly catalog: GameCatalog;
+  readonly conductor: RoundConductor;
+  /** The claim window's grace after the next ball, for games created on this node. */
+  readonly claimGraceMs: number;
 }
 
 type Handler<E extends ClientEvent> = (socket: BingoSocket, payload: PayloadOf<E>, reply: AckFn<AckOf<E>>) => void | Promise<void>;
@@ -20,25 +30,51 @@ const CREATE_ATTEMPTS = 5;
 
 /**
  * What each client event does, once its sender's role and payload have been checked
- * (socket-gateway.ts). Claims only join their game's queue; the tick answers them.
+ * (socket-gateway.ts). Card claims and bingo calls only join their game's queue; the tick
+ * answers them.
  */
-export function createHandlers({ io, store, engine }: HandlerDeps): Handlers {
-  const phaseChanged = (gameId: string, phase: Phase, slots: SlotState): void => {
+export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs }: HandlerDeps): Handlers {
+  const toRoom = (gameId: string) => io.to(roomOf(gameId));
+
+  const claimWindowChanged = (gameId: string, phase: Phase, slots: SlotState): void => {
     engine.offer(gameId, slots, true);
-    io.to(roomOf(gameId)).emit("game:phase", { gameId, phase });
+    toRoom(gameId).emit("game:phase", { gameId, phase });
+  };
+
+  /** The round as `hostId` sees it now, for the ack of a round control event. */
+  const roundNow = async (gameId: string, hostId: string): Promise<StoreResult<RoundBody>> => {
+    const [view, rules] = await Promise.all([store.view(gameId, hostId), catalog.load(gameId)]);
+    if (!view.ok) return view;
+    if (!rules.ok) return rules;
+    return { ok: true, value: { round: roundOf(view.value, rules.value) } };
+  };
+
+  const answerRound = async (gameId: string, hostId: string, reply: AckFn<RoundBody>): Promise<void> => {
+    const round = await roundNow(gameId, hostId);
+    reply(round.ok ? { ok: true, ...round.value } : round);
   };
 
   return {
     "game:create": async (socket, payload, reply) => {
+      const variant = payload.variant ?? 75;
+      const patterns = payload.patterns ?? DEFAULT_PATTERNS[variant];
+      const seed = newSeed();
+      const commitment = commitmentOf(seed);
       for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
         const gameId = newGameId();
         const created = await store.createGame({
           id: gameId,
           hostId: socket.data.sub,
           title: payload.title ?? DEFAULT_TITLE,
-          variant: payload.variant ?? 75,
+          variant,
+          seed,
+          commitment,
+          patterns,
+          prizes: payload.prizes ?? patterns.map(() => 0),
+          order: drawOrder(seed, variant),
+          graceMs: claimGraceMs,
         });
-        if (created.ok) return reply({ ok: true, gameId });
+        if (created.ok) return reply({ ok: true, gameId, commitment });
         if (created.error.code !== "BAD_REQUEST") return reply(created);
       }
       reply({ ok: false, error: protocolError("INTERNAL", "could not find a free game id") });
@@ -47,19 +83,19 @@ export function createHandlers({ io, store, engine }: HandlerDeps): Handlers {
     "claims:open": async (socket, { gameId, totalSlots, maxPerPlayer }, reply) => {
       const opened = await store.openClaims(gameId, socket.data.sub, totalSlots, maxPerPlayer);
       if (!opened.ok) return reply(opened);
-      phaseChanged(gameId, "claiming", opened.value);
+      claimWindowChanged(gameId, "claiming", opened.value);
       reply({ ok: true, slots: opened.value });
     },
 
     "claims:close": async (socket, { gameId }, reply) => {
       const closed = await store.closeClaims(gameId, socket.data.sub);
       if (!closed.ok) return reply(closed);
-      phaseChanged(gameId, "lobby", closed.value);
+      claimWindowChanged(gameId, "lobby", closed.value);
       reply({ ok: true, slots: closed.value });
     },
 
     "game:join": async (socket, { gameId }, reply) => {
-      // Join the room before reading, so no state committed after the read is missed.
+      // Join the room before reading, so nothing committed after the read is missed.
       const room = roomOf(gameId);
       const alreadyIn = socket.rooms.has(room);
       await socket.join(room);
@@ -68,12 +104,73 @@ export function createHandlers({ io, store, engine }: HandlerDeps): Handlers {
         if (!alreadyIn) await socket.leave(room);
         return reply(view);
       }
-      engine.offer(gameId, view.value.slots, false);
-      reply({ ok: true, game: view.value });
+      const game = view.value;
+      const rules = catalog.remember(gameId, game.variant, game.seed, game.patterns);
+      engine.offer(gameId, game.slots, false);
+      if (game.phase === "running" && game.autoIntervalMs !== null) conductor.follow(gameId, game.autoIntervalMs);
+      reply({ ok: true, game: snapshotOf(game, rules) });
     },
 
     "cards:claim": (socket, { gameId, count, requestId }, reply) => {
       engine.enqueue(gameId, socket.data.sub, requestId, count, reply);
+    },
+
+    "round:start": async (socket, { gameId }, reply) => {
+      const started = await store.startRound(gameId, socket.data.sub);
+      if (!started.ok) return reply(started);
+      engine.offer(gameId, started.value.slots, true);
+      toRoom(gameId).emit("game:phase", { gameId, phase: "running", paused: false, autoIntervalMs: null, version: started.value.roundVersion });
+      await answerRound(gameId, socket.data.sub, reply);
+    },
+
+    "round:draw": async (socket, { gameId, index }, reply) => {
+      const drawn = await conductor.draw(gameId, { hostId: socket.data.sub }, index ?? null);
+      if (!drawn.ok) return reply(drawn);
+      const { ball, index: at, roundVersion } = drawn.value;
+      reply({ ok: true, ball, index: at, version: roundVersion });
+    },
+
+    "round:auto": async (socket, { gameId, intervalMs }, reply) => {
+      const changed = await store.controlRound(gameId, socket.data.sub, { op: "auto", intervalMs });
+      if (!changed.ok) return reply(changed);
+      conductor.setAuto(gameId, intervalMs);
+      toRoom(gameId).emit("game:phase", { gameId, phase: "running", ...changed.value, version: changed.value.roundVersion });
+      await answerRound(gameId, socket.data.sub, reply);
+    },
+
+    "round:pause": async (socket, { gameId }, reply) => {
+      const changed = await store.controlRound(gameId, socket.data.sub, { op: "pause" });
+      if (!changed.ok) return reply(changed);
+      toRoom(gameId).emit("game:phase", { gameId, phase: "running", ...changed.value, version: changed.value.roundVersion });
+      await answerRound(gameId, socket.data.sub, reply);
+    },
+
+    "round:resume": async (socket, { gameId }, reply) => {
+      const changed = await store.controlRound(gameId, socket.data.sub, { op: "resume" });
+      if (!changed.ok) return reply(changed);
+      toRoom(gameId).emit("game:phase", { gameId, phase: "running", ...changed.value, version: changed.value.roundVersion });
+      await answerRound(gameId, socket.data.sub, reply);
+    },
+
+    "round:end": async (socket, { gameId }, reply) => {
+      const finished = await store.finishGame(gameId, socket.data.sub);
+      if (!finished.ok) return reply(finished);
+      const { seed, awards, roundVersion } = finished.value;
+      conductor.forget(gameId);
+      toRoom(gameId).emit("game:phase", { gameId, phase: "finished", version: roundVersion });
+      toRoom(gameId).emit("game:finished", { gameId, seed, results: awards, version: roundVersion });
+      reply({ ok: true, seed, results: awards });
+    },
+
+    "bingo:call": async (socket, { gameId, cardId, requestId }, reply) => {
+      const rules = await catalog.load(gameId);
+      if (!rules.ok) return reply(rules);
+      engine.call(gameId, socket.data.sub, requestId, cardId, rules.value.completions(cardId), reply);
+    },
+
+    "bingo:auto": async (socket, { gameId, enabled }, reply) => {
+      const set = await store.setAutoClaim(gameId, socket.data.sub, enabled);
+      reply(set.ok ? { ok: true, enabled } : set);
     },
   };
 }

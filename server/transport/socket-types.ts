@@ -6,6 +6,8 @@ import type { Identity } from "./tokens";
 export interface InterServerEvents {
   /** A slot state a node committed; every other node offers it to its local room. */
   "slots:state": (gameId: string, total: number, remaining: number, version: number) => void;
+  /** Auto-draw was set on another node; every node stands by to take the draw lease over. */
+  "round:auto": (gameId: string, intervalMs: number | null) => void;
 }
 
 export type SocketData = Identity;

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   SOLD_OUT: "No slots are left; nothing was granted.",
   LIMIT_REACHED: "The player already holds maxPerPlayer cards; nothing was granted.",
   CLAIMS_CLOSED: "Claiming is not open for this game; nothing was granted.",
+  INVALID_CLAIM: "A bingo call the drawn balls do not support (or too late for the ball that completed it); nothing changed.",
   RATE_LIMITED: "Too many requests; nothing was done, try again later.",
   UNAVAILABLE: "The store (Redis) is unreachable or did not answer in time; nothing was done.",
   INTERNAL: "An unexpected server error; nothing was done.",

@@ -1,15 +1,42 @@
 import type { ProtocolError } from "./codes";
-import type { CardsClaimPayload, ClaimsOpenPayload, GameCreatePayload, GameRefPayload } from "./payloads";
-import type { Card, GameSnapshot, PhaseMessage, SlotState, SlotsMessage } from "./state";
+import type {
+  BingoAutoPayload,
+  BingoCallPayload,
+  CardsClaimPayload,
+  ClaimsOpenPayload,
+  GameCreatePayload,
+  GameRefPayload,
+  RoundAutoPayload,
+  RoundDrawPayload,
+} from "./payloads";
+import type {
+  Award,
+  Card,
+  DrawMessage,
+  FinishedMessage,
+  GameSnapshot,
+  PatternName,
+  PhaseMessage,
+  RoundState,
+  SlotState,
+  SlotsMessage,
+  WinnersMessage,
+} from "./state";
 
 /** Every ack is either `{ ok: true, ...body }` or `{ ok: false, error }`. */
 export type Ack<T extends object = object> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ProtocolError };
 export type AckFn<T extends object> = (response: Ack<T>) => void;
 
-export type GameCreated = { readonly gameId: string };
+export type GameCreated = { readonly gameId: string; readonly commitment: string };
 export type SlotsBody = { readonly slots: SlotState };
 export type Joined = { readonly game: GameSnapshot };
 export type Claimed = { readonly cards: readonly Card[]; readonly slots: SlotState };
+export type Drawn = { readonly ball: number; readonly index: number; readonly version: number };
+export type RoundBody = { readonly round: RoundState };
+export type Finished = { readonly seed: string; readonly results: readonly Award[] };
+/** A valid call, recorded for the ball that completed the pattern; `winners` announces the prize. */
+export type CallAccepted = { readonly pattern: PatternName; readonly ballIndex: number };
+export type AutoClaim = { readonly enabled: boolean };
 
 /** Client → server. The ack is always the last argument. */
 export interface ClientToServerEvents {
@@ -18,12 +45,23 @@ export interface ClientToServerEvents {
   "claims:close": (payload: GameRefPayload, ack: AckFn<SlotsBody>) => void;
   "game:join": (payload: GameRefPayload, ack: AckFn<Joined>) => void;
   "cards:claim": (payload: CardsClaimPayload, ack: AckFn<Claimed>) => void;
+  "round:start": (payload: GameRefPayload, ack: AckFn<RoundBody>) => void;
+  "round:draw": (payload: RoundDrawPayload, ack: AckFn<Drawn>) => void;
+  "round:auto": (payload: RoundAutoPayload, ack: AckFn<RoundBody>) => void;
+  "round:pause": (payload: GameRefPayload, ack: AckFn<RoundBody>) => void;
+  "round:resume": (payload: GameRefPayload, ack: AckFn<RoundBody>) => void;
+  "round:end": (payload: GameRefPayload, ack: AckFn<Finished>) => void;
+  "bingo:call": (payload: BingoCallPayload, ack: AckFn<CallAccepted>) => void;
+  "bingo:auto": (payload: BingoAutoPayload, ack: AckFn<AutoClaim>) => void;
 }
 
 /** Server → the clients in a game's room. */
 export interface ServerToClientEvents {
   slots: (message: SlotsMessage) => void;
   "game:phase": (message: PhaseMessage) => void;
+  draw: (message: DrawMessage) => void;
+  winners: (message: WinnersMessage) => void;
+  "game:finished": (message: FinishedMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { PatternName } from "./state";
+import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT } from "./state";
 
 /**
  * Runtime schemas for every client payload. The TypeScript types of the event maps are
@@ -13,10 +15,40 @@ export const MAX_CARDS_PER_CLAIM = 100;
 export const MAX_PER_PLAYER = 100;
 export const MAX_TOTAL_SLOTS = 10_000_000;
 
-export const gameCreateSchema = z.object({
-  title: z.string().trim().min(1).max(120).optional(),
-  variant: z.union([z.literal(75), z.literal(90)]).optional(),
-});
+export const MAX_PRIZE = 1_000_000_000_000;
+export const MIN_AUTO_INTERVAL_MS = 250;
+export const MAX_AUTO_INTERVAL_MS = 600_000;
+
+const patternNameSchema = z.enum(["line", "four-corners", "full-house", "one-line", "two-lines"] satisfies PatternName[]);
+
+export const gameCreateSchema = z
+  .object({
+    title: z.string().trim().min(1).max(120).optional(),
+    variant: z.union([z.literal(75), z.literal(90)]).optional(),
+    /** 75-ball only: which patterns, in award order (default line, then full house). */
+    patterns: z.array(patternNameSchema).min(1).max(3).optional(),
+    /** Prize pool per pattern in minor currency units, one per pattern (default 0 each). */
+    prizes: z.array(z.number().int().min(0).max(MAX_PRIZE)).min(1).max(3).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const variant = value.variant ?? 75;
+    const allowed: readonly string[] = PATTERNS_BY_VARIANT[variant];
+    const patterns = value.patterns ?? DEFAULT_PATTERNS[variant];
+    if (value.patterns) {
+      if (variant === 90 && value.patterns.join() !== DEFAULT_PATTERNS[90].join()) {
+        ctx.addIssue({ code: "custom", path: ["patterns"], message: "90-ball plays one-line, two-lines, full-house" });
+      }
+      if (value.patterns.some((name) => !allowed.includes(name))) {
+        ctx.addIssue({ code: "custom", path: ["patterns"], message: `patterns for ${variant}-ball: ${allowed.join(", ")}` });
+      }
+      if (new Set(value.patterns).size !== value.patterns.length) {
+        ctx.addIssue({ code: "custom", path: ["patterns"], message: "a pattern may appear once" });
+      }
+    }
+    if (value.prizes && value.prizes.length !== patterns.length) {
+      ctx.addIssue({ code: "custom", path: ["prizes"], message: `one prize per pattern (${patterns.length})` });
+    }
+  });
 
 export const claimsOpenSchema = z.object({
   gameId: gameIdSchema,
@@ -32,6 +64,25 @@ export const cardsClaimSchema = z.object({
   requestId: z.string().min(1).max(64),
 });
 
+export const roundDrawSchema = z.object({
+  gameId: gameIdSchema,
+  /** The index the host expects to draw; a repeat of an answered draw then returns it again instead of drawing another. */
+  index: z.number().int().min(0).max(89).optional(),
+});
+
+export const roundAutoSchema = z.object({
+  gameId: gameIdSchema,
+  intervalMs: z.number().int().min(MIN_AUTO_INTERVAL_MS).max(MAX_AUTO_INTERVAL_MS).nullable(),
+});
+
+export const bingoCallSchema = z.object({
+  gameId: gameIdSchema,
+  cardId: z.number().int().min(1).max(MAX_TOTAL_SLOTS),
+  requestId: z.string().min(1).max(64),
+});
+
+export const bingoAutoSchema = z.object({ gameId: gameIdSchema, enabled: z.boolean() });
+
 export const ROLES = ["player", "host"] as const;
 export const roleSchema = z.enum(ROLES);
 
@@ -45,5 +96,9 @@ export type GameCreatePayload = z.infer<typeof gameCreateSchema>;
 export type ClaimsOpenPayload = z.infer<typeof claimsOpenSchema>;
 export type GameRefPayload = z.infer<typeof gameRefSchema>;
 export type CardsClaimPayload = z.infer<typeof cardsClaimSchema>;
+export type RoundDrawPayload = z.infer<typeof roundDrawSchema>;
+export type RoundAutoPayload = z.infer<typeof roundAutoSchema>;
+export type BingoCallPayload = z.infer<typeof bingoCallSchema>;
+export type BingoAutoPayload = z.infer<typeof bingoAutoSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type DevTokenRequest = z.infer<typeof devTokenRequestSchema>;

@@ -3,7 +3,16 @@ import type { ClientEvent, PayloadOf } from "./events";
 import type { ProtocolError } from "./codes";
 import { protocolError } from "./codes";
 import type { Role } from "./payloads";
-import { cardsClaimSchema, claimsOpenSchema, gameCreateSchema, gameRefSchema } from "./payloads";
+import {
+  bingoAutoSchema,
+  bingoCallSchema,
+  cardsClaimSchema,
+  claimsOpenSchema,
+  gameCreateSchema,
+  gameRefSchema,
+  roundAutoSchema,
+  roundDrawSchema,
+} from "./payloads";
 
 /** Who may send each client event, and the schema its payload must satisfy. */
 export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: readonly Role[]; readonly schema: z.ZodType<PayloadOf<E>> } } = {
@@ -12,6 +21,14 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "claims:close": { roles: ["host"], schema: gameRefSchema },
   "game:join": { roles: ["player", "host"], schema: gameRefSchema },
   "cards:claim": { roles: ["player"], schema: cardsClaimSchema },
+  "round:start": { roles: ["host"], schema: gameRefSchema },
+  "round:draw": { roles: ["host"], schema: roundDrawSchema },
+  "round:auto": { roles: ["host"], schema: roundAutoSchema },
+  "round:pause": { roles: ["host"], schema: gameRefSchema },
+  "round:resume": { roles: ["host"], schema: gameRefSchema },
+  "round:end": { roles: ["host"], schema: gameRefSchema },
+  "bingo:call": { roles: ["player"], schema: bingoCallSchema },
+  "bingo:auto": { roles: ["player"], schema: bingoAutoSchema },
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };

@@ -3,6 +3,20 @@
 export type Phase = "lobby" | "claiming" | "running" | "finished";
 export type Variant = 75 | 90;
 
+/** The prize patterns each variant can play, and the default list (awarded in order). */
+export const PATTERNS_BY_VARIANT = {
+  75: ["line", "four-corners", "full-house"],
+  90: ["one-line", "two-lines", "full-house"],
+} as const;
+export type PatternName = (typeof PATTERNS_BY_VARIANT)[Variant][number];
+export const DEFAULT_PATTERNS: { readonly [V in Variant]: readonly PatternName[] } = {
+  75: ["line", "full-house"],
+  90: ["one-line", "two-lines", "full-house"],
+};
+
+/** Rows of columns; 0 is a blank (90-ball) or the free centre (75-ball). */
+export type Grid = readonly (readonly number[])[];
+
 /**
  * The authoritative slot count of a game. `version` strictly increases with every change,
  * so a receiver keeps only the highest version it has seen.
@@ -13,8 +27,39 @@ export interface SlotState {
   readonly version: number;
 }
 
+/** A card (75-ball) or ticket (90-ball). The grid derives from the game's seed and the id. */
 export interface Card {
   readonly id: number;
+  readonly grid: Grid;
+}
+
+export interface Winner {
+  readonly playerId: string;
+  readonly cardId: number;
+}
+
+/** A pattern's prize, decided: everyone whose card completed it on `ballIndex` shares it. */
+export interface Award {
+  readonly pattern: PatternName;
+  readonly ballIndex: number;
+  readonly winners: readonly Winner[];
+  /** Minor currency units each winner gets. */
+  readonly prizeEach: number;
+  /** Minor units left over by the equal split; rolled into the next pattern's pool. */
+  readonly remainder: number;
+}
+
+/** Where the round stands. `version` strictly increases with every change of it. */
+export interface RoundState {
+  /** Balls drawn so far, in order. */
+  readonly draws: readonly number[];
+  /** Index into `patterns` of the pattern in play; equal to patterns.length once all are awarded. */
+  readonly pattern: number;
+  readonly paused: boolean;
+  /** Auto-draw interval, or null when the host draws by hand. */
+  readonly autoIntervalMs: number | null;
+  readonly awards: readonly Award[];
+  readonly version: number;
 }
 
 export interface GameSnapshot {
@@ -22,9 +67,19 @@ export interface GameSnapshot {
   readonly title: string;
   readonly variant: Variant;
   readonly phase: Phase;
+  /** sha256(seed), fixed at creation: lets anyone check the revealed seed. */
+  readonly commitment: string;
+  /** Revealed once the game is finished; null before. */
+  readonly seed: string | null;
+  readonly patterns: readonly PatternName[];
+  /** Prize pool per pattern, minor currency units. */
+  readonly prizes: readonly number[];
   readonly maxPerPlayer: number;
   readonly slots: SlotState;
+  readonly round: RoundState;
   readonly myCards: readonly Card[];
+  /** Whether the server calls bingo for this player's cards by itself. */
+  readonly autoClaim: boolean;
 }
 
 export interface SlotsMessage extends SlotState {
@@ -34,4 +89,32 @@ export interface SlotsMessage extends SlotState {
 export interface PhaseMessage {
   readonly gameId: string;
   readonly phase: Phase;
+  readonly paused?: boolean;
+  readonly autoIntervalMs?: number | null;
+  /** The round version after this change (absent for claim-window changes). */
+  readonly version?: number;
+}
+
+export interface DrawMessage {
+  readonly gameId: string;
+  readonly ball: number;
+  /** 0-based position in the draw; a gap means a missed message: join again to resync. */
+  readonly index: number;
+  readonly version: number;
+}
+
+export interface WinnersMessage {
+  readonly gameId: string;
+  readonly pattern: PatternName;
+  readonly ballIndex: number;
+  readonly winners: readonly Winner[];
+  readonly prizeEach: number;
+  readonly version: number;
+}
+
+export interface FinishedMessage {
+  readonly gameId: string;
+  readonly seed: string;
+  readonly results: readonly Award[];
+  readonly version: number;
 }

@@ -5,6 +5,7 @@ import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
 import { header, outcomes } from "../support/outcomes";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
+import { claimBatch, gameFixture } from "../support/games";
 import { createRedisStore } from "../support/test-app";
 
 let redis: TestRedis;
@@ -20,7 +21,7 @@ const HOST = "host-1";
 
 async function newGame(store: GameStore): Promise<string> {
   const id = `g${Date.now().toString(36)}${++gameCounter}`;
-  const created = await store.createGame({ id, hostId: HOST, title: "Contract", variant: 75 });
+  const created = await store.createGame(gameFixture(id, HOST));
   expect(created).toEqual({ ok: true, value: undefined });
   return id;
 }
@@ -33,7 +34,7 @@ async function openGame(store: GameStore, total: number, max: number): Promise<s
 }
 
 async function resolve(store: GameStore, gameId: string, batch: ClaimBatchArgs) {
-  const result = await store.resolveClaims(gameId, batch);
+  const result = await claimBatch(store, gameId, batch);
   if (!result.ok) throw new Error(`unexpected ${result.error.code}`);
   return result.value;
 }
@@ -52,18 +53,38 @@ describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
     await store.close();
   });
 
-  test("a new game is in the lobby with no slots and no cards", async () => {
+  test("a new game is in the lobby with no slots, no cards and no round yet", async () => {
     const id = await newGame(store);
+    const fixture = gameFixture(id, HOST);
     const view = await store.view(id, "p1");
     expect(view).toEqual({
       ok: true,
-      value: { id, title: "Contract", variant: 75, phase: "lobby", maxPerPlayer: 0, slots: { total: 0, remaining: 0, version: 0 }, myCards: [] },
+      value: {
+        id,
+        title: "Contract",
+        variant: 75,
+        phase: "lobby",
+        seed: fixture.seed,
+        commitment: fixture.commitment,
+        patterns: fixture.patterns,
+        prizes: fixture.prizes,
+        maxPerPlayer: 0,
+        slots: { total: 0, remaining: 0, version: 0 },
+        drawn: 0,
+        pattern: 0,
+        paused: false,
+        autoIntervalMs: null,
+        awards: [],
+        roundVersion: 0,
+        cardIds: [],
+        autoClaim: null,
+      },
     });
   });
 
   test("a taken game id is refused", async () => {
     const id = await newGame(store);
-    const again = await store.createGame({ id, hostId: "other", title: "x", variant: 90 });
+    const again = await store.createGame(gameFixture(id, "other", { title: "x", variant: 90 }));
     expect(again.ok).toBe(false);
     if (!again.ok) expect(again.error.code).toBe("BAD_REQUEST");
     const view = await store.view(id, "p1");
@@ -76,7 +97,7 @@ describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
       await store.view(missing, "p"),
       await store.openClaims(missing, HOST, 10, 1),
       await store.closeClaims(missing, HOST),
-      await store.resolveClaims(missing, ["p", "r", 1]),
+      await claimBatch(store, missing, ["p", "r", 1]),
     ]) {
       expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: "NOT_FOUND" }) });
     }
@@ -111,9 +132,9 @@ describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
       { status: ClaimStatus.SOLD_OUT, first: 0, granted: 0, slots: after },
     ]);
     const a = await store.view(id, "a");
-    expect(a.ok && a.value.myCards).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(a.ok && a.value.cardIds).toEqual([1, 2]);
     const b = await store.view(id, "b");
-    expect(b.ok && b.value.myCards).toEqual([{ id: 3 }, { id: 4 }, { id: 5 }]);
+    expect(b.ok && b.value.cardIds).toEqual([3, 4, 5]);
   });
 
   test("a player at maxPerPlayer gets LIMIT_REACHED, and a partial grant up to the limit", async () => {
@@ -149,7 +170,7 @@ describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
     expect(outcomes(later)[0]).toEqual(original);
     expect(header(later)).toEqual({ total: 10, remaining: 3, version: 3 });
     const view = await store.view(id, "p");
-    expect(view.ok && view.value.myCards).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(view.ok && view.value.cardIds).toEqual([1, 2]);
   });
 
   test("a refused request is answered the same way when repeated", async () => {
@@ -193,8 +214,8 @@ describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
     for (let p = 0; p < 120; p++) {
       const view = await store.view(id, `p${p}`);
       if (!view.ok) throw new Error("view failed");
-      held.set(`p${p}`, view.value.myCards.length);
-      expect(view.value.myCards.length).toBeLessThanOrEqual(max);
+      held.set(`p${p}`, view.value.cardIds.length);
+      expect(view.value.cardIds.length).toBeLessThanOrEqual(max);
     }
     expect([...held.values()].reduce((a, b) => a + b, 0)).toBe(total);
     expect([...owner.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
@@ -213,7 +234,7 @@ test("the memory and Redis stores answer every random batch identically", async 
     for (let game = 0; game < 5; game++) {
       const id = `diff${Date.now().toString(36)}${game}`;
       for (const store of [memory, onRedis]) {
-        await store.createGame({ id, hostId: HOST, title: "diff", variant: 90 });
+        await store.createGame(gameFixture(id, HOST, { title: "diff", variant: 90 }));
       }
       const total = 20 + random(60);
       const max = 1 + random(5);
@@ -229,7 +250,7 @@ test("the memory and Redis stores answer every random batch identically", async 
         const batch: ClaimBatchArgs = [];
         const size = 1 + random(30);
         for (let i = 0; i < size; i++) batch.push(`p${random(15)}`, `r${random(8)}`, 1 + random(6));
-        expect(await onRedis.resolveClaims(id, batch)).toEqual(await memory.resolveClaims(id, batch));
+        expect(await claimBatch(onRedis, id, batch)).toEqual(await claimBatch(memory, id, batch));
       }
       for (let p = 0; p < 15; p++) expect(await onRedis.view(id, `p${p}`)).toEqual(await memory.view(id, `p${p}`));
     }

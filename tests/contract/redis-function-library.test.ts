@@ -4,6 +4,7 @@ import { gameKeys } from "../../server/store/redis/keys";
 import { outcomes } from "../support/outcomes";
 import { startRedis } from "../support/redis-server";
 import type { TestRedis } from "../support/redis-server";
+import { claimBatch, gameFixture } from "../support/games";
 import { createRedisStore } from "../support/test-app";
 
 let redis: TestRedis;
@@ -20,10 +21,10 @@ afterAll(async () => {
 test("a Redis that lost the function library (restart without persistence) gets it again on the next call", async () => {
   const store = await createRedisStore(redis.url);
   try {
-    await store.createGame({ id: "reload", hostId: "h", title: "t", variant: 75 });
+    await store.createGame(gameFixture("reload", "h"));
     await store.openClaims("reload", "h", 5, 5);
     await admin.function("FLUSH");
-    const reply = await store.resolveClaims("reload", ["p", "r", 2]);
+    const reply = await claimBatch(store, "reload", ["p", "r", 2]);
     expect(reply.ok && outcomes(reply.value)[0]).toMatchObject({ status: ClaimStatus.GRANTED, granted: 2 });
   } finally {
     await store.close();

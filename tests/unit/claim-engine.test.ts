@@ -1,27 +1,32 @@
 import type { Ack, Claimed, SlotState } from "../../shared/protocol";
 import { protocolError } from "../../shared/protocol";
-import type { SlotFanout } from "../../server/claims/claim-engine";
+import type { TickFanout } from "../../server/claims/claim-engine";
 import { ClaimEngine } from "../../server/claims/claim-engine";
 import type { ClaimBatchArgs } from "../../server/domain/claim-batch";
-import type { GameStore } from "../../server/ports/game-store";
+import { cardGrid } from "../../server/domain/cards";
+import { GameCatalog } from "../../server/game/game-rules";
+import type { GameStore, TickWork } from "../../server/ports/game-store";
 import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import { gameFixture, TEST_SEED } from "../support/games";
 import { ManualClock, settle } from "../support/manual-clock";
+
+const card = (id: number) => ({ id, grid: cardGrid(TEST_SEED, 75, id) });
 
 const TICK = 50;
 const HOST = "host";
 
-/** The memory store, with each resolveClaims call recorded and held until released. */
+/** The memory store, with each tick's store call recorded and held until released. */
 class HeldStore extends MemoryGameStore {
   readonly calls: { gameId: string; batch: ClaimBatchArgs }[] = [];
   private held: (() => void)[] = [];
   hold = false;
-  failWith: GameStore["resolveClaims"] | null = null;
+  failWith: GameStore["resolveTick"] | null = null;
 
-  override async resolveClaims(gameId: string, batch: ClaimBatchArgs) {
-    this.calls.push({ gameId, batch: [...batch] });
+  override async resolveTick(gameId: string, work: TickWork) {
+    this.calls.push({ gameId, batch: [...work.claims] });
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
-    if (this.failWith) return this.failWith(gameId, batch);
-    return super.resolveClaims(gameId, batch);
+    if (this.failWith) return this.failWith(gameId, work);
+    return super.resolveTick(gameId, work);
   }
 
   release(): void {
@@ -31,7 +36,8 @@ class HeldStore extends MemoryGameStore {
   }
 }
 
-class RecordingFanout implements SlotFanout {
+class RecordingFanout implements TickFanout {
+  awarded(): void {}
   readonly emitted: [string, SlotState][] = [];
   readonly shared: [string, SlotState][] = [];
   emitLocal(gameId: string, state: SlotState): void {
@@ -46,11 +52,11 @@ async function setup(options: { maxClaimsPerTick?: number; games?: number } = {}
   const store = new HeldStore();
   const fanout = new RecordingFanout();
   const clock = new ManualClock();
-  const engine = new ClaimEngine(store, fanout, clock, { tickMs: TICK, maxClaimsPerTick: options.maxClaimsPerTick ?? 1000 });
+  const engine = new ClaimEngine(store, new GameCatalog(store), fanout, clock, { tickMs: TICK, maxClaimsPerTick: options.maxClaimsPerTick ?? 1000 });
   const games: string[] = [];
   for (let g = 0; g < (options.games ?? 1); g++) {
     const id = `game${g}`;
-    await store.createGame({ id, hostId: HOST, title: "t", variant: 75 });
+    await store.createGame(gameFixture(id, HOST));
     await store.openClaims(id, HOST, 100, 3);
     games.push(id);
   }
@@ -87,9 +93,9 @@ test("all claims of a game in one tick go to the store as one call, and are acke
   expect([a, b, c].map((x) => x.length)).toEqual([0, 0, 0]);
   store.release();
   await settle();
-  expect(a).toEqual([{ ok: true, cards: [{ id: 1 }, { id: 2 }], slots: { total: 100, remaining: 96, version: 2 } }]);
-  expect(b).toEqual([{ ok: true, cards: [{ id: 3 }], slots: { total: 100, remaining: 96, version: 2 } }]);
-  expect(c).toEqual([{ ok: true, cards: [{ id: 4 }], slots: { total: 100, remaining: 96, version: 2 } }]);
+  expect(a).toEqual([{ ok: true, cards: [card(1), card(2)], slots: { total: 100, remaining: 96, version: 2 } }]);
+  expect(b).toEqual([{ ok: true, cards: [card(3)], slots: { total: 100, remaining: 96, version: 2 } }]);
+  expect(c).toEqual([{ ok: true, cards: [card(4)], slots: { total: 100, remaining: 96, version: 2 } }]);
 });
 
 test("each game with claims gets its own single store call per tick", async () => {

@@ -1,53 +1,46 @@
-import type { Phase, SlotState, Variant } from "../../../shared/protocol";
+import type { SlotState } from "../../../shared/protocol";
 import { protocolError } from "../../../shared/protocol";
 import type { ClaimBatchArgs, ClaimBatchReply } from "../../domain/claim-batch";
 import { CLAIM_STRIDE, ClaimStatus, HEADER, OUTCOME_STRIDE, requestKey } from "../../domain/claim-batch";
 import { decideClaim } from "../../domain/claim-decision";
 import { gameIdTaken, notYourGame, tooFewSlots, wrongPhase } from "../../domain/game-errors";
-import type { GameStore, GameView, NewGame, StoreResult } from "../../ports/game-store";
+import type { Clock } from "../../ports/clock";
+import { systemClock } from "../../ports/clock";
+import type {
+  DrawResult,
+  Drawer,
+  GameFinished,
+  GameStore,
+  Lease,
+  NewGame,
+  RoundControl,
+  RoundOp,
+  RoundStarted,
+  StoreResult,
+  StoredGame,
+  TickResult,
+  TickWork,
+} from "../../ports/game-store";
 import { expandCardRanges, slotsOf } from "../game-records";
+import type { MemoryGame } from "./memory-game";
+import { newMemoryGame } from "./memory-game";
+import * as round from "./memory-round";
 
-interface MemoryGame {
-  readonly id: string;
-  readonly hostId: string;
-  readonly title: string;
-  readonly variant: Variant;
-  phase: Phase;
-  total: number;
-  remaining: number;
-  version: number;
-  maxPerPlayer: number;
-  nextCard: number;
-  readonly owned: Map<string, number>;
-  /** playerId → [firstCardId, count, firstCardId, count, ...] */
-  readonly cardRanges: Map<string, number[]>;
-  /** requestKey → the six outcome numbers first answered */
-  readonly requests: Map<string, number[]>;
-}
-
+const NOT_FOUND = { ok: false, error: protocolError("NOT_FOUND") } as const;
 const REFUSAL_STATUS = { CLAIMS_CLOSED: ClaimStatus.CLAIMS_CLOSED, SOLD_OUT: ClaimStatus.SOLD_OUT, LIMIT_REACHED: ClaimStatus.LIMIT_REACHED } as const;
 
 /**
  * The embedded default: every game in this process's memory. One node only; the same
- * semantics as the Redis store, step for step (see bingo.lua).
+ * semantics as the Redis store, step for step (see ../redis/lua/).
  */
 export class MemoryGameStore implements GameStore {
   private readonly games = new Map<string, MemoryGame>();
 
+  constructor(private readonly clock: Clock = systemClock) {}
+
   async createGame(game: NewGame): Promise<StoreResult<void>> {
     if (this.games.has(game.id)) return { ok: false, error: gameIdTaken() };
-    this.games.set(game.id, {
-      ...game,
-      phase: "lobby",
-      total: 0,
-      remaining: 0,
-      version: 0,
-      maxPerPlayer: 0,
-      nextCard: 1,
-      owned: new Map(),
-      cardRanges: new Map(),
-      requests: new Map(),
-    });
+    this.games.set(game.id, newMemoryGame({ ...game, order: [...game.order], patterns: [...game.patterns], prizes: [...game.prizes] }));
     return { ok: true, value: undefined };
   }
 
@@ -81,9 +74,9 @@ export class MemoryGameStore implements GameStore {
     return { ok: true, value: slotsOf(g) };
   }
 
-  async view(gameId: string, playerId: string): Promise<StoreResult<GameView>> {
+  async view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>> {
     const g = this.games.get(gameId);
-    if (!g) return { ok: false, error: protocolError("NOT_FOUND") };
+    if (!g) return NOT_FOUND;
     return {
       ok: true,
       value: {
@@ -91,16 +84,89 @@ export class MemoryGameStore implements GameStore {
         title: g.title,
         variant: g.variant,
         phase: g.phase,
+        seed: g.seed,
+        commitment: g.commitment,
+        patterns: g.patterns,
+        prizes: g.prizes,
         maxPerPlayer: g.maxPerPlayer,
         slots: slotsOf(g),
-        myCards: expandCardRanges(g.cardRanges.get(playerId) ?? []),
+        drawn: g.times.length,
+        pattern: g.pattern,
+        paused: g.paused,
+        autoIntervalMs: g.autoIntervalMs,
+        awards: [...g.awards],
+        roundVersion: g.roundVersion,
+        cardIds: expandCardRanges(g.cardRanges.get(playerId) ?? []),
+        autoClaim: g.autoFlags.get(playerId) ?? null,
       },
     };
   }
 
-  async resolveClaims(gameId: string, batch: ClaimBatchArgs): Promise<StoreResult<ClaimBatchReply>> {
+  async cardOwners(gameId: string): Promise<StoreResult<ReadonlyMap<string, readonly number[]>>> {
     const g = this.games.get(gameId);
-    if (!g) return { ok: false, error: protocolError("NOT_FOUND") };
+    if (!g) return NOT_FOUND;
+    return { ok: true, value: new Map([...g.cardRanges].map(([player, ranges]) => [player, expandCardRanges(ranges)])) };
+  }
+
+  async resolveTick(gameId: string, work: TickWork): Promise<StoreResult<TickResult>> {
+    const g = this.games.get(gameId);
+    if (!g) return NOT_FOUND;
+    const now = this.clock.now();
+    return {
+      ok: true,
+      value: {
+        claims: work.claims.length > 0 ? this.resolveClaims(g, work.claims) : null,
+        calls: work.calls.length > 0 ? round.resolveCalls(g, work.calls, now) : null,
+        settled: work.settle ? round.settle(g, false, now) : null,
+      },
+    };
+  }
+
+  async startRound(gameId: string, hostId: string): Promise<StoreResult<RoundStarted>> {
+    const game = this.hostGame(gameId, hostId);
+    if (!game.ok) return game;
+    const started = round.startRound(game.value, this.clock.now());
+    return started.ok ? { ok: true, value: { roundVersion: started.value, slots: slotsOf(game.value) } } : started;
+  }
+
+  async draw(gameId: string, by: Drawer, expectedIndex: number | null): Promise<StoreResult<DrawResult>> {
+    const game = "hostId" in by ? this.hostGame(gameId, by.hostId) : this.game(gameId);
+    if (!game.ok) return game;
+    return round.draw(game.value, by, expectedIndex, this.clock.now());
+  }
+
+  async controlRound(gameId: string, hostId: string, op: RoundOp): Promise<StoreResult<RoundControl>> {
+    const game = this.hostGame(gameId, hostId);
+    return game.ok ? round.controlRound(game.value, op) : game;
+  }
+
+  async acquireLease(gameId: string, owner: string, ttlMs: number): Promise<StoreResult<Lease>> {
+    const g = this.games.get(gameId);
+    return { ok: true, value: g ? round.acquireLease(g, owner, ttlMs, this.clock.now()) : { token: 0, untilMs: 0, autoIntervalMs: null } };
+  }
+
+  async releaseLease(gameId: string, owner: string, token: number): Promise<StoreResult<void>> {
+    const g = this.games.get(gameId);
+    if (g) round.releaseLease(g, owner, token);
+    return { ok: true, value: undefined };
+  }
+
+  async setAutoClaim(gameId: string, playerId: string, enabled: boolean): Promise<StoreResult<void>> {
+    const g = this.games.get(gameId);
+    if (!g) return NOT_FOUND;
+    g.autoFlags.set(playerId, enabled);
+    return { ok: true, value: undefined };
+  }
+
+  async finishGame(gameId: string, hostId: string): Promise<StoreResult<GameFinished>> {
+    const game = this.hostGame(gameId, hostId);
+    if (!game.ok) return game;
+    const finished = round.finish(game.value, this.clock.now());
+    if (!finished.ok) return finished;
+    return { ok: true, value: { roundVersion: finished.value, seed: game.value.seed, awards: [...game.value.awards] } };
+  }
+
+  private resolveClaims(g: MemoryGame, batch: ClaimBatchArgs): ClaimBatchReply {
     const claims = batch.length / CLAIM_STRIDE;
     const reply = new Array<number>(HEADER + claims * OUTCOME_STRIDE);
     // Outcomes first answered in this batch carry the slot state after the whole batch.
@@ -157,7 +223,7 @@ export class MemoryGameStore implements GameStore {
       reply[at + 5] = g.version;
     }
     for (const [key, at] of firstInBatch) g.requests.set(key, reply.slice(at, at + OUTCOME_STRIDE));
-    return { ok: true, value: reply };
+    return reply;
   }
 
   async ping(): Promise<boolean> {
@@ -168,9 +234,14 @@ export class MemoryGameStore implements GameStore {
     this.games.clear();
   }
 
+  private game(gameId: string): StoreResult<MemoryGame> {
+    const g = this.games.get(gameId);
+    return g ? { ok: true, value: g } : NOT_FOUND;
+  }
+
   private hostGame(gameId: string, hostId: string): StoreResult<MemoryGame> {
     const g = this.games.get(gameId);
-    if (!g) return { ok: false, error: protocolError("NOT_FOUND") };
+    if (!g) return NOT_FOUND;
     if (g.hostId !== hostId) return { ok: false, error: notYourGame() };
     return { ok: true, value: g };
   }

@@ -1,9 +1,15 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 
-/** The `bingo` Redis function library, read once from bingo.lua beside this file. */
-export const LIBRARY_SOURCE = readFileSync(join(__dirname, "bingo.lua"), "utf8");
+const LUA_DIR = join(__dirname, "lua");
+
+/** The `bingo` Redis function library: the files of lua/ in name order, as one source. */
+export const LIBRARY_SOURCE = readdirSync(LUA_DIR)
+  .filter((name) => name.endsWith(".lua"))
+  .sort()
+  .map((name) => readFileSync(join(LUA_DIR, name), "utf8"))
+  .join("\n");
 
 /** Loads (or replaces) the library. Functions persist and replicate, unlike cached scripts. */
 export async function loadFunctionLibrary(redis: Redis): Promise<void> {

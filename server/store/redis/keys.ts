@@ -9,5 +9,10 @@ export function gameKeys(gameId: string) {
     owned: `${tag}:owned`,
     cards: `${tag}:cards`,
     requests: `${tag}:req`,
+    order: `${tag}:order`,
+    times: `${tag}:times`,
+    pending: `${tag}:pend`,
+    awards: `${tag}:awards`,
+    autoFlags: `${tag}:autoflags`,
   } as const;
 }

@@ -1,10 +1,25 @@
 import type { Redis } from "ioredis";
-import type { SlotState, Variant } from "../../../shared/protocol";
+import type { Award, PatternName, Phase, ProtocolError, SlotState, Variant } from "../../../shared/protocol";
 import { isErrorCode, protocolError } from "../../../shared/protocol";
-import type { ClaimBatchArgs, ClaimBatchReply } from "../../domain/claim-batch";
-import type { GameStore, GameView, NewGame, StoreResult } from "../../ports/game-store";
+import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, wrongPhase } from "../../domain/game-errors";
-import { expandCardRanges } from "../game-records";
+import type {
+  DrawResult,
+  Drawer,
+  GameFinished,
+  GameStore,
+  Lease,
+  NewGame,
+  RoundControl,
+  RoundOp,
+  RoundStarted,
+  Settled,
+  StoreResult,
+  StoredGame,
+  TickResult,
+  TickWork,
+} from "../../ports/game-store";
+import { expandCardRanges, parseCardRanges } from "../game-records";
 import { isMissingFunction, loadFunctionLibrary } from "./function-library";
 import { gameKeys } from "./keys";
 
@@ -16,13 +31,17 @@ export interface RedisGameStoreOptions {
 }
 
 const UNAVAILABLE = { ok: false, error: protocolError("UNAVAILABLE") } as const;
+const NOT_FOUND = { ok: false, error: protocolError("NOT_FOUND") } as const;
+
+type Reply = (string | number)[];
 
 /**
- * Games on Redis, shared by every node. Each operation is one round trip; a tick's claims
- * for one game are one MULTI/EXEC around one function call (bingo.lua: bingo_claims).
+ * Games on Redis, shared by every node. Each operation is one round trip; a tick's work
+ * for one game (claims, bingo calls, a due award) is one MULTI/EXEC around the function
+ * calls of the `bingo` library (lua/).
  *
- * The connection should be made with `enableOfflineQueue: false` and a `commandTimeout`,
- * so that an unreachable Redis answers UNAVAILABLE at once instead of queueing claims.
+ * The connection should be made with `enableOfflineQueue: false` and a `commandTimeout`
+ * (connection.ts), so an unreachable Redis answers UNAVAILABLE at once.
  */
 export class RedisGameStore implements GameStore {
   constructor(
@@ -38,56 +57,171 @@ export class RedisGameStore implements GameStore {
   async createGame(game: NewGame): Promise<StoreResult<void>> {
     const k = gameKeys(game.id);
     const reply = await this.call(() =>
-      this.redis.fcall("bingo_create", 1, k.game, game.hostId, game.title, game.variant, this.options.gameTtlSeconds),
+      this.redis.fcall(
+        "bingo_create",
+        2,
+        k.game,
+        k.order,
+        game.hostId,
+        game.title,
+        game.variant,
+        this.options.gameTtlSeconds,
+        game.seed,
+        game.commitment,
+        game.patterns.join(","),
+        game.prizes.join(","),
+        game.graceMs,
+        ...game.order,
+      ),
     );
     if (!reply.ok) return reply;
     return reply.value === 1 ? { ok: true, value: undefined } : { ok: false, error: gameIdTaken() };
   }
 
   async openClaims(gameId: string, hostId: string, totalSlots: number, maxPerPlayer: number): Promise<StoreResult<SlotState>> {
-    const reply = await this.call(() => this.redis.fcall("bingo_open", 1, gameKeys(gameId).game, hostId, totalSlots, maxPerPlayer));
-    return reply.ok ? slotReply(reply.value) : reply;
+    const reply = await this.status(() => this.redis.fcall("bingo_open", 1, gameKeys(gameId).game, hostId, totalSlots, maxPerPlayer));
+    return reply.ok ? { ok: true, value: slotsAt(reply.value, 1) } : reply;
   }
 
   async closeClaims(gameId: string, hostId: string): Promise<StoreResult<SlotState>> {
-    const reply = await this.call(() => this.redis.fcall("bingo_close", 1, gameKeys(gameId).game, hostId));
-    return reply.ok ? slotReply(reply.value) : reply;
+    const reply = await this.status(() => this.redis.fcall("bingo_close", 1, gameKeys(gameId).game, hostId));
+    return reply.ok ? { ok: true, value: slotsAt(reply.value, 1) } : reply;
   }
 
-  async view(gameId: string, playerId: string): Promise<StoreResult<GameView>> {
+  async view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>> {
     const k = gameKeys(gameId);
-    const reply = await this.call(() => this.redis.fcall_ro("bingo_view", 2, k.game, k.cards, playerId));
+    const reply = await this.call(() => this.redis.fcall_ro("bingo_view", 4, k.game, k.cards, k.awards, k.autoFlags, playerId));
     if (!reply.ok) return reply;
-    const v = reply.value as [string, string, number, number, number, number, number, string] | [];
-    if (v.length === 0) return { ok: false, error: protocolError("NOT_FOUND") };
-    const [phase, title, variant, maxPerPlayer, total, remaining, version, ranges] = v;
+    const v = reply.value as string[];
+    if (v.length === 0) return NOT_FOUND;
+    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern] = v;
+    const [ranges, autoFlag, ...awards] = v.slice(16);
     return {
       ok: true,
       value: {
         id: gameId,
         title,
-        variant: variant as Variant,
-        phase: phase as GameView["phase"],
-        maxPerPlayer,
-        slots: { total, remaining, version },
-        myCards: expandCardRanges(parseRanges(ranges)),
+        variant: Number(variant) as Variant,
+        phase: phase as Phase,
+        seed,
+        commitment,
+        patterns: patterns.split(",") as PatternName[],
+        prizes: prizes.split(",").map(Number),
+        maxPerPlayer: Number(max),
+        slots: { total: Number(total), remaining: Number(remaining), version: Number(version) },
+        drawn: Number(drawn),
+        pattern: Number(pattern),
+        paused: paused === "1",
+        autoIntervalMs: Number(auto) > 0 ? Number(auto) : null,
+        awards: awards.map((json) => JSON.parse(json) as Award),
+        roundVersion: Number(rv),
+        cardIds: expandCardRanges(parseCardRanges(ranges)),
+        autoClaim: autoFlag === "" ? null : autoFlag === "1",
       },
     };
   }
 
-  async resolveClaims(gameId: string, batch: ClaimBatchArgs): Promise<StoreResult<ClaimBatchReply>> {
+  async cardOwners(gameId: string): Promise<StoreResult<ReadonlyMap<string, readonly number[]>>> {
+    const reply = await this.call(() => this.redis.hgetall(gameKeys(gameId).cards));
+    if (!reply.ok) return reply;
+    const owners = new Map<string, number[]>();
+    for (const [player, ranges] of Object.entries(reply.value as Record<string, string>)) {
+      owners.set(player, expandCardRanges(parseCardRanges(ranges)));
+    }
+    return { ok: true, value: owners };
+  }
+
+  async resolveTick(gameId: string, work: TickWork): Promise<StoreResult<TickResult>> {
     const k = gameKeys(gameId);
+    const parts: ("claims" | "calls" | "settle")[] = [];
     const reply = await this.call(async () => {
-      // One MULTI per tick per game: the whole batch commits or none of it runs.
-      const results = await this.redis.multi().fcall("bingo_claims", 4, k.game, k.owned, k.cards, k.requests, ...batch).exec();
-      const [error, value] = results![0];
-      if (error) throw error;
-      return value;
+      // One MULTI per tick per game: everything below commits together, in one round trip.
+      parts.length = 0;
+      const tx = this.redis.multi();
+      if (work.claims.length > 0) {
+        parts.push("claims");
+        tx.fcall("bingo_claims", 4, k.game, k.owned, k.cards, k.requests, ...work.claims);
+      }
+      if (work.calls.length > 0) {
+        parts.push("calls");
+        tx.fcall("bingo_calls", 6, k.game, k.cards, k.requests, k.pending, k.autoFlags, k.times, ...work.calls);
+      }
+      if (work.settle) {
+        parts.push("settle");
+        tx.fcall("bingo_settle", 4, k.game, k.pending, k.awards, k.times);
+      }
+      if (parts.length === 0) return [];
+      const results = (await tx.exec())!;
+      return results.map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
     });
     if (!reply.ok) return reply;
-    const value = reply.value as number[];
-    if (value.length === 1 && value[0] === -1) return { ok: false, error: protocolError("NOT_FOUND") };
-    return { ok: true, value };
+    const values = reply.value as Reply[];
+    const result: { claims: ClaimBatchReply | null; calls: ClaimBatchReply | null; settled: Settled | null } = { claims: null, calls: null, settled: null };
+    for (let i = 0; i < parts.length; i++) {
+      const value = values[i];
+      if (parts[i] === "claims") {
+        if (value.length === 1 && value[0] === -1) return NOT_FOUND;
+        result.claims = value as number[];
+      } else if (parts[i] === "calls") {
+        if (value.length === 1 && value[0] === -2) return NOT_FOUND;
+        result.calls = value as number[];
+      } else {
+        result.settled = settledFrom(value);
+      }
+    }
+    return { ok: true, value: result };
+  }
+
+  async startRound(gameId: string, hostId: string): Promise<StoreResult<RoundStarted>> {
+    const reply = await this.status(() => this.redis.fcall("bingo_start", 1, gameKeys(gameId).game, hostId));
+    return reply.ok ? { ok: true, value: { roundVersion: Number(reply.value[1]), slots: slotsAt(reply.value, 2) } } : reply;
+  }
+
+  async draw(gameId: string, by: Drawer, expectedIndex: number | null): Promise<StoreResult<DrawResult>> {
+    const k = gameKeys(gameId);
+    const [host, token] = "hostId" in by ? [by.hostId, 0] : ["", by.leaseToken];
+    const reply = await this.status(() => this.redis.fcall("bingo_draw", 3, k.game, k.order, k.times, host, expectedIndex ?? -1, token));
+    if (!reply.ok) return reply;
+    const [, ball, index, rv, drewNow, settleAt] = reply.value.map(Number);
+    return { ok: true, value: { ball, index, roundVersion: rv, drewNow: drewNow === 1, settleAt: settleAt >= 0 ? settleAt : null } };
+  }
+
+  async controlRound(gameId: string, hostId: string, op: RoundOp): Promise<StoreResult<RoundControl>> {
+    const value = op.op === "auto" ? (op.intervalMs ?? 0) : 0;
+    const reply = await this.status(() => this.redis.fcall("bingo_control", 1, gameKeys(gameId).game, hostId, op.op, value));
+    if (!reply.ok) return reply;
+    const [, rv, paused, auto] = reply.value.map(Number);
+    return { ok: true, value: { roundVersion: rv, paused: paused === 1, autoIntervalMs: auto > 0 ? auto : null } };
+  }
+
+  async acquireLease(gameId: string, owner: string, ttlMs: number): Promise<StoreResult<Lease>> {
+    const reply = await this.call(() => this.redis.fcall("bingo_lease", 1, gameKeys(gameId).game, owner, ttlMs));
+    if (!reply.ok) return reply;
+    const [token, untilMs, auto] = (reply.value as number[]).map(Number);
+    return { ok: true, value: { token, untilMs, autoIntervalMs: auto > 0 ? auto : null } };
+  }
+
+  async releaseLease(gameId: string, owner: string, token: number): Promise<StoreResult<void>> {
+    const reply = await this.call(() => this.redis.fcall("bingo_release", 1, gameKeys(gameId).game, owner, token));
+    return reply.ok ? { ok: true, value: undefined } : reply;
+  }
+
+  async setAutoClaim(gameId: string, playerId: string, enabled: boolean): Promise<StoreResult<void>> {
+    const k = gameKeys(gameId);
+    const reply = await this.call(() => this.redis.fcall("bingo_set_auto", 2, k.game, k.autoFlags, playerId, enabled ? 1 : 0));
+    if (!reply.ok) return reply;
+    return reply.value === 1 ? { ok: true, value: undefined } : NOT_FOUND;
+  }
+
+  async finishGame(gameId: string, hostId: string): Promise<StoreResult<GameFinished>> {
+    const k = gameKeys(gameId);
+    const reply = await this.status(() => this.redis.fcall("bingo_finish", 4, k.game, k.pending, k.awards, k.times, hostId));
+    if (!reply.ok) return reply;
+    const [, rv, seed, ...awards] = reply.value;
+    return { ok: true, value: { roundVersion: Number(rv), seed: String(seed), awards: awards.map((json) => JSON.parse(String(json)) as Award) } };
   }
 
   async ping(): Promise<boolean> {
@@ -100,6 +234,15 @@ export class RedisGameStore implements GameStore {
 
   async close(): Promise<void> {
     this.redis.disconnect();
+  }
+
+  /** A call whose reply starts with 'OK' or an error code (and a detail). */
+  private async status(run: () => Promise<unknown>): Promise<StoreResult<Reply>> {
+    const reply = await this.call(run);
+    if (!reply.ok) return reply;
+    const value = reply.value as Reply;
+    if (value[0] === "OK") return { ok: true, value };
+    return { ok: false, error: errorFrom(String(value[0]), value[1]) };
   }
 
   /**
@@ -133,23 +276,22 @@ function isReplyError(error: unknown): boolean {
   return error instanceof Error && error.name === "ReplyError";
 }
 
-function slotReply(value: unknown): StoreResult<SlotState> {
-  const [status, a, b, c] = value as [string, number | string, number, number];
-  if (status === "OK") return { ok: true, value: { total: Number(a), remaining: b, version: c } };
-  if (!isErrorCode(status)) return { ok: false, error: protocolError("INTERNAL") };
-  if (status === "WRONG_PHASE") return { ok: false, error: wrongPhase(String(a)) };
-  if (status === "BAD_REQUEST") return { ok: false, error: tooFewSlots(a) };
-  if (status === "FORBIDDEN") return { ok: false, error: notYourGame() };
-  return { ok: false, error: protocolError(status) };
+function slotsAt(reply: Reply, at: number): SlotState {
+  return { total: Number(reply[at]), remaining: Number(reply[at + 1]), version: Number(reply[at + 2]) };
 }
 
-/** "first:count,first:count" → [first, count, first, count] */
-function parseRanges(text: string): number[] {
-  if (!text) return [];
-  const out: number[] = [];
-  for (const range of text.split(",")) {
-    const [first, count] = range.split(":");
-    out.push(Number(first), Number(count));
+function errorFrom(code: string, detail: string | number | undefined): ProtocolError {
+  if (code === "WRONG_PHASE") return wrongPhase(String(detail));
+  if (code === "BAD_REQUEST") return /^\d+$/.test(String(detail)) ? tooFewSlots(String(detail)) : protocolError(code, String(detail));
+  if (code === "FORBIDDEN") return notYourGame();
+  if (code === "STALE_LEASE") return protocolError("FORBIDDEN", "the auto-draw lease moved to another node");
+  return isErrorCode(code) ? protocolError(code) : protocolError("INTERNAL");
+}
+
+function settledFrom(value: Reply): Settled {
+  if (Number(value[0]) === 1) {
+    return { awarded: true, award: JSON.parse(String(value[1])) as Award, roundVersion: Number(value[2]), finished: Number(value[3]) === 1 };
   }
-  return out;
+  const settleAt = Number(value[1]);
+  return { awarded: false, settleAt: settleAt >= 0 ? settleAt : null };
 }

@@ -1,39 +1,18 @@
-#!lua name=bingo
-
--- Redis functions of the bingo server. Every key of one game shares the hash tag
--- {<gameId>}, so each call touches a single cluster slot.
---
--- Game hash fields: host title variant phase total remaining version max next ttl
--- Owned hash:  playerId -> cards held
--- Cards hash:  playerId -> "first:count,first:count,..."
--- Req hash:    <#playerId>:<playerId><requestId> -> "status:first:count:total:remaining:version"
---
--- Claim statuses match server/domain/claim-batch.ts: 0 granted, 1 sold out,
--- 2 limit reached, 3 claims closed.
+-- The claim window: create, open, close, and one tick's claims.
 
 local GRANTED, SOLD_OUT, LIMIT_REACHED, CLAIMS_CLOSED = 0, 1, 2, 3
 
-local function refresh_ttl(ttl, ...)
-  for _, key in ipairs({ ... }) do
-    redis.call('EXPIRE', key, ttl)
-  end
-end
-
--- KEYS: game. ARGV: host, title, variant, ttlSeconds. Returns 1, or 0 when the id is taken.
+-- KEYS: game, order. ARGV: host, title, variant, ttlSeconds, seed, commitment, patterns,
+-- prizes, graceMs, then the balls in draw order. Returns 1, or 0 when the id is taken.
 local function create(keys, args)
   if redis.call('EXISTS', keys[1]) == 1 then return 0 end
   redis.call('HSET', keys[1], 'host', args[1], 'title', args[2], 'variant', args[3], 'phase', 'lobby',
-    'total', 0, 'remaining', 0, 'version', 0, 'max', 0, 'next', 1, 'ttl', args[4])
-  redis.call('EXPIRE', keys[1], args[4])
+    'total', 0, 'remaining', 0, 'version', 0, 'max', 0, 'next', 1, 'ttl', args[4],
+    'seed', args[5], 'commitment', args[6], 'patterns', args[7], 'prizes', args[8], 'grace', args[9],
+    'rv', 0, 'drawn', 0, 'paused', 0, 'auto', 0, 'pattern', 0, 'pending', -1, 'since', 0, 'carry', 0)
+  redis.call('RPUSH', keys[2], unpack(args, 10))
+  refresh_ttl(args[4], keys[1], keys[2])
   return 1
-end
-
--- Checks that the game exists and belongs to the host; returns its phase or an error status.
-local function host_phase(game, host)
-  local meta = redis.call('HMGET', game, 'host', 'phase')
-  if not meta[1] then return nil, 'NOT_FOUND' end
-  if meta[1] ~= host then return nil, 'FORBIDDEN' end
-  return meta[2]
 end
 
 local function slot_reply(game)
@@ -69,15 +48,6 @@ local function close(keys, args)
     return { 'WRONG_PHASE', phase }
   end
   return slot_reply(game)
-end
-
--- KEYS: game, cards. ARGV: playerId.
--- Returns { phase, title, variant, max, total, remaining, version, cardRanges } or {} when missing.
-local function view(keys, args)
-  local m = redis.call('HMGET', keys[1], 'phase', 'title', 'variant', 'max', 'total', 'remaining', 'version')
-  if not m[1] then return {} end
-  local cards = redis.call('HGET', keys[2], args[1]) or ''
-  return { m[1], m[2], tonumber(m[3]), tonumber(m[4]), tonumber(m[5]), tonumber(m[6]), tonumber(m[7]), cards }
 end
 
 -- KEYS: game, owned, cards, req. ARGV: playerId, requestId, count, ... (one triple per claim).
@@ -177,5 +147,4 @@ end
 redis.register_function('bingo_create', create)
 redis.register_function('bingo_open', open)
 redis.register_function('bingo_close', close)
-redis.register_function{ function_name = 'bingo_view', callback = view, flags = { 'no-writes' } }
 redis.register_function('bingo_claims', claims)

@@ -1,0 +1,103 @@
+import type { Variant } from "../../shared/protocol/state";
+import type { ReadonlyGrid } from "./cards";
+
+/** The patterns each variant can play, in the order they are normally won. */
+export const PATTERNS = {
+  75: ["line", "four-corners", "full-house"],
+  90: ["one-line", "two-lines", "full-house"],
+} as const;
+
+export type PatternName = (typeof PATTERNS)[Variant][number];
+
+export const DEFAULT_PATTERNS: Record<Variant, PatternName[]> = {
+  75: ["line", "full-house"],
+  90: ["one-line", "two-lines", "full-house"],
+};
+
+/** Position of a ball that is not in the order: later than any real draw. */
+export const NOT_DRAWN = 0x7fff_ffff;
+/** The free centre of a 75-ball card is marked before the first ball. */
+const FREE = -1;
+const MAX_BALL = 90;
+
+/** positions[ball] = index of the ball in `order` (NOT_DRAWN if absent; index 0 unused). */
+export function drawPositions(order: readonly number[]): Int32Array {
+  const positions = new Int32Array(MAX_BALL + 1).fill(NOT_DRAWN);
+  order.forEach((ball, index) => {
+    if (!Number.isInteger(ball) || ball < 1 || ball > MAX_BALL) throw new RangeError(`not a ball: ${ball}`);
+    if (positions[ball] !== NOT_DRAWN) throw new RangeError(`ball ${ball} is drawn twice`);
+    positions[ball] = index;
+  });
+  return positions;
+}
+
+/**
+ * The index of the draw on which `pattern` completes on `grid`: the pattern is complete once
+ * ball index k has been drawn iff completionIndex <= k. A line completes with its last cell,
+ * so each candidate line is the max of its cells and the pattern is the min (or, for two lines,
+ * the second smallest) over candidates. Computing this once per card at the start lets a game
+ * find every winner of a ball without marking cards. NOT_DRAWN or more if it never completes.
+ */
+export function completionIndex(grid: ReadonlyGrid, pattern: PatternName, positions: Int32Array): number {
+  const at = (n: number): number => (n === 0 ? FREE : (positions[n] ?? NOT_DRAWN));
+  const latest = (cells: readonly number[]): number => cells.reduce((max, n) => Math.max(max, at(n)), FREE);
+  const variant = variantOf(grid, pattern);
+  if (variant === 75) {
+    switch (pattern) {
+      case "line":
+        return Math.min(...lines75(grid).map(latest));
+      case "four-corners":
+        return latest(corners75(grid));
+      default:
+        return latest(grid.flat());
+    }
+  }
+  // Blanks (0) on a 90-ball ticket map to FREE, which never raises a row's max: every row has numbers.
+  const rows = grid.map(latest).sort((a, b) => a - b);
+  switch (pattern) {
+    case "one-line":
+      return rows[0];
+    case "two-lines":
+      return rows[1];
+    default:
+      return rows[2];
+  }
+}
+
+/** The same rule by marking the drawn balls: an independent implementation for the verifier and tests. */
+export function isComplete(grid: ReadonlyGrid, pattern: PatternName, drawn: readonly number[]): boolean {
+  const marked = new Set(drawn);
+  const variant = variantOf(grid, pattern);
+  if (variant === 75) {
+    const hit = (n: number): boolean => n === 0 || marked.has(n);
+    if (pattern === "line") return lines75(grid).some((line) => line.every(hit));
+    if (pattern === "four-corners") return corners75(grid).every(hit);
+    return grid.every((row) => row.every(hit));
+  }
+  const fullRows = grid.filter((row) => row.every((n) => n === 0 || marked.has(n))).length;
+  return fullRows >= (pattern === "one-line" ? 1 : pattern === "two-lines" ? 2 : 3);
+}
+
+/** The 5 rows, 5 columns and 2 diagonals of a 75-ball card. */
+function lines75(grid: ReadonlyGrid): (readonly number[])[] {
+  const idx = [0, 1, 2, 3, 4];
+  return [
+    ...grid,
+    ...idx.map((c) => idx.map((r) => grid[r][c])),
+    idx.map((i) => grid[i][i]),
+    idx.map((i) => grid[i][4 - i]),
+  ];
+}
+
+function corners75(grid: ReadonlyGrid): number[] {
+  return [grid[0][0], grid[0][4], grid[4][0], grid[4][4]];
+}
+
+/** The variant a grid's shape belongs to; the pattern must be one of that variant's. */
+function variantOf(grid: ReadonlyGrid, pattern: PatternName): Variant {
+  const variant: Variant | null =
+    grid.length === 5 && grid.every((row) => row.length === 5) ? 75 : grid.length === 3 && grid.every((row) => row.length === 9) ? 90 : null;
+  if (variant === null) throw new RangeError("a card is 5x5 (75-ball) or 3x9 (90-ball)");
+  if (!(PATTERNS[variant] as readonly string[]).includes(pattern)) throw new RangeError(`${pattern} is not a ${variant}-ball pattern`);
+  return variant;
+}

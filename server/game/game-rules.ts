@@ -1,0 +1,81 @@
+import type { Grid, PatternName, Variant } from "../../shared/protocol";
+import { cardGrid, drawOrder } from "../domain/cards";
+import { completionIndex, drawPositions } from "../domain/patterns";
+import type { GameStore, StoreResult } from "../ports/game-store";
+
+/** What a node derives from a game's seed: never sent to clients before the game ends. */
+export interface GameRules {
+  readonly gameId: string;
+  readonly variant: Variant;
+  readonly seed: string;
+  readonly patterns: readonly PatternName[];
+  /** Every ball in draw order. */
+  readonly order: readonly number[];
+  grid(cardId: number): Grid;
+  /**
+   * For each pattern in order, the ball index on which the card completes it
+   * ("-1" if never), comma-separated: the `completions` field of a bingo call.
+   */
+  completions(cardId: number): string;
+}
+
+function rulesOf(gameId: string, variant: Variant, seed: string, patterns: readonly PatternName[], order: readonly number[]): GameRules {
+  const positions = drawPositions(order);
+  return {
+    gameId,
+    variant,
+    seed,
+    patterns,
+    order,
+    grid: (cardId) => cardGrid(seed, variant, cardId),
+    completions(cardId) {
+      const grid = cardGrid(seed, variant, cardId);
+      return patterns.map((pattern) => completionIndex(grid, pattern, positions)).join(",");
+    },
+  };
+}
+
+/**
+ * The rules of each game this node serves, loaded from the store once (they never change)
+ * and kept while the node has the game's room.
+ */
+export class GameCatalog {
+  private readonly rules = new Map<string, GameRules>();
+  private readonly loading = new Map<string, Promise<StoreResult<GameRules>>>();
+
+  constructor(private readonly store: GameStore) {}
+
+  /** The rules if already loaded (no I/O). */
+  known(gameId: string): GameRules | undefined {
+    return this.rules.get(gameId);
+  }
+
+  /** Loads from a view the caller already has, without another store call. */
+  remember(gameId: string, variant: Variant, seed: string, patterns: readonly PatternName[]): GameRules {
+    let rules = this.rules.get(gameId);
+    if (!rules) {
+      rules = rulesOf(gameId, variant, seed, patterns, drawOrder(seed, variant));
+      this.rules.set(gameId, rules);
+    }
+    return rules;
+  }
+
+  async load(gameId: string): Promise<StoreResult<GameRules>> {
+    const known = this.rules.get(gameId);
+    if (known) return { ok: true, value: known };
+    let pending = this.loading.get(gameId);
+    if (!pending) {
+      pending = this.store.view(gameId, "").then((view) => {
+        this.loading.delete(gameId);
+        if (!view.ok) return view;
+        return { ok: true, value: this.remember(gameId, view.value.variant, view.value.seed, view.value.patterns) };
+      });
+      this.loading.set(gameId, pending);
+    }
+    return pending;
+  }
+
+  forget(gameId: string): void {
+    this.rules.delete(gameId);
+  }
+}

@@ -1,0 +1,91 @@
+import type { Award, PatternName, Phase, Variant } from "../../../shared/protocol";
+
+/** One game in memory: the same fields the Redis store keeps (see ../redis/lua/00-common.lua). */
+export interface MemoryGame {
+  readonly id: string;
+  readonly hostId: string;
+  readonly title: string;
+  readonly variant: Variant;
+  readonly seed: string;
+  readonly commitment: string;
+  readonly patterns: readonly PatternName[];
+  readonly prizes: readonly number[];
+  readonly order: readonly number[];
+  readonly graceMs: number;
+  phase: Phase;
+  total: number;
+  remaining: number;
+  version: number;
+  maxPerPlayer: number;
+  nextCard: number;
+  readonly owned: Map<string, number>;
+  /** playerId → [firstCardId, count, firstCardId, count, ...] */
+  readonly cardRanges: Map<string, number[]>;
+  /** request key → its first answer (card claims: six numbers; bingo calls: three) */
+  readonly requests: Map<string, number[]>;
+  roundVersion: number;
+  /** ms each drawn ball was drawn at; its length is the number of balls drawn */
+  readonly times: number[];
+  paused: boolean;
+  autoIntervalMs: number | null;
+  pattern: number;
+  /** ball index of the pending award, -1 when none */
+  pending: number;
+  since: number;
+  carry: number;
+  /** cardId → playerId: the valid calls of the pending award */
+  readonly pendingCalls: Map<number, string>;
+  readonly awards: Award[];
+  readonly autoFlags: Map<string, boolean>;
+  lease: { owner: string; token: number; until: number };
+}
+
+export function newMemoryGame(game: Omit<MemoryGame, MutableState>): MemoryGame {
+  return {
+    ...game,
+    phase: "lobby",
+    total: 0,
+    remaining: 0,
+    version: 0,
+    maxPerPlayer: 0,
+    nextCard: 1,
+    owned: new Map(),
+    cardRanges: new Map(),
+    requests: new Map(),
+    roundVersion: 0,
+    times: [],
+    paused: false,
+    autoIntervalMs: null,
+    pattern: 0,
+    pending: -1,
+    since: 0,
+    carry: 0,
+    pendingCalls: new Map(),
+    awards: [],
+    autoFlags: new Map(),
+    lease: { owner: "", token: 0, until: 0 },
+  };
+}
+
+type MutableState =
+  | "phase"
+  | "total"
+  | "remaining"
+  | "version"
+  | "maxPerPlayer"
+  | "nextCard"
+  | "owned"
+  | "cardRanges"
+  | "requests"
+  | "roundVersion"
+  | "times"
+  | "paused"
+  | "autoIntervalMs"
+  | "pattern"
+  | "pending"
+  | "since"
+  | "carry"
+  | "pendingCalls"
+  | "awards"
+  | "autoFlags"
+  | "lease";

@@ -1,0 +1,141 @@
+import type { Award, ProtocolError } from "../../../shared/protocol";
+import { protocolError } from "../../../shared/protocol";
+import type { CallBatchArgs, CallBatchReply } from "../../domain/call-batch";
+import { CALL_STRIDE, CallStatus, callRequestKey } from "../../domain/call-batch";
+import { wrongPhase } from "../../domain/game-errors";
+import { splitPrize } from "../../domain/prize-split";
+import type { DrawResult, Drawer, Lease, RoundControl, RoundOp, Settled } from "../../ports/game-store";
+import type { MemoryGame } from "./memory-game";
+
+/**
+ * The round rules of the in-memory store, step for step as ../redis/lua/round.lua
+ * (see its header for the claim-window rule). Each function works on one game.
+ */
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
+
+/** When ball index j's claim window closes, or null while ball j+1 is not drawn. */
+function windowClose(g: MemoryGame, j: number): number | null {
+  const nextDraw = g.times[j + 1];
+  return nextDraw === undefined ? null : Math.max(nextDraw, g.since) + g.graceMs;
+}
+
+export function startRound(g: MemoryGame, now: number): Outcome<number> {
+  if (g.phase !== "lobby" && g.phase !== "claiming") return { ok: false, error: wrongPhase(g.phase) };
+  if (g.phase === "claiming") g.version += 1;
+  g.phase = "running";
+  g.since = now;
+  g.pattern = 0;
+  g.pending = -1;
+  return { ok: true, value: ++g.roundVersion };
+}
+
+export function draw(g: MemoryGame, by: Drawer, expected: number | null, now: number): Outcome<DrawResult> {
+  if ("leaseToken" in by && (g.lease.token !== by.leaseToken || g.lease.until <= now)) {
+    return { ok: false, error: protocolError("FORBIDDEN", "the auto-draw lease moved to another node") };
+  }
+  if (g.phase !== "running") return { ok: false, error: wrongPhase(g.phase) };
+  const drawn = g.times.length;
+  if (expected !== null && expected < drawn) {
+    return { ok: true, value: { ball: g.order[expected], index: expected, roundVersion: g.roundVersion, drewNow: false, settleAt: null } };
+  }
+  if (expected !== null && expected > drawn) return { ok: false, error: protocolError("BAD_REQUEST", `the next ball has index ${drawn}`) };
+  if (g.paused) return { ok: false, error: wrongPhase("paused") };
+  if (drawn >= g.order.length) return { ok: false, error: wrongPhase("every ball is drawn") };
+  g.times.push(now);
+  const settleAt = g.pending >= 0 ? windowClose(g, g.pending) : null;
+  return { ok: true, value: { ball: g.order[drawn], index: drawn, roundVersion: ++g.roundVersion, drewNow: true, settleAt } };
+}
+
+export function acquireLease(g: MemoryGame, owner: string, ttlMs: number, now: number): Lease {
+  if (g.phase !== "running" || g.autoIntervalMs === null) return { token: 0, untilMs: 0, autoIntervalMs: null };
+  if (g.lease.owner !== owner && g.lease.until > now) return { token: 0, untilMs: g.lease.until, autoIntervalMs: g.autoIntervalMs };
+  const token = g.lease.owner === owner ? g.lease.token : g.lease.token + 1;
+  g.lease = { owner, token, until: now + ttlMs };
+  return { token, untilMs: g.lease.until, autoIntervalMs: g.autoIntervalMs };
+}
+
+export function releaseLease(g: MemoryGame, owner: string, token: number): void {
+  if (g.lease.owner === owner && g.lease.token === token) g.lease.until = 0;
+}
+
+export function controlRound(g: MemoryGame, op: RoundOp): Outcome<RoundControl> {
+  if (g.phase !== "running") return { ok: false, error: wrongPhase(g.phase) };
+  if (op.op === "pause") g.paused = true;
+  else if (op.op === "resume") g.paused = false;
+  else g.autoIntervalMs = op.intervalMs;
+  return { ok: true, value: { roundVersion: ++g.roundVersion, paused: g.paused, autoIntervalMs: g.autoIntervalMs } };
+}
+
+function holds(ranges: readonly number[] | undefined, card: number): boolean {
+  if (!ranges) return false;
+  for (let i = 0; i + 1 < ranges.length; i += 2) if (card >= ranges[i] && card < ranges[i] + ranges[i + 1]) return true;
+  return false;
+}
+
+export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): CallBatchReply {
+  const reply: number[] = [-1];
+  const answered = new Map<string, number[]>();
+  for (let at = 0; at < batch.length; at += CALL_STRIDE) {
+    const player = String(batch[at]);
+    const card = Number(batch[at + 2]);
+    const auto = Number(batch[at + 4]) === 1;
+    const key = callRequestKey(player, String(batch[at + 1]));
+    const stored = auto ? undefined : (answered.get(key) ?? g.requests.get(key));
+    if (stored) {
+      reply.push(...stored);
+      continue;
+    }
+    const j = Number(String(batch[at + 3]).split(",")[g.pattern] ?? "-1");
+    let status: number = CallStatus.OK;
+    if (g.phase !== "running") status = CallStatus.WRONG_PHASE;
+    else if (!holds(g.cardRanges.get(player), card)) status = CallStatus.FORBIDDEN;
+    else if (auto && g.autoFlags.get(player) === false) status = CallStatus.SKIPPED;
+    else if (j < 0 || j >= g.times.length) status = CallStatus.INVALID;
+    else {
+      const closes = windowClose(g, j);
+      if ((closes !== null && now >= closes) || (g.pending >= 0 && j > g.pending)) status = CallStatus.INVALID;
+      else {
+        if (g.pending < 0 || j < g.pending) {
+          // An earlier ball completed it: those calls share the prize, later ones do not.
+          g.pendingCalls.clear();
+          g.pending = j;
+        }
+        g.pendingCalls.set(card, player);
+      }
+    }
+    const outcome = [status, g.pattern, status === CallStatus.OK ? j : -1];
+    reply.push(...outcome);
+    if (!auto && status !== CallStatus.SKIPPED) answered.set(key, outcome);
+  }
+  for (const [key, outcome] of answered) g.requests.set(key, outcome);
+  if (g.pending >= 0) reply[0] = windowClose(g, g.pending) ?? -1;
+  return reply;
+}
+
+/** Makes the pending award when its window has closed (or at once with `force`). */
+export function settle(g: MemoryGame, force: boolean, now: number): Settled {
+  if (g.phase !== "running" || g.pending < 0) return { awarded: false, settleAt: null };
+  const closes = windowClose(g, g.pending);
+  if (!force && (closes === null || now < closes)) return { awarded: false, settleAt: closes };
+  const winners = [...g.pendingCalls].map(([cardId, playerId]) => ({ playerId, cardId })).sort((a, b) => a.cardId - b.cardId);
+  const { each, remainder } = splitPrize(g.prizes[g.pattern] + g.carry, winners.length);
+  const award: Award = { pattern: g.patterns[g.pattern], ballIndex: g.pending, winners, prizeEach: each, remainder };
+  g.awards.push(award);
+  g.pendingCalls.clear();
+  g.pending = -1;
+  g.pattern += 1;
+  g.carry = remainder;
+  g.since = now;
+  const finished = g.pattern >= g.patterns.length;
+  if (finished) g.phase = "finished";
+  return { awarded: true, award, roundVersion: ++g.roundVersion, finished };
+}
+
+export function finish(g: MemoryGame, now: number): Outcome<number> {
+  if (g.phase === "finished") return { ok: false, error: wrongPhase(g.phase) };
+  if (g.phase === "claiming") g.version += 1;
+  settle(g, true, now);
+  g.phase = "finished";
+  return { ok: true, value: ++g.roundVersion };
+}

@@ -1,0 +1,56 @@
+#!lua name=bingo
+
+-- Redis functions of the bingo server, one library built from the files of this folder
+-- in name order. Every key of one game shares the hash tag {<gameId>}, so each call
+-- touches a single cluster slot. MULTI has no rollback: every function decides all it
+-- will do before its first write.
+--
+-- Game hash (KEYS[1] everywhere):
+--   host title variant ttl                        fixed at creation
+--   seed commitment patterns prizes grace         fixed at creation (seed stays secret until finished)
+--   phase                                         lobby | claiming | running | finished
+--   total remaining version max next              the claim window (version = slot version)
+--   rv drawn paused auto                          the round: version, balls drawn, paused 0/1, auto-draw ms (0 = off)
+--   pattern pending since carry                   pattern in play, ball index of the pending award (-1 none),
+--                                                 ms it came into play, remainder carried into its pool
+--   lease_owner lease_token lease_until           who may auto-draw (fencing token)
+-- Other keys: owned (player -> cards held), cards (player -> "first:count,..."),
+--   req (request key -> first answer), order (list: balls in draw order),
+--   times (list: ms each ball was drawn), pend (card -> player: calls of the pending award),
+--   awards (list of JSON awards), autoflags (player -> 0/1).
+
+local function refresh_ttl(ttl, ...)
+  for _, key in ipairs({ ... }) do
+    redis.call('EXPIRE', key, ttl)
+  end
+end
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function split(text, sep)
+  local out = {}
+  if not text or text == '' then return out end
+  for part in string.gmatch(text, '[^' .. sep .. ']+') do out[#out + 1] = part end
+  return out
+end
+
+-- Checks that the game exists and belongs to the host; returns its phase or an error code.
+local function host_phase(game, host)
+  local meta = redis.call('HMGET', game, 'host', 'phase')
+  if not meta[1] then return nil, 'NOT_FOUND' end
+  if meta[1] ~= host then return nil, 'FORBIDDEN' end
+  return meta[2]
+end
+
+-- "first:count,first:count" holds card?
+local function ranges_hold(ranges, card)
+  for _, range in ipairs(split(ranges, ',')) do
+    local first, count = string.match(range, '(%d+):(%d+)')
+    first, count = tonumber(first), tonumber(count)
+    if card >= first and card < first + count then return true end
+  end
+  return false
+end
