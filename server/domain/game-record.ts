@@ -1,22 +1,17 @@
-import type { Variant } from "../../shared/protocol/state";
+import type { Award as ProtocolAward, PatternName, Variant } from "../../shared/protocol/state";
 import { cardGrid, drawOrder, type Grid, type ReadonlyGrid } from "./cards";
 import { commitmentOf } from "./fair-random";
-import { isComplete, PATTERNS, type PatternName } from "./patterns";
+import { isComplete, PATTERNS } from "./patterns";
 import { splitPrize } from "./prize-split";
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The protocol's award as a plain JSON document (mutable, as parsed). */
 export interface Winner {
   playerId: string;
   cardId: number;
 }
-
-export interface Award {
-  pattern: PatternName;
-  /** Index into draws of the ball that completed the pattern. */
-  ballIndex: number;
-  winners: Winner[];
-  prizeEach: number;
-  remainder: number;
-}
+export type Award = Omit<Mutable<ProtocolAward>, "winners"> & { winners: Winner[] };
 
 /** What is published once a game is over: enough for anyone to re-derive and check every draw, card and prize. */
 export interface PublicRecord {
@@ -108,7 +103,6 @@ function checkPatterns({ patterns, prizes, variant }: PublicRecord, problems: st
 function checkAwards(record: PublicRecord, problems: string[]): void {
   const { awards, patterns, prizes, draws, cards } = record;
   if (awards.length > patterns.length) problems.push(`There are ${awards.length} awards for ${patterns.length} patterns.`);
-  let previousBall = 0;
   /** Remainder rolled over from the previous award; null once a pool cannot be known. */
   let carried: number | null = 0;
   awards.forEach((award, i) => {
@@ -116,9 +110,9 @@ function checkAwards(record: PublicRecord, problems: string[]): void {
     if (i < patterns.length && pattern !== patterns[i]) problems.push(`Award ${i} is for ${pattern} but pattern ${i} is ${patterns[i]}.`);
 
     const ballOk = Number.isInteger(ballIndex) && ballIndex >= 0 && ballIndex < draws.length;
+    // No order between awards' balls: a pattern that comes into play may already be
+    // complete on a card from an earlier ball (e.g. four corners before the line was won).
     if (!ballOk) problems.push(`Award ${i} is at draw ${ballIndex}, which is not one of the ${draws.length} draws.`);
-    else if (ballIndex < previousBall) problems.push(`Award ${i} is at draw ${ballIndex}, before the previous award's draw ${previousBall}.`);
-    if (ballOk) previousBall = Math.max(previousBall, ballIndex);
 
     if (winners.length === 0) problems.push(`Award ${i} (${pattern}) has no winners.`);
     const seen = new Set<number>();

@@ -1,18 +1,11 @@
-import type { Variant } from "../../shared/protocol/state";
+import type { PatternName, Variant } from "../../shared/protocol/state";
+import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT } from "../../shared/protocol/state";
 import type { ReadonlyGrid } from "./cards";
 
-/** The patterns each variant can play, in the order they are normally won. */
-export const PATTERNS = {
-  75: ["line", "four-corners", "full-house"],
-  90: ["one-line", "two-lines", "full-house"],
-} as const;
-
-export type PatternName = (typeof PATTERNS)[Variant][number];
-
-export const DEFAULT_PATTERNS: Record<Variant, PatternName[]> = {
-  75: ["line", "full-house"],
-  90: ["one-line", "two-lines", "full-house"],
-};
+/** The patterns each variant can play (defined with the protocol). */
+export const PATTERNS = PATTERNS_BY_VARIANT;
+export { DEFAULT_PATTERNS };
+export type { PatternName };
 
 /** Position of a ball that is not in the order: later than any real draw. */
 export const NOT_DRAWN = 0x7fff_ffff;

@@ -28,6 +28,7 @@ describe("loadConfig", () => {
       authSecret: undefined,
       tickMs: 50,
       maxClaimsPerTick: 2000,
+      claimGraceMs: 2000,
       redisCommandTimeoutMs: 2000,
       gameTtlSeconds: 7 * 24 * 3600,
       nodeId: `${hostname()}-${process.pid}`,
@@ -43,6 +44,7 @@ describe("loadConfig", () => {
       AUTH_SECRET: "a-secret-of-16-ch",
       TICK_MS: "25",
       MAX_CLAIMS_PER_TICK: "500",
+      CLAIM_GRACE_MS: "1500",
       REDIS_COMMAND_TIMEOUT_MS: "750",
       GAME_TTL_SECONDS: "3600",
       NODE_ID: "node-a",
@@ -55,6 +57,7 @@ describe("loadConfig", () => {
       authSecret: "a-secret-of-16-ch",
       tickMs: 25,
       maxClaimsPerTick: 500,
+      claimGraceMs: 1500,
       redisCommandTimeoutMs: 750,
       gameTtlSeconds: 3600,
       nodeId: "node-a",
@@ -68,6 +71,8 @@ describe("loadConfig", () => {
     expect(loadConfig({ TICK_MS: "1" }).tickMs).toBe(1);
     expect(loadConfig({ TICK_MS: "1000" }).tickMs).toBe(1000);
     expect(loadConfig({ MAX_CLAIMS_PER_TICK: "50000" }).maxClaimsPerTick).toBe(50_000);
+    expect(loadConfig({ CLAIM_GRACE_MS: "0" }).claimGraceMs).toBe(0);
+    expect(loadConfig({ CLAIM_GRACE_MS: " 60000 " }).claimGraceMs).toBe(60_000);
     expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: "50" }).redisCommandTimeoutMs).toBe(50);
     expect(loadConfig({ GAME_TTL_SECONDS: "60" }).gameTtlSeconds).toBe(60);
     expect(loadConfig({ GAME_TTL_SECONDS: String(365 * 24 * 3600) }).gameTtlSeconds).toBe(365 * 24 * 3600);
@@ -111,6 +116,12 @@ describe("loadConfig", () => {
     ["MAX_CLAIMS_PER_TICK", "0"],
     ["MAX_CLAIMS_PER_TICK", "50001"],
     ["MAX_CLAIMS_PER_TICK", "1.5"],
+    ["CLAIM_GRACE_MS", "-1"],
+    ["CLAIM_GRACE_MS", "60001"],
+    ["CLAIM_GRACE_MS", "2.5"],
+    ["CLAIM_GRACE_MS", "2s"],
+    ["CLAIM_GRACE_MS", "1e3"],
+    ["CLAIM_GRACE_MS", "   "],
     ["REDIS_COMMAND_TIMEOUT_MS", "49"],
     ["REDIS_COMMAND_TIMEOUT_MS", "60001"],
     ["REDIS_COMMAND_TIMEOUT_MS", "NaN"],
@@ -148,20 +159,24 @@ describe("loadConfig", () => {
       AUTH_SECRET: "short",
       LOG_LEVEL: "loud",
       GAME_TTL_SECONDS: "x",
+      CLAIM_GRACE_MS: "-5",
       HOST: "localhost",
       MAX_CLAIMS_PER_TICK: "100",
+      REDIS_COMMAND_TIMEOUT_MS: "500",
     });
-    for (const variable of ["PORT", "TICK_MS", "REDIS_URL", "AUTH_SECRET", "LOG_LEVEL", "GAME_TTL_SECONDS"]) {
+    for (const variable of ["PORT", "TICK_MS", "REDIS_URL", "AUTH_SECRET", "LOG_LEVEL", "GAME_TTL_SECONDS", "CLAIM_GRACE_MS"]) {
       expect(names(error, variable)).toBe(true);
     }
     expect(names(error, "HOST")).toBe(false);
     expect(names(error, "MAX_CLAIMS_PER_TICK")).toBe(false);
+    expect(names(error, "REDIS_COMMAND_TIMEOUT_MS")).toBe(false);
   });
 
   test("CONFIG_VARIABLES lists every variable the server reads", () => {
     expect([...CONFIG_VARIABLES].sort()).toEqual(
       [
         "AUTH_SECRET",
+        "CLAIM_GRACE_MS",
         "GAME_TTL_SECONDS",
         "HOST",
         "LOG_LEVEL",

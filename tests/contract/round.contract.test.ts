@@ -1,0 +1,305 @@
+import type { GameStore } from "../../server/ports/game-store";
+import { CallStatus } from "../../server/domain/call-batch";
+import { cardGrid, drawOrder } from "../../server/domain/cards";
+import { completionIndex, drawPositions } from "../../server/domain/patterns";
+import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import type { PatternName } from "../../shared/protocol";
+import { callBatch, claimBatch, gameFixture, TEST_SEED } from "../support/games";
+import type { TestRedis } from "../support/redis-server";
+import { startRedis } from "../support/redis-server";
+import { createRedisStore } from "../support/test-app";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+const HOST = "host-1";
+const ORDER = drawOrder(TEST_SEED, 75);
+const POSITIONS = drawPositions(ORDER);
+const PATTERNS: PatternName[] = ["line", "full-house"];
+/** completions field of a bingo call for a card of the test seed */
+const completions = (cardId: number): string =>
+  PATTERNS.map((p) => completionIndex(cardGrid(TEST_SEED, 75, cardId), p, POSITIONS)).join(",");
+const lineAt = (cardId: number): number => completionIndex(cardGrid(TEST_SEED, 75, cardId), "line", POSITIONS);
+
+/** Two cards among 1..200 that complete a line on the same ball, and one that completes later. */
+function pickCards() {
+  const byBall = new Map<number, number[]>();
+  for (let id = 1; id <= 200; id++) byBall.set(lineAt(id), [...(byBall.get(lineAt(id)) ?? []), id]);
+  const first = Math.min(...byBall.keys());
+  const shared = [...byBall.entries()].filter(([, ids]) => ids.length >= 2).sort((a, b) => a[0] - b[0])[0];
+  return { first, firstCards: byBall.get(first)!, sharedBall: shared[0], sharedCards: shared[1].slice(0, 2) };
+}
+
+let counter = 0;
+async function runningGame(store: GameStore, options: { graceMs?: number; prizes?: number[] } = {}) {
+  const id = `r${Date.now().toString(36)}${++counter}`;
+  await store.createGame(gameFixture(id, HOST, { graceMs: options.graceMs ?? 0, prizes: options.prizes ?? [1000, 5000] }));
+  await store.openClaims(id, HOST, 200, 200);
+  // One player holds every card: p1 gets 1..100, p2 gets 101..200.
+  await claimBatch(store, id, ["p1", "all", 100, "p2", "all", 100]);
+  const started = await store.startRound(id, HOST);
+  expect(started.ok).toBe(true);
+  return id;
+}
+
+const ownerOf = (cardId: number) => (cardId <= 100 ? "p1" : "p2");
+
+async function drawTo(store: GameStore, gameId: string, lastIndex: number) {
+  let last = null;
+  for (;;) {
+    const view = await store.view(gameId, "");
+    if (!view.ok || view.value.drawn > lastIndex) return last;
+    last = await store.draw(gameId, { hostId: HOST }, null);
+    expect(last.ok).toBe(true);
+  }
+}
+
+const stores: [string, () => Promise<GameStore>][] = [
+  ["memory", async () => new MemoryGameStore()],
+  ["redis", async () => createRedisStore(redis.url)],
+];
+
+describe.each(stores)("round contract: %s", (_name, makeStore) => {
+  let store: GameStore;
+  beforeAll(async () => {
+    store = await makeStore();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  test("starting the round closes the claim window; only the host starts it, once", async () => {
+    const id = `s${Date.now().toString(36)}${++counter}`;
+    await store.createGame(gameFixture(id, HOST));
+    await store.openClaims(id, HOST, 10, 2);
+    expect(await store.startRound(id, "intruder")).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    expect(await store.startRound(id, HOST)).toEqual({ ok: true, value: { roundVersion: 1, slots: { total: 10, remaining: 10, version: 2 } } });
+    expect(await store.startRound(id, HOST)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+    const claim = await claimBatch(store, id, ["p", "late", 1]);
+    expect(claim.ok && claim.value[3]).toBe(3); // ClaimStatus.CLAIMS_CLOSED
+    expect(await store.openClaims(id, HOST, 10, 2)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+  });
+
+  test("draws follow the seed's order, never repeat or skip; a repeated expected index answers again without drawing", async () => {
+    const id = await runningGame(store);
+    const first = await store.draw(id, { hostId: HOST }, 0);
+    expect(first).toEqual({ ok: true, value: { ball: ORDER[0], index: 0, roundVersion: 2, drewNow: true, settleAt: null } });
+    expect(await store.draw(id, { hostId: HOST }, 0)).toEqual({ ok: true, value: { ball: ORDER[0], index: 0, roundVersion: 2, drewNow: false, settleAt: null } });
+    expect(await store.draw(id, { hostId: HOST }, 5)).toEqual({ ok: false, error: expect.objectContaining({ code: "BAD_REQUEST" }) });
+    expect(await store.draw(id, { hostId: "intruder" }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    const balls = [ORDER[0]];
+    for (let i = 1; i < 75; i++) {
+      const drawn = await store.draw(id, { hostId: HOST }, null);
+      if (!drawn.ok) throw new Error(drawn.error.code);
+      balls.push(drawn.value.ball);
+      expect(drawn.value.index).toBe(i);
+    }
+    expect(balls).toEqual(ORDER);
+    expect(await store.draw(id, { hostId: HOST }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+  });
+
+  test("pause stops draws until resume; auto-draw is set and cleared", async () => {
+    const id = await runningGame(store);
+    expect(await store.controlRound(id, HOST, { op: "pause" })).toEqual({ ok: true, value: { roundVersion: 2, paused: true, autoIntervalMs: null } });
+    expect(await store.draw(id, { hostId: HOST }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+    expect(await store.controlRound(id, HOST, { op: "resume" })).toEqual({ ok: true, value: { roundVersion: 3, paused: false, autoIntervalMs: null } });
+    expect((await store.draw(id, { hostId: HOST }, null)).ok).toBe(true);
+    expect(await store.controlRound(id, HOST, { op: "auto", intervalMs: 1500 })).toEqual({ ok: true, value: { roundVersion: 5, paused: false, autoIntervalMs: 1500 } });
+    expect(await store.controlRound(id, "intruder", { op: "pause" })).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    const view = await store.view(id, "");
+    expect(view.ok && [view.value.autoIntervalMs, view.value.paused, view.value.roundVersion]).toEqual([1500, false, 5]);
+  });
+
+  test("the draw lease: one owner at a time, a new owner gets a higher token, a stale token cannot draw", async () => {
+    const id = await runningGame(store);
+    expect(await store.acquireLease(id, "node-a", 60_000)).toEqual({ ok: true, value: { token: 0, untilMs: 0, autoIntervalMs: null } });
+    await store.controlRound(id, HOST, { op: "auto", intervalMs: 1000 });
+    const a = await store.acquireLease(id, "node-a", 60_000);
+    expect(a.ok && a.value).toMatchObject({ token: 1, autoIntervalMs: 1000 });
+    expect((await store.acquireLease(id, "node-b", 60_000)).ok && (await store.acquireLease(id, "node-b", 60_000))).toMatchObject({ value: { token: 0 } });
+    expect((await store.draw(id, { leaseToken: 1 }, null)).ok).toBe(true);
+    // node-a lets its lease lapse at once (ttl 0): node-b takes over with token 2.
+    await store.acquireLease(id, "node-a", 0);
+    const b = await store.acquireLease(id, "node-b", 60_000);
+    expect(b.ok && b.value.token).toBe(2);
+    expect(await store.draw(id, { leaseToken: 1 }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    const byB = await store.draw(id, { leaseToken: 2 }, null);
+    expect(byB.ok && byB.value.index).toBe(1);
+    await store.controlRound(id, HOST, { op: "auto", intervalMs: null });
+    expect(await store.acquireLease(id, "node-b", 60_000)).toEqual({ ok: true, value: { token: 0, untilMs: 0, autoIntervalMs: null } });
+  });
+
+  test("a call is valid once the drawn balls complete the pattern: too early INVALID_CLAIM, not your card FORBIDDEN", async () => {
+    const id = await runningGame(store, { graceMs: 60_000 });
+    const { first, firstCards } = pickCards();
+    const card = firstCards[0];
+    if (first > 0) await drawTo(store, id, first - 1);
+    const early = await callBatch(store, id, [ownerOf(card), "early", card, completions(card), 0]);
+    expect(early.ok && early.value.slice(1)).toEqual([CallStatus.INVALID, 0, -1]);
+    await drawTo(store, id, first);
+    const notMine = await callBatch(store, id, [ownerOf(card) === "p1" ? "p2" : "p1", "steal", card, completions(card), 0]);
+    expect(notMine.ok && notMine.value.slice(1)).toEqual([CallStatus.FORBIDDEN, 0, -1]);
+    const valid = await callBatch(store, id, [ownerOf(card), "valid", card, completions(card), 0]);
+    expect(valid.ok && valid.value.slice(1)).toEqual([CallStatus.OK, 0, first]);
+    // The same request again: the same answer.
+    const again = await callBatch(store, id, [ownerOf(card), "early", card, completions(card), 0]);
+    expect(again.ok && again.value.slice(1)).toEqual([CallStatus.INVALID, 0, -1]);
+  });
+
+  test("everyone whose card completed on the same ball shares the prize; the remainder rolls over", async () => {
+    const id = await runningGame(store, { graceMs: 0, prizes: [1001, 5000] });
+    const { sharedBall, sharedCards } = pickCards();
+    const { first } = pickCards();
+    expect(sharedBall).toBeGreaterThanOrEqual(first);
+    await drawTo(store, id, sharedBall);
+    // Calls for cards that completed earlier than sharedBall would be sleepers: skip them.
+    const calls = sharedCards.flatMap((card, i) => [ownerOf(card), `share-${i}`, card, completions(card), 0]);
+    const accepted = await callBatch(store, id, calls);
+    expect(accepted.ok && accepted.value.slice(1)).toEqual(sharedCards.flatMap(() => [CallStatus.OK, 0, sharedBall]));
+    // Window still open: nothing to award yet.
+    expect(await store.resolveTick(id, { claims: [], calls: [], settle: true })).toEqual({
+      ok: true,
+      value: { claims: null, calls: null, settled: { awarded: false, settleAt: null } },
+    });
+    // The next ball closes the window (grace 0): the award is made.
+    const next = await store.draw(id, { hostId: HOST }, null);
+    expect(next.ok && next.value.settleAt).toEqual(expect.any(Number));
+    const tick = await store.resolveTick(id, { claims: [], calls: [], settle: true });
+    const winners = [...sharedCards].sort((a, b) => a - b).map((cardId) => ({ playerId: ownerOf(cardId), cardId }));
+    expect(tick.ok && tick.value.settled).toEqual({
+      awarded: true,
+      award: { pattern: "line", ballIndex: sharedBall, winners, prizeEach: 500, remainder: 1 },
+      roundVersion: expect.any(Number),
+      finished: false,
+    });
+    const view = await store.view(id, "p1");
+    expect(view.ok && [view.value.pattern, view.value.awards.length]).toEqual([1, 1]);
+    // A late call for the line is now judged against the full house: invalid.
+    const late = await callBatch(store, id, [ownerOf(sharedCards[0]), "late", sharedCards[0], completions(sharedCards[0]), 0]);
+    expect(late.ok && late.value.slice(1)).toEqual([CallStatus.INVALID, 1, -1]);
+  });
+
+  test("a call after the window of its ball closed is INVALID_CLAIM (a sleeper)", async () => {
+    const id = await runningGame(store, { graceMs: 0 });
+    const { first, firstCards } = pickCards();
+    await drawTo(store, id, first + 1);
+    const card = firstCards[0];
+    const slept = await callBatch(store, id, [ownerOf(card), "slept", card, completions(card), 0]);
+    expect(slept.ok && slept.value.slice(1)).toEqual([CallStatus.INVALID, 0, -1]);
+  });
+
+  test("auto calls are skipped for players who turned auto-claim off, and never answered twice", async () => {
+    const id = await runningGame(store, { graceMs: 60_000 });
+    const { first, firstCards } = pickCards();
+    await drawTo(store, id, first);
+    const card = firstCards[0];
+    expect(await store.setAutoClaim(id, ownerOf(card), false)).toEqual({ ok: true, value: undefined });
+    const skipped = await callBatch(store, id, [ownerOf(card), "auto", card, completions(card), 1]);
+    expect(skipped.ok && skipped.value.slice(1)).toEqual([CallStatus.SKIPPED, 0, -1]);
+    await store.setAutoClaim(id, ownerOf(card), true);
+    const made = await callBatch(store, id, [ownerOf(card), "auto", card, completions(card), 1]);
+    expect(made.ok && made.value.slice(1)).toEqual([CallStatus.OK, 0, first]);
+    const view = await store.view(id, ownerOf(card));
+    expect(view.ok && view.value.autoClaim).toBe(true);
+  });
+
+  test("ending the game makes the pending award at once, reveals the seed and finishes", async () => {
+    const id = await runningGame(store, { graceMs: 60_000 });
+    const { first, firstCards } = pickCards();
+    await drawTo(store, id, first);
+    await callBatch(store, id, [ownerOf(firstCards[0]), "c", firstCards[0], completions(firstCards[0]), 0]);
+    expect(await store.finishGame(id, "intruder")).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    const finished = await store.finishGame(id, HOST);
+    expect(finished).toEqual({
+      ok: true,
+      value: {
+        roundVersion: expect.any(Number),
+        seed: TEST_SEED,
+        awards: [{ pattern: "line", ballIndex: first, winners: [{ playerId: ownerOf(firstCards[0]), cardId: firstCards[0] }], prizeEach: 1000, remainder: 0 }],
+      },
+    });
+    expect(await store.finishGame(id, HOST)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+    const view = await store.view(id, "");
+    expect(view.ok && view.value.phase).toBe("finished");
+    expect(await store.draw(id, { hostId: HOST }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+  });
+
+  test("the game finishes with the last pattern's award", async () => {
+    const id = await runningGame(store, { graceMs: 0 });
+    const fullAt = (cardId: number) => completionIndex(cardGrid(TEST_SEED, 75, cardId), "full-house", POSITIONS);
+    // The card of p1 that completes a full house first: nobody can have done so earlier.
+    const card = [...Array(100).keys()].map((i) => i + 1).sort((a, b) => fullAt(a) - fullAt(b))[0];
+    const fullBall = fullAt(card);
+    const lineBall = lineAt(card);
+    expect(fullBall).toBeLessThan(74);
+    await drawTo(store, id, lineBall);
+    await callBatch(store, id, ["p1", "line", card, completions(card), 0]);
+    await store.draw(id, { hostId: HOST }, null);
+    const line = await store.resolveTick(id, { claims: [], calls: [], settle: true });
+    expect(line.ok && line.value.settled).toMatchObject({ awarded: true, finished: false });
+    await drawTo(store, id, fullBall);
+    const full = await callBatch(store, id, ["p1", "full", card, completions(card), 0]);
+    expect(full.ok && full.value.slice(1)).toEqual([CallStatus.OK, 1, fullBall]);
+    await store.draw(id, { hostId: HOST }, null);
+    const done = await store.resolveTick(id, { claims: [], calls: [], settle: true });
+    expect(done.ok && done.value.settled).toMatchObject({ awarded: true, finished: true, award: { pattern: "full-house", ballIndex: fullBall } });
+    const view = await store.view(id, "");
+    expect(view.ok && [view.value.phase, view.value.awards.map((a) => a.pattern)]).toEqual(["finished", ["line", "full-house"]]);
+  });
+});
+
+test("the memory and Redis stores play the same random round identically", async () => {
+  const memory = new MemoryGameStore();
+  const onRedis = await createRedisStore(redis.url);
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  // Store-clock times differ between the two; only whether one is set must agree.
+  const timeless = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value, (key, v) => (key === "settleAt" || key === "untilMs" ? v !== null && v >= 0 : v)));
+  try {
+    const [id] = await Promise.all([runningGame(memory), Promise.resolve()]);
+    await onRedis.createGame(gameFixture(id, HOST, { graceMs: 0, prizes: [1000, 5000] }));
+    await onRedis.openClaims(id, HOST, 200, 200);
+    await claimBatch(onRedis, id, ["p1", "all", 100, "p2", "all", 100]);
+    await onRedis.startRound(id, HOST);
+    for (let step = 0; step < 120; step++) {
+      const choice = random(10);
+      let pair: [unknown, unknown];
+      if (choice < 5) {
+        pair = [await memory.draw(id, { hostId: HOST }, null), await onRedis.draw(id, { hostId: HOST }, null)];
+      } else if (choice < 8) {
+        const calls: (string | number)[] = [];
+        for (let i = 0; i < 1 + random(6); i++) {
+          const card = 1 + random(200);
+          calls.push(random(8) === 0 ? "p3" : ownerOf(card), `r${random(30)}`, card, completions(card), random(4) === 0 ? 1 : 0);
+        }
+        const work = { claims: [], calls, settle: random(2) === 0 };
+        pair = [await memory.resolveTick(id, work), await onRedis.resolveTick(id, work)];
+        const calls2 = (pair[0] as { ok: boolean; value?: { calls: number[] } }).value?.calls;
+        if (calls2) (calls2 as number[])[0] = calls2[0] >= 0 ? 1 : -1;
+        const calls3 = (pair[1] as { ok: boolean; value?: { calls: number[] } }).value?.calls;
+        if (calls3) (calls3 as number[])[0] = calls3[0] >= 0 ? 1 : -1;
+      } else if (choice === 8) {
+        const op = random(2) === 0 ? ({ op: "pause" } as const) : ({ op: "resume" } as const);
+        pair = [await memory.controlRound(id, HOST, op), await onRedis.controlRound(id, HOST, op)];
+      } else {
+        const player = random(2) === 0 ? "p1" : "p2";
+        const enabled = random(2) === 0;
+        pair = [await memory.setAutoClaim(id, player, enabled), await onRedis.setAutoClaim(id, player, enabled)];
+      }
+      expect(timeless(pair[1])).toEqual(timeless(pair[0]));
+    }
+    for (const player of ["p1", "p2", "p3"]) expect(await onRedis.view(id, player)).toEqual(await memory.view(id, player));
+  } finally {
+    await memory.close();
+    await onRedis.close();
+  }
+});
