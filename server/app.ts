@@ -8,6 +8,7 @@ import { ClaimEngine } from "./claims/claim-engine";
 import type { TickFanout } from "./claims/claim-engine";
 import type { Config } from "./config";
 import { GameCatalog } from "./game/game-rules";
+import { publicRecord } from "./game/public-record";
 import type { RoundAnnouncer } from "./game/round-conductor";
 import { RoundConductor } from "./game/round-conductor";
 import { createHttpHandler } from "./http/http-routes";
@@ -50,7 +51,11 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
   const tokens = new TokenAuthority(secret);
 
   const httpServer = createServer(
-    createHttpHandler({ ready: () => store.ping(), devTokens: config.authSecret ? undefined : tokens }),
+    createHttpHandler({
+      ready: () => store.ping(),
+      record: (gameId) => publicRecord(store, gameId),
+      devTokens: config.authSecret ? undefined : tokens,
+    }),
   );
   const io: BingoServer = new Server(httpServer, {
     // WebSocket only: no sticky sessions needed behind a load balancer.

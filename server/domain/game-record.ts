@@ -1,34 +1,11 @@
-import type { Award as ProtocolAward, PatternName, Variant } from "../../shared/protocol/state";
-import { cardGrid, drawOrder, type Grid, type ReadonlyGrid } from "./cards";
+import type { PublicRecord } from "../../shared/protocol/record";
+import { cardGrid, drawOrder, type ReadonlyGrid } from "./cards";
 import { commitmentOf } from "./fair-random";
 import { isComplete, PATTERNS } from "./patterns";
 import { splitPrize } from "./prize-split";
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** The protocol's award as a plain JSON document (mutable, as parsed). */
-export interface Winner {
-  playerId: string;
-  cardId: number;
-}
-export type Award = Omit<Mutable<ProtocolAward>, "winners"> & { winners: Winner[] };
-
-/** What is published once a game is over: enough for anyone to re-derive and check every draw, card and prize. */
-export interface PublicRecord {
-  gameId: string;
-  variant: Variant;
-  /** commitmentOf(seed), published before the first claim. */
-  commitment: string;
-  seed: string;
-  /** Balls in the order drawn. */
-  draws: number[];
-  patterns: PatternName[];
-  /** Pool per pattern, minor units. */
-  prizes: number[];
-  awards: Award[];
-  /** The winners' cards by card id, as published. */
-  cards: Record<string, Grid>;
-}
+export type { PublicRecord };
+export type Award = PublicRecord["awards"][number];
 
 export type Verdict = { ok: true } | { ok: false; problems: string[] };
 

@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { devTokenRequestSchema } from "../../shared/protocol";
+import type { PublicRecord } from "../domain/game-record";
+import type { StoreResult } from "../ports/game-store";
 import type { TokenAuthority } from "../transport/tokens";
 
 export interface HttpRoutesOptions {
   /** Reports whether the store answers (for /readyz). */
   readonly ready: () => Promise<boolean>;
+  /** A finished game's public record. */
+  readonly record: (gameId: string) => Promise<StoreResult<PublicRecord>>;
   /** Present only in development (no AUTH_SECRET): serves POST /api/dev/token. */
   readonly devTokens?: TokenAuthority;
 }
 
 const MAX_BODY = 1024;
+const RECORD_PATH = /^\/api\/games\/([A-Za-z0-9_-]{1,64})\/record$/;
 
 /** Plain HTTP beside Socket.IO: health, readiness and the development token route. */
 export function createHttpHandler(options: HttpRoutesOptions) {
@@ -21,6 +26,18 @@ export function createHttpHandler(options: HttpRoutesOptions) {
       void options.ready().then(
         (ready) => sendJson(res, ready ? 200 : 503, { ok: ready }),
         () => sendJson(res, 503, { ok: false }),
+      );
+      return;
+    }
+    const record = RECORD_PATH.exec(path);
+    if (req.method === "GET" && record) {
+      void options.record(record[1]).then(
+        (result) => {
+          if (result.ok) return sendJson(res, 200, result.value);
+          const status = result.error.code === "NOT_FOUND" ? 404 : result.error.code === "WRONG_PHASE" ? 409 : 503;
+          sendJson(res, status, { error: result.error });
+        },
+        () => sendJson(res, 500, { error: { code: "INTERNAL", message: "record failed" } }),
       );
       return;
     }

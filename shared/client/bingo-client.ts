@@ -43,9 +43,19 @@ export class ConnectError extends Error {
 
 type SlotListener = (gameId: string, slots: SlotState) => void;
 type ResyncListener = (game: GameSnapshot) => void;
+type DrawListener = (gameId: string, ball: number, index: number) => void;
 
-/** Events whose repetition is harmless: the server answers a repeat with the first result. */
-const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>(["game:join", "cards:claim", "claims:close"]);
+/** Events whose repetition is harmless: the server answers a repeat with the first result (or the same state). */
+const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
+  "game:join",
+  "cards:claim",
+  "claims:close",
+  "bingo:call",
+  "bingo:auto",
+  "round:auto",
+  "round:pause",
+  "round:resume",
+]);
 
 /**
  * The typed client of the bingo server, for players, hosts, bots and tests.
@@ -66,6 +76,9 @@ export class BingoClient {
   private readonly games = new Set<string>();
   private readonly slotListeners = new Set<SlotListener>();
   private readonly resyncListeners = new Set<ResyncListener>();
+  private readonly drawListeners = new Set<DrawListener>();
+  /** Balls drawn so far per joined game, in order, kept gap-free (a gap triggers a re-join). */
+  private readonly balls = new Map<string, number[]>();
   private connectedOnce = false;
 
   constructor(options: BingoClientOptions) {
@@ -79,6 +92,7 @@ export class BingoClient {
       auth: { token: options.token },
     });
     this.socket.on("slots", ({ gameId, total, remaining, version }) => this.applySlots(gameId, { total, remaining, version }));
+    this.socket.on("draw", ({ gameId, ball, index }) => this.applyDraw(gameId, ball, index));
     this.socket.on("connect", () => {
       if (this.connectedOnce) void this.rejoin();
       this.connectedOnce = true;
@@ -143,9 +157,61 @@ export class BingoClient {
     const joined = await this.request("game:join", { gameId });
     if (joined.ok) {
       this.games.add(gameId);
-      this.applySlots(gameId, joined.game.slots);
+      this.applySnapshot(joined.game);
     }
     return joined;
+  }
+
+  startRound(gameId: string) {
+    return this.request("round:start", { gameId });
+  }
+
+  /**
+   * Draws the next ball. When this client knows the game's draws (it joined), it names the
+   * index it expects, so a retried draw returns the same ball instead of drawing another.
+   */
+  async draw(gameId: string): Promise<Ack<AckOf<"round:draw">>> {
+    const known = this.balls.get(gameId);
+    const drawn = await this.request("round:draw", known ? { gameId, index: known.length } : { gameId });
+    if (drawn.ok) this.applyDraw(gameId, drawn.ball, drawn.index);
+    return drawn;
+  }
+
+  autoDraw(gameId: string, intervalMs: number | null) {
+    return this.request("round:auto", { gameId, intervalMs });
+  }
+
+  pause(gameId: string) {
+    return this.request("round:pause", { gameId });
+  }
+
+  resume(gameId: string) {
+    return this.request("round:resume", { gameId });
+  }
+
+  endGame(gameId: string) {
+    return this.request("round:end", { gameId });
+  }
+
+  /** Calls bingo for one card. Pass the same `requestId` to repeat a call safely. */
+  callBingo(gameId: string, cardId: number, requestId: string = uuidv4()) {
+    return this.request("bingo:call", { gameId, cardId, requestId });
+  }
+
+  /** Lets the server call bingo for this player's cards (on by default). */
+  setAutoClaim(gameId: string, enabled: boolean) {
+    return this.request("bingo:auto", { gameId, enabled });
+  }
+
+  /** The balls drawn so far in a joined game, in order. */
+  draws(gameId: string): readonly number[] {
+    return this.balls.get(gameId) ?? [];
+  }
+
+  /** Called with each new ball of a joined game, in order; returns an unsubscribe function. */
+  onDraw(listener: DrawListener): () => void {
+    this.drawListeners.add(listener);
+    return () => this.drawListeners.delete(listener);
   }
 
   /** Claims `count` cards. Pass the same `requestId` to repeat a claim safely. */
@@ -177,7 +243,8 @@ export class BingoClient {
    * same payload, when no ack arrives in time.
    */
   async request<E extends ClientEvent>(event: E, payload: PayloadOf<E>): Promise<Ack<AckOf<E>>> {
-    const attempts = RETRYABLE.has(event) ? 1 + this.retries : 1;
+    const repeatable = RETRYABLE.has(event) || (event === "round:draw" && (payload as PayloadOf<"round:draw">).index !== undefined);
+    const attempts = repeatable ? 1 + this.retries : 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (!(await this.connected())) continue;
       try {
@@ -211,12 +278,38 @@ export class BingoClient {
     for (const listener of this.slotListeners) listener(gameId, slots);
   }
 
-  private async rejoin(): Promise<void> {
-    for (const gameId of this.games) {
-      const joined = await this.request("game:join", { gameId });
-      if (!joined.ok) continue;
-      this.applySlots(gameId, joined.game.slots);
-      for (const listener of this.resyncListeners) listener(joined.game);
+  private applySnapshot(game: GameSnapshot): void {
+    this.applySlots(game.id, game.slots);
+    const known = this.balls.get(game.id) ?? [];
+    const draws = game.round.draws;
+    if (draws.length >= known.length) {
+      this.balls.set(game.id, [...draws]);
+      for (let index = known.length; index < draws.length; index++) {
+        for (const listener of this.drawListeners) listener(game.id, draws[index], index);
+      }
     }
+  }
+
+  private applyDraw(gameId: string, ball: number, index: number): void {
+    const known = this.balls.get(gameId);
+    if (!known || index < known.length) return;
+    if (index > known.length) {
+      // A draw message was missed (pub/sub is at-most-once): the snapshot fills the gap.
+      void this.resync(gameId);
+      return;
+    }
+    known.push(ball);
+    for (const listener of this.drawListeners) listener(gameId, ball, index);
+  }
+
+  private async resync(gameId: string): Promise<void> {
+    const joined = await this.request("game:join", { gameId });
+    if (!joined.ok) return;
+    this.applySnapshot(joined.game);
+    for (const listener of this.resyncListeners) listener(joined.game);
+  }
+
+  private async rejoin(): Promise<void> {
+    for (const gameId of this.games) await this.resync(gameId);
   }
 }

@@ -3,3 +3,4 @@ export * from "./events";
 export * from "./payloads";
 export * from "./state";
 export * from "./schemas";
+export * from "./record";
