@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: a whole claim rush in one process. Starts the server on the in-memory
- * store, lets a host open a game, sends a few hundred bots at it at once, shows the slot
- * count falling live, then checks that nothing was oversold. Exits non-zero if a check fails.
+ * `npm run demo`: a whole show in one process. Starts the server on the in-memory store,
+ * lets a host open a game, sends a few hundred bots at it at once, shows the slot count
+ * falling live and checks that nothing was oversold; then plays the round to the last
+ * prize, reveals the seed and verifies the public record. Exits non-zero if a check fails.
  *
  *   npm run demo -- --players 50 --slots 40 --max 2
  */
@@ -17,6 +18,7 @@ import { TokenAuthority } from "../server/transport/tokens";
 import { BingoClient } from "../shared/client";
 import type { Ack, ErrorCode, Role, SlotState } from "../shared/protocol";
 import { MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "../shared/protocol";
+import { playRound } from "./demo-round";
 import type { ClaimRecord, Tally } from "./demo-tally";
 import { cardIds, checks, countRises, tally } from "./demo-tally";
 
@@ -115,6 +117,8 @@ async function startServer(perTick: number): Promise<Server> {
     AUTH_SECRET: secret,
     LOG_LEVEL: "silent",
     MAX_CLAIMS_PER_TICK: String(perTick),
+    // The demo host draws every 120 ms; a short grace lets the round end soon after the last prize.
+    CLAIM_GRACE_MS: "300",
   });
   const app: RunningApp = await startApp({ config, store: new MemoryGameStore(), log: pino({ level: config.logLevel }) });
   return {
@@ -308,11 +312,11 @@ const say = (label: string, text: string): void => {
 /** The show itself; true when every check passed. */
 async function runShow(options: DemoOptions, server: Server, clients: Clients): Promise<boolean> {
   const { players, slots, maxPerPlayer } = options;
-  process.stdout.write(`Bingo claim rush: ${players} players, ${slots} card slots, at most ${maxPerPlayer} cards each\n\n`);
+  process.stdout.write(`Bingo show: ${players} players, ${slots} card slots, at most ${maxPerPlayer} cards each\n\n`);
   say("server", server.description);
 
   const host = await clients.connect("host", "host");
-  const { gameId } = expectOk(await host.client.createGame({ title: "Demo show" }), "createGame");
+  const { gameId } = expectOk(await host.client.createGame({ title: "Demo show", prizes: [1000, 5000] }), "createGame");
   expectOk(await host.client.join(gameId), "host join");
   say("host", `created game ${gameId} and joined it`);
 
@@ -358,7 +362,11 @@ async function runShow(options: DemoOptions, server: Server, clients: Clients): 
   printTally(t, options, closed);
   const rises = countRises(rawSlots, opened.version, closed.version);
   const rawMessages = rawSlots.length;
-  return printChecks(checks({ tally: t, slots: closed, maxPerPlayer, rises, rawMessages, recordsMatching, players: bots.length }));
+  const claimsPassed = printChecks(checks({ tally: t, slots: closed, maxPerPlayer, rises, rawMessages, recordsMatching, players: bots.length }));
+
+  process.stdout.write("\nThe round\n");
+  const roundPassed = await playRound(host.client, watcher.client, gameId, server.urls[0], say);
+  return claimsPassed && roundPassed;
 }
 
 async function main(): Promise<number> {
