@@ -186,6 +186,8 @@ export class ClaimEngine {
     const calls = room.calls.size > 0 ? room.calls.take(max) : (EMPTY as Batch<CallAck>);
     const settle = room.settleDue;
     room.settleDue = false;
+    const claimCount = claims.acks.length;
+    const callCount = calls.acks.length;
     let result: StoreResult<TickResult>;
     let rules: GameRules | undefined;
     let thrown: unknown;
@@ -221,8 +223,8 @@ export class ClaimEngine {
     }
     this.onBatch?.({
       gameId: room.gameId,
-      claims: claims.args.length,
-      calls: calls.args.length,
+      claims: claimCount,
+      calls: callCount,
       error: result.ok ? undefined : result.error,
       thrown,
     });

@@ -8,7 +8,7 @@ import type { GameCatalog } from "../game/game-rules";
 import type { RoundConductor } from "../game/round-conductor";
 import { newSeed } from "../game/seeds";
 import { roundOf, snapshotOf } from "../game/snapshots";
-import type { GameStore, StoreResult } from "../ports/game-store";
+import type { GameStore, RoundControl, StoreResult } from "../ports/game-store";
 import type { BingoServer, BingoSocket } from "./socket-types";
 import { roomOf } from "./socket-types";
 
@@ -47,6 +47,10 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     if (!view.ok) return view;
     if (!rules.ok) return rules;
     return { ok: true, value: { round: roundOf(view.value, rules.value) } };
+  };
+
+  const roundChanged = (gameId: string, { paused, autoIntervalMs, roundVersion }: RoundControl): void => {
+    toRoom(gameId).emit("game:phase", { gameId, phase: "running", paused, autoIntervalMs, version: roundVersion });
   };
 
   const answerRound = async (gameId: string, hostId: string, reply: AckFn<RoundBody>): Promise<void> => {
@@ -134,21 +138,21 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       const changed = await store.controlRound(gameId, socket.data.sub, { op: "auto", intervalMs });
       if (!changed.ok) return reply(changed);
       conductor.setAuto(gameId, intervalMs);
-      toRoom(gameId).emit("game:phase", { gameId, phase: "running", ...changed.value, version: changed.value.roundVersion });
+      roundChanged(gameId, changed.value);
       await answerRound(gameId, socket.data.sub, reply);
     },
 
     "round:pause": async (socket, { gameId }, reply) => {
       const changed = await store.controlRound(gameId, socket.data.sub, { op: "pause" });
       if (!changed.ok) return reply(changed);
-      toRoom(gameId).emit("game:phase", { gameId, phase: "running", ...changed.value, version: changed.value.roundVersion });
+      roundChanged(gameId, changed.value);
       await answerRound(gameId, socket.data.sub, reply);
     },
 
     "round:resume": async (socket, { gameId }, reply) => {
       const changed = await store.controlRound(gameId, socket.data.sub, { op: "resume" });
       if (!changed.ok) return reply(changed);
-      toRoom(gameId).emit("game:phase", { gameId, phase: "running", ...changed.value, version: changed.value.roundVersion });
+      roundChanged(gameId, changed.value);
       await answerRound(gameId, socket.data.sub, reply);
     },
 

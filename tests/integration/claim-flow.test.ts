@@ -1,5 +1,5 @@
 import type { BingoClient } from "../../shared/client";
-import type { SlotsMessage } from "../../shared/protocol";
+import type { Grid, SlotsMessage } from "../../shared/protocol";
 import { nextEvent, slotsReach } from "../support/events";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
@@ -21,6 +21,24 @@ async function hostedGame(app: TestApp, total: number, max: number) {
   const gameId = created.gameId;
   expect((await host.join(gameId)).ok).toBe(true);
   return { host, gameId, open: () => host.openClaims({ gameId, totalSlots: total, maxPerPlayer: max }) };
+}
+
+/** A 90-ball ticket: 3 rows of 9 columns, 5 numbers a row (0 is a blank), column c in its decade, ascending down. */
+function expectTicket90(grid: Grid): void {
+  expect(grid).toHaveLength(3);
+  for (const row of grid) {
+    expect(row).toHaveLength(9);
+    expect(row.filter((n) => n !== 0)).toHaveLength(5);
+  }
+  for (let c = 0; c < 9; c++) {
+    const column = grid.map((row) => row[c]).filter((n) => n !== 0);
+    expect(column.length).toBeGreaterThanOrEqual(1);
+    expect(column).toEqual([...column].sort((x, y) => x - y));
+    for (const n of column) {
+      expect(n).toBeGreaterThanOrEqual(c === 0 ? 1 : 10 * c);
+      expect(n).toBeLessThanOrEqual(c === 8 ? 90 : 10 * c + 9);
+    }
+  }
 }
 
 function recordSlots(client: BingoClient): SlotsMessage[] {
@@ -46,10 +64,21 @@ describe.each([
     const alice = await app.client("alice", "player");
     const bob = await app.client("bob", "player");
     const joined = await alice.join(gameId);
-    expect(joined).toEqual({
+    expect(joined).toMatchObject({
       ok: true,
       game: { id: gameId, title: "Friday show", variant: 90, phase: "lobby", maxPerPlayer: 0, slots: { total: 0, remaining: 0, version: 0 }, myCards: [] },
     });
+    if (!joined.ok) throw new Error(joined.error.code);
+    // The round fields of a game no ball has been drawn for, and nothing else.
+    expect(Object.keys(joined.game).sort()).toEqual(
+      ["autoClaim", "commitment", "id", "maxPerPlayer", "myCards", "patterns", "phase", "prizes", "round", "seed", "slots", "title", "variant"].sort(),
+    );
+    expect(joined.game.commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(joined.game.seed).toBeNull();
+    expect(joined.game.patterns).toEqual(["one-line", "two-lines", "full-house"]);
+    expect(joined.game.prizes).toEqual([0, 0, 0]);
+    expect(joined.game.round).toEqual({ draws: [], pattern: 0, paused: false, autoIntervalMs: null, awards: [], version: 0 });
+    expect(joined.game.autoClaim).toBe(true);
     await bob.join(gameId);
     const aliceSlots = recordSlots(alice);
     const phase = nextEvent(bob.socket, "game:phase");
@@ -60,8 +89,13 @@ describe.each([
     const [a, b] = await Promise.all([alice.claim(gameId, 2), bob.claim(gameId, 3)]);
     expect(a.ok && a.cards.length).toBe(2);
     expect(b.ok && b.cards.length).toBe(2); // capped at maxPerPlayer
-    const ids = [...(a.ok ? a.cards : []), ...(b.ok ? b.cards : [])].map((c) => c.id);
+    const cards = [...(a.ok ? a.cards : []), ...(b.ok ? b.cards : [])];
+    const ids = cards.map((c) => c.id);
     expect(new Set(ids).size).toBe(4);
+    for (const card of cards) expectTicket90(card.grid);
+    // The join snapshot shows the same cards, grids included.
+    const aliceView = await alice.join(gameId);
+    expect(aliceView.ok && aliceView.game.myCards).toEqual(a.ok ? a.cards : null);
 
     // The acks come first; the room's slots message follows at the end of the tick.
     if (!aliceSlots.some((m) => m.remaining === 2)) await nextEvent(alice.socket, "slots", (m) => m.remaining === 2);
@@ -130,7 +164,10 @@ describe.each([
     try {
       const { gameId, open } = await hostedGame(slow, 10, 5);
       await open();
-      const player = await slow.client("impatient", "player", { ackTimeoutMs: 100, retries: 8 });
+      // The tick starts tickMs (300) after the first attempt reaches an idle engine, so it lands
+      // 2.5 ack timeouts later: 60 ms into the third attempt's window, never on a timeout's edge
+      // (with a timeout of 100 it landed exactly on one, and the ack lost the race at random).
+      const player = await slow.client("impatient", "player", { ackTimeoutMs: 120, retries: 8 });
       const sent: string[] = [];
       player.socket.onAnyOutgoing((event, payload) => {
         if (event === "cards:claim") sent.push(payload.requestId);

@@ -107,10 +107,12 @@ describe("HTTP routes, development mode (no AUTH_SECRET)", () => {
     expect(sub).toBe("alice");
     const host = await connect(token);
     const created = await host.createGame({ title: "Alice's show" });
-    expect(created).toEqual({ ok: true, gameId: expect.any(String) });
+    // The ack carries the game's commitment (sha256 of its secret seed), as the snapshot does.
+    expect(created).toEqual({ ok: true, gameId: expect.any(String), commitment: expect.stringMatching(/^[0-9a-f]{64}$/) });
     if (!created.ok) return;
     const joined = await host.join(created.gameId);
     expect(joined.ok && joined.game.title).toBe("Alice's show");
+    expect(joined.ok && joined.game.commitment).toBe(created.commitment);
     // Only the game's host may open it, so this proves the token's sub is alice's.
     const opened = await host.openClaims({ gameId: created.gameId, totalSlots: 10, maxPerPlayer: 2 });
     expect(opened).toEqual({ ok: true, slots: { total: 10, remaining: 10, version: 1 } });

@@ -79,7 +79,7 @@ test("auto-draw runs on the server's timer across nodes, pauses, resumes and sto
     const phase = nextEvent(watcher.socket, "game:phase", (m: PhaseMessage) => m.autoIntervalMs === 250);
     const auto = ok(await host.autoDraw(gameId, 250), "auto");
     expect(auto.round.autoIntervalMs).toBe(250);
-    expect(await phase).toMatchObject({ phase: "running", autoIntervalMs: 250, paused: false });
+    expect(await phase).toStrictEqual({ gameId, phase: "running", paused: false, autoIntervalMs: 250, version: expect.any(Number) });
     await log.reach(3);
 
     ok(await host.pause(gameId), "pause");

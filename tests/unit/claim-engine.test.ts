@@ -219,3 +219,13 @@ test("release forgets an idle game, but not one with claims pending", async () =
   await tick();
   expect(fanout.emitted).toHaveLength(1);
 });
+
+test("each store call is reported with the number of claims it carried", async () => {
+  const { engine, claim, tick, games } = await setup();
+  const reports: { claims: number; calls: number }[] = [];
+  engine.onBatch = ({ claims, calls }) => reports.push({ claims, calls });
+  claim(games[0], "p1", "r", 1);
+  claim(games[0], "p2", "r", 1);
+  await tick();
+  expect(reports).toEqual([{ claims: 2, calls: 0 }]);
+});
