@@ -40,7 +40,7 @@ export class MemoryGameStore implements GameStore {
 
   async createGame(game: NewGame): Promise<StoreResult<void>> {
     if (this.games.has(game.id)) return { ok: false, error: gameIdTaken() };
-    this.games.set(game.id, newMemoryGame({ ...game, order: [...game.order], patterns: [...game.patterns], prizes: [...game.prizes] }));
+    this.games.set(game.id, newMemoryGame(game));
     return { ok: true, value: undefined };
   }
 

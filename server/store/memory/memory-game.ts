@@ -1,17 +1,8 @@
-import type { Award, PatternName, Phase, Variant } from "../../../shared/protocol";
+import type { Award, Phase } from "../../../shared/protocol";
+import type { NewGame } from "../../ports/game-store";
 
 /** One game in memory: the same fields the Redis store keeps (see ../redis/lua/00-common.lua). */
-export interface MemoryGame {
-  readonly id: string;
-  readonly hostId: string;
-  readonly title: string;
-  readonly variant: Variant;
-  readonly seed: string;
-  readonly commitment: string;
-  readonly patterns: readonly PatternName[];
-  readonly prizes: readonly number[];
-  readonly order: readonly number[];
-  readonly graceMs: number;
+export interface MemoryGame extends NewGame {
   phase: Phase;
   total: number;
   remaining: number;
@@ -40,7 +31,7 @@ export interface MemoryGame {
   lease: { owner: string; token: number; until: number };
 }
 
-export function newMemoryGame(game: Omit<MemoryGame, MutableState>): MemoryGame {
+export function newMemoryGame(game: NewGame): MemoryGame {
   return {
     ...game,
     phase: "lobby",
@@ -66,26 +57,3 @@ export function newMemoryGame(game: Omit<MemoryGame, MutableState>): MemoryGame 
     lease: { owner: "", token: 0, until: 0 },
   };
 }
-
-type MutableState =
-  | "phase"
-  | "total"
-  | "remaining"
-  | "version"
-  | "maxPerPlayer"
-  | "nextCard"
-  | "owned"
-  | "cardRanges"
-  | "requests"
-  | "roundVersion"
-  | "times"
-  | "paused"
-  | "autoIntervalMs"
-  | "pattern"
-  | "pending"
-  | "since"
-  | "carry"
-  | "pendingCalls"
-  | "awards"
-  | "autoFlags"
-  | "lease";
