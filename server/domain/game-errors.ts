@@ -2,7 +2,11 @@ import type { Phase, ProtocolError } from "../../shared/protocol";
 import { protocolError } from "../../shared/protocol";
 
 /** Errors both stores produce with the same wording. */
-export const wrongPhase = (phase: Phase | string): ProtocolError => protocolError("WRONG_PHASE", `not allowed in phase ${phase}`);
+const PHASES: readonly string[] = ["lobby", "claiming", "running", "finished"] satisfies Phase[];
+
+/** WRONG_PHASE for a phase name, or for a state of the round ("paused", "every ball is drawn"). */
+export const wrongPhase = (phase: Phase | "paused" | "every ball is drawn" | string): ProtocolError =>
+  protocolError("WRONG_PHASE", PHASES.includes(phase) ? `not allowed in phase ${phase}` : phase === "paused" ? "the round is paused" : phase);
 export const tooFewSlots = (granted: number | string): ProtocolError =>
   protocolError("BAD_REQUEST", `totalSlots must be at least the ${granted} cards already granted`);
 export const gameIdTaken = (): ProtocolError => protocolError("BAD_REQUEST", "game id already taken");

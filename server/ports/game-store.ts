@@ -100,6 +100,8 @@ export interface GameFinished {
   readonly roundVersion: number;
   readonly seed: string;
   readonly awards: readonly Award[];
+  /** A pending award was made by this call (it is the last of `awards`). */
+  readonly awardedNow: boolean;
 }
 
 /**

@@ -159,8 +159,12 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     "round:end": async (socket, { gameId }, reply) => {
       const finished = await store.finishGame(gameId, socket.data.sub);
       if (!finished.ok) return reply(finished);
-      const { seed, awards, roundVersion } = finished.value;
+      const { seed, awards, roundVersion, awardedNow } = finished.value;
       conductor.forget(gameId);
+      if (awardedNow) {
+        const { pattern, ballIndex, winners, prizeEach } = awards[awards.length - 1];
+        toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version: roundVersion });
+      }
       toRoom(gameId).emit("game:phase", { gameId, phase: "finished", version: roundVersion });
       toRoom(gameId).emit("game:finished", { gameId, seed, results: awards, version: roundVersion });
       reply({ ok: true, seed, results: awards });

@@ -221,6 +221,7 @@ describe.each(stores)("round contract: %s", (_name, makeStore) => {
         roundVersion: expect.any(Number),
         seed: TEST_SEED,
         awards: [{ pattern: "line", ballIndex: first, winners: [{ playerId: ownerOf(firstCards[0]), cardId: firstCards[0] }], prizeEach: 1000, remainder: 0 }],
+        awardedNow: true,
       },
     });
     expect(await store.finishGame(id, HOST)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });

@@ -123,3 +123,45 @@ test("the public record is 404 for an unknown game and 409 before the game is fi
     await app.stop();
   }
 });
+
+test("ending the game awards a pending call at once: winners, then the reveal", async () => {
+  const app = await startTestApp({ config: { claimGraceMs: 60_000 } });
+  try {
+    const host = await app.client("end-host", "host");
+    const { gameId } = ok(await host.createGame({ prizes: [700, 0] }), "create");
+    ok(await host.join(gameId), "host join");
+    const player = await app.client("end-player", "player");
+    ok(await player.join(gameId), "join");
+    ok(await host.openClaims({ gameId, totalSlots: 50, maxPerPlayer: 50 }), "open");
+    const cards = ok(await player.claim(gameId, 50), "claim").cards;
+    ok(await player.setAutoClaim(gameId, false), "auto off");
+    ok(await host.startRound(gameId), "start");
+    let called: number | null = null;
+    while (called === null) {
+      ok(await host.draw(gameId), "draw");
+      const done = cards.find((card) => isLineComplete(card.grid, new Set(host.draws(gameId))));
+      if (done) called = done.id;
+    }
+    expect(ok(await player.callBingo(gameId, called), "call")).toMatchObject({ pattern: "line" });
+    const winners = nextEvent(player.socket, "winners");
+    const finished = nextEvent(player.socket, "game:finished");
+    const ended = ok(await host.endGame(gameId), "end");
+    expect(ended.results).toHaveLength(1);
+    expect(await winners).toMatchObject({ pattern: "line", winners: [{ playerId: "end-player", cardId: called }], prizeEach: 700 });
+    expect((await finished).results).toEqual(ended.results);
+  } finally {
+    await app.stop();
+  }
+});
+
+/** Any row, column or diagonal of a 75-ball grid fully drawn (the centre is free). */
+function isLineComplete(grid: readonly (readonly number[])[], drawn: ReadonlySet<number>): boolean {
+  const marked = (n: number) => n === 0 || drawn.has(n);
+  const lines = [
+    ...grid,
+    ...grid[0].map((_, c) => grid.map((row) => row[c])),
+    grid.map((row, i) => row[i]),
+    grid.map((row, i) => row[4 - i]),
+  ];
+  return lines.some((line) => line.every(marked));
+}

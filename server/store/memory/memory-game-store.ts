@@ -163,7 +163,7 @@ export class MemoryGameStore implements GameStore {
     if (!game.ok) return game;
     const finished = round.finish(game.value, this.clock.now());
     if (!finished.ok) return finished;
-    return { ok: true, value: { roundVersion: finished.value, seed: game.value.seed, awards: [...game.value.awards] } };
+    return { ok: true, value: { ...finished.value, seed: game.value.seed, awards: [...game.value.awards] } };
   }
 
   private resolveClaims(g: MemoryGame, batch: ClaimBatchArgs): ClaimBatchReply {

@@ -132,10 +132,11 @@ export function settle(g: MemoryGame, force: boolean, now: number): Settled {
   return { awarded: true, award, roundVersion: ++g.roundVersion, finished };
 }
 
-export function finish(g: MemoryGame, now: number): Outcome<number> {
+/** Ends the game; the value says whether a pending award was made on the way. */
+export function finish(g: MemoryGame, now: number): Outcome<{ roundVersion: number; awardedNow: boolean }> {
   if (g.phase === "finished") return { ok: false, error: wrongPhase(g.phase) };
   if (g.phase === "claiming") g.version += 1;
-  settle(g, true, now);
+  const awardedNow = settle(g, true, now).awarded;
   g.phase = "finished";
-  return { ok: true, value: ++g.roundVersion };
+  return { ok: true, value: { roundVersion: ++g.roundVersion, awardedNow } };
 }

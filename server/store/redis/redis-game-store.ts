@@ -220,8 +220,11 @@ export class RedisGameStore implements GameStore {
     const k = gameKeys(gameId);
     const reply = await this.status(() => this.redis.fcall("bingo_finish", 4, k.game, k.pending, k.awards, k.times, hostId));
     if (!reply.ok) return reply;
-    const [, rv, seed, ...awards] = reply.value;
-    return { ok: true, value: { roundVersion: Number(rv), seed: String(seed), awards: awards.map((json) => JSON.parse(String(json)) as Award) } };
+    const [, rv, seed, awardedNow, ...awards] = reply.value;
+    return {
+      ok: true,
+      value: { roundVersion: Number(rv), seed: String(seed), awards: awards.map((json) => JSON.parse(String(json)) as Award), awardedNow: Number(awardedNow) === 1 },
+    };
   }
 
   async ping(): Promise<boolean> {

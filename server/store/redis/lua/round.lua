@@ -235,17 +235,17 @@ local function settle(keys, _args)
 end
 
 -- KEYS: game, pend, awards, times. ARGV: host. Awards a pending pattern at once, then
--- finishes the game. Returns { 'OK', rv, seed, awardsJson... }.
+-- finishes the game. Returns { 'OK', rv, seed, awardedNow 0/1, awardsJson... }.
 local function finish(keys, args)
   local game = keys[1]
   local phase, err = host_phase(game, args[1])
   if not phase then return { err, '' } end
   if phase == 'finished' then return { 'WRONG_PHASE', phase } end
   if phase == 'claiming' then redis.call('HINCRBY', game, 'version', 1) end
-  award(keys, true)
+  local awarded = award(keys, true)[1]
   redis.call('HSET', game, 'phase', 'finished')
   local rv = bump_rv(game)
-  local reply = { 'OK', rv, redis.call('HGET', game, 'seed') }
+  local reply = { 'OK', rv, redis.call('HGET', game, 'seed'), awarded }
   for _, record in ipairs(redis.call('LRANGE', keys[3], 0, -1)) do reply[#reply + 1] = record end
   return reply
 end
