@@ -13,7 +13,8 @@ import pino from "pino";
 import type { RunningApp } from "../server/app";
 import { startApp } from "../server/app";
 import { loadConfig } from "../server/config";
-import { MemoryGameStore } from "../server/store/memory/memory-game-store";
+import { memoryBackends } from "../server/backends";
+import { LogPushSender } from "../server/push/log-sender";
 import { TokenAuthority } from "../server/transport/tokens";
 import { BingoClient } from "../shared/client";
 import type { Ack, ErrorCode, Role, SlotState } from "../shared/protocol";
@@ -120,7 +121,9 @@ async function startServer(perTick: number): Promise<Server> {
     // The demo host draws every 120 ms; a short grace lets the round end soon after the last prize.
     CLAIM_GRACE_MS: "300",
   });
-  const app: RunningApp = await startApp({ config, store: new MemoryGameStore(), log: pino({ level: config.logLevel }) });
+  const log = pino({ level: config.logLevel });
+  const { store, push } = memoryBackends();
+  const app: RunningApp = await startApp({ config, store, push: { ...push, sender: new LogPushSender(() => undefined) }, log });
   return {
     urls: [app.url],
     tokens: new TokenAuthority(secret),

@@ -8,6 +8,10 @@ import { ClaimEngine } from "./claims/claim-engine";
 import type { TickFanout } from "./claims/claim-engine";
 import type { Config } from "./config";
 import { GameCatalog } from "./game/game-rules";
+import { PushDispatcher } from "./push/push-dispatcher";
+import { PushEvents } from "./push/push-events";
+import type { PlayerDirectory, PushGate, PushOutbox } from "./ports/push-ports";
+import type { PushSender } from "./ports/push-sender";
 import { publicRecord } from "./game/public-record";
 import type { RoundAnnouncer } from "./game/round-conductor";
 import { RoundConductor } from "./game/round-conductor";
@@ -21,14 +25,25 @@ import type { BingoServer } from "./transport/socket-types";
 import { gameOfRoom, roomOf } from "./transport/socket-types";
 import { TokenAuthority } from "./transport/tokens";
 
+/** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
+export interface PushDeps {
+  readonly directory: PlayerDirectory;
+  readonly outbox: PushOutbox;
+  readonly gate: PushGate;
+  readonly sender: PushSender;
+}
+
 export interface AppDeps {
   readonly config: Config;
   readonly store: GameStore;
+  readonly push: PushDeps;
   readonly log: Logger;
   /** The Socket.IO adapter for several nodes (Redis); absent for the one-node embedded default. */
   readonly adapter?: ServerOptions["adapter"];
   readonly clock?: Clock;
 }
+
+const HEARTBEAT_MS = 5000;
 
 export interface RunningApp {
   readonly url: string;
@@ -40,7 +55,7 @@ export interface RunningApp {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, log, adapter, clock = systemClock }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock }: AppDeps): Promise<RunningApp> {
   let secret = config.authSecret;
   if (!secret) {
     secret = randomBytes(32).toString("base64url");
@@ -68,14 +83,23 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
   const multiNode = adapter !== undefined;
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
   const catalog = new GameCatalog(store);
+  const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs);
+  const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, pushDeps.sender, clock, log, {
+    nodeId: config.nodeId,
+    graceMs: config.backgroundGraceMs,
+    claimTimeoutMs: config.pushClaimTimeoutMs,
+    retryDelaysMs: [500, 2000, 8000],
+  });
   const fanout: TickFanout = {
     emitLocal: (gameId, state) => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state }),
-    share: multiNode
-      ? (gameId, state) => io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version)
-      : () => undefined,
+    share: (gameId, state) => {
+      if (multiNode) io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version);
+      push.slotsMoved(gameId, state);
+    },
     awarded: (gameId, award, version, finished) => {
       const { pattern, ballIndex, winners, prizeEach } = award;
       toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version });
+      push.won(gameId, award);
       void afterAward(gameId, finished);
     },
   };
@@ -94,6 +118,7 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
     const { seed, awards, roundVersion, pattern, drawn } = view.value;
     if (finished) {
       conductor.forget(gameId);
+      push.finished(gameId, seed);
       announcer.phase({ gameId, phase: "finished", version: roundVersion });
       toRoom(gameId).emit("game:finished", { gameId, seed, results: awards, version: roundVersion });
     } else {
@@ -112,7 +137,20 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
     if (gameId) engine.release(gameId);
   });
 
-  attachGateway(io, tokens, createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs }), log);
+  const { directory } = pushDeps;
+  attachGateway(io, tokens, createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, directory, push }), log);
+  // Presence for push: count players' sockets on this node, beat so other nodes trust the count.
+  io.on("connection", (socket) => {
+    if (socket.data.role !== "player") return;
+    const playerId = socket.data.sub;
+    directory.socketOpened(playerId, config.nodeId).catch(() => undefined);
+    socket.on("disconnect", () => void directory.socketClosed(playerId, config.nodeId).catch(() => undefined));
+  });
+  const beat = (): void => void directory.heartbeat(config.nodeId).catch(() => undefined);
+  beat();
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  heartbeat.unref();
+  dispatcher.start();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -131,7 +169,11 @@ export async function startApp({ config, store, log, adapter, clock = systemCloc
     engine,
     async close() {
       conductor.stop();
+      push.stop();
+      clearInterval(heartbeat);
       await engine.stop();
+      await dispatcher.stop();
+      await pushDeps.outbox.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();
     },

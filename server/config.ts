@@ -25,6 +25,11 @@ const envSchema = z.object({
   TICK_MS: int(1, 1000).default(50),
   MAX_CLAIMS_PER_TICK: int(1, 50_000).default(2000),
   CLAIM_GRACE_MS: int(0, 60_000).default(2000),
+  BACKGROUND_GRACE_MS: int(0, 600_000).default(15_000),
+  PUSH_MIN_INTERVAL_MS: int(0, 600_000).default(5000),
+  PUSH_CLAIM_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  FIREBASE_PROJECT_ID: z.string().trim().min(1).max(128).optional(),
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1).optional(),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
   GAME_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
   NODE_ID: z.string().trim().min(1).max(64).optional(),
@@ -43,6 +48,14 @@ export interface Config {
   readonly maxClaimsPerTick: number;
   /** How long after the next ball a bingo call for the previous one still counts. */
   readonly claimGraceMs: number;
+  /** A player whose last socket has been gone this long is reached by push. */
+  readonly backgroundGraceMs: number;
+  /** At most one slot-count push per game per this interval. */
+  readonly pushMinIntervalMs: number;
+  /** An outbox entry a node took and did not finish within this is taken over by another. */
+  readonly pushClaimTimeoutMs: number;
+  /** FCM is on when both are set; otherwise pushes are logged. */
+  readonly firebase: { readonly projectId: string; readonly credentialsPath: string } | null;
   readonly redisCommandTimeoutMs: number;
   readonly gameTtlSeconds: number;
   readonly nodeId: string;
@@ -75,6 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickMs: e.TICK_MS,
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
     claimGraceMs: e.CLAIM_GRACE_MS,
+    backgroundGraceMs: e.BACKGROUND_GRACE_MS,
+    pushMinIntervalMs: e.PUSH_MIN_INTERVAL_MS,
+    pushClaimTimeoutMs: e.PUSH_CLAIM_TIMEOUT_MS,
+    firebase:
+      e.FIREBASE_PROJECT_ID && e.GOOGLE_APPLICATION_CREDENTIALS
+        ? { projectId: e.FIREBASE_PROJECT_ID, credentialsPath: e.GOOGLE_APPLICATION_CREDENTIALS }
+        : null,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     gameTtlSeconds: e.GAME_TTL_SECONDS,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,

@@ -2,14 +2,10 @@ import pino from "pino";
 import { startApp } from "./app";
 import type { Config } from "./config";
 import { ConfigError, loadConfig } from "./config";
-import type { GameStore } from "./ports/game-store";
-import { MemoryGameStore } from "./store/memory/memory-game-store";
-import { connectCommands } from "./store/redis/connection";
-import { RedisGameStore } from "./store/redis/redis-game-store";
-import type { RedisAdapter } from "./transport/redis-adapter";
-import { createRedisAdapter } from "./transport/redis-adapter";
+import type { Backends } from "./backends";
+import { memoryBackends, pushSender, redisBackends } from "./backends";
 
-/** Composition root: the only place that picks the store and the adapter. */
+/** Composition root: picks the backends (backends.ts) from the configuration. */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -21,28 +17,22 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.logLevel, base: { node: config.nodeId } });
 
-  let store: GameStore;
-  let cluster: RedisAdapter | undefined;
+  let backends: Backends;
   if (config.redisUrl) {
-    const commands = await connectCommands(config.redisUrl, config.redisCommandTimeoutMs, (err) =>
-      log.warn({ err: err.message }, "redis connection error"),
-    );
-    const redisStore = new RedisGameStore(commands, {
-      gameTtlSeconds: config.gameTtlSeconds,
-      onUnexpectedError: (err) => log.error({ err }, "unexpected redis reply"),
-    });
-    await redisStore.init();
-    store = redisStore;
-    cluster = createRedisAdapter(config.redisUrl, (err) => log.warn({ err: err.message }, "redis adapter connection error"));
+    backends = await redisBackends(config.redisUrl, config, log);
     log.info({ redis: redactUrl(config.redisUrl) }, "using Redis: state shared with every node on it, broadcasts through the sharded Redis adapter");
   } else {
-    store = new MemoryGameStore();
+    backends = memoryBackends();
     log.warn("REDIS_URL is not set: running ONE node on the embedded in-memory store (state is lost on exit)");
   }
+  if (config.firebase) log.info({ projectId: config.firebase.projectId }, "push: FCM on");
+  else log.warn("push: FCM off (set FIREBASE_PROJECT_ID and GOOGLE_APPLICATION_CREDENTIALS to enable it); pushes are logged instead");
+  const sender = pushSender(config, log);
   // A library promise nobody awaited must not take a live show down: log it and go on.
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
-  const app = await startApp({ config, store, log, adapter: cluster?.adapter });
+  const { store, push, adapter } = backends;
+  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter });
   log.info({ url: app.url, port: app.port, tickMs: config.tickMs }, `listening on ${app.url}`);
 
   let closing = false;
@@ -53,7 +43,7 @@ async function main(): Promise<void> {
     void app
       .close()
       .then(() => {
-        cluster?.close();
+        backends.close();
         process.exit(0);
       })
       .catch((err) => {

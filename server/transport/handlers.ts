@@ -1,4 +1,4 @@
-import type { AckFn, AckOf, ClientEvent, PayloadOf, Phase, RoundBody, SlotState } from "../../shared/protocol";
+import type { Ack, AckFn, AckOf, ClientEvent, PayloadOf, Phase, RoundBody, SlotState } from "../../shared/protocol";
 import { DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { ClaimEngine } from "../claims/claim-engine";
 import { drawOrder } from "../domain/cards";
@@ -9,11 +9,15 @@ import type { RoundConductor } from "../game/round-conductor";
 import { newSeed } from "../game/seeds";
 import { roundOf, snapshotOf } from "../game/snapshots";
 import type { GameStore, RoundControl, StoreResult } from "../ports/game-store";
+import type { PlayerDirectory } from "../ports/push-ports";
+import type { PushEvents } from "../push/push-events";
 import type { BingoServer, BingoSocket } from "./socket-types";
 import { roomOf } from "./socket-types";
 
 export interface HandlerDeps {
   readonly io: BingoServer;
+  readonly directory: PlayerDirectory;
+  readonly push: PushEvents;
   readonly store: GameStore;
   readonly engine: ClaimEngine;
   readonly catalog: GameCatalog;
@@ -26,6 +30,16 @@ type Handler<E extends ClientEvent> = (socket: BingoSocket, payload: PayloadOf<E
 export type Handlers = { readonly [E in ClientEvent]: Handler<E> };
 
 const DEFAULT_TITLE = "Bingo show";
+
+/** Runs a directory write; a store that cannot be reached is UNAVAILABLE. */
+async function attempt<T extends object>(write: () => Promise<void>, body: T): Promise<Ack<T>> {
+  try {
+    await write();
+    return { ok: true, ...body };
+  } catch {
+    return { ok: false, error: protocolError("UNAVAILABLE") };
+  }
+}
 const CREATE_ATTEMPTS = 5;
 
 /**
@@ -33,7 +47,7 @@ const CREATE_ATTEMPTS = 5;
  * (socket-gateway.ts). Card claims and bingo calls only join their game's queue; the tick
  * answers them.
  */
-export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs }: HandlerDeps): Handlers {
+export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, directory, push }: HandlerDeps): Handlers {
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
 
   const claimWindowChanged = (gameId: string, phase: Phase, slots: SlotState): void => {
@@ -88,6 +102,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       const opened = await store.openClaims(gameId, socket.data.sub, totalSlots, maxPerPlayer);
       if (!opened.ok) return reply(opened);
       claimWindowChanged(gameId, "claiming", opened.value);
+      push.claimsOpened(gameId, opened.value);
       reply({ ok: true, slots: opened.value });
     },
 
@@ -95,6 +110,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       const closed = await store.closeClaims(gameId, socket.data.sub);
       if (!closed.ok) return reply(closed);
       claimWindowChanged(gameId, "lobby", closed.value);
+      push.claimsClosed(gameId, closed.value);
       reply({ ok: true, slots: closed.value });
     },
 
@@ -109,6 +125,8 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
         return reply(view);
       }
       const game = view.value;
+      // Back in the room: the socket carries the updates again, not push.
+      if (socket.data.role === "player") await directory.joined(gameId, socket.data.sub).catch(() => undefined);
       const rules = catalog.remember(gameId, game.variant, game.seed, game.patterns);
       engine.offer(gameId, game.slots, false);
       if (game.phase === "running" && game.autoIntervalMs !== null) conductor.follow(gameId, game.autoIntervalMs);
@@ -124,6 +142,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       if (!started.ok) return reply(started);
       engine.offer(gameId, started.value.slots, true);
       toRoom(gameId).emit("game:phase", { gameId, phase: "running", paused: false, autoIntervalMs: null, version: started.value.roundVersion });
+      push.roundStarted(gameId);
       await answerRound(gameId, socket.data.sub, reply);
     },
 
@@ -167,6 +186,8 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       }
       toRoom(gameId).emit("game:phase", { gameId, phase: "finished", version: roundVersion });
       toRoom(gameId).emit("game:finished", { gameId, seed, results: awards, version: roundVersion });
+      if (awardedNow) push.won(gameId, awards[awards.length - 1]);
+      push.finished(gameId, seed);
       reply({ ok: true, seed, results: awards });
     },
 
@@ -179,6 +200,18 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     "bingo:auto": async (socket, { gameId, enabled }, reply) => {
       const set = await store.setAutoClaim(gameId, socket.data.sub, enabled);
       reply(set.ok ? { ok: true, enabled } : set);
+    },
+
+    "push:register": async (socket, { token, platform }, reply) => {
+      reply(await attempt(() => directory.registerToken(socket.data.sub, token, platform), {}));
+    },
+
+    "push:unregister": async (socket, { token }, reply) => {
+      reply(await attempt(() => directory.dropToken(socket.data.sub, token), {}));
+    },
+
+    "app:state": async (socket, { state }, reply) => {
+      reply(await attempt(() => directory.setAppState(socket.data.sub, state), { state }));
     },
   };
 }

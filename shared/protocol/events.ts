@@ -1,11 +1,14 @@
 import type { ProtocolError } from "./codes";
 import type {
+  AppStatePayload,
   BingoAutoPayload,
   BingoCallPayload,
   CardsClaimPayload,
   ClaimsOpenPayload,
   GameCreatePayload,
   GameRefPayload,
+  PushRegisterPayload,
+  PushUnregisterPayload,
   RoundAutoPayload,
   RoundDrawPayload,
 } from "./payloads";
@@ -37,6 +40,7 @@ export type Finished = { readonly seed: string; readonly results: readonly Award
 /** A valid call, recorded for the ball that completed the pattern; `winners` announces the prize. */
 export type CallAccepted = { readonly pattern: PatternName; readonly ballIndex: number };
 export type AutoClaim = { readonly enabled: boolean };
+export type AppState = { readonly state: AppStatePayload["state"] };
 
 /** Client → server. The ack is always the last argument. */
 export interface ClientToServerEvents {
@@ -53,6 +57,9 @@ export interface ClientToServerEvents {
   "round:end": (payload: GameRefPayload, ack: AckFn<Finished>) => void;
   "bingo:call": (payload: BingoCallPayload, ack: AckFn<CallAccepted>) => void;
   "bingo:auto": (payload: BingoAutoPayload, ack: AckFn<AutoClaim>) => void;
+  "push:register": (payload: PushRegisterPayload, ack: AckFn<object>) => void;
+  "push:unregister": (payload: PushUnregisterPayload, ack: AckFn<object>) => void;
+  "app:state": (payload: AppStatePayload, ack: AckFn<AppState>) => void;
 }
 
 /** Server → the clients in a game's room. */

@@ -83,6 +83,16 @@ export const bingoCallSchema = z.object({
 
 export const bingoAutoSchema = z.object({ gameId: gameIdSchema, enabled: z.boolean() });
 
+export const pushRegisterSchema = z.object({
+  /** The FCM registration token of this device. */
+  token: z.string().min(1).max(4096),
+  platform: z.enum(["android", "ios", "web"]),
+});
+
+export const pushUnregisterSchema = z.object({ token: z.string().min(1).max(4096) });
+
+export const appStateSchema = z.object({ state: z.enum(["foreground", "background"]) });
+
 export const ROLES = ["player", "host"] as const;
 export const roleSchema = z.enum(ROLES);
 
@@ -100,5 +110,8 @@ export type RoundDrawPayload = z.infer<typeof roundDrawSchema>;
 export type RoundAutoPayload = z.infer<typeof roundAutoSchema>;
 export type BingoCallPayload = z.infer<typeof bingoCallSchema>;
 export type BingoAutoPayload = z.infer<typeof bingoAutoSchema>;
+export type PushRegisterPayload = z.infer<typeof pushRegisterSchema>;
+export type PushUnregisterPayload = z.infer<typeof pushUnregisterSchema>;
+export type AppStatePayload = z.infer<typeof appStateSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type DevTokenRequest = z.infer<typeof devTokenRequestSchema>;

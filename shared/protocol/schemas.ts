@@ -4,12 +4,15 @@ import type { ProtocolError } from "./codes";
 import { protocolError } from "./codes";
 import type { Role } from "./payloads";
 import {
+  appStateSchema,
   bingoAutoSchema,
   bingoCallSchema,
   cardsClaimSchema,
   claimsOpenSchema,
   gameCreateSchema,
   gameRefSchema,
+  pushRegisterSchema,
+  pushUnregisterSchema,
   roundAutoSchema,
   roundDrawSchema,
 } from "./payloads";
@@ -29,6 +32,9 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "round:end": { roles: ["host"], schema: gameRefSchema },
   "bingo:call": { roles: ["player"], schema: bingoCallSchema },
   "bingo:auto": { roles: ["player"], schema: bingoAutoSchema },
+  "push:register": { roles: ["player"], schema: pushRegisterSchema },
+  "push:unregister": { roles: ["player"], schema: pushUnregisterSchema },
+  "app:state": { roles: ["player"], schema: appStateSchema },
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };

@@ -143,14 +143,14 @@ test(`${PLAYERS} players on 2 server processes storm ${TOTAL_SLOTS} slots: every
   expect(Math.min(...owner.keys())).toBe(1);
   expect(Math.max(...owner.keys())).toBe(TOTAL_SLOTS);
 
-  // One round trip per game per tick: EXECs far below claims, and no FCALL outside them
-  // beyond the host's create/open.
+  // One round trip per game per tick: EXECs far below claims. FCALLs: the one inside each
+  // EXEC, at most one push-gate check per committed slot state, and the host's create/open.
   const claimsSent = allAcks.length + retried.length;
   const execs = (after.exec ?? 0) - (before.exec ?? 0);
   const fcalls = (after.fcall ?? 0) - (before.fcall ?? 0);
   expect(execs).toBeGreaterThan(0);
   expect(execs).toBeLessThan(claimsSent / 20);
-  expect(fcalls).toBeLessThanOrEqual(execs + 1);
+  expect(fcalls).toBeLessThanOrEqual(2 * execs + 2);
   writeArtifact("multi-node-storm.json", { players: PLAYERS, nodes: 2, totalSlots: TOTAL_SLOTS, claimsSent, execs, execPerClaim: execs / claimsSent });
 
   // Late joiner: the current snapshot.

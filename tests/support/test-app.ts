@@ -4,11 +4,12 @@ import { startApp } from "../../server/app";
 import type { Config } from "../../server/config";
 import { loadConfig } from "../../server/config";
 import type { GameStore } from "../../server/ports/game-store";
-import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
 import { connectCommands } from "../../server/store/redis/connection";
 import { RedisGameStore } from "../../server/store/redis/redis-game-store";
-import type { RedisAdapter } from "../../server/transport/redis-adapter";
-import { createRedisAdapter } from "../../server/transport/redis-adapter";
+import type { Backends } from "../../server/backends";
+import { memoryBackends, redisBackends } from "../../server/backends";
+import type { PushSender } from "../../server/ports/push-sender";
+import { LogPushSender } from "../../server/push/log-sender";
 import { TokenAuthority } from "../../server/transport/tokens";
 import type { Role } from "../../shared/protocol";
 import { BingoClient } from "../../shared/client";
@@ -26,8 +27,12 @@ export async function createRedisStore(url: string): Promise<RedisGameStore> {
   return store;
 }
 
+let nodeCounter = 0;
+
 export interface TestApp extends RunningApp {
   readonly store: GameStore;
+  readonly push: Backends["push"];
+  readonly config: Config;
   /** A connected client with the given identity. */
   client(sub: string, role: Role, options?: { ackTimeoutMs?: number; retries?: number }): Promise<BingoClient>;
   /** Stops the app and every client it made. */
@@ -38,29 +43,29 @@ export interface TestApp extends RunningApp {
  * The real server in this process on a free port: memory store by default, or Redis with
  * the sharded adapter when `redisUrl` is given (several of these then form a cluster).
  */
-export async function startTestApp(options: { redisUrl?: string; config?: Partial<Config>; devMode?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { redisUrl?: string; config?: Partial<Config>; devMode?: boolean; pushSender?: PushSender } = {},
+): Promise<TestApp> {
   const config: Config = {
     ...loadConfig({}),
     port: 0,
     host: "127.0.0.1",
     authSecret: options.devMode ? undefined : TEST_SECRET,
     logLevel: "silent",
+    // Several test nodes share this process: each needs its own name.
+    nodeId: `test-node-${++nodeCounter}-${process.pid}`,
     ...options.config,
   };
   const log = pino({ level: "silent" });
   const clients: BingoClient[] = [];
-  let store: GameStore;
-  let cluster: RedisAdapter | undefined;
-  if (options.redisUrl) {
-    store = await createRedisStore(options.redisUrl);
-    cluster = createRedisAdapter(options.redisUrl, () => undefined);
-  } else {
-    store = new MemoryGameStore();
-  }
-  const app = await startApp({ config, store, log, adapter: cluster?.adapter });
+  const backends = options.redisUrl ? await redisBackends(options.redisUrl, config, log) : memoryBackends();
+  const sender = options.pushSender ?? new LogPushSender(() => undefined);
+  const app = await startApp({ config, store: backends.store, push: { ...backends.push, sender }, log, adapter: backends.adapter });
   return {
     ...app,
-    store,
+    store: backends.store,
+    push: backends.push,
+    config,
     async client(sub, role, clientOptions = {}) {
       const client = await BingoClient.connect({ url: app.url, token: tokenFor(sub, role), ...clientOptions });
       clients.push(client);
@@ -69,7 +74,7 @@ export async function startTestApp(options: { redisUrl?: string; config?: Partia
     async stop() {
       for (const client of clients) client.close();
       await app.close();
-      cluster?.close();
+      backends.close();
     },
   };
 }

@@ -29,6 +29,10 @@ describe("loadConfig", () => {
       tickMs: 50,
       maxClaimsPerTick: 2000,
       claimGraceMs: 2000,
+      backgroundGraceMs: 15_000,
+      pushMinIntervalMs: 5000,
+      pushClaimTimeoutMs: 30_000,
+      firebase: null,
       redisCommandTimeoutMs: 2000,
       gameTtlSeconds: 7 * 24 * 3600,
       nodeId: `${hostname()}-${process.pid}`,
@@ -45,6 +49,11 @@ describe("loadConfig", () => {
       TICK_MS: "25",
       MAX_CLAIMS_PER_TICK: "500",
       CLAIM_GRACE_MS: "1500",
+      BACKGROUND_GRACE_MS: "4000",
+      PUSH_MIN_INTERVAL_MS: "1000",
+      PUSH_CLAIM_TIMEOUT_MS: "9000",
+      FIREBASE_PROJECT_ID: "bingo-prod",
+      GOOGLE_APPLICATION_CREDENTIALS: "/etc/bingo/service-account.json",
       REDIS_COMMAND_TIMEOUT_MS: "750",
       GAME_TTL_SECONDS: "3600",
       NODE_ID: "node-a",
@@ -58,6 +67,10 @@ describe("loadConfig", () => {
       tickMs: 25,
       maxClaimsPerTick: 500,
       claimGraceMs: 1500,
+      backgroundGraceMs: 4000,
+      pushMinIntervalMs: 1000,
+      pushClaimTimeoutMs: 9000,
+      firebase: { projectId: "bingo-prod", credentialsPath: "/etc/bingo/service-account.json" },
       redisCommandTimeoutMs: 750,
       gameTtlSeconds: 3600,
       nodeId: "node-a",
@@ -172,11 +185,22 @@ describe("loadConfig", () => {
     expect(names(error, "REDIS_COMMAND_TIMEOUT_MS")).toBe(false);
   });
 
+  test("FCM is on only with both the project id and the credentials file", () => {
+    expect(loadConfig({ FIREBASE_PROJECT_ID: "p" }).firebase).toBeNull();
+    expect(loadConfig({ GOOGLE_APPLICATION_CREDENTIALS: "/x.json" }).firebase).toBeNull();
+    expect(loadConfig({ FIREBASE_PROJECT_ID: "p", GOOGLE_APPLICATION_CREDENTIALS: "/x.json" }).firebase).toEqual({ projectId: "p", credentialsPath: "/x.json" });
+  });
+
   test("CONFIG_VARIABLES lists every variable the server reads", () => {
     expect([...CONFIG_VARIABLES].sort()).toEqual(
       [
         "AUTH_SECRET",
+        "BACKGROUND_GRACE_MS",
         "CLAIM_GRACE_MS",
+        "FIREBASE_PROJECT_ID",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "PUSH_CLAIM_TIMEOUT_MS",
+        "PUSH_MIN_INTERVAL_MS",
         "GAME_TTL_SECONDS",
         "HOST",
         "LOG_LEVEL",

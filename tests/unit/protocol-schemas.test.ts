@@ -193,6 +193,32 @@ const CASES: { readonly [E in ClientEvent]: Cases } = {
       ...NOT_OBJECTS,
     ],
   },
+  "push:register": {
+    valid: [
+      ["an android token", { token: "fcm-token-1", platform: "android" }],
+      ["an ios token", { token: "t".repeat(4096), platform: "ios" }],
+      ["a web token", { token: "w", platform: "web" }],
+    ],
+    invalid: [
+      ["an empty token", { token: "", platform: "android" }],
+      ["a token over 4096 characters", { token: "t".repeat(4097), platform: "android" }],
+      ["an unknown platform", { token: "t", platform: "windows" }],
+      ["no platform", { token: "t" }],
+      ["a numeric token", { token: 7, platform: "ios" }],
+      ...NOT_OBJECTS,
+    ],
+  },
+  "push:unregister": {
+    valid: [["a token", { token: "fcm-token-1" }]],
+    invalid: [["no token", {}], ["an empty token", { token: "" }], ["a token over 4096 characters", { token: "t".repeat(4097) }], ...NOT_OBJECTS],
+  },
+  "app:state": {
+    valid: [
+      ["background", { state: "background" }],
+      ["foreground", { state: "foreground" }],
+    ],
+    invalid: [["sleeping", { state: "sleeping" }], ["no state", {}], ["a boolean", { state: true }], ...NOT_OBJECTS],
+  },
   "bingo:auto": {
     valid: [
       ["on", { gameId: GAME, enabled: true }],

@@ -1,0 +1,60 @@
+import type { Logger } from "pino";
+import type { ServerOptions } from "socket.io";
+import type { PushDeps } from "./app";
+import type { Config } from "./config";
+import type { Clock } from "./ports/clock";
+import { systemClock } from "./ports/clock";
+import type { GameStore } from "./ports/game-store";
+import type { PushSender } from "./ports/push-sender";
+import { fcmSenderFromEnv } from "./push/fcm-sender";
+import { LogPushSender } from "./push/log-sender";
+import { MemoryGameStore } from "./store/memory/memory-game-store";
+import { MemoryPlayerDirectory, MemoryPushGate, MemoryPushOutbox } from "./store/memory/memory-push";
+import { connectCommands } from "./store/redis/connection";
+import { RedisGameStore } from "./store/redis/redis-game-store";
+import { RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
+import { createRedisAdapter } from "./transport/redis-adapter";
+
+/** Where a node keeps its state: the pieces startApp takes, and how to let go of them. */
+export interface Backends {
+  readonly store: GameStore;
+  readonly push: Omit<PushDeps, "sender">;
+  readonly adapter?: ServerOptions["adapter"];
+  /** Closes connections startApp does not own (the adapter's). */
+  close(): void;
+}
+
+/** One node, everything in this process: the embedded default. */
+export function memoryBackends(clock: Clock = systemClock): Backends {
+  return {
+    store: new MemoryGameStore(clock),
+    push: { directory: new MemoryPlayerDirectory(clock), outbox: new MemoryPushOutbox(clock), gate: new MemoryPushGate(clock) },
+    close: () => undefined,
+  };
+}
+
+/** Any number of nodes on one Redis: store, push outbox and presence there, broadcasts through the adapter. */
+export async function redisBackends(url: string, config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds">, log: Logger): Promise<Backends> {
+  const onError = (err: Error): void => log.warn({ err: err.message }, "redis connection error");
+  const commands = await connectCommands(url, config.redisCommandTimeoutMs, onError);
+  const store = new RedisGameStore(commands, {
+    gameTtlSeconds: config.gameTtlSeconds,
+    onUnexpectedError: (err) => log.error({ err }, "unexpected redis reply"),
+  });
+  await store.init();
+  // The outbox blocks while it waits for entries: a connection of its own.
+  const outboxConnection = await connectCommands(url, config.redisCommandTimeoutMs, onError);
+  const cluster = createRedisAdapter(url, onError);
+  return {
+    store,
+    push: { directory: new RedisPlayerDirectory(commands), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
+    adapter: cluster.adapter,
+    close: () => cluster.close(),
+  };
+}
+
+/** FCM when the project and credentials are configured, else a log of what would be sent. */
+export function pushSender(config: Pick<Config, "firebase">, log: Logger): PushSender {
+  if (config.firebase) return fcmSenderFromEnv(config.firebase.projectId, config.firebase.credentialsPath);
+  return new LogPushSender((line) => log.info(line, "push (FCM off: logged, not sent)"));
+}

@@ -1,0 +1,91 @@
+/**
+ * What the server pushes to a backgrounded player's phone, as FCM v1 data messages. Pure:
+ * the outbox decides who gets an event; this decides what each message looks like.
+ */
+
+export const PUSH_KINDS = ["claims", "claims-closed", "round-start", "won", "finished"] as const;
+/**
+ * - claims: the claim window opened, or its count moved (throttled, always the latest)
+ * - claims-closed: sold out or closed by the host
+ * - round-start: the round started
+ * - won: this player's card won (sent to the winners only)
+ * - finished: the game finished (seed revealed)
+ */
+export type PushKind = (typeof PUSH_KINDS)[number];
+
+export type Platform = "android" | "ios" | "web";
+
+/** One event to push, as appended to the outbox once. */
+export interface PushEvent {
+  readonly kind: PushKind;
+  readonly gameId: string;
+  /** Data fields for the app; strings only, as FCM requires. */
+  readonly data: Readonly<Record<string, string>>;
+  /** Only these players (e.g. the winners); every backgrounded player of the game when absent. */
+  readonly players?: readonly string[];
+  /** Store-clock ms when the event happened (the TTL counts from here). */
+  readonly at: number;
+}
+
+export interface PushTarget {
+  readonly playerId: string;
+  readonly token: string;
+  readonly platform: Platform;
+}
+
+/** The subset of an FCM v1 `Message` the server sends. */
+export interface PushMessage {
+  readonly token: string;
+  readonly data: Readonly<Record<string, string>>;
+  readonly android: { readonly collapseKey: string; readonly priority: "high"; readonly ttl: number };
+  readonly apns: {
+    readonly headers: Readonly<Record<string, string>>;
+    readonly payload: { readonly aps: { readonly contentAvailable: true } };
+  };
+  readonly webpush: { readonly headers: Readonly<Record<string, string>> };
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** How long each kind stays true (and worth delivering). */
+export const PUSH_TTL_MS: { readonly [K in PushKind]: number } = {
+  claims: 10 * MINUTE,
+  "claims-closed": HOUR,
+  "round-start": 30 * MINUTE,
+  won: 24 * HOUR,
+  finished: 24 * HOUR,
+};
+
+/** One collapse key per kind per game: the phone keeps only the newest of a kind. */
+export function collapseKey(kind: PushKind, gameId: string): string {
+  return `${kind}:${gameId}`;
+}
+
+/**
+ * The message for one token. TTL counts from the event, so a message that waited in the
+ * outbox does not live longer than what it says stays true; an expired one is not sent
+ * (null). Android: high priority, collapse key. APNs: a background push
+ * (content-available, priority 5, push type background) with a collapse id and expiry.
+ * Web push: TTL and a Topic (its collapse key).
+ */
+export function pushMessage(event: PushEvent, target: PushTarget, now: number): PushMessage | null {
+  const ttlMs = PUSH_TTL_MS[event.kind] - Math.max(0, now - event.at);
+  if (ttlMs <= 0) return null;
+  const key = collapseKey(event.kind, event.gameId);
+  return {
+    token: target.token,
+    data: { type: event.kind, gameId: event.gameId, ...event.data },
+    android: { collapseKey: key, priority: "high", ttl: ttlMs },
+    apns: {
+      headers: {
+        "apns-collapse-id": key,
+        "apns-push-type": "background",
+        "apns-priority": "5",
+        "apns-expiration": String(Math.floor((now + ttlMs) / 1000)),
+      },
+      payload: { aps: { contentAvailable: true } },
+    },
+    webpush: { headers: { TTL: String(Math.ceil(ttlMs / 1000)), Topic: key.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32), Urgency: "high" } },
+  };
+}

@@ -1,0 +1,161 @@
+import type { Redis } from "ioredis";
+import type { Platform, PushEvent, PushTarget } from "../../domain/push-messages";
+import { isBackgrounded } from "../../domain/presence";
+import type { OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+
+const NODES = "bingo:nodes";
+const STREAM = "bingo:push";
+const GROUP = "push";
+/** A node that has not beaten for this long is taken for dead: its sockets no longer count. */
+const NODE_TIMEOUT_MS = 15_000;
+const PLAYER_TTL_S = 7 * 24 * 3600;
+const PIPELINE_CHUNK = 500;
+
+const playerKeys = (playerId: string) => {
+  const tag = `bingo:{p:${playerId}}`;
+  return { presence: `${tag}:presence`, tokens: `${tag}:tokens` };
+};
+const audienceKey = (gameId: string) => `bingo:{${gameId}}:audience`;
+const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
+
+/** Presence, devices and audiences in Redis, shared by every node. */
+export class RedisPlayerDirectory implements PlayerDirectory {
+  constructor(private readonly redis: Redis) {}
+
+  async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
+    const k = playerKeys(playerId);
+    await this.redis.multi().hset(k.tokens, token, platform).expire(k.tokens, PLAYER_TTL_S).exec();
+  }
+
+  async dropToken(playerId: string, token: string): Promise<void> {
+    await this.redis.hdel(playerKeys(playerId).tokens, token);
+  }
+
+  async joined(gameId: string, playerId: string): Promise<void> {
+    const k = playerKeys(playerId);
+    await Promise.all([
+      this.redis.multi().sadd(audienceKey(gameId), playerId).expire(audienceKey(gameId), PLAYER_TTL_S).exec(),
+      this.redis.multi().hset(k.presence, "app", "foreground").expire(k.presence, PLAYER_TTL_S).exec(),
+    ]);
+  }
+
+  async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
+    const k = playerKeys(playerId);
+    await this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S).exec();
+  }
+
+  async socketOpened(playerId: string, nodeId: string): Promise<void> {
+    const k = playerKeys(playerId);
+    await this.redis.multi().hincrby(k.presence, `n:${nodeId}`, 1).expire(k.presence, PLAYER_TTL_S).exec();
+  }
+
+  async socketClosed(playerId: string, nodeId: string): Promise<void> {
+    const k = playerKeys(playerId);
+    const left = await this.redis.hincrby(k.presence, `n:${nodeId}`, -1);
+    if (left <= 0) await this.redis.multi().hdel(k.presence, `n:${nodeId}`).hset(k.presence, "gone", Date.now()).exec();
+  }
+
+  async heartbeat(nodeId: string): Promise<void> {
+    const now = Date.now();
+    await this.redis.multi().zadd(NODES, now, nodeId).zremrangebyscore(NODES, 0, now - 10 * NODE_TIMEOUT_MS).exec();
+  }
+
+  async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]> {
+    const now = Date.now();
+    const audience = players ?? (await this.redis.smembers(audienceKey(gameId)));
+    const live = new Set(await this.redis.zrangebyscore(NODES, now - NODE_TIMEOUT_MS, "+inf"));
+    const targets: PushTarget[] = [];
+    for (let i = 0; i < audience.length; i += PIPELINE_CHUNK) {
+      const chunk = audience.slice(i, i + PIPELINE_CHUNK);
+      const pipeline = this.redis.pipeline();
+      for (const playerId of chunk) {
+        const k = playerKeys(playerId);
+        pipeline.hgetall(k.presence).hgetall(k.tokens);
+      }
+      const replies = (await pipeline.exec())!;
+      chunk.forEach((playerId, n) => {
+        const presence = (replies[2 * n][1] ?? {}) as Record<string, string>;
+        const tokens = (replies[2 * n + 1][1] ?? {}) as Record<string, string>;
+        let liveSockets = 0;
+        for (const [field, count] of Object.entries(presence)) {
+          if (field.startsWith("n:") && live.has(field.slice(2))) liveSockets += Math.max(0, Number(count));
+        }
+        const appState = presence.app === "background" || presence.app === "foreground" ? presence.app : null;
+        const goneSince = presence.gone ? Number(presence.gone) : null;
+        if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) return;
+        for (const [token, platform] of Object.entries(tokens)) targets.push({ playerId, token, platform: platform as Platform });
+      });
+    }
+    return targets;
+  }
+}
+
+/**
+ * The outbox on a Redis Stream with one consumer group for every node. Reads block, so
+ * the outbox gets a connection of its own, never the store's.
+ */
+export class RedisPushOutbox implements PushOutbox {
+  private groupReady: Promise<void> | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly maxLength = 100_000,
+  ) {}
+
+  async append(event: PushEvent): Promise<void> {
+    await this.redis.xadd(STREAM, "MAXLEN", "~", this.maxLength, "*", "event", JSON.stringify(event));
+  }
+
+  async take(consumer: string, count: number, waitMs: number): Promise<OutboxEntry[]> {
+    await this.ensureGroup();
+    const reply = (await this.redis.xreadgroup("GROUP", GROUP, consumer, "COUNT", count, "BLOCK", waitMs, "STREAMS", STREAM, ">")) as
+      | [string, [string, string[]][]][]
+      | null;
+    return reply ? entriesOf(reply[0][1]) : [];
+  }
+
+  async reclaim(consumer: string, idleMs: number, count: number): Promise<OutboxEntry[]> {
+    await this.ensureGroup();
+    const reply = (await this.redis.xautoclaim(STREAM, GROUP, consumer, idleMs, "0-0", "COUNT", count)) as [string, [string, string[]][]];
+    return entriesOf(reply[1]);
+  }
+
+  async ack(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xack(STREAM, GROUP, ...ids);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  private ensureGroup(): Promise<void> {
+    this.groupReady ??= this.redis
+      .xgroup("CREATE", STREAM, GROUP, "0", "MKSTREAM")
+      .then(() => undefined)
+      .catch((error: Error) => {
+        if (!/BUSYGROUP/.test(error.message)) {
+          this.groupReady = null;
+          throw error;
+        }
+      });
+    return this.groupReady;
+  }
+}
+
+function entriesOf(raw: [string, string[]][]): OutboxEntry[] {
+  const entries: OutboxEntry[] = [];
+  for (const [id, fields] of raw) {
+    // A trimmed-away entry comes back with no fields.
+    const json = fields?.[fields.indexOf("event") + 1];
+    if (json) entries.push({ id, event: JSON.parse(json) as PushEvent });
+  }
+  return entries;
+}
+
+export class RedisPushGate implements PushGate {
+  constructor(private readonly redis: Redis) {}
+
+  async pass(gameId: string, kind: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
+    return (await this.redis.fcall("bingo_push_gate", 1, gateKey(gameId), kind, version, intervalMs)) as "passed" | "too-soon" | "stale";
+  }
+}
