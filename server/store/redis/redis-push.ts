@@ -50,9 +50,9 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   }
 
   async socketClosed(playerId: string, nodeId: string): Promise<void> {
+    // One write: `gone` only matters once no live node counts a socket for the player.
     const k = playerKeys(playerId);
-    const left = await this.redis.hincrby(k.presence, `n:${nodeId}`, -1);
-    if (left <= 0) await this.redis.multi().hdel(k.presence, `n:${nodeId}`).hset(k.presence, "gone", Date.now()).exec();
+    await this.redis.multi().hincrby(k.presence, `n:${nodeId}`, -1).hset(k.presence, "gone", Date.now()).exec();
   }
 
   async heartbeat(nodeId: string): Promise<void> {
