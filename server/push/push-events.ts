@@ -24,7 +24,9 @@ export class PushEvents {
 
   claimsOpened(gameId: string, slots: SlotState): void {
     this.latest.set(gameId, slots);
-    void this.gated(gameId, slots, true);
+    // Sent at once, in order with what follows; the gate is stamped so counts wait an interval.
+    this.append("claims", gameId, { state: "open", ...slotData(slots) });
+    this.gate.pass(gameId, "claims", slots.version, 0).catch(() => undefined);
   }
 
   /** A slot state this node committed. */
@@ -36,15 +38,18 @@ export class PushEvents {
       this.append("claims-closed", gameId, { reason: "sold-out", ...slotData(slots) });
       return;
     }
-    void this.gated(gameId, slots, false);
+    void this.gated(gameId, slots);
   }
 
   claimsClosed(gameId: string, slots: SlotState): void {
-    this.latest.set(gameId, slots);
+    // Held as if none were left, so no count follows the close.
+    this.latest.set(gameId, { ...slots, remaining: 0 });
     this.append("claims-closed", gameId, { reason: "closed", ...slotData(slots) });
   }
 
-  roundStarted(gameId: string): void {
+  /** The round started (claims are closed now): no count is pushed after this. */
+  roundStarted(gameId: string, slots: SlotState): void {
+    this.latest.set(gameId, { ...slots, remaining: 0 });
     this.append("round-start", gameId, {});
   }
 
@@ -63,9 +68,9 @@ export class PushEvents {
     this.trailing.clear();
   }
 
-  private async gated(gameId: string, slots: SlotState, opened: boolean): Promise<void> {
+  private async gated(gameId: string, slots: SlotState): Promise<void> {
     try {
-      const verdict = await this.gate.pass(gameId, "claims", slots.version, opened ? 0 : this.minIntervalMs);
+      const verdict = await this.gate.pass(gameId, "claims", slots.version, this.minIntervalMs);
       if (verdict === "passed") this.append("claims", gameId, { state: "open", ...slotData(slots) });
       else if (verdict === "too-soon" && !this.trailing.has(gameId)) {
         this.trailing.set(
@@ -73,7 +78,7 @@ export class PushEvents {
           this.clock.setTimeout(() => {
             this.trailing.delete(gameId);
             const latest = this.latest.get(gameId);
-            if (latest && latest.remaining > 0) void this.gated(gameId, latest, false);
+            if (latest && latest.remaining > 0) void this.gated(gameId, latest);
           }, this.minIntervalMs),
         );
       }

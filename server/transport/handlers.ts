@@ -101,16 +101,17 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     "claims:open": async (socket, { gameId, totalSlots, maxPerPlayer }, reply) => {
       const opened = await store.openClaims(gameId, socket.data.sub, totalSlots, maxPerPlayer);
       if (!opened.ok) return reply(opened);
-      claimWindowChanged(gameId, "claiming", opened.value);
+      // Push first: it then knows this state, and the count it is shared as is not pushed again.
       push.claimsOpened(gameId, opened.value);
+      claimWindowChanged(gameId, "claiming", opened.value);
       reply({ ok: true, slots: opened.value });
     },
 
     "claims:close": async (socket, { gameId }, reply) => {
       const closed = await store.closeClaims(gameId, socket.data.sub);
       if (!closed.ok) return reply(closed);
-      claimWindowChanged(gameId, "lobby", closed.value);
       push.claimsClosed(gameId, closed.value);
+      claimWindowChanged(gameId, "lobby", closed.value);
       reply({ ok: true, slots: closed.value });
     },
 
@@ -140,9 +141,9 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     "round:start": async (socket, { gameId }, reply) => {
       const started = await store.startRound(gameId, socket.data.sub);
       if (!started.ok) return reply(started);
+      push.roundStarted(gameId, started.value.slots);
       engine.offer(gameId, started.value.slots, true);
       toRoom(gameId).emit("game:phase", { gameId, phase: "running", paused: false, autoIntervalMs: null, version: started.value.roundVersion });
-      push.roundStarted(gameId);
       await answerRound(gameId, socket.data.sub, reply);
     },
 

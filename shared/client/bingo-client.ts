@@ -55,6 +55,9 @@ const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
   "round:auto",
   "round:pause",
   "round:resume",
+  "push:register",
+  "push:unregister",
+  "app:state",
 ]);
 
 /**
@@ -201,6 +204,20 @@ export class BingoClient {
   /** Lets the server call bingo for this player's cards (on by default). */
   setAutoClaim(gameId: string, enabled: boolean) {
     return this.request("bingo:auto", { gameId, enabled });
+  }
+
+  /** Registers this device's FCM token: the server pushes to it while the app is in the background. */
+  registerPush(token: string, platform: PayloadOf<"push:register">["platform"]) {
+    return this.request("push:register", { token, platform });
+  }
+
+  unregisterPush(token: string) {
+    return this.request("push:unregister", { token });
+  }
+
+  /** Tells the server the app went to the background (push instead of the socket) or came back. */
+  setAppState(state: PayloadOf<"app:state">["state"]) {
+    return this.request("app:state", { state });
   }
 
   /** The balls drawn so far in a joined game, in order. */

@@ -59,7 +59,7 @@ async function nodes(count: number, config: Partial<TestApp["config"]> = {}): Pr
 async function player(app: TestApp, sub: string, gameId: string, token: string): Promise<BingoClient> {
   const client = await app.client(sub, "player");
   ok(await client.join(gameId), "join");
-  ok(await client.request("push:register", { token, platform: "android" }), "register");
+  ok(await client.registerPush(token, "android"), "register");
   return client;
 }
 
@@ -71,7 +71,7 @@ test("one event reaches each backgrounded player's device exactly once across 2 
     const p1 = await player(a, "push-p1", gameId, "tok-1");
     const p2 = await player(b, "push-p2", gameId, "tok-2");
     await player(b, "push-p3", gameId, "tok-3"); // stays in the foreground
-    ok(await p1.request("app:state", { state: "background" }), "p1 background");
+    ok(await p1.setAppState("background"), "p1 background");
     ok(await p2.request("app:state", { state: "background" }), "p2 background");
 
     ok(await host.openClaims({ gameId, totalSlots: 10, maxPerPlayer: 2 }), "open");

@@ -1,0 +1,135 @@
+import pino from "pino";
+import type { PushMessage } from "../../server/domain/push-messages";
+import type { PushOutcome, PushSender } from "../../server/ports/push-sender";
+import { PushDispatcher } from "../../server/push/push-dispatcher";
+import { PushEvents } from "../../server/push/push-events";
+import { systemClock } from "../../server/ports/clock";
+import { MemoryPlayerDirectory, MemoryPushGate, MemoryPushOutbox } from "../../server/store/memory/memory-push";
+import { ManualClock, settle } from "../support/manual-clock";
+
+const log = pino({ level: "silent" });
+
+/** A sender that records each batch and answers from a script (ok by default). */
+class ScriptedSender implements PushSender {
+  readonly batches: string[][] = [];
+  answer: (message: PushMessage, attempt: number) => PushOutcome = () => ({ ok: true });
+  private readonly attempts = new Map<string, number>();
+
+  async send(messages: readonly PushMessage[]): Promise<PushOutcome[]> {
+    this.batches.push(messages.map((m) => m.token));
+    return messages.map((m) => {
+      const attempt = (this.attempts.get(m.token) ?? 0) + 1;
+      this.attempts.set(m.token, attempt);
+      return this.answer(m, attempt);
+    });
+  }
+}
+
+async function setup(players: number) {
+  const directory = new MemoryPlayerDirectory();
+  const outbox = new MemoryPushOutbox();
+  const sender = new ScriptedSender();
+  for (let p = 0; p < players; p++) {
+    await directory.joined("G", `p${p}`);
+    await directory.registerToken(`p${p}`, `t${p}`, "android");
+    await directory.setAppState(`p${p}`, "background");
+  }
+  const dispatcher = new PushDispatcher(outbox, directory, sender, systemClock, log, {
+    nodeId: "n1",
+    graceMs: 60_000,
+    claimTimeoutMs: 60_000,
+    retryDelaysMs: [1, 1],
+  });
+  return { directory, outbox, sender, dispatcher };
+}
+
+/** Runs the dispatcher until the sender has seen `batches` batches. */
+async function dispatchUntil(d: Awaited<ReturnType<typeof setup>>, batches: number): Promise<void> {
+  d.dispatcher.start();
+  while (d.sender.batches.length < batches) await settle();
+  await d.dispatcher.stop();
+}
+
+test("an event to 1,200 devices goes out in sendEach batches of at most 500, each device once", async () => {
+  const d = await setup(1200);
+  await d.outbox.append({ kind: "round-start", gameId: "G", data: {}, at: Date.now() });
+  await dispatchUntil(d, 3);
+  expect(d.sender.batches.map((b) => b.length)).toEqual([500, 500, 200]);
+  expect(new Set(d.sender.batches.flat()).size).toBe(1200);
+});
+
+test("transient failures are retried (only the failed messages); dead tokens are dropped; then the entry is acknowledged", async () => {
+  const d = await setup(3);
+  d.sender.answer = (m, attempt) => {
+    if (m.token === "t0" && attempt === 1) return { ok: false, code: "messaging/message-rate-exceeded", retry: true, dropToken: false };
+    if (m.token === "t1") return { ok: false, code: "messaging/registration-token-not-registered", retry: false, dropToken: true };
+    return { ok: true };
+  };
+  await d.outbox.append({ kind: "round-start", gameId: "G", data: {}, at: Date.now() });
+  await dispatchUntil(d, 2);
+  expect(d.sender.batches).toEqual([["t0", "t1", "t2"], ["t0"]]);
+  expect((await d.directory.pushTargets("G", null, 60_000)).map((t) => t.token).sort()).toEqual(["t0", "t2"]);
+  expect(await d.outbox.reclaim("n2", 0, 10)).toEqual([]); // nothing left un-acknowledged
+});
+
+test("players in the foreground, and devices of other games' players, get nothing; `won` goes to the winners only", async () => {
+  const d = await setup(3);
+  await d.directory.setAppState("p1", "foreground");
+  await d.directory.joined("OTHER", "stranger");
+  await d.directory.registerToken("stranger", "t-stranger", "web");
+  await d.directory.setAppState("stranger", "background");
+  await d.outbox.append({ kind: "claims", gameId: "G", data: {}, at: Date.now() });
+  await d.outbox.append({ kind: "won", gameId: "G", data: {}, players: ["p2"], at: Date.now() });
+  await dispatchUntil(d, 2);
+  expect(d.sender.batches).toEqual([["t0", "t2"], ["t2"]]);
+});
+
+test("an event older than its TTL is not sent", async () => {
+  const d = await setup(2);
+  await d.outbox.append({ kind: "claims", gameId: "G", data: {}, at: Date.now() - 11 * 60_000 });
+  await d.outbox.append({ kind: "round-start", gameId: "G", data: {}, at: Date.now() });
+  await dispatchUntil(d, 1);
+  expect(d.sender.batches).toEqual([["t0", "t1"]]);
+});
+
+describe("slot counts are throttled per game, always ending on the latest", () => {
+  const INTERVAL = 5000;
+  async function events() {
+    const clock = new ManualClock();
+    const outbox = new MemoryPushOutbox(clock);
+    const push = new PushEvents(outbox, new MemoryPushGate(clock), clock, log, INTERVAL);
+    const sent = async () => (await outbox.take("n", 100, 0)).map((e) => [e.event.kind, e.event.data.remaining]);
+    return { clock, push, sent };
+  }
+
+  test("opening passes at once; counts within the interval are held and the latest goes out at its end", async () => {
+    const { clock, push, sent } = await events();
+    push.claimsOpened("G", { total: 100, remaining: 100, version: 1 });
+    await settle();
+    for (const [remaining, version] of [[90, 2], [80, 3], [70, 4]]) push.slotsMoved("G", { total: 100, remaining, version });
+    await settle();
+    expect(await sent()).toEqual([["claims", "100"]]);
+    clock.advance(INTERVAL);
+    await settle();
+    expect(await sent()).toEqual([["claims", "70"]]);
+    clock.advance(INTERVAL);
+    await settle();
+    expect(await sent()).toEqual([]);
+  });
+
+  test("selling out is pushed at once as claims-closed, and no count follows it", async () => {
+    const { clock, push, sent } = await events();
+    push.claimsOpened("G", { total: 10, remaining: 10, version: 1 });
+    push.slotsMoved("G", { total: 10, remaining: 4, version: 2 });
+    push.slotsMoved("G", { total: 10, remaining: 0, version: 3 });
+    await settle();
+    expect(await sent()).toEqual([
+      ["claims", "10"],
+      ["claims-closed", "0"],
+    ]);
+    clock.advance(INTERVAL);
+    await settle();
+    expect(await sent()).toEqual([]);
+    push.stop();
+  });
+});
