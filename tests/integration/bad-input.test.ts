@@ -251,6 +251,27 @@ const MALFORMED: BadCase[] = [
     ],
     () => ({ gameId: UNKNOWN_GAME, enabled: false }),
   ),
+  ...casesFor("push:register", "player", [
+    ["no token", () => ({ platform: "android" })],
+    ["an empty token", () => ({ token: "", platform: "android" })],
+    ["a 10 KB token", () => ({ token: KB10, platform: "android" })],
+    ["a numeric token", () => ({ token: 42, platform: "ios" })],
+    ["no platform", () => ({ token: "t" })],
+    ["platform 'windows'", () => ({ token: "t", platform: "windows" })],
+    ["platform null", () => ({ token: "t", platform: null })],
+  ]),
+  ...casesFor("push:unregister", "player", [
+    ["no token", () => ({})],
+    ["an empty token", () => ({ token: "" })],
+    ["a 10 KB token", () => ({ token: KB10 })],
+    ["an object token", () => ({ token: { $ne: "" } })],
+  ]),
+  ...casesFor("app:state", "player", [
+    ["no state", () => ({})],
+    ["state 'asleep'", () => ({ state: "asleep" })],
+    ["state true", () => ({ state: true })],
+    ["state a 10 KB string", () => ({ state: KB10 })],
+  ]),
 ];
 
 /** Every host-only round event with a valid payload for HOST: accepted, it would change a fixture game. */
@@ -267,6 +288,13 @@ const ROUND_EVENTS: [ClientEvent, (g: Games) => unknown][] = [
 const PLAYER_EVENTS: [ClientEvent, (g: Games) => Record<string, unknown>][] = [
   ["bingo:call", (g) => ({ gameId: g.running, cardId: 1, requestId: "host-call" })],
   ["bingo:auto", (g) => ({ gameId: g.running, enabled: false })],
+];
+
+/** Player-only device and presence events: a host gets FORBIDDEN. */
+const PRESENCE_EVENTS: [ClientEvent, Record<string, unknown>][] = [
+  ["push:register", { token: "host-token", platform: "web" }],
+  ["push:unregister", { token: "host-token" }],
+  ["app:state", { state: "background" }],
 ];
 
 /** Role and ownership refusals: checked before (and regardless of) the payload. */
@@ -296,6 +324,10 @@ const FORBIDDEN: BadCase[] = [
     { event, label: "a host, no payload", sender: "host", args: () => [], code: "FORBIDDEN" },
     { event, label: "a host, a bad payload", sender: "host", args: () => [{ gameId: 7 }], code: "FORBIDDEN" },
     { event, label: "a host, an unknown game", sender: "host", args: (g) => [{ ...payload(g), gameId: UNKNOWN_GAME }], code: "FORBIDDEN" },
+  ]),
+  ...PRESENCE_EVENTS.flatMap(([event, payload]): BadCase[] => [
+    { event, label: "a host, valid payload", sender: "host", args: () => [payload], code: "FORBIDDEN" },
+    { event, label: "a host, no payload", sender: "host", args: () => [], code: "FORBIDDEN" },
   ]),
   // Reaches the tick: the store checks the card is the caller's.
   { event: "bingo:call", label: "a player calling on another player's card", sender: "player", args: (g) => [call(g, { cardId: 1 })], code: "FORBIDDEN" },

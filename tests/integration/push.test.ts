@@ -218,3 +218,24 @@ test("entries a node took and never finished (it died) are sent by another node"
     await stuckFake.close();
   }
 });
+
+test("on the embedded default (no Redis) the in-process outbox pushes the same way", async () => {
+  const app = await startTestApp({ pushSender: new FcmPushSender(fcm.messaging), config: { backgroundGraceMs: 60_000 } });
+  try {
+    const host = await app.client("mem-host", "host");
+    const { gameId } = ok(await host.createGame({}), "create");
+    const away = await player(app, "mem-away", gameId, "tok-mem-away");
+    await player(app, "mem-here", gameId, "tok-mem-here");
+    ok(await away.setAppState("background"), "background");
+    ok(await host.openClaims({ gameId, totalSlots: 3, maxPerPlayer: 1 }), "open");
+    await fake.waitForRequests(1);
+    ok(await host.startRound(gameId), "start");
+    await fake.waitForRequests(2);
+    expect(received()).toEqual([
+      ["tok-mem-away", "claims"],
+      ["tok-mem-away", "round-start"],
+    ]);
+  } finally {
+    await app.stop();
+  }
+});
