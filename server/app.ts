@@ -16,13 +16,16 @@ import { publicRecord } from "./game/public-record";
 import type { RoundAnnouncer } from "./game/round-conductor";
 import { RoundConductor } from "./game/round-conductor";
 import { createHttpHandler } from "./http/http-routes";
+import { webRoot } from "./http/static-files";
 import type { Clock } from "./ports/clock";
 import { systemClock } from "./ports/clock";
 import type { GameStore } from "./ports/game-store";
 import { createHandlers } from "./transport/handlers";
 import { attachGateway } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
-import { gameOfRoom, roomOf } from "./transport/socket-types";
+import { gameOfRoom, hostsOf, roomOf } from "./transport/socket-types";
+import type { NodeStats } from "./game/live-stats";
+import { LiveStats } from "./game/live-stats";
 import { TokenAuthority } from "./transport/tokens";
 
 /** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
@@ -44,6 +47,7 @@ export interface AppDeps {
 }
 
 const HEARTBEAT_MS = 5000;
+const STATS_MS = 1000;
 
 export interface RunningApp {
   readonly url: string;
@@ -69,6 +73,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     createHttpHandler({
       ready: () => store.ping(),
       record: (gameId) => publicRecord(store, gameId),
+      webRoot: webRoot(),
       devTokens: config.authSecret ? undefined : tokens,
     }),
   );
@@ -126,12 +131,39 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     }
   }
 
+  // Live figures for host consoles: claims and batch sizes counted here, summed over nodes.
+  const liveStats = new LiveStats();
+  const counting = new Map<string, { claims: number; largestBatch: number }>();
   engine.onBatch = ({ gameId, claims, error, thrown }) => {
+    const count = counting.get(gameId) ?? { claims: 0, largestBatch: 0 };
+    if (!error) {
+      count.claims += claims;
+      count.largestBatch = Math.max(count.largestBatch, claims);
+    }
+    counting.set(gameId, count);
     if (thrown) log.error({ err: thrown, gameId, claims }, "store threw while resolving a tick");
     else if (error && error.code !== "NOT_FOUND") log.warn({ gameId, claims, code: error.code }, "tick batch failed");
   };
   io.on("slots:state", (gameId, total, remaining, version) => engine.receive(gameId, { total, remaining, version }));
   io.on("round:auto", (gameId, intervalMs) => conductor.follow(gameId, intervalMs));
+  io.on("stats:node", (gameId, nodeId, connected, claims, largestBatch) => liveStats.record(gameId, nodeId, { connected, claims, largestBatch }, clock.now()));
+  const reportStats = (): void => {
+    const rooms = io.of("/").adapter.rooms;
+    const now = clock.now();
+    for (const [room, members] of rooms) {
+      const gameId = gameOfRoom(room);
+      if (!gameId) continue;
+      const count = counting.get(gameId) ?? { claims: 0, largestBatch: 0 };
+      counting.delete(gameId);
+      const mine: NodeStats = { connected: members.size, ...count };
+      liveStats.record(gameId, config.nodeId, mine, now);
+      if (multiNode) io.serverSideEmit("stats:node", gameId, config.nodeId, mine.connected, mine.claims, mine.largestBatch);
+      const total = liveStats.total(gameId, now);
+      if (total && rooms.has(hostsOf(gameId))) io.local.to(hostsOf(gameId)).emit("game:stats", total);
+    }
+  };
+  const statsTimer = setInterval(reportStats, STATS_MS);
+  statsTimer.unref();
   io.of("/").adapter.on("delete-room", (room: string) => {
     const gameId = gameOfRoom(room);
     if (gameId) engine.release(gameId);
@@ -171,6 +203,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       conductor.stop();
       push.stop();
       clearInterval(heartbeat);
+      clearInterval(statsTimer);
       await engine.stop();
       await dispatcher.stop();
       await pushDeps.outbox.close();

@@ -1,6 +1,9 @@
-import type { PatternName, Variant } from "../../shared/protocol/state";
+import type { PatternName } from "../../shared/protocol/state";
 import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT } from "../../shared/protocol/state";
+import { corners75, isComplete, lines75, variantOf } from "../../shared/game/patterns";
 import type { ReadonlyGrid } from "./cards";
+
+export { isComplete };
 
 /** The patterns each variant can play (defined with the protocol). */
 export const PATTERNS = PATTERNS_BY_VARIANT;
@@ -55,42 +58,4 @@ export function completionIndex(grid: ReadonlyGrid, pattern: PatternName, positi
     default:
       return rows[2];
   }
-}
-
-/** The same rule by marking the drawn balls: an independent implementation for the verifier and tests. */
-export function isComplete(grid: ReadonlyGrid, pattern: PatternName, drawn: readonly number[]): boolean {
-  const marked = new Set(drawn);
-  const variant = variantOf(grid, pattern);
-  if (variant === 75) {
-    const hit = (n: number): boolean => n === 0 || marked.has(n);
-    if (pattern === "line") return lines75(grid).some((line) => line.every(hit));
-    if (pattern === "four-corners") return corners75(grid).every(hit);
-    return grid.every((row) => row.every(hit));
-  }
-  const fullRows = grid.filter((row) => row.every((n) => n === 0 || marked.has(n))).length;
-  return fullRows >= (pattern === "one-line" ? 1 : pattern === "two-lines" ? 2 : 3);
-}
-
-/** The 5 rows, 5 columns and 2 diagonals of a 75-ball card. */
-function lines75(grid: ReadonlyGrid): (readonly number[])[] {
-  const idx = [0, 1, 2, 3, 4];
-  return [
-    ...grid,
-    ...idx.map((c) => idx.map((r) => grid[r][c])),
-    idx.map((i) => grid[i][i]),
-    idx.map((i) => grid[i][4 - i]),
-  ];
-}
-
-function corners75(grid: ReadonlyGrid): number[] {
-  return [grid[0][0], grid[0][4], grid[4][0], grid[4][4]];
-}
-
-/** The variant a grid's shape belongs to; the pattern must be one of that variant's. */
-function variantOf(grid: ReadonlyGrid, pattern: PatternName): Variant {
-  const variant: Variant | null =
-    grid.length === 5 && grid.every((row) => row.length === 5) ? 75 : grid.length === 3 && grid.every((row) => row.length === 9) ? 90 : null;
-  if (variant === null) throw new RangeError("a card is 5x5 (75-ball) or 3x9 (90-ball)");
-  if (!(PATTERNS[variant] as readonly string[]).includes(pattern)) throw new RangeError(`${pattern} is not a ${variant}-ball pattern`);
-  return variant;
 }

@@ -4,12 +4,15 @@ import { devTokenRequestSchema } from "../../shared/protocol";
 import type { PublicRecord } from "../domain/game-record";
 import type { StoreResult } from "../ports/game-store";
 import type { TokenAuthority } from "../transport/tokens";
+import { serveWeb } from "./static-files";
 
 export interface HttpRoutesOptions {
   /** Reports whether the store answers (for /readyz). */
   readonly ready: () => Promise<boolean>;
   /** A finished game's public record. */
   readonly record: (gameId: string) => Promise<StoreResult<PublicRecord>>;
+  /** Where the built browser clients are (dist/web). */
+  readonly webRoot: string;
   /** Present only in development (no AUTH_SECRET): serves POST /api/dev/token. */
   readonly devTokens?: TokenAuthority;
 }
@@ -45,6 +48,7 @@ export function createHttpHandler(options: HttpRoutesOptions) {
       if (req.method !== "POST") return sendJson(res, 405, { error: "use POST" });
       return issueDevToken(req, res, options.devTokens);
     }
+    if (serveWeb(options.webRoot, req, res, path)) return;
     sendJson(res, 404, { error: "not found" });
   };
 }

@@ -23,6 +23,7 @@ export interface NewGame {
 /** A game as the store holds it, with the cards of one player. Includes the seed: for the node, not for clients. */
 export interface StoredGame {
   readonly id: string;
+  readonly hostId: string;
   readonly title: string;
   readonly variant: Variant;
   readonly phase: Phase;

@@ -12,7 +12,7 @@ import type { GameStore, RoundControl, StoreResult } from "../ports/game-store";
 import type { PlayerDirectory } from "../ports/push-ports";
 import type { PushEvents } from "../push/push-events";
 import type { BingoServer, BingoSocket } from "./socket-types";
-import { roomOf } from "./socket-types";
+import { hostsOf, roomOf } from "./socket-types";
 
 export interface HandlerDeps {
   readonly io: BingoServer;
@@ -128,6 +128,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       const game = view.value;
       // Back in the room: the socket carries the updates again, not push.
       if (socket.data.role === "player") await directory.joined(gameId, socket.data.sub).catch(() => undefined);
+      else if (game.hostId === socket.data.sub) await socket.join(hostsOf(gameId));
       const rules = catalog.remember(gameId, game.variant, game.seed, game.patterns);
       engine.offer(gameId, game.slots, false);
       if (game.phase === "running" && game.autoIntervalMs !== null) conductor.follow(gameId, game.autoIntervalMs);

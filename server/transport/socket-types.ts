@@ -8,6 +8,8 @@ export interface InterServerEvents {
   "slots:state": (gameId: string, total: number, remaining: number, version: number) => void;
   /** Auto-draw was set on another node; every node stands by to take the draw lease over. */
   "round:auto": (gameId: string, intervalMs: number | null) => void;
+  /** One node's live figures for a game (see LiveStats). */
+  "stats:node": (gameId: string, nodeId: string, connected: number, claims: number, largestBatch: number) => void;
 }
 
 export type SocketData = Identity;
@@ -22,3 +24,6 @@ export const roomOf = (gameId: string): string => ROOM_PREFIX + gameId;
 
 /** The game of a Socket.IO room, or undefined for other rooms (e.g. a socket's own). */
 export const gameOfRoom = (room: string): string | undefined => (room.startsWith(ROOM_PREFIX) ? room.slice(ROOM_PREFIX.length) : undefined);
+
+/** The Socket.IO room of a game's host sockets on a node (live figures go there). */
+export const hostsOf = (gameId: string): string => `hosts:${gameId}`;

@@ -14,7 +14,8 @@ import type {
   ServerToClientEvents,
   SlotState,
 } from "../protocol";
-import { isErrorCode, protocolError } from "../protocol";
+// From the module itself, not the barrel: a browser bundle then leaves the zod schemas out.
+import { isErrorCode, protocolError } from "../protocol/codes";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -23,6 +23,7 @@ import type {
   RoundState,
   SlotState,
   SlotsMessage,
+  StatsMessage,
   WinnersMessage,
 } from "./state";
 
@@ -69,6 +70,8 @@ export interface ServerToClientEvents {
   draw: (message: DrawMessage) => void;
   winners: (message: WinnersMessage) => void;
   "game:finished": (message: FinishedMessage) => void;
+  /** To the game's host only. */
+  "game:stats": (message: StatsMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

@@ -118,3 +118,14 @@ export interface FinishedMessage {
   readonly results: readonly Award[];
   readonly version: number;
 }
+
+/** Live figures of a game for its host, about once a second, summed over every node. */
+export interface StatsMessage {
+  readonly gameId: string;
+  /** Sockets in the game's room (players and hosts), on every node. */
+  readonly connected: number;
+  /** Card claims resolved in the last second. */
+  readonly claimsPerSecond: number;
+  /** Largest tick batch (claims in one store call) in the last second. */
+  readonly largestBatch: number;
+}

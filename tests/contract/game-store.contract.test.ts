@@ -61,6 +61,7 @@ describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
       ok: true,
       value: {
         id,
+        hostId: HOST,
         title: "Contract",
         variant: 75,
         phase: "lobby",

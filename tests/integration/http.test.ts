@@ -57,7 +57,7 @@ describe("HTTP routes, production mode (AUTH_SECRET set), memory store", () => {
     expect(await get(app, "/api/dev/token")).toMatchObject({ status: 404 });
   });
 
-  test.each(["/", "/nope", "/healthz/extra", "/api/dev", "/socket.io.js"])("GET %s is 404", async (path) => {
+  test.each(["/nope", "/healthz/extra", "/api/dev", "/socket.io.js", "/assets/../server.js", "/play/a/b"])("GET %s is 404", async (path) => {
     expect(await get(app, path)).toMatchObject({ status: 404, body: { error: "not found" } });
   });
 });

@@ -81,6 +81,7 @@ export class MemoryGameStore implements GameStore {
       ok: true,
       value: {
         id: g.id,
+        hostId: g.hostId,
         title: g.title,
         variant: g.variant,
         phase: g.phase,

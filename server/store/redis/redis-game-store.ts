@@ -94,12 +94,13 @@ export class RedisGameStore implements GameStore {
     if (!reply.ok) return reply;
     const v = reply.value as string[];
     if (v.length === 0) return NOT_FOUND;
-    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern] = v;
-    const [ranges, autoFlag, ...awards] = v.slice(16);
+    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host] = v;
+    const [ranges, autoFlag, ...awards] = v.slice(17);
     return {
       ok: true,
       value: {
         id: gameId,
+        hostId: host,
         title,
         variant: Number(variant) as Variant,
         phase: phase as Phase,

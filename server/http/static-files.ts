@@ -1,0 +1,48 @@
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+};
+
+/** dist/web, from the compiled server (dist/server/http) or from the sources under ts-jest. */
+export function webRoot(): string {
+  return __dirname.includes(`${join("dist", "server")}`) ? join(__dirname, "..", "..", "web") : join(__dirname, "..", "..", "dist", "web");
+}
+
+const PAGE = /^\/(?:play\/[A-Za-z0-9_-]{1,64}\/?)?$/;
+const ASSET = /^\/assets\/([a-z0-9-]+\.(?:js|css|map))$/;
+
+/**
+ * Serves the browser clients built by `npm run build`: the player app at `/` and
+ * `/play/<gameId>`, the host console at `/host`, their scripts and styles under `/assets/`.
+ * Returns false for any other path (the caller answers 404).
+ */
+export function serveWeb(root: string, req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  let file: string | null = null;
+  if (PAGE.test(path)) file = "player.html";
+  else if (path === "/host" || path === "/host/") file = "host.html";
+  else {
+    const asset = ASSET.exec(path);
+    if (asset) file = join("assets", asset[1]);
+  }
+  if (!file) return false;
+  const target = file;
+  readFile(join(root, target)).then(
+    (body) => {
+      const type = TYPES[target.slice(target.lastIndexOf("."))] ?? "application/octet-stream";
+      res.writeHead(200, { "content-type": type, "content-length": body.length, "cache-control": target.endsWith(".html") ? "no-cache" : "public, max-age=300" });
+      res.end(req.method === "HEAD" ? undefined : body);
+    },
+    () => {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end("not built: run npm run build");
+    },
+  );
+  return true;
+}

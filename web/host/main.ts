@@ -1,0 +1,2 @@
+import { BingoClient } from "../../shared/client";
+void BingoClient;
