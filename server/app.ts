@@ -23,9 +23,8 @@ import type { GameStore } from "./ports/game-store";
 import { createHandlers } from "./transport/handlers";
 import { attachGateway } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
-import { gameOfRoom, hostsOf, roomOf } from "./transport/socket-types";
-import type { NodeStats } from "./game/live-stats";
-import { LiveStats } from "./game/live-stats";
+import { gameOfRoom, roomOf } from "./transport/socket-types";
+import { startStatsFeed } from "./transport/stats-feed";
 import { TokenAuthority } from "./transport/tokens";
 
 /** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
@@ -47,7 +46,6 @@ export interface AppDeps {
 }
 
 const HEARTBEAT_MS = 5000;
-const STATS_MS = 1000;
 
 export interface RunningApp {
   readonly url: string;
@@ -132,38 +130,14 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   }
 
   // Live figures for host consoles: claims and batch sizes counted here, summed over nodes.
-  const liveStats = new LiveStats();
-  const counting = new Map<string, { claims: number; largestBatch: number }>();
+  const statsFeed = startStatsFeed(io, config.nodeId, multiNode, clock);
   engine.onBatch = ({ gameId, claims, error, thrown }) => {
-    const count = counting.get(gameId) ?? { claims: 0, largestBatch: 0 };
-    if (!error) {
-      count.claims += claims;
-      count.largestBatch = Math.max(count.largestBatch, claims);
-    }
-    counting.set(gameId, count);
+    if (!error) statsFeed.count(gameId, claims);
     if (thrown) log.error({ err: thrown, gameId, claims }, "store threw while resolving a tick");
     else if (error && error.code !== "NOT_FOUND") log.warn({ gameId, claims, code: error.code }, "tick batch failed");
   };
   io.on("slots:state", (gameId, total, remaining, version) => engine.receive(gameId, { total, remaining, version }));
   io.on("round:auto", (gameId, intervalMs) => conductor.follow(gameId, intervalMs));
-  io.on("stats:node", (gameId, nodeId, connected, claims, largestBatch) => liveStats.record(gameId, nodeId, { connected, claims, largestBatch }, clock.now()));
-  const reportStats = (): void => {
-    const rooms = io.of("/").adapter.rooms;
-    const now = clock.now();
-    for (const [room, members] of rooms) {
-      const gameId = gameOfRoom(room);
-      if (!gameId) continue;
-      const count = counting.get(gameId) ?? { claims: 0, largestBatch: 0 };
-      counting.delete(gameId);
-      const mine: NodeStats = { connected: members.size, ...count };
-      liveStats.record(gameId, config.nodeId, mine, now);
-      if (multiNode) io.serverSideEmit("stats:node", gameId, config.nodeId, mine.connected, mine.claims, mine.largestBatch);
-      const total = liveStats.total(gameId, now);
-      if (total && rooms.has(hostsOf(gameId))) io.local.to(hostsOf(gameId)).emit("game:stats", total);
-    }
-  };
-  const statsTimer = setInterval(reportStats, STATS_MS);
-  statsTimer.unref();
   io.of("/").adapter.on("delete-room", (room: string) => {
     const gameId = gameOfRoom(room);
     if (gameId) engine.release(gameId);
@@ -203,7 +177,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       conductor.stop();
       push.stop();
       clearInterval(heartbeat);
-      clearInterval(statsTimer);
+      statsFeed.stop();
       await engine.stop();
       await dispatcher.stop();
       await pushDeps.outbox.close();

@@ -16,6 +16,22 @@ const STALE_MS = 3000;
  */
 export class LiveStats {
   private readonly reports = new Map<string, Map<string, NodeStats & { at: number }>>();
+  private readonly counting = new Map<string, { claims: number; largestBatch: number }>();
+
+  /** A tick batch of `claims` claims resolved on this node. */
+  count(gameId: string, claims: number): void {
+    const count = this.counting.get(gameId) ?? { claims: 0, largestBatch: 0 };
+    count.claims += claims;
+    count.largestBatch = Math.max(count.largestBatch, claims);
+    this.counting.set(gameId, count);
+  }
+
+  /** This node's figures for the last second (and starts the next second). */
+  takeOwn(gameId: string, connected: number): NodeStats {
+    const count = this.counting.get(gameId) ?? { claims: 0, largestBatch: 0 };
+    this.counting.delete(gameId);
+    return { connected, ...count };
+  }
 
   record(gameId: string, nodeId: string, stats: NodeStats, now: number): void {
     let byNode = this.reports.get(gameId);
