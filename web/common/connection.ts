@@ -1,0 +1,63 @@
+import { BingoClient, ConnectError } from "../../shared/client/bingo-client";
+import type { ClientSocket } from "../../shared/client/bingo-client";
+import type { Session } from "./session";
+
+type LinkState = "connected" | "reconnecting" | "offline";
+
+const LABELS: { readonly [S in LinkState]: string } = {
+  connected: "Connected",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+};
+
+export type Connected = { readonly ok: true; readonly client: BingoClient } | { readonly ok: false; readonly message: string };
+
+/**
+ * Connects to this page's server and keeps the `connection` badge true to the socket and
+ * to the browser's network state. Resolves once the first connection is made or refused.
+ */
+export async function connect(session: Session, badge: HTMLElement): Promise<Connected> {
+  const client = new BingoClient({
+    url: location.origin,
+    token: session.token,
+    // Back quickly after a phone wakes or a network switch; the defaults wait up to 5 s.
+    socketOptions: { reconnectionDelay: 500, reconnectionDelayMax: 2000 },
+  });
+  const link = trackLink(client.socket, badge);
+  try {
+    await client.open();
+    return { ok: true, client };
+  } catch (error) {
+    link.giveUp();
+    if (error instanceof ConnectError && error.code === "UNAUTHORIZED") {
+      return { ok: false, message: `Sign-in refused: ${error.message}. Open this page with a valid ?token=…` };
+    }
+    return { ok: false, message: "Cannot reach the game server. Check your connection and reload the page." };
+  }
+}
+
+function trackLink(socket: ClientSocket, badge: HTMLElement): { giveUp(): void } {
+  let socketState: LinkState = "reconnecting";
+  const paint = (): void => {
+    const state: LinkState = navigator.onLine ? socketState : "offline";
+    badge.dataset.state = state;
+    if (badge.textContent !== LABELS[state]) badge.textContent = LABELS[state];
+  };
+  const set = (state: LinkState): void => {
+    socketState = state;
+    paint();
+  };
+  socket.on("connect", () => set("connected"));
+  socket.on("disconnect", (reason) => {
+    if (reason === "io client disconnect") return set("offline");
+    // The server closed us (e.g. a node shutting down): socket.io does not retry that by itself.
+    if (reason === "io server disconnect") socket.connect();
+    set("reconnecting");
+  });
+  socket.io.on("reconnect_attempt", () => set("reconnecting"));
+  socket.io.on("reconnect_failed", () => set("offline"));
+  window.addEventListener("online", paint);
+  window.addEventListener("offline", paint);
+  paint();
+  return { giveUp: () => set("offline") };
+}

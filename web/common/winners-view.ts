@@ -1,0 +1,44 @@
+import type { Winner } from "../../shared/protocol/state";
+import type { AwardView } from "./game-state";
+import { h } from "./dom";
+import { money, shortPlayer } from "./format";
+
+/** "line — ball 23 — card 17 (player-1234…) — 5.00": the ball is the number that completed it. */
+export function winnerText(award: AwardView, winner: Winner, draws: readonly number[]): string {
+  const ball = draws[award.ballIndex];
+  const at = ball === undefined ? `ball #${award.ballIndex + 1}` : `ball ${ball}`;
+  return `${award.pattern} — ${at} — card ${winner.cardId} (${shortPlayer(winner.playerId)}) — ${money(award.prizeEach)}`;
+}
+
+/** One `winner` item per winner of each award, in award order; `me` marks our own. */
+export function syncWinners(list: HTMLElement, awards: readonly AwardView[], draws: readonly number[], me: string | null): void {
+  const items = awards.flatMap((award) =>
+    award.winners.map((winner) => ({ award, winner, text: winnerText(award, winner, draws), mine: winner.playerId === me })),
+  );
+  const signature = items.map((item) => item.text).join("\n");
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  list.replaceChildren(
+    ...items.map(({ award, winner, text, mine }) =>
+      h("li", {
+        className: `winner${mine ? " mine" : ""}`,
+        text,
+        attrs: {
+          "data-testid": "winner",
+          "data-pattern": award.pattern,
+          "data-card-id": String(winner.cardId),
+          "data-player-id": winner.playerId,
+          "data-ball-index": String(award.ballIndex),
+        },
+      }),
+    ),
+  );
+}
+
+/** "You won line on card 17 (5.00)", or null when `me` won nothing. */
+export function yourWins(awards: readonly AwardView[], me: string | null): string | null {
+  const wins = awards.flatMap((award) =>
+    award.winners.filter((winner) => winner.playerId === me).map((winner) => `${award.pattern} on card ${winner.cardId} (${money(award.prizeEach)})`),
+  );
+  return wins.length > 0 ? `You won ${wins.join(" and ")}` : null;
+}

@@ -1,0 +1,28 @@
+import type { StatsMessage } from "../../shared/protocol/state";
+import type { GameTracker } from "../common/game-tracker";
+import { byTestId, setText } from "../common/dom";
+
+/** Live figures: the host-only `game:stats` (about once a second) and the slot count. */
+export class StatsPanel {
+  private readonly connected = byTestId("stat-connected");
+  private readonly perSecond = byTestId("stat-claims-per-second");
+  private readonly largestBatch = byTestId("stat-largest-batch");
+  private readonly slotsLeft = byTestId("stat-slots-left");
+  private readonly slotsTotal = this.slotsLeft.closest(".figure")?.querySelector(".slots-total") as HTMLElement;
+
+  constructor(private readonly tracker: GameTracker) {
+    tracker.client.socket.on("game:stats", (stats) => stats.gameId === tracker.id && this.showStats(stats));
+  }
+
+  render(): void {
+    const slots = this.tracker.slots;
+    setText(this.slotsLeft, String(slots.remaining));
+    setText(this.slotsTotal, String(slots.total));
+  }
+
+  private showStats({ connected, claimsPerSecond, largestBatch }: StatsMessage): void {
+    setText(this.connected, String(connected));
+    setText(this.perSecond, String(claimsPerSecond));
+    setText(this.largestBatch, String(largestBatch));
+  }
+}
