@@ -50,9 +50,9 @@ const CREATE_ATTEMPTS = 5;
 export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, directory, push }: HandlerDeps): Handlers {
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
 
-  const claimWindowChanged = (gameId: string, phase: Phase, slots: SlotState): void => {
+  const claimWindowChanged = (gameId: string, phase: Phase, slots: SlotState, maxPerPlayer?: number): void => {
     engine.offer(gameId, slots, true);
-    toRoom(gameId).emit("game:phase", { gameId, phase });
+    toRoom(gameId).emit("game:phase", maxPerPlayer === undefined ? { gameId, phase } : { gameId, phase, maxPerPlayer });
   };
 
   /** The round as `hostId` sees it now, for the ack of a round control event. */
@@ -103,7 +103,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       if (!opened.ok) return reply(opened);
       // Push first: it then knows this state, and the count it is shared as is not pushed again.
       push.claimsOpened(gameId, opened.value);
-      claimWindowChanged(gameId, "claiming", opened.value);
+      claimWindowChanged(gameId, "claiming", opened.value, maxPerPlayer);
       reply({ ok: true, slots: opened.value });
     },
 

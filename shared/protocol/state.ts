@@ -89,6 +89,8 @@ export interface SlotsMessage extends SlotState {
 export interface PhaseMessage {
   readonly gameId: string;
   readonly phase: Phase;
+  /** With claims opening: the limit per player of this claim window. */
+  readonly maxPerPlayer?: number;
   readonly paused?: boolean;
   readonly autoIntervalMs?: number | null;
   /** The round version after this change (absent for claim-window changes). */

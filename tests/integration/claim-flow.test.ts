@@ -84,7 +84,7 @@ describe.each([
     const phase = nextEvent(bob.socket, "game:phase");
     const opened = await open();
     expect(opened).toEqual({ ok: true, slots: { total: 6, remaining: 6, version: 1 } });
-    expect(await phase).toEqual({ gameId, phase: "claiming" });
+    expect(await phase).toEqual({ gameId, phase: "claiming", maxPerPlayer: 2 });
 
     const [a, b] = await Promise.all([alice.claim(gameId, 2), bob.claim(gameId, 3)]);
     expect(a.ok && a.cards.length).toBe(2);

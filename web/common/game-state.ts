@@ -82,6 +82,7 @@ export function withPhase(state: GameState, message: PhaseMessage): GameState {
   return {
     ...state,
     phase: message.phase,
+    maxPerPlayer: message.maxPerPlayer ?? state.maxPerPlayer,
     paused: running ? (message.paused ?? state.paused) : false,
     autoIntervalMs: running ? (message.autoIntervalMs !== undefined ? message.autoIntervalMs : state.autoIntervalMs) : null,
     roundVersion: Math.max(state.roundVersion, message.version ?? 0),

@@ -1,4 +1,3 @@
-import type { BingoClient } from "../../shared/client/bingo-client";
 import { connect } from "../common/connection";
 import { byTestId } from "../common/dom";
 import { errorText } from "../common/format";
@@ -9,7 +8,6 @@ import { gameIdFromPath, setupJoinForm } from "./join-form";
 import { PlayerScreen } from "./player-screen";
 
 /** Re-joins after claims open are spread over this long, so a full room does not join in one instant. */
-const CLAIMS_OPEN_SPREAD_MS = 250;
 
 async function main(): Promise<void> {
   const badge = byTestId("connection");
@@ -36,7 +34,6 @@ async function main(): Promise<void> {
     const joined = await client.join(gameId);
     if (!joined.ok) return joined.error.code === "NOT_FOUND" ? `No game with the code "${gameId}".` : errorText(joined.error);
     tracker = new GameTracker(client, joined.game);
-    refreshWhenClaimsOpen(client, tracker);
     joinForm.hide();
     new PlayerScreen(tracker, me);
     const path = `/play/${encodeURIComponent(gameId)}`;
@@ -50,14 +47,6 @@ async function main(): Promise<void> {
   if (!fromPath) return joinForm.show();
   const failure = await start(fromPath);
   if (failure) joinForm.show(failure);
-}
-
-/** The phase event does not carry the new limits (max per player): the snapshot does. */
-function refreshWhenClaimsOpen(client: BingoClient, tracker: GameTracker): void {
-  client.socket.on("game:phase", (message) => {
-    if (message.gameId !== tracker.id || message.phase !== "claiming") return;
-    setTimeout(() => void tracker.refresh(), Math.random() * CLAIMS_OPEN_SPREAD_MS);
-  });
 }
 
 void main();
