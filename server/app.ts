@@ -23,7 +23,7 @@ import type { GameStore } from "./ports/game-store";
 import { createHandlers } from "./transport/handlers";
 import { attachGateway } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
-import { gameOfRoom, roomOf } from "./transport/socket-types";
+import { gameOfRoom, hostsOf, roomOf } from "./transport/socket-types";
 import { startStatsFeed } from "./transport/stats-feed";
 import { TokenAuthority } from "./transport/tokens";
 
@@ -99,6 +99,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       if (multiNode) io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version);
       push.slotsMoved(gameId, state);
     },
+    called: (message) => io.to(hostsOf(message.gameId)).emit("bingo:called", message),
     awarded: (gameId, award, version, finished) => {
       const { pattern, ballIndex, winners, prizeEach } = award;
       toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version });

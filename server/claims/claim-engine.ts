@@ -1,7 +1,7 @@
-import type { Ack, Award, CallAccepted, Card, Claimed, ProtocolError, SlotState } from "../../shared/protocol";
+import type { Ack, Award, CallAccepted, CalledMessage, Card, Claimed, ProtocolError, SlotState } from "../../shared/protocol";
 import { protocolError } from "../../shared/protocol";
 import type { CallBatchReply } from "../domain/call-batch";
-import { CALL_ERROR_BY_STATUS, CALL_OUTCOME_STRIDE, CALL_REPLY_HEADER, CallStatus } from "../domain/call-batch";
+import { CALL_ERROR_BY_STATUS, CALL_OUTCOME_STRIDE, CALL_REPLY_HEADER, CALL_STRIDE, CallStatus } from "../domain/call-batch";
 import type { ClaimBatchReply } from "../domain/claim-batch";
 import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domain/claim-batch";
 import type { GameCatalog, GameRules } from "../game/game-rules";
@@ -16,6 +16,8 @@ export interface TickFanout {
   emitLocal(gameId: string, state: SlotState): void;
   /** Hands a state this node committed to the other nodes (they `receive` it). */
   share(gameId: string, state: SlotState): void;
+  /** A valid bingo call was recorded by this node's tick. */
+  called(message: CalledMessage): void;
   /** A pattern was awarded by this node's tick: announce it to the whole room, on every node. */
   awarded(gameId: string, award: Award, roundVersion: number, finished: boolean): void;
 }
@@ -256,16 +258,18 @@ export class ClaimEngine {
     if (reply[0] >= 0) this.settleAt(room.gameId, reply[0]);
     for (let i = 0; i < batch.acks.length; i++) {
       const ack = batch.acks[i];
-      if (!ack) continue;
       const at = CALL_REPLY_HEADER + i * CALL_OUTCOME_STRIDE;
       const status = reply[at];
-      if (status !== CallStatus.OK) {
-        ack(CALL_REFUSALS[status] ?? CALL_REFUSALS[0]);
+      const pattern = rules.patterns[reply[at + 1]];
+      if (status !== CallStatus.OK || !pattern) {
+        ack?.(CALL_REFUSALS[status === CallStatus.OK ? 0 : status] ?? CALL_REFUSALS[0]);
         continue;
       }
-      const pattern = rules.patterns[reply[at + 1]];
-      if (!pattern) ack(CALL_REFUSALS[0]);
-      else ack({ ok: true, pattern, ballIndex: reply[at + 2] });
+      const ballIndex = reply[at + 2];
+      const playerId = String(batch.args[i * CALL_STRIDE]);
+      const cardId = Number(batch.args[i * CALL_STRIDE + 2]);
+      this.fanout.called({ gameId: room.gameId, playerId, cardId, pattern, ballIndex, auto: ack === null });
+      ack?.({ ok: true, pattern, ballIndex });
     }
   }
 

@@ -14,6 +14,7 @@ import type {
 } from "./payloads";
 import type {
   Award,
+  CalledMessage,
   Card,
   DrawMessage,
   FinishedMessage,
@@ -72,6 +73,8 @@ export interface ServerToClientEvents {
   "game:finished": (message: FinishedMessage) => void;
   /** To the game's host only. */
   "game:stats": (message: StatsMessage) => void;
+  /** To the game's host only. */
+  "bingo:called": (message: CalledMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

@@ -131,3 +131,14 @@ export interface StatsMessage {
   /** Largest tick batch (claims in one store call) in the last second. */
   readonly largestBatch: number;
 }
+
+/** A valid bingo call, as it is recorded (the prize is decided with `winners`). To the host only. */
+export interface CalledMessage {
+  readonly gameId: string;
+  readonly playerId: string;
+  readonly cardId: number;
+  readonly pattern: PatternName;
+  readonly ballIndex: number;
+  /** Made by the server for an auto-claim player. */
+  readonly auto: boolean;
+}

@@ -142,13 +142,20 @@ test("ending the game awards a pending call at once: winners, then the reveal", 
       const done = cards.find((card) => isLineComplete(card.grid, new Set(host.draws(gameId))));
       if (done) called = done.id;
     }
-    expect(ok(await player.callBingo(gameId, called), "call")).toMatchObject({ pattern: "line" });
+    const announced = nextEvent(host.socket, "bingo:called");
+    const playerSees: unknown[] = [];
+    player.socket.on("bingo:called", (m) => playerSees.push(m));
+    const accepted = ok(await player.callBingo(gameId, called), "call");
+    expect(accepted).toMatchObject({ pattern: "line" });
+    // The host console hears of the call as it is recorded; players do not.
+    expect(await announced).toEqual({ gameId, playerId: "end-player", cardId: called, pattern: "line", ballIndex: accepted.ballIndex, auto: false });
     const winners = nextEvent(player.socket, "winners");
     const finished = nextEvent(player.socket, "game:finished");
     const ended = ok(await host.endGame(gameId), "end");
     expect(ended.results).toHaveLength(1);
     expect(await winners).toMatchObject({ pattern: "line", winners: [{ playerId: "end-player", cardId: called }], prizeEach: 700 });
     expect((await finished).results).toEqual(ended.results);
+    expect(playerSees).toEqual([]);
   } finally {
     await app.stop();
   }

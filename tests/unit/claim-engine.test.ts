@@ -38,6 +38,7 @@ class HeldStore extends MemoryGameStore {
 
 class RecordingFanout implements TickFanout {
   awarded(): void {}
+  called(): void {}
   readonly emitted: [string, SlotState][] = [];
   readonly shared: [string, SlotState][] = [];
   emitLocal(gameId: string, state: SlotState): void {

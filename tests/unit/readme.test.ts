@@ -14,6 +14,6 @@ test.each(CONFIG_VARIABLES)("the README documents configuration variable %s", (n
   expect(readme).toMatch(tableRow(name));
 });
 
-test.each([...Object.keys(CLIENT_EVENTS), "slots", "game:phase", "draw", "winners", "game:finished", "game:stats"])("the README documents event %s", (event) => {
+test.each([...Object.keys(CLIENT_EVENTS), "slots", "game:phase", "draw", "winners", "game:finished", "game:stats", "bingo:called"])("the README documents event %s", (event) => {
   expect(readme).toMatch(tableRow(event));
 });

@@ -31,6 +31,11 @@ export class CallLog {
         this.add("win", `Bingo! ${message.pattern} completed${by} (ball #${message.ballIndex + 1}): ${who} wins ${money(message.prizeEach)}`);
       }
     });
+    client.socket.on("bingo:called", (message) => {
+      if (message.gameId !== id) return;
+      const how = message.auto ? "auto-claimed for" : "called by";
+      this.add("call", `Bingo ${how} ${shortPlayer(message.playerId)}: card ${message.cardId}, ${message.pattern} on ball #${message.ballIndex + 1}`);
+    });
     client.socket.on("game:finished", (message) => message.gameId === id && this.add("end", "Game finished: seed revealed"));
     this.add("info", `Following game ${id}: ${state.title}`);
   }
