@@ -4,6 +4,8 @@ import type { GameSnapshot, PublicRecord } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
 import type { E2ePage } from "../support/browser";
 import { DESKTOP, PHONE, byTestId, launchBrowser, openPage, screenshot, setValue, texts, waitCount, waitDisabled, waitText, waitUntil, waitVisible } from "../support/browser";
+import type { TestRedis } from "../support/redis-server";
+import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
 import { claimCards, connected, count, firstInt, recordSlotsLeft, shownBalls, shownCardIds, shownCards, slotsSeen, waitBallCount, waitSeed } from "./pages";
@@ -17,21 +19,41 @@ import { claimCards, connected, count, firstInt, recordSlotsLeft, shownBalls, sh
 jest.setTimeout(300_000);
 
 let app: TestApp;
+/** Where the players' pages connect: the same node, or another node on the same Redis. */
+let playerApp: TestApp;
+let redis: TestRedis | undefined;
 let browser: Browser;
 const pages: E2ePage[] = [];
 let spectator: BingoClient | undefined;
 
 beforeAll(async () => {
-  app = await startTestApp({ devMode: true, config: { claimGraceMs: 300 } });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  spectator?.close();
-  for (const { context } of pages) await context.close().catch(() => undefined);
   await browser?.close();
-  await app?.stop();
 });
+
+async function startNodes(setup: "embedded" | "two-nodes"): Promise<void> {
+  const config = { claimGraceMs: 300 };
+  if (setup === "embedded") {
+    app = playerApp = await startTestApp({ devMode: true, config });
+    return;
+  }
+  redis = await startRedis();
+  app = await startTestApp({ redisUrl: redis.url, devMode: true, config });
+  playerApp = await startTestApp({ redisUrl: redis.url, devMode: true, config });
+}
+
+async function stopNodes(): Promise<void> {
+  spectator?.close();
+  spectator = undefined;
+  for (const { context } of pages.splice(0)) await context.close().catch(() => undefined);
+  await app?.stop();
+  if (playerApp !== app) await playerApp?.stop();
+  await redis?.stop();
+  redis = undefined;
+}
 
 /** A player-role SDK client with a development token, to read the server's own snapshot. */
 async function spectatorClient(): Promise<BingoClient> {
@@ -54,142 +76,152 @@ async function fetchRecord(gameId: string): Promise<PublicRecord> {
   return publicRecordSchema.parse(await response.json());
 }
 
-test("host console and two phones: claim rush to sold out, draws, a server-called winner, the reveal", async () => {
-  // --- Host creates a 75-ball game and opens 4 slots, at most 2 each.
-  const host = await openPage(browser, "host", `${app.url}/host`, DESKTOP);
-  pages.push(host);
-  await connected(host);
-  await byTestId(host.page, "title").fill("E2E show");
-  await setValue(host.page, "variant", "75");
-  await byTestId(host.page, "prizes").fill("1000,5000");
-  await byTestId(host.page, "create-button").click();
-  await waitUntil(host, "a game code", (sel) => /^[A-Za-z0-9_-]{1,64}$/.test((document.querySelector(sel)?.textContent ?? "").trim()), '[data-testid="game-code"]');
-  const gameId = ((await byTestId(host.page, "game-code").textContent()) ?? "").trim();
-  await waitUntil(host, "a 64-hex commitment", (sel) => /[0-9a-f]{64}/.test(document.querySelector(sel)?.textContent ?? ""), '[data-testid="commitment"]');
-  const commitment = /[0-9a-f]{64}/.exec((await byTestId(host.page, "commitment").textContent()) ?? "")![0];
-  const link = byTestId(host.page, "player-link");
-  expect(`${(await link.getAttribute("href")) ?? ""} ${(await link.textContent()) ?? ""}`).toContain(`/play/${gameId}`);
+describe.each([
+  ["on the embedded default", "embedded" as const],
+  ["on two nodes sharing Redis (host on one, players on the other)", "two-nodes" as const],
+])("a show %s", (_label, setup) => {
+  beforeAll(() => startNodes(setup));
+  afterAll(() => stopNodes());
 
-  await byTestId(host.page, "total-slots").fill("4");
-  await byTestId(host.page, "max-per-player").fill("2");
-  await byTestId(host.page, "open-button").click();
+  test("host console and two phones: claim rush to sold out, draws, a server-called winner, the reveal", async () => {
+    // --- Host creates a 75-ball game and opens 4 slots, at most 2 each.
+    const host = await openPage(browser, "host", `${app.url}/host`, DESKTOP);
+    pages.push(host);
+    await connected(host);
+    await byTestId(host.page, "title").fill("E2E show");
+    await setValue(host.page, "variant", "75");
+    await byTestId(host.page, "prizes").fill("1000,5000");
+    await byTestId(host.page, "create-button").click();
+    await waitUntil(host, "a game code", (sel) => /^[A-Za-z0-9_-]{1,64}$/.test((document.querySelector(sel)?.textContent ?? "").trim()), '[data-testid="game-code"]');
+    const gameId = ((await byTestId(host.page, "game-code").textContent()) ?? "").trim();
+    await waitUntil(host, "a 64-hex commitment", (sel) => /[0-9a-f]{64}/.test(document.querySelector(sel)?.textContent ?? ""), '[data-testid="commitment"]');
+    const commitment = /[0-9a-f]{64}/.exec((await byTestId(host.page, "commitment").textContent()) ?? "")![0];
+    const link = byTestId(host.page, "player-link");
+    expect(`${(await link.getAttribute("href")) ?? ""} ${(await link.textContent()) ?? ""}`).toContain(`/play/${gameId}`);
 
-  // --- Two players on phones join through the game's link.
-  const players: E2ePage[] = [];
-  for (const n of [1, 2]) {
-    const player = await openPage(browser, `player-${n}`, `${app.url}/play/${gameId}`, PHONE);
-    pages.push(player);
-    players.push(player);
-  }
-  for (const player of players) {
-    await connected(player);
-    await waitText(player, "game-title", "E2E show");
-    await waitText(player, "phase", "Claiming open");
-    await waitText(player, "slots-left", "4");
-    expect(firstInt((await byTestId(player.page, "slots-total").textContent()) ?? "")).toBe(4);
-    await waitDisabled(player, "claim-button", false);
-    expect(await byTestId(player.page, "auto-claim").isChecked()).toBe(true);
-    await recordSlotsLeft(player);
-  }
+    await byTestId(host.page, "total-slots").fill("4");
+    await byTestId(host.page, "max-per-player").fill("2");
+    await byTestId(host.page, "open-button").click();
 
-  // --- Both claim 2 at once: all 4 slots go, the count only ever falls, claiming stops.
-  await Promise.all(players.map((player) => claimCards(player, 2, 2)));
-  for (const player of players) {
-    await waitText(player, "slots-left", "0");
-    await waitDisabled(player, "claim-button", true);
-    const seen = await slotsSeen(player);
-    for (const text of seen) expect(text).toMatch(/^\d+$/);
-    const values = seen.map(Number);
-    expect(values[0]).toBe(4);
-    expect(values[values.length - 1]).toBe(0);
-    for (let i = 1; i < values.length; i++) {
-      if (values[i] > values[i - 1]) throw new Error(`${player.name}: slots-left rose from ${values[i - 1]} to ${values[i]} (seen: ${seen.join(" → ")})`);
+    // --- Two players on phones join through the game's link.
+    const players: E2ePage[] = [];
+    for (const n of [1, 2]) {
+      const player = await openPage(browser, `player-${n}`, `${playerApp.url}/play/${gameId}`, PHONE);
+      pages.push(player);
+      players.push(player);
     }
-  }
-  const ids = await Promise.all(players.map(shownCardIds));
-  expect(ids.map((list) => list.length)).toEqual([2, 2]);
-  expect([...ids[0], ...ids[1]].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
-  for (const player of players) {
-    for (const card of await shownCards(player)) {
-      expect(card.cells).toBeGreaterThanOrEqual(24);
-      expect(card.numbers).toHaveLength(24);
+    for (const player of players) {
+      await connected(player);
+      await waitText(player, "game-title", "E2E show");
+      await waitText(player, "phase", "Claiming open");
+      await waitText(player, "slots-left", "4");
+      expect(firstInt((await byTestId(player.page, "slots-total").textContent()) ?? "")).toBe(4);
+      await waitDisabled(player, "claim-button", false);
+      expect(await byTestId(player.page, "auto-claim").isChecked()).toBe(true);
+      await recordSlotsLeft(player);
     }
-  }
-  await waitUntil(host, "stat-slots-left to show 0", (sel) => /^\D*0(\D|$)/.test((document.querySelector(sel)?.textContent ?? "").trim()), '[data-testid="stat-slots-left"]');
 
-  // --- The round: the host draws by hand until the server has called bingo for someone.
-  await byTestId(host.page, "start-button").click();
-  for (const player of players) {
-    await waitText(player, "phase", "Round running");
-    await waitDisabled(player, "bingo-button", true);
-  }
-  for (let drawn = 0; drawn < 75; drawn++) {
-    if ((await count(host, "winners", "winner")) > 0) break;
-    await waitDisabled(host, "draw-button", false);
-    const before = await count(host, "balls", "ball");
-    await byTestId(host.page, "draw-button").click();
-    await waitCount(host, ["balls", "ball"], before + 1);
-  }
-  await waitCount(host, ["winners", "winner"], 1);
-
-  // --- Everyone agrees with the server: awards, winners, balls, marked cells.
-  const game = await snapshot(gameId);
-  expect(game.round.awards.length).toBeGreaterThanOrEqual(1);
-  const draws = game.round.draws;
-  const winningCards = new Set(game.round.awards.flatMap((award) => award.winners.map((w) => w.cardId)));
-  await waitCount(host, ["winners", "winner"], game.round.awards.length);
-  await waitBallCount(host, draws.length);
-  expect(await shownBalls(host)).toEqual(draws);
-  expect(firstInt((await byTestId(host.page, "last-ball").textContent()) ?? "")).toBe(draws[draws.length - 1]);
-
-  const winnerTexts: string[][] = [];
-  let winnersFound = 0;
-  for (const player of players) {
-    await waitCount(player, ["winners", "winner"], game.round.awards.length);
-    winnerTexts.push(await texts(player.page, "winners", "winner"));
-    await waitBallCount(player, draws.length);
-    expect(await shownBalls(player)).toEqual(draws);
-    expect(firstInt((await byTestId(player.page, "last-ball").textContent()) ?? "")).toBe(draws[draws.length - 1]);
-
-    const cards = await shownCards(player);
-    const won = cards.some((card) => winningCards.has(card.id));
-    if (won) {
-      winnersFound++;
-      await waitVisible(player, "you-won");
-    } else {
-      expect(await byTestId(player.page, "you-won").isVisible()).toBe(false);
+    // --- Both claim 2 at once: all 4 slots go, the count only ever falls, claiming stops.
+    await Promise.all(players.map((player) => claimCards(player, 2, 2)));
+    for (const player of players) {
+      await waitText(player, "slots-left", "0");
+      await waitDisabled(player, "claim-button", true);
+      const seen = await slotsSeen(player);
+      for (const text of seen) expect(text).toMatch(/^\d+$/);
+      const values = seen.map(Number);
+      expect(values[0]).toBe(4);
+      expect(values[values.length - 1]).toBe(0);
+      for (let i = 1; i < values.length; i++) {
+        if (values[i] > values[i - 1]) throw new Error(`${player.name}: slots-left rose from ${values[i - 1]} to ${values[i]} (seen: ${seen.join(" → ")})`);
+      }
     }
-    const drawnSet = new Set(draws);
-    for (const card of cards) {
-      const shouldBeMarked = card.numbers.filter((n) => drawnSet.has(n)).sort((a, b) => a - b);
-      expect({ card: card.id, marked: [...card.marked].sort((a, b) => a - b) }).toEqual({ card: card.id, marked: shouldBeMarked });
+    const ids = await Promise.all(players.map(shownCardIds));
+    expect(ids.map((list) => list.length)).toEqual([2, 2]);
+    expect([...ids[0], ...ids[1]].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+    for (const player of players) {
+      for (const card of await shownCards(player)) {
+        expect(card.cells).toBeGreaterThanOrEqual(24);
+        expect(card.numbers).toHaveLength(24);
+      }
     }
-  }
-  expect(winnerTexts[1]).toEqual(winnerTexts[0]);
-  expect(winnersFound).toBeGreaterThanOrEqual(1);
+    await waitUntil(host, "stat-slots-left to show 0", (sel) => /^\D*0(\D|$)/.test((document.querySelector(sel)?.textContent ?? "").trim()), '[data-testid="stat-slots-left"]');
 
-  await screenshot(host.page, "host");
-  await screenshot(players[0].page, "player-1");
-  await screenshot(players[1].page, "player-2");
-
-  // --- The host ends the game: the seed is revealed everywhere and matches the public record.
-  await byTestId(host.page, "end-button").click();
-  const hostSeed = await waitSeed(host, "seed");
-  const record = await fetchRecord(gameId);
-  expect(hostSeed).toBe(record.seed);
-  expect(record.commitment).toBe(commitment);
-  for (const player of players) {
-    await waitVisible(player, "finished");
-    expect(await waitSeed(player, "finished", "seed")).toBe(record.seed);
-    await waitText(player, "phase", "Finished");
-    // The winners' cards the page shows are the cards the seed makes.
-    for (const card of await shownCards(player)) {
-      const grid = record.cards[String(card.id)];
-      if (!grid) continue;
-      expect([...card.numbers].sort((a, b) => a - b)).toEqual(grid.flat().filter((n) => n > 0).sort((a, b) => a - b));
+    // --- The round: the host draws by hand until the server has called bingo for someone.
+    await byTestId(host.page, "start-button").click();
+    for (const player of players) {
+      await waitText(player, "phase", "Round running");
+      await waitDisabled(player, "bingo-button", true);
     }
-  }
-  expect(record.draws.slice(0, draws.length)).toEqual(draws);
+    for (let drawn = 0; drawn < 75; drawn++) {
+      if ((await count(host, "winners", "winner")) > 0) break;
+      await waitDisabled(host, "draw-button", false);
+      const before = await count(host, "balls", "ball");
+      await byTestId(host.page, "draw-button").click();
+      await waitCount(host, ["balls", "ball"], before + 1);
+    }
+    await waitCount(host, ["winners", "winner"], 1);
 
-  for (const page of pages) expect({ page: page.name, errors: page.errors.filter((e) => e.startsWith("pageerror")) }).toEqual({ page: page.name, errors: [] });
+    // --- Everyone agrees with the server: awards, winners, balls, marked cells.
+    const game = await snapshot(gameId);
+    expect(game.round.awards.length).toBeGreaterThanOrEqual(1);
+    const draws = game.round.draws;
+    const winningCards = new Set(game.round.awards.flatMap((award) => award.winners.map((w) => w.cardId)));
+    await waitCount(host, ["winners", "winner"], game.round.awards.length);
+    await waitBallCount(host, draws.length);
+    expect(await shownBalls(host)).toEqual(draws);
+    expect(firstInt((await byTestId(host.page, "last-ball").textContent()) ?? "")).toBe(draws[draws.length - 1]);
+
+    const winnerTexts: string[][] = [];
+    let winnersFound = 0;
+    for (const player of players) {
+      await waitCount(player, ["winners", "winner"], game.round.awards.length);
+      winnerTexts.push(await texts(player.page, "winners", "winner"));
+      await waitBallCount(player, draws.length);
+      expect(await shownBalls(player)).toEqual(draws);
+      expect(firstInt((await byTestId(player.page, "last-ball").textContent()) ?? "")).toBe(draws[draws.length - 1]);
+
+      const cards = await shownCards(player);
+      const won = cards.some((card) => winningCards.has(card.id));
+      if (won) {
+        winnersFound++;
+        await waitVisible(player, "you-won");
+      } else {
+        expect(await byTestId(player.page, "you-won").isVisible()).toBe(false);
+      }
+      const drawnSet = new Set(draws);
+      for (const card of cards) {
+        const shouldBeMarked = card.numbers.filter((n) => drawnSet.has(n)).sort((a, b) => a - b);
+        expect({ card: card.id, marked: [...card.marked].sort((a, b) => a - b) }).toEqual({ card: card.id, marked: shouldBeMarked });
+      }
+    }
+    expect(winnerTexts[1]).toEqual(winnerTexts[0]);
+    expect(winnersFound).toBeGreaterThanOrEqual(1);
+
+    if (setup === "embedded") {
+      await screenshot(host.page, "host");
+      await screenshot(players[0].page, "player-1");
+      await screenshot(players[1].page, "player-2");
+    }
+
+    // --- The host ends the game: the seed is revealed everywhere and matches the public record.
+    await byTestId(host.page, "end-button").click();
+    const hostSeed = await waitSeed(host, "seed");
+    const record = await fetchRecord(gameId);
+    expect(hostSeed).toBe(record.seed);
+    expect(record.commitment).toBe(commitment);
+    for (const player of players) {
+      await waitVisible(player, "finished");
+      expect(await waitSeed(player, "finished", "seed")).toBe(record.seed);
+      await waitText(player, "phase", "Finished");
+      // The winners' cards the page shows are the cards the seed makes.
+      for (const card of await shownCards(player)) {
+        const grid = record.cards[String(card.id)];
+        if (!grid) continue;
+        expect([...card.numbers].sort((a, b) => a - b)).toEqual(grid.flat().filter((n) => n > 0).sort((a, b) => a - b));
+      }
+    }
+    expect(record.draws.slice(0, draws.length)).toEqual(draws);
+
+    for (const page of pages) expect({ page: page.name, errors: page.errors.filter((e) => e.startsWith("pageerror")) }).toEqual({ page: page.name, errors: [] });
+  });
 });
