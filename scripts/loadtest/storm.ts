@@ -1,10 +1,10 @@
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { Redis } from "ioredis";
 import jwt from "jsonwebtoken";
 import { BingoClient } from "../../shared/client";
+import { distPath } from "../lib/dist-path";
 import { freePort } from "../lib/private-redis";
 import type { ServerProcess } from "../lib/server-process";
 import { startServerProcess } from "../lib/server-process";
@@ -47,7 +47,6 @@ export interface StormResult {
   readonly remainingSeries: [number, number][];
 }
 
-const DIST = join(__dirname, "..", "..");
 
 async function redisFigures(url: string): Promise<{ exec: number; calls: number; cpuMs: number }> {
   const admin = new Redis(url);
@@ -74,14 +73,14 @@ function percentile(sorted: number[], p: number): number {
 
 async function startTargets(o: StormOptions, secret: string, gameId: string): Promise<ServerProcess[]> {
   if (o.target === "bingo") {
-    const main = join(DIST, "server", "main.js");
+    const main = distPath("server", "main.js");
     return Promise.all(
       Array.from({ length: o.nodes }, (_, n) =>
         startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}` }),
       ),
     );
   }
-  const script = join(DIST, "scripts", "bench", "baselines.js");
+  const script = distPath("scripts", "bench", "baselines.js");
   return Promise.all(
     Array.from({ length: o.nodes }, async () =>
       startServerProcess(script, [o.target, String(await freePort()), o.redisUrl, secret, gameId, String(o.totalSlots), String(o.maxPerPlayer)], {}),
@@ -125,7 +124,7 @@ export async function runClaimStorm(o: StormOptions): Promise<StormResult> {
     const per = Math.ceil(o.players / o.workers);
     const channels = [];
     for (let w = 0; w < o.workers; w++) {
-      const worker = fork(join(__dirname, "worker.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const worker = fork(distPath("scripts", "loadtest", "worker.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
       workers.push(worker);
       const ch = channel(worker);
       channels.push(ch);

@@ -1,8 +1,8 @@
-import { join } from "node:path";
+import { distPath } from "../../scripts/lib/dist-path";
 import type { ServerProcess } from "../../scripts/lib/server-process";
 import { startServerProcess } from "../../scripts/lib/server-process";
 
-const MAIN = join(__dirname, "..", "..", "dist", "server", "main.js");
+const MAIN = distPath("server", "main.js");
 
 export type NodeProcess = ServerProcess;
 
