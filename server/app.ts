@@ -107,7 +107,11 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       void afterAward(gameId, finished);
     },
   };
-  const engine = new ClaimEngine(store, catalog, fanout, clock, { tickMs: config.tickMs, maxClaimsPerTick: config.maxClaimsPerTick });
+  const engine = new ClaimEngine(store, catalog, fanout, clock, {
+    tickMs: config.tickMs,
+    maxClaimsPerTick: config.maxClaimsPerTick,
+    slotsMinIntervalMs: config.slotsMinIntervalMs,
+  });
   const announcer: RoundAnnouncer = {
     drawn: (message) => toRoom(message.gameId).emit("draw", message),
     phase: (message) => toRoom(message.gameId).emit("game:phase", message),

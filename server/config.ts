@@ -24,6 +24,7 @@ const envSchema = z.object({
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TICK_MS: int(1, 1000).default(50),
   MAX_CLAIMS_PER_TICK: int(1, 50_000).default(2000),
+  SLOTS_MIN_INTERVAL_MS: int(0, 10_000).default(200),
   CLAIM_GRACE_MS: int(0, 60_000).default(2000),
   BACKGROUND_GRACE_MS: int(0, 600_000).default(15_000),
   PUSH_MIN_INTERVAL_MS: int(0, 600_000).default(5000),
@@ -46,6 +47,8 @@ export interface Config {
   readonly authSecret: string | undefined;
   readonly tickMs: number;
   readonly maxClaimsPerTick: number;
+  /** Least time between two `slots` broadcasts to one room on one node. */
+  readonly slotsMinIntervalMs: number;
   /** How long after the next ball a bingo call for the previous one still counts. */
   readonly claimGraceMs: number;
   /** A player whose last socket has been gone this long is reached by push. */
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: e.AUTH_SECRET,
     tickMs: e.TICK_MS,
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
+    slotsMinIntervalMs: e.SLOTS_MIN_INTERVAL_MS,
     claimGraceMs: e.CLAIM_GRACE_MS,
     backgroundGraceMs: e.BACKGROUND_GRACE_MS,
     pushMinIntervalMs: e.PUSH_MIN_INTERVAL_MS,

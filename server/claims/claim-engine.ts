@@ -26,6 +26,12 @@ export interface ClaimEngineOptions {
   readonly tickMs: number;
   /** Entries (claims, and calls) per game per store call; the rest wait for the next tick. Bounds a Redis function's run time. */
   readonly maxClaimsPerTick: number;
+  /**
+   * Least time between two `slots` emits to one room (default: every tick). A broadcast
+   * writes to every socket of the room, so under a storm a larger interval saves most of
+   * a node's writes; the newest state still goes out, only less often.
+   */
+  readonly slotsMinIntervalMs?: number;
 }
 
 export interface TickReport {
@@ -168,10 +174,17 @@ export class ClaimEngine {
       if (room.hasStoreWork) flushes.push(this.flush(room));
     }
     this.ticking = Promise.all(flushes).then(() => {
+      const now = this.clock.now();
+      const minInterval = this.options.slotsMinIntervalMs ?? 0;
       for (const room of this.active) {
-        const state = room.takeUnemitted();
-        if (state) this.fanout.emitLocal(room.gameId, state);
-        if (!room.hasStoreWork) this.active.delete(room);
+        if (now - room.emittedAt >= minInterval) {
+          const state = room.takeUnemitted();
+          if (state) {
+            this.fanout.emitLocal(room.gameId, state);
+            room.emittedAt = now;
+          }
+        }
+        if (!room.hasStoreWork && !room.hasUnemitted) this.active.delete(room);
       }
       this.ticking = null;
       if (this.active.size > 0 && !this.stopped) {

@@ -10,6 +10,8 @@ export class GameRoom {
   /** When a settle is scheduled (store-clock ms), and its timer. */
   settleAt: number | null = null;
   settleTimer: unknown = null;
+  /** When this node last emitted the room's slot state (clock ms). */
+  emittedAt = -Infinity;
   private latest: SlotState | null = null;
   private emittedVersion = 0;
 
@@ -27,6 +29,11 @@ export class GameRoom {
     if (!this.latest || this.latest.version <= this.emittedVersion) return null;
     this.emittedVersion = this.latest.version;
     return this.latest;
+  }
+
+  /** A newer slot state than this node emitted waits. */
+  get hasUnemitted(): boolean {
+    return this.latest !== null && this.latest.version > this.emittedVersion;
   }
 
   /** Something for the store on the next tick. */

@@ -49,11 +49,15 @@ class RecordingFanout implements TickFanout {
   }
 }
 
-async function setup(options: { maxClaimsPerTick?: number; games?: number } = {}) {
+async function setup(options: { maxClaimsPerTick?: number; games?: number; slotsMinIntervalMs?: number } = {}) {
   const store = new HeldStore();
   const fanout = new RecordingFanout();
   const clock = new ManualClock();
-  const engine = new ClaimEngine(store, new GameCatalog(store), fanout, clock, { tickMs: TICK, maxClaimsPerTick: options.maxClaimsPerTick ?? 1000 });
+  const engine = new ClaimEngine(store, new GameCatalog(store), fanout, clock, {
+    tickMs: TICK,
+    maxClaimsPerTick: options.maxClaimsPerTick ?? 1000,
+    slotsMinIntervalMs: options.slotsMinIntervalMs,
+  });
   const games: string[] = [];
   for (let g = 0; g < (options.games ?? 1); g++) {
     const id = `game${g}`;
@@ -229,4 +233,20 @@ test("each store call is reported with the number of claims it carried", async (
   claim(games[0], "p2", "r", 1);
   await tick();
   expect(reports).toEqual([{ claims: 2, calls: 0 }]);
+});
+
+test("with slotsMinIntervalMs, a room's count is emitted at most that often, and the newest state always goes out", async () => {
+  const { claim, tick, games, fanout, clock } = await setup({ slotsMinIntervalMs: 3 * TICK });
+  for (let t = 0; t < 4; t++) {
+    claim(games[0], `p${t}`, "r", 1);
+    await tick();
+  }
+  // Claims resolved on 4 ticks; the count went out on the first and once the interval passed.
+  expect(fanout.emitted.map(([, s]) => s.remaining)).toEqual([99, 96]);
+  claim(games[0], "p9", "r", 1);
+  await tick();
+  expect(fanout.emitted).toHaveLength(2);
+  // Nothing more is claimed: the held state still goes out when the interval has passed.
+  while (clock.pendingTimers > 0 && fanout.emitted.length < 3) await tick();
+  expect(fanout.emitted.map(([, s]) => s.remaining)).toEqual([99, 96, 95]);
 });
