@@ -1,6 +1,8 @@
 import { BingoClient, ConnectError } from "../../shared/client/bingo-client";
 import type { ClientSocket } from "../../shared/client/bingo-client";
+import { byTestId } from "./dom";
 import type { Session } from "./session";
+import { signIn } from "./session";
 
 type LinkState = "connected" | "reconnecting" | "offline";
 
@@ -60,4 +62,25 @@ function trackLink(socket: ClientSocket, badge: HTMLElement): { giveUp(): void }
   window.addEventListener("offline", paint);
   paint();
   return { giveUp: () => set("offline") };
+}
+
+/**
+ * A page's start: sign in as `role`, connect, and keep the connection badge up to date.
+ * On failure the page's notice says why (and the badge shows offline); returns null.
+ */
+export async function startPage(role: "player" | "host"): Promise<{ client: BingoClient; session: Session } | null> {
+  const badge = byTestId("connection");
+  const notice = byTestId("notice");
+  const fail = (message: string): null => {
+    notice.textContent = message;
+    notice.hidden = false;
+    badge.dataset.state = "offline";
+    badge.textContent = "Offline";
+    return null;
+  };
+  const signedIn = await signIn(role);
+  if (!signedIn.ok) return fail(signedIn.message);
+  const connected = await connect(signedIn.session, badge);
+  if (!connected.ok) return fail(connected.message);
+  return { client: connected.client, session: signedIn.session };
 }

@@ -1,27 +1,15 @@
-import { connect } from "../common/connection";
-import { byTestId } from "../common/dom";
+import { startPage } from "../common/connection";
 import { GameTracker } from "../common/game-tracker";
-import { pageUrl, signIn } from "../common/session";
+import { pageUrl } from "../common/session";
 import { setupCreateForm } from "./create-form";
 import { ErrorLine } from "./error-line";
 import { HostScreen } from "./host-screen";
 
 async function main(): Promise<void> {
-  const badge = byTestId("connection");
-  const notice = byTestId("notice");
-  const fail = (message: string): void => {
-    notice.textContent = message;
-    notice.hidden = false;
-    badge.dataset.state = "offline";
-    badge.textContent = "Offline";
-  };
   document.querySelectorAll<HTMLAnchorElement>('a[href="/host"]').forEach((link) => (link.href = pageUrl("/host")));
-
-  const signedIn = await signIn("host");
-  if (!signedIn.ok) return fail(signedIn.message);
-  const connected = await connect(signedIn.session, badge);
-  if (!connected.ok) return fail(connected.message);
-  const client = connected.client;
+  const started = await startPage("host");
+  if (!started) return;
+  const { client } = started;
   const errors = new ErrorLine();
 
   let screen: HostScreen | null = null;

@@ -1,30 +1,16 @@
-import { connect } from "../common/connection";
-import { byTestId } from "../common/dom";
+import { startPage } from "../common/connection";
 import { errorText } from "../common/format";
 import { GameTracker } from "../common/game-tracker";
-import { pageUrl, signIn } from "../common/session";
+import { pageUrl } from "../common/session";
 import { followAppState } from "./app-state";
 import { gameIdFromPath, setupJoinForm } from "./join-form";
 import { PlayerScreen } from "./player-screen";
 
-/** Re-joins after claims open are spread over this long, so a full room does not join in one instant. */
-
 async function main(): Promise<void> {
-  const badge = byTestId("connection");
-  const notice = byTestId("notice");
-  const fail = (message: string): void => {
-    notice.textContent = message;
-    notice.hidden = false;
-    badge.dataset.state = "offline";
-    badge.textContent = "Offline";
-  };
-
-  const signedIn = await signIn("player");
-  if (!signedIn.ok) return fail(signedIn.message);
-  const connected = await connect(signedIn.session, badge);
-  if (!connected.ok) return fail(connected.message);
-  const client = connected.client;
-  const me = signedIn.session.sub;
+  const started = await startPage("player");
+  if (!started) return;
+  const { client } = started;
+  const me = started.session.sub;
 
   let tracker: GameTracker | null = null;
   followAppState(client, () => tracker);
