@@ -153,7 +153,8 @@ test("a dead token is removed and FCM is not asked again; winners and the end ar
     const won = nextEvent(host.socket, "winners");
     while (!cards.some((card) => isComplete(card.grid, "line", host.draws(gameId)))) ok(await host.draw(gameId), "draw");
     ok(await host.draw(gameId), "one more ball");
-    await won;
+    // The player holds every card: several may complete a line on the same ball and share it.
+    const award = await won;
     ok(await host.endGame(gameId), "end");
     await fake.waitForRequests(6);
     expect(received()).toEqual([
@@ -165,7 +166,8 @@ test("a dead token is removed and FCM is not asked again; winners and the end ar
       ["tok-dead", "claims"],
     ]);
     const wonMessage = fake.messages().find((m) => (m.data as Record<string, string>).type === "won")!;
-    expect(wonMessage.data).toMatchObject({ pattern: "line", prizeEach: "300" });
+    expect(wonMessage.data).toMatchObject({ pattern: "line", prizeEach: String(Math.floor(300 / award.winners.length)) });
+    expect(new Set(award.winners.map((w) => w.playerId))).toEqual(new Set(["dead-p"]));
     expect(wonMessage.apns).toMatchObject({ headers: { "apns-collapse-id": `won:${gameId}`, "apns-push-type": "background" } });
     const closed = fake.messages().find((m) => (m.data as Record<string, string>).type === "claims-closed")!;
     expect(closed.data).toMatchObject({ reason: "sold-out", remaining: "0", total: "40" });
