@@ -1,4 +1,5 @@
 import type { BingoClient } from "../../shared/client";
+import { ok } from "../support/acks";
 import { BingoClient as Client } from "../../shared/client";
 import type { Card, FinishedMessage, PatternName, PublicRecord, WinnersMessage } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
@@ -32,10 +33,6 @@ async function connect(node: number, sub: string, role: "player" | "host"): Prom
   return client;
 }
 
-function ok<T extends { ok: boolean }>(ack: T, what: string): Extract<T, { ok: true }> {
-  if (!ack.ok) throw new Error(`${what}: ${JSON.stringify(ack)}`);
-  return ack as Extract<T, { ok: true }>;
-}
 
 interface Bot {
   readonly sub: string;

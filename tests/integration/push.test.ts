@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { ok } from "../support/acks";
 import pino from "pino";
 import type { BingoClient } from "../../shared/client";
 import { PushDispatcher } from "../../server/push/push-dispatcher";
@@ -34,10 +35,6 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
-function ok<T extends { ok: boolean }>(ack: T, what: string): Extract<T, { ok: true }> {
-  if (!ack.ok) throw new Error(`${what}: ${JSON.stringify(ack)}`);
-  return ack as Extract<T, { ok: true }>;
-}
 
 /** Messages FCM received, as [token, data.type] pairs, sorted. */
 function received(): [string, string][] {

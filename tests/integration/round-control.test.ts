@@ -1,4 +1,5 @@
 import type { BingoClient } from "../../shared/client";
+import { ok } from "../support/acks";
 import type { DrawMessage, FinishedMessage, PhaseMessage } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
 import { verifyRecord } from "../../server/domain/game-record";
@@ -16,10 +17,6 @@ afterAll(async () => {
   await redis.stop();
 });
 
-function ok<T extends { ok: boolean }>(ack: T, what: string): Extract<T, { ok: true }> {
-  if (!ack.ok) throw new Error(`${what}: ${JSON.stringify(ack)}`);
-  return ack as Extract<T, { ok: true }>;
-}
 
 /** Collects a socket's draw messages and resolves when `count` have arrived. */
 function drawLog(client: BingoClient) {
