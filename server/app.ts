@@ -52,8 +52,31 @@ export interface RunningApp {
   readonly port: number;
   readonly io: BingoServer;
   readonly engine: ClaimEngine;
-  /** Answers pending claims, closes every connection, then the store. */
+  /**
+   * Drains: stops taking connections, answers every pending claim, tells each client to
+   * reconnect elsewhere and closes its connection, then closes the store.
+   */
   close(): Promise<void>;
+}
+
+/**
+ * Tells every local client to reconnect elsewhere, then closes each connection at the
+ * engine level once its queued packets are written. (A Socket.IO-level disconnect would
+ * tell the client not to reconnect at all.) Resolves when all are closed.
+ */
+async function closeConnections(io: BingoServer): Promise<void> {
+  io.local.emit("server:draining", { reason: "this node is shutting down; reconnect to another" });
+  const sockets = [...io.of("/").sockets.values()];
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.conn.readyState === "closed") return resolve();
+          socket.conn.once("close", () => resolve());
+          socket.conn.close();
+        }),
+    ),
+  );
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
@@ -66,10 +89,12 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     );
   }
   const tokens = new TokenAuthority(secret);
+  // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
+  let draining = false;
 
   const httpServer = createServer(
     createHttpHandler({
-      ready: () => store.ping(),
+      ready: () => (draining ? Promise.resolve(false) : store.ping()),
       record: (gameId) => publicRecord(store, gameId),
       webRoot: webRoot(),
       devTokens: config.authSecret ? undefined : tokens,
@@ -179,13 +204,18 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     io,
     engine,
     async close() {
+      draining = true;
+      // No new connections: they go to the other nodes (io.close below closes it again, harmlessly).
+      httpServer.close();
       conductor.stop();
       push.stop();
       clearInterval(heartbeat);
       statsFeed.stop();
+      // Claims already taken are committed and answered; any arriving now get UNAVAILABLE.
       await engine.stop();
       await dispatcher.stop();
       await pushDeps.outbox.close();
+      await closeConnections(io);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();
     },

@@ -33,6 +33,7 @@ const envSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1).optional(),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
   GAME_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
+  SHUTDOWN_TIMEOUT_MS: int(100, 300_000).default(10_000),
   NODE_ID: z.string().trim().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -61,6 +62,8 @@ export interface Config {
   readonly firebase: { readonly projectId: string; readonly credentialsPath: string } | null;
   readonly redisCommandTimeoutMs: number;
   readonly gameTtlSeconds: number;
+  /** On SIGTERM the node drains and exits; past this it exits anyway. */
+  readonly shutdownTimeoutMs: number;
   readonly nodeId: string;
   readonly logLevel: string;
 }
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : null,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     gameTtlSeconds: e.GAME_TTL_SECONDS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     logLevel: e.LOG_LEVEL,
   };

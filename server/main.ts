@@ -39,7 +39,12 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, "shutting down: answering pending claims, closing connections");
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, "draining: answering pending claims, sending clients to other nodes");
+    // A drain that hangs (a store that never answers) must not keep the process from exiting.
+    setTimeout(() => {
+      log.error({ timeoutMs: config.shutdownTimeoutMs }, "drain did not finish in time: exiting anyway");
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     void app
       .close()
       .then(() => {

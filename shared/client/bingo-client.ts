@@ -20,8 +20,12 @@ import { isErrorCode, protocolError } from "../protocol/codes";
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface BingoClientOptions {
-  /** Server base URL, e.g. http://localhost:3000 */
-  readonly url: string;
+  /**
+   * Server base URL, e.g. http://localhost:3000 — or several nodes' URLs: each reconnect
+   * attempt goes to the next one, so a client of a node that died or shut down carries on
+   * at another. (Behind a load balancer, its one URL is enough.)
+   */
+  readonly url: string | readonly string[];
   /** JWT with `sub` and `role` (see POST /api/dev/token in development). */
   readonly token: string;
   /** How long to wait for each ack before trying again. Default 5000. */
@@ -84,17 +88,24 @@ export class BingoClient {
   /** Balls drawn so far per joined game, in order, kept gap-free (a gap triggers a re-join). */
   private readonly balls = new Map<string, number[]>();
   private connectedOnce = false;
+  private readonly urls: readonly string[];
+  private urlIndex = 0;
 
   constructor(options: BingoClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
     this.retries = options.retries ?? 3;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.socket = io(options.url, {
+    this.urls = typeof options.url === "string" ? [options.url] : [...options.url];
+    if (this.urls.length === 0) throw new TypeError("BingoClient needs at least one server URL");
+    this.socket = io(this.urls[0], {
       transports: ["websocket"],
       autoConnect: false,
+      // One connection per client: failing over must not move another client's socket.
+      forceNew: true,
       ...options.socketOptions,
       auth: { token: options.token },
     });
+    if (this.urls.length > 1) this.socket.io.on("reconnect_attempt", () => this.nextUrl());
     this.socket.on("slots", ({ gameId, total, remaining, version }) => this.applySlots(gameId, { total, remaining, version }));
     this.socket.on("draw", ({ gameId, ball, index }) => this.applyDraw(gameId, ball, index));
     this.socket.on("connect", () => {
@@ -287,6 +298,15 @@ export class BingoClient {
       const timer = setTimeout(() => done(false), this.ackTimeoutMs);
       this.socket.on("connect", onConnect);
     });
+  }
+
+  /**
+   * Points the next (re)connection at the next node. socket.io-client keeps one URL per
+   * manager and reads it at every (re)open, so swapping it is how a manager fails over.
+   */
+  private nextUrl(): void {
+    this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    (this.socket.io as unknown as { uri: string }).uri = this.urls[this.urlIndex];
   }
 
   private applySlots(gameId: string, slots: SlotState): void {

@@ -15,6 +15,7 @@ import type {
 import type {
   Award,
   CalledMessage,
+  DrainingMessage,
   Card,
   DrawMessage,
   FinishedMessage,
@@ -75,6 +76,8 @@ export interface ServerToClientEvents {
   "game:stats": (message: StatsMessage) => void;
   /** To the game's host only. */
   "bingo:called": (message: CalledMessage) => void;
+  /** To every socket of a node about to shut down: reconnect elsewhere. */
+  "server:draining": (message: DrainingMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

@@ -142,3 +142,12 @@ export interface CalledMessage {
   /** Made by the server for an auto-claim player. */
   readonly auto: boolean;
 }
+
+/**
+ * To every socket of a node that is shutting down (SIGTERM): its connection closes next.
+ * Reconnect to another node (the SDK does, with the same token); claims that got no answer
+ * are sent again there with the same `requestId`.
+ */
+export interface DrainingMessage {
+  readonly reason: string;
+}

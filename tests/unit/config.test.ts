@@ -36,6 +36,7 @@ describe("loadConfig", () => {
       firebase: null,
       redisCommandTimeoutMs: 2000,
       gameTtlSeconds: 7 * 24 * 3600,
+      shutdownTimeoutMs: 10_000,
       nodeId: `${hostname()}-${process.pid}`,
       logLevel: "info",
     });
@@ -58,6 +59,7 @@ describe("loadConfig", () => {
       GOOGLE_APPLICATION_CREDENTIALS: "/etc/bingo/service-account.json",
       REDIS_COMMAND_TIMEOUT_MS: "750",
       GAME_TTL_SECONDS: "3600",
+      SHUTDOWN_TIMEOUT_MS: "2500",
       NODE_ID: "node-a",
       LOG_LEVEL: "debug",
     });
@@ -76,6 +78,7 @@ describe("loadConfig", () => {
       firebase: { projectId: "bingo-prod", credentialsPath: "/etc/bingo/service-account.json" },
       redisCommandTimeoutMs: 750,
       gameTtlSeconds: 3600,
+      shutdownTimeoutMs: 2500,
       nodeId: "node-a",
       logLevel: "debug",
     });
