@@ -215,6 +215,7 @@ describe("loadConfig", () => {
         "PORT",
         "REDIS_COMMAND_TIMEOUT_MS",
         "REDIS_URL",
+        "SHUTDOWN_TIMEOUT_MS",
         "SLOTS_MIN_INTERVAL_MS",
         "TICK_MS",
       ].sort(),
