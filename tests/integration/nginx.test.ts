@@ -151,6 +151,7 @@ test("a whole game through nginx: WebSockets spread over both nodes and stay on 
   expect(verifyRecord(record)).toEqual({ ok: true });
   expect(record.commitment).toBe(created.commitment);
   expect(end.seed).toBe(record.seed);
+  expect(end.results).toEqual(record.awards);
 
   // Auto-claim was on for everyone: the server called for exactly the first completers.
   const sold = players.flatMap((player) => player.cards.map((card) => ({ playerId: player.sub, card })));
