@@ -34,18 +34,19 @@ export async function startRedis(): Promise<TestRedis> {
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await launch(await freePort());
+      return await launchRedisServer(await freePort());
     } catch (error) {
       if (attempt >= 4) throw error;
     }
   }
 }
 
-function launch(port: number): Promise<TestRedis> {
+/** A redis-server on `port` with its own temp dir (`extraArgs` are more `--name value` options); resolves once it accepts connections. */
+export function launchRedisServer(port: number, extraArgs: readonly string[] = []): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), "bingo-redis-"));
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "notice"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "notice", ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
