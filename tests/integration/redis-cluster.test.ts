@@ -15,7 +15,7 @@ let masters: Redis[];
 let app: TestApp;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster(3);
+  cluster = await startRedisCluster(3, { own: true });
   masters = cluster.nodes.map(({ host, port }) => new Redis(port, host));
   app = await startTestApp({ redisUrl: cluster.nodes });
 });

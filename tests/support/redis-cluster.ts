@@ -23,11 +23,11 @@ export interface TestRedisCluster {
  * `redis-cli --cluster create`, resolved once every node reports cluster_state:ok. Each
  * node's cluster bus gets its own free port too (`cluster-port`, not port + 10000, which
  * may be taken or out of range). When REDIS_CLUSTER_NODES is set, that cluster is used
- * instead and nothing is started.
+ * instead and nothing is started, unless `own` (a test that stops masters) asks for one.
  */
-export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> {
+export async function startRedisCluster(masters = 3, options: { own?: boolean } = {}): Promise<TestRedisCluster> {
   const given = process.env.REDIS_CLUSTER_NODES;
-  if (given) {
+  if (given && !options.own) {
     const nodes = given.split(",").map((seed) => {
       const [host, port] = seed.trim().split(":");
       return { host, port: Number(port) };
