@@ -76,7 +76,7 @@ test("push targets are read for players whose keys live on different masters (on
   }
 });
 
-test("a lost master: /readyz turns 503 and its games answer UNAVAILABLE, games on the other masters go on", async () => {
+test("a lost master: /readyz turns 503 and its games answer UNAVAILABLE, games on the other masters go on (and get the library back)", async () => {
   const games = await gamesOnEveryMaster();
   expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
 
@@ -85,4 +85,8 @@ test("a lost master: /readyz turns 503 and its games answer UNAVAILABLE, games o
   const player = await app.client("after-loss", "player", { retries: 0 });
   expect(await player.claim(games[2], 1)).toEqual({ ok: false, error: { code: "UNAVAILABLE", message: expect.any(String) } });
   for (const gameId of games.slice(0, 2)) expect(ok(await player.claim(gameId, 1), "claim on a live master").cards).toHaveLength(1);
+
+  // The library lost on the live masters is loaded again there, although one master is gone.
+  await Promise.all(masters.slice(0, 2).map((master) => master.function("FLUSH")));
+  for (const gameId of games.slice(0, 2)) expect(ok(await player.claim(gameId, 1), "claim after the reload").cards).toHaveLength(1);
 });

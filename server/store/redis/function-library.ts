@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Redis } from "ioredis";
 import type { RedisClient } from "./connection";
 import { mastersOf } from "./connection";
 
@@ -18,12 +19,22 @@ export const LIBRARY_SOURCE = readdirSync(LUA_DIR)
  * whichever master owns its slot. Functions persist and replicate, unlike cached scripts,
  * so a replica promoted by a failover has them already; a master that joins later (or
  * restarts without persistence) answers "function not found", and the store then loads
- * the library again everywhere and retries (RedisGameStore.call).
+ * the library again (`bestEffort`: on every master that answers, so one lost master does
+ * not keep the others from getting it) and retries (RedisGameStore.call).
  */
-export async function loadFunctionLibrary(redis: RedisClient): Promise<void> {
+export async function loadFunctionLibrary(redis: RedisClient, options: { bestEffort?: boolean } = {}): Promise<void> {
   const masters = mastersOf(redis);
-  if (masters.length === 0 || masters.includes(null)) throw new Error("cannot load the bingo function library: a Redis master is unreachable");
-  await Promise.all(masters.map((node) => node!.function("LOAD", "REPLACE", LIBRARY_SOURCE)));
+  const reachable = masters.filter((node): node is Redis => node !== null);
+  if (reachable.length === 0 || (reachable.length < masters.length && !options.bestEffort)) {
+    throw new Error("cannot load the bingo function library: a Redis master is unreachable");
+  }
+  const loads = reachable.map((node) => node.function("LOAD", "REPLACE", LIBRARY_SOURCE));
+  if (!options.bestEffort) {
+    await Promise.all(loads);
+    return;
+  }
+  const settled = await Promise.allSettled(loads);
+  if (settled.every((load) => load.status === "rejected")) throw (settled[0] as PromiseRejectedResult).reason;
 }
 
 export function isMissingFunction(error: unknown): boolean {

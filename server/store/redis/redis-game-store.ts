@@ -248,8 +248,9 @@ export class RedisGameStore implements GameStore {
   }
 
   /**
-   * Runs one Redis round trip. A Redis that restarted without persistence has lost the
-   * function library: load it again and retry once. Connection problems become UNAVAILABLE.
+   * Runs one Redis round trip. A Redis that restarted without persistence (or a new
+   * Cluster master) has no function library: load it again and retry once. Connection
+   * problems become UNAVAILABLE.
    */
   private async call(run: () => Promise<unknown>): Promise<StoreResult<unknown>> {
     try {
@@ -257,7 +258,7 @@ export class RedisGameStore implements GameStore {
     } catch (error) {
       if (isMissingFunction(error)) {
         try {
-          await loadFunctionLibrary(this.redis);
+          await loadFunctionLibrary(this.redis, { bestEffort: true });
           return { ok: true, value: await run() };
         } catch (retryError) {
           return this.failure(retryError);
