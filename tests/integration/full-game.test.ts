@@ -4,7 +4,8 @@ import { BingoClient as Client } from "../../shared/client";
 import type { Card, FinishedMessage, PatternName, PublicRecord, WinnersMessage } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
 import { verifyRecord } from "../../server/domain/game-record";
-import { completionIndex, drawPositions, isComplete } from "../../server/domain/patterns";
+import { isComplete } from "../../server/domain/patterns";
+import { firstCompleters } from "../support/awards";
 import type { NodeProcess } from "../support/node-process";
 import { startNodeProcess } from "../support/node-process";
 import type { RedisDeployment } from "../support/redis-deployments";
@@ -126,15 +127,10 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (_name, startDeployment) => {
 
     // Everyone who completed a pattern on its first possible ball won it, and nobody else:
     // every player had auto-claim on, so the server called for them.
-    const positions = drawPositions(record.draws);
     const sold = players.flatMap((bot) => bot.cards.map((card) => ({ playerId: bot.sub, card })));
     expect(record.awards.map((a) => a.pattern)).toEqual(["line", "full-house"]);
     for (const award of record.awards) {
-      const at = sold.map(({ card }) => completionIndex(card.grid, award.pattern, positions));
-      const first = Math.min(...at);
-      expect(award.ballIndex).toBe(first);
-      const expected = sold.filter((_, i) => at[i] === first).map(({ playerId, card }) => ({ playerId, cardId: card.id }));
-      expect(award.winners).toEqual(expected.sort((a, b) => a.cardId - b.cardId));
+      expect({ ballIndex: award.ballIndex, winners: award.winners }).toEqual(firstCompleters(sold, award.pattern, record.draws));
     }
     const [line, full] = record.awards;
     expect(line.prizeEach).toBe(Math.floor(1001 / line.winners.length));

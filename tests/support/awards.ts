@@ -1,0 +1,25 @@
+import type { Card, PatternName } from "../../shared/protocol";
+import { completionIndex, drawPositions } from "../../server/domain/patterns";
+
+/** A card sold in a test game and who holds it. */
+export interface SoldCard {
+  readonly playerId: string;
+  readonly card: Card;
+}
+
+/**
+ * What the rules award for `pattern` when every holder calls in time (auto-claim on): the
+ * earliest ball on which any sold card completes it, and every card completing it on that
+ * ball, ordered by card id as the record lists them.
+ */
+export function firstCompleters(
+  sold: readonly SoldCard[],
+  pattern: PatternName,
+  draws: readonly number[],
+): { ballIndex: number; winners: { playerId: string; cardId: number }[] } {
+  const positions = drawPositions(draws);
+  const at = sold.map(({ card }) => completionIndex(card.grid, pattern, positions));
+  const ballIndex = Math.min(...at);
+  const winners = sold.filter((_, i) => at[i] === ballIndex).map(({ playerId, card }) => ({ playerId, cardId: card.id }));
+  return { ballIndex, winners: winners.sort((a, b) => a.cardId - b.cardId) };
+}
