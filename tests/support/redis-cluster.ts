@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
+import { loadConfig } from "../../server/config";
 import type { RedisNodeAddress } from "../../server/store/redis/connection";
 import type { TestRedis } from "./redis-server";
 import { freePort, launchRedisServer } from "./redis-server";
@@ -28,10 +29,7 @@ export interface TestRedisCluster {
 export async function startRedisCluster(masters = 3, options: { own?: boolean } = {}): Promise<TestRedisCluster> {
   const given = process.env.REDIS_CLUSTER_NODES;
   if (given && !options.own) {
-    const nodes = given.split(",").map((seed) => {
-      const [host, port] = seed.trim().split(":");
-      return { host, port: Number(port) };
-    });
+    const nodes = loadConfig({ REDIS_CLUSTER_NODES: given }).redisClusterNodes!;
     return { nodes, env: given, servers: [], stop: async () => undefined };
   }
   const servers: TestRedis[] = [];
