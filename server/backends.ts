@@ -10,6 +10,7 @@ import { fcmSenderFromEnv } from "./push/fcm-sender";
 import { LogPushSender } from "./push/log-sender";
 import { MemoryGameStore } from "./store/memory/memory-game-store";
 import { MemoryPlayerDirectory, MemoryPushGate, MemoryPushOutbox } from "./store/memory/memory-push";
+import type { RedisTarget } from "./store/redis/connection";
 import { connectCommands } from "./store/redis/connection";
 import { RedisGameStore } from "./store/redis/redis-game-store";
 import { RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
@@ -33,23 +34,26 @@ export function memoryBackends(clock: Clock = systemClock): Backends {
   };
 }
 
-/** Any number of nodes on one Redis: store, push outbox and presence there, broadcasts through the adapter. */
-export async function redisBackends(url: string, config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds">, log: Logger): Promise<Backends> {
+/**
+ * Any number of nodes on one Redis or one Redis Cluster: store, push outbox and presence
+ * there, broadcasts through the sharded adapter.
+ */
+export async function redisBackends(target: RedisTarget, config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds">, log: Logger): Promise<Backends> {
   const onError = (err: Error): void => log.warn({ err: err.message }, "redis connection error");
-  const commands = await connectCommands(url, config.redisCommandTimeoutMs, onError);
+  const commands = await connectCommands(target, config.redisCommandTimeoutMs, onError);
   const store = new RedisGameStore(commands, {
     gameTtlSeconds: config.gameTtlSeconds,
     onUnexpectedError: (err) => log.error({ err }, "unexpected redis reply"),
   });
   await store.init();
   // The outbox blocks while it waits for entries: a connection of its own.
-  const outboxConnection = await connectCommands(url, config.redisCommandTimeoutMs, onError);
-  const cluster = createRedisAdapter(url, onError);
+  const outboxConnection = await connectCommands(target, config.redisCommandTimeoutMs, onError);
+  const broadcasts = await createRedisAdapter(target, onError);
   return {
     store,
     push: { directory: new RedisPlayerDirectory(commands), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
-    adapter: cluster.adapter,
-    close: () => cluster.close(),
+    adapter: broadcasts.adapter,
+    close: () => broadcasts.close(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import type { RedisNodeAddress } from "./store/redis/connection";
 
 const int = (min: number, max: number) =>
   z
@@ -20,6 +21,14 @@ const envSchema = z.object({
     .string()
     .trim()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .trim()
+    .transform((list) => list.split(",").map((seed) => seed.trim()))
+    .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, "must be comma-separated host:port seeds")).min(1))
+    .transform((seeds) => seeds.map((seed) => ({ host: seed.slice(0, seed.lastIndexOf(":")), port: Number(seed.slice(seed.lastIndexOf(":") + 1)) })))
+    .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1, "port must be 1–65535").max(65535, "port must be 1–65535") })))
     .optional(),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TICK_MS: int(1, 1000).default(50),
@@ -44,6 +53,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster; never set together with redisUrl. */
+  readonly redisClusterNodes: readonly RedisNodeAddress[] | undefined;
   /** Undefined in development: the server then makes a random secret and serves dev tokens. */
   readonly authSecret: string | undefined;
   readonly tickMs: number;
@@ -86,10 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+    throw new ConfigError("invalid configuration:\n  REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one Redis, or the seeds of a Redis Cluster), not both");
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     authSecret: e.AUTH_SECRET,
     tickMs: e.TICK_MS,
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,

@@ -21,9 +21,13 @@ async function main(): Promise<void> {
   if (config.redisUrl) {
     backends = await redisBackends(config.redisUrl, config, log);
     log.info({ redis: redactUrl(config.redisUrl) }, "using Redis: state shared with every node on it, broadcasts through the sharded Redis adapter");
+  } else if (config.redisClusterNodes) {
+    backends = await redisBackends(config.redisClusterNodes, config, log);
+    const seeds = config.redisClusterNodes.map(({ host, port }) => `${host}:${port}`);
+    log.info({ redisCluster: seeds }, "using Redis Cluster: each game on the master that owns its hash slot, broadcasts through sharded Pub/Sub");
   } else {
     backends = memoryBackends();
-    log.warn("REDIS_URL is not set: running ONE node on the embedded in-memory store (state is lost on exit)");
+    log.warn("neither REDIS_URL nor REDIS_CLUSTER_NODES is set: running ONE node on the embedded in-memory store (state is lost on exit)");
   }
   if (config.firebase) log.info({ projectId: config.firebase.projectId }, "push: FCM on");
   else log.warn("push: FCM off (set FIREBASE_PROJECT_ID and GOOGLE_APPLICATION_CREDENTIALS to enable it); pushes are logged instead");

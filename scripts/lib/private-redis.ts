@@ -41,6 +41,11 @@ export async function startRedis(): Promise<TestRedis> {
   }
 }
 
+/** A private redis-server on `port`, no persistence, with more options (e.g. `--cluster-enabled yes`), in a temp dir. */
+export function launchRedisServer(port: number, options: readonly string[]): Promise<TestRedis> {
+  return launch(port, undefined, ["--appendonly", "no", ...options]);
+}
+
 /**
  * A private redis-server with the append-only file on (as production should run it), that
  * can be killed (`kill -9`: no chance to flush anything) and started again on the same port
@@ -72,7 +77,7 @@ export async function startPersistentRedis(): Promise<RestartableRedis> {
 }
 
 function launch(port: number): Promise<TestRedis>;
-function launch(port: number, dir: string, persistence: readonly string[]): Promise<TestRedis & { kill(): Promise<void> }>;
+function launch(port: number, dir: string | undefined, persistence: readonly string[]): Promise<TestRedis & { kill(): Promise<void> }>;
 function launch(port: number, keptDir?: string, persistence: readonly string[] = ["--appendonly", "no"]) {
   const dir = keptDir ?? mkdtempSync(join(tmpdir(), "bingo-redis-"));
   const child = spawn(

@@ -1,6 +1,8 @@
 import { createShardedAdapter } from "@socket.io/redis-adapter";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import type { ServerOptions } from "socket.io";
+import type { RedisClient, RedisTarget } from "../store/redis/connection";
+import { seeds } from "../store/redis/connection";
 
 export interface RedisAdapter {
   readonly adapter: ServerOptions["adapter"];
@@ -12,13 +14,26 @@ export interface RedisAdapter {
  * subscriptions: each node subscribes once, at start, not on every room join. Our
  * per-room traffic between nodes is tiny (slot states go through serverSideEmit, phase
  * changes are rare).
+ *
+ * On a Cluster, SSUBSCRIBE must reach the master that owns the channel's slot: the
+ * subscriber is an ioredis Cluster with `shardedSubscribers` (one subscriber connection
+ * per master, re-subscribed when slots move), and it is ready before the adapter
+ * subscribes, so no SSUBSCRIBE is routed before ioredis knows the slots.
  */
-export function createRedisAdapter(url: string, onError: (error: Error) => void): RedisAdapter {
-  const pub = new Redis(url);
-  const sub = pub.duplicate();
+export async function createRedisAdapter(target: RedisTarget, onError: (error: Error) => void): Promise<RedisAdapter> {
+  let pub: RedisClient;
+  let sub: RedisClient;
+  if (typeof target === "string") {
+    pub = new Redis(target);
+    sub = pub.duplicate();
+  } else {
+    pub = new Cluster(seeds(target));
+    sub = new Cluster(seeds(target), { shardedSubscribers: true, lazyConnect: true });
+  }
   pub.on("error", onError);
   sub.on("error", onError);
   catchDroppedPromises(sub, onError);
+  if (sub instanceof Cluster) await sub.connect();
   return {
     adapter: createShardedAdapter(pub, sub, { subscriptionMode: "static" }),
     close() {
@@ -32,7 +47,7 @@ export function createRedisAdapter(url: string, onError: (error: Error) => void)
  * The adapter calls `ssubscribe`/`sunsubscribe` without handling the promise; while Redis
  * is away (or at shutdown) they reject, and an unhandled rejection ends a Node process.
  */
-function catchDroppedPromises(sub: Redis, onError: (error: Error) => void): void {
+function catchDroppedPromises(sub: RedisClient, onError: (error: Error) => void): void {
   for (const name of ["ssubscribe", "sunsubscribe"] as const) {
     const original = sub[name].bind(sub) as (...args: unknown[]) => Promise<unknown>;
     (sub as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {

@@ -5,15 +5,18 @@ import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
 import { header, outcomes } from "../support/outcomes";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
+import type { TestRedisCluster } from "../support/redis-cluster";
+import { startRedisCluster } from "../support/redis-cluster";
 import { claimBatch, gameFixture } from "../support/games";
 import { createRedisStore } from "../support/test-app";
 
 let redis: TestRedis;
+let cluster: TestRedisCluster;
 beforeAll(async () => {
-  redis = await startRedis();
+  [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
 });
 afterAll(async () => {
-  await redis.stop();
+  await Promise.all([redis.stop(), cluster.stop()]);
 });
 
 let gameCounter = 0;
@@ -42,6 +45,7 @@ async function resolve(store: GameStore, gameId: string, batch: ClaimBatchArgs) 
 const stores: [string, () => Promise<GameStore>][] = [
   ["memory", async () => new MemoryGameStore()],
   ["redis", async () => createRedisStore(redis.url)],
+  ["redis cluster (3 masters)", async () => createRedisStore(cluster.nodes)],
 ];
 
 describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {

@@ -7,14 +7,17 @@ import type { PatternName } from "../../shared/protocol";
 import { callBatch, claimBatch, gameFixture, TEST_SEED } from "../support/games";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
+import type { TestRedisCluster } from "../support/redis-cluster";
+import { startRedisCluster } from "../support/redis-cluster";
 import { createRedisStore } from "../support/test-app";
 
 let redis: TestRedis;
+let cluster: TestRedisCluster;
 beforeAll(async () => {
-  redis = await startRedis();
+  [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
 });
 afterAll(async () => {
-  await redis.stop();
+  await Promise.all([redis.stop(), cluster.stop()]);
 });
 
 const HOST = "host-1";
@@ -62,6 +65,7 @@ async function drawTo(store: GameStore, gameId: string, lastIndex: number) {
 const stores: [string, () => Promise<GameStore>][] = [
   ["memory", async () => new MemoryGameStore()],
   ["redis", async () => createRedisStore(redis.url)],
+  ["redis cluster (3 masters)", async () => createRedisStore(cluster.nodes)],
 ];
 
 describe.each(stores)("round contract: %s", (_name, makeStore) => {

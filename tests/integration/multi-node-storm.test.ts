@@ -1,11 +1,11 @@
-import { Redis } from "ioredis";
 import { BingoClient } from "../../shared/client";
 import type { Ack, Card, Claimed, SlotsMessage } from "../../shared/protocol";
 import { slotsReach } from "../support/events";
 import type { NodeProcess } from "../support/node-process";
 import { startNodeProcess } from "../support/node-process";
-import type { TestRedis } from "../support/redis-server";
-import { startRedis } from "../support/redis-server";
+import { commandCalls } from "../support/redis-cluster";
+import type { RedisDeployment } from "../support/redis-deployments";
+import { REDIS_DEPLOYMENTS } from "../support/redis-deployments";
 import { writeArtifact } from "../support/artifacts";
 import { TEST_SECRET, tokenFor } from "../support/test-app";
 
@@ -25,156 +25,147 @@ interface Player {
   readonly acks: Map<string, Ack<Claimed>>;
 }
 
-let redis: TestRedis;
-let nodes: NodeProcess[] = [];
-const clients: BingoClient[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  nodes = await Promise.all([0, 1].map(() => startNodeProcess({ REDIS_URL: redis.url, AUTH_SECRET: TEST_SECRET, TICK_MS: "50" })));
-});
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await Promise.all(nodes.map((node) => node.stop()));
-  await redis.stop();
-});
-
-async function connect(url: string, sub: string, role: "player" | "host"): Promise<BingoClient> {
-  const client = await BingoClient.connect({ url, token: tokenFor(sub, role), ackTimeoutMs: 20_000, retries: 2 });
-  clients.push(client);
-  return client;
-}
-
 async function inChunks<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
 
-async function commandCalls(url: string): Promise<Record<string, number>> {
-  const admin = new Redis(url);
-  try {
-    const info = await admin.info("commandstats");
-    const calls: Record<string, number> = {};
-    for (const match of info.matchAll(/cmdstat_(\w+):calls=(\d+)/g)) calls[match[1]] = Number(match[2]);
-    return calls;
-  } finally {
-    admin.disconnect();
+describe.each(REDIS_DEPLOYMENTS)("on %s", (deploymentName, startDeployment) => {
+  let redis: RedisDeployment;
+  let nodes: NodeProcess[] = [];
+  const clients: BingoClient[] = [];
+
+  beforeAll(async () => {
+    redis = await startDeployment();
+    nodes = await Promise.all([0, 1].map(() => startNodeProcess({ ...redis.env, AUTH_SECRET: TEST_SECRET, TICK_MS: "50" })));
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await Promise.all(nodes.map((node) => node.stop()));
+    await redis.stop();
+  });
+
+  async function connect(url: string, sub: string, role: "player" | "host"): Promise<BingoClient> {
+    const client = await BingoClient.connect({ url, token: tokenFor(sub, role), ackTimeoutMs: 20_000, retries: 2 });
+    clients.push(client);
+    return client;
   }
-}
 
-test(`${PLAYERS} players on 2 server processes storm ${TOTAL_SLOTS} slots: every invariant holds`, async () => {
-  const [nodeA, nodeB] = nodes.map((node) => node.url);
-  const host = await connect(nodeA, "storm-host", "host");
-  const created = await host.createGame({ title: "Storm" });
-  if (!created.ok) throw new Error(created.error.code);
-  const gameId = created.gameId;
+  test(`${PLAYERS} players on 2 server processes storm ${TOTAL_SLOTS} slots: every invariant holds`, async () => {
+    const [nodeA, nodeB] = nodes.map((node) => node.url);
+    const host = await connect(nodeA, "storm-host", "host");
+    const created = await host.createGame({ title: "Storm" });
+    if (!created.ok) throw new Error(created.error.code);
+    const gameId = created.gameId;
 
-  const players: Player[] = Array.from({ length: PLAYERS }, () => null as unknown as Player);
-  await inChunks([...players.keys()], 100, async (i) => {
-    const sub = `storm-${i}`;
-    const client = await connect(i % 2 === 0 ? nodeA : nodeB, sub, "player");
-    const player: Player = { sub, client, slots: [], acks: new Map() };
-    client.socket.on("slots", (message) => player.slots.push(message));
-    const joined = await client.join(gameId);
-    expect(joined.ok).toBe(true);
-    players[i] = player;
-  });
-  await inChunks(players.slice(0, RETRIED_ON_OTHER_NODE), 100, async (player) => {
-    const i = Number(player.sub.split("-")[1]);
-    player.twin = await connect(i % 2 === 0 ? nodeB : nodeA, player.sub, "player");
-  });
+    const players: Player[] = Array.from({ length: PLAYERS }, () => null as unknown as Player);
+    await inChunks([...players.keys()], 100, async (i) => {
+      const sub = `storm-${i}`;
+      const client = await connect(i % 2 === 0 ? nodeA : nodeB, sub, "player");
+      const player: Player = { sub, client, slots: [], acks: new Map() };
+      client.socket.on("slots", (message) => player.slots.push(message));
+      const joined = await client.join(gameId);
+      expect(joined.ok).toBe(true);
+      players[i] = player;
+    });
+    await inChunks(players.slice(0, RETRIED_ON_OTHER_NODE), 100, async (player) => {
+      const i = Number(player.sub.split("-")[1]);
+      player.twin = await connect(i % 2 === 0 ? nodeB : nodeA, player.sub, "player");
+    });
 
-  const before = await commandCalls(redis.url);
-  const opened = await host.openClaims({ gameId, totalSlots: TOTAL_SLOTS, maxPerPlayer: MAX_PER_PLAYER });
-  if (!opened.ok) throw new Error(opened.error.code);
-  const openedAt = opened.slots.version;
+    const before = await commandCalls(redis.servers);
+    const opened = await host.openClaims({ gameId, totalSlots: TOTAL_SLOTS, maxPerPlayer: MAX_PER_PLAYER });
+    if (!opened.ok) throw new Error(opened.error.code);
+    const openedAt = opened.slots.version;
 
-  // Everyone at once: each player's claims, a retry of the first claim on the other node
-  // (same requestId) for some, and garbage from others.
-  const garbage: Promise<unknown>[] = [];
-  const retries: Promise<[Player, Ack<Claimed>]>[] = [];
-  const claims = players.flatMap((player, i) =>
-    Array.from({ length: CLAIMS_PER_PLAYER }, (_, k) => {
-      const requestId = `${player.sub}-r${k}`;
-      const count = 1 + ((i + k) % 3);
-      if (k === 0 && player.twin) retries.push(player.twin.claim(gameId, count, requestId).then((ack) => [player, ack]));
-      return player.client.claim(gameId, count, requestId).then((ack) => player.acks.set(requestId, ack));
-    }),
-  );
-  for (const player of players.slice(-GARBAGE_SENDERS)) {
-    const raw = player.client.socket.timeout(20_000);
-    garbage.push(
-      raw.emitWithAck("cards:claim", { gameId, count: 0, requestId: "bad" }),
-      raw.emitWithAck("cards:claim", { gameId, count: 1 } as never),
-      raw.emitWithAck("cards:claim", "garbage" as never),
+    // Everyone at once: each player's claims, a retry of the first claim on the other node
+    // (same requestId) for some, and garbage from others.
+    const garbage: Promise<unknown>[] = [];
+    const retries: Promise<[Player, Ack<Claimed>]>[] = [];
+    const claims = players.flatMap((player, i) =>
+      Array.from({ length: CLAIMS_PER_PLAYER }, (_, k) => {
+        const requestId = `${player.sub}-r${k}`;
+        const count = 1 + ((i + k) % 3);
+        if (k === 0 && player.twin) retries.push(player.twin.claim(gameId, count, requestId).then((ack) => [player, ack]));
+        return player.client.claim(gameId, count, requestId).then((ack) => player.acks.set(requestId, ack));
+      }),
     );
-  }
-  await Promise.all(claims);
-  const retried = await Promise.all(retries);
-  const garbageAcks = await Promise.all(garbage);
-  const after = await commandCalls(redis.url);
-
-  // Every claim has a definitive answer.
-  const allAcks = players.flatMap((p) => [...p.acks.values()]);
-  expect(allAcks).toHaveLength(PLAYERS * CLAIMS_PER_PLAYER);
-  for (const ack of allAcks) {
-    if (!ack.ok) expect(["SOLD_OUT", "LIMIT_REACHED"]).toContain(ack.error.code);
-  }
-  for (const ack of garbageAcks) expect(ack).toEqual({ ok: false, error: { code: "BAD_REQUEST", message: expect.any(String) } });
-
-  // Retries on the other node got the identical answer.
-  for (const [player, ack] of retried) expect(ack).toEqual(player.acks.get(`${player.sub}-r0`));
-
-  // Exactly the slots were sold, each card once, nobody over the limit.
-  const owner = new Map<number, string>();
-  for (const player of players) {
-    let held = 0;
-    for (const ack of player.acks.values()) {
-      if (!ack.ok) continue;
-      held += ack.cards.length;
-      for (const card of ack.cards) {
-        expect(owner.get(card.id)).toBeUndefined();
-        owner.set(card.id, player.sub);
-      }
+    for (const player of players.slice(-GARBAGE_SENDERS)) {
+      const raw = player.client.socket.timeout(20_000);
+      garbage.push(
+        raw.emitWithAck("cards:claim", { gameId, count: 0, requestId: "bad" }),
+        raw.emitWithAck("cards:claim", { gameId, count: 1 } as never),
+        raw.emitWithAck("cards:claim", "garbage" as never),
+      );
     }
-    expect(held).toBeLessThanOrEqual(MAX_PER_PLAYER);
-  }
-  expect(owner.size).toBe(TOTAL_SLOTS);
-  expect(Math.min(...owner.keys())).toBe(1);
-  expect(Math.max(...owner.keys())).toBe(TOTAL_SLOTS);
+    await Promise.all(claims);
+    const retried = await Promise.all(retries);
+    const garbageAcks = await Promise.all(garbage);
+    const after = await commandCalls(redis.servers);
 
-  // One round trip per game per tick: EXECs far below claims. FCALLs: the one inside each
-  // EXEC, at most one push-gate check per committed slot state, and the host's create/open.
-  const claimsSent = allAcks.length + retried.length;
-  const execs = (after.exec ?? 0) - (before.exec ?? 0);
-  const fcalls = (after.fcall ?? 0) - (before.fcall ?? 0);
-  expect(execs).toBeGreaterThan(0);
-  expect(execs).toBeLessThan(claimsSent / 20);
-  expect(fcalls).toBeLessThanOrEqual(2 * execs + 2);
-  writeArtifact("multi-node-storm.json", { players: PLAYERS, nodes: 2, totalSlots: TOTAL_SLOTS, claimsSent, execs, execPerClaim: execs / claimsSent });
+    // Every claim has a definitive answer.
+    const allAcks = players.flatMap((p) => [...p.acks.values()]);
+    expect(allAcks).toHaveLength(PLAYERS * CLAIMS_PER_PLAYER);
+    for (const ack of allAcks) {
+      if (!ack.ok) expect(["SOLD_OUT", "LIMIT_REACHED"]).toContain(ack.error.code);
+    }
+    for (const ack of garbageAcks) expect(ack).toEqual({ ok: false, error: { code: "BAD_REQUEST", message: expect.any(String) } });
 
-  // Late joiner: the current snapshot.
-  const late = await connect(nodeB, "late-joiner", "player");
-  const snapshot = await late.join(gameId);
-  if (!snapshot.ok) throw new Error(snapshot.error.code);
-  expect(snapshot.game.slots).toMatchObject({ total: TOTAL_SLOTS, remaining: 0 });
-  expect(snapshot.game.myCards).toEqual([]);
-  const finalVersion = snapshot.game.slots.version;
+    // Retries on the other node got the identical answer.
+    for (const [player, ack] of retried) expect(ack).toEqual(player.acks.get(`${player.sub}-r0`));
 
-  // Every client, on either node, converges on the final state, having seen strictly
-  // increasing versions and, while claims were open, a never-increasing count.
-  await Promise.all(players.map((p) => slotsReach(p.client, gameId, (s) => s.version === finalVersion)));
-  for (const player of players) {
-    const versions = player.slots.map((m) => m.version);
-    for (let k = 1; k < versions.length; k++) expect(versions[k]).toBeGreaterThan(versions[k - 1]);
-    const whileOpen = player.slots.filter((m) => m.version >= openedAt).map((m) => m.remaining);
-    for (let k = 1; k < whileOpen.length; k++) expect(whileOpen[k]).toBeLessThanOrEqual(whileOpen[k - 1]);
-  }
+    // Exactly the slots were sold, each card once, nobody over the limit.
+    const owner = new Map<number, string>();
+    for (const player of players) {
+      let held = 0;
+      for (const ack of player.acks.values()) {
+        if (!ack.ok) continue;
+        held += ack.cards.length;
+        for (const card of ack.cards) {
+          expect(owner.get(card.id)).toBeUndefined();
+          owner.set(card.id, player.sub);
+        }
+      }
+      expect(held).toBeLessThanOrEqual(MAX_PER_PLAYER);
+    }
+    expect(owner.size).toBe(TOTAL_SLOTS);
+    expect(Math.min(...owner.keys())).toBe(1);
+    expect(Math.max(...owner.keys())).toBe(TOTAL_SLOTS);
 
-  // A player's snapshot holds exactly the cards their acks granted.
-  for (const player of players.slice(0, 50)) {
-    const view = await player.client.join(gameId);
-    const granted: Card[] = [...player.acks.values()].flatMap((ack) => (ack.ok ? ack.cards : []));
-    expect(view.ok && [...view.game.myCards].sort((a, b) => a.id - b.id)).toEqual(granted.sort((a, b) => a.id - b.id));
-  }
-}, 180_000);
+    // One round trip per game per tick: EXECs far below claims. FCALLs: the one inside each
+    // EXEC, at most one push-gate check per committed slot state, and the host's create/open.
+    const claimsSent = allAcks.length + retried.length;
+    const execs = (after.exec ?? 0) - (before.exec ?? 0);
+    const fcalls = (after.fcall ?? 0) - (before.fcall ?? 0);
+    expect(execs).toBeGreaterThan(0);
+    expect(execs).toBeLessThan(claimsSent / 20);
+    expect(fcalls).toBeLessThanOrEqual(2 * execs + 2);
+    const artifact = deploymentName === "one Redis" ? "multi-node-storm.json" : "multi-node-storm-cluster.json";
+    writeArtifact(artifact, { redis: deploymentName, players: PLAYERS, nodes: 2, totalSlots: TOTAL_SLOTS, claimsSent, execs, execPerClaim: execs / claimsSent });
+
+    // Late joiner: the current snapshot.
+    const late = await connect(nodeB, "late-joiner", "player");
+    const snapshot = await late.join(gameId);
+    if (!snapshot.ok) throw new Error(snapshot.error.code);
+    expect(snapshot.game.slots).toMatchObject({ total: TOTAL_SLOTS, remaining: 0 });
+    expect(snapshot.game.myCards).toEqual([]);
+    const finalVersion = snapshot.game.slots.version;
+
+    // Every client, on either node, converges on the final state, having seen strictly
+    // increasing versions and, while claims were open, a never-increasing count.
+    await Promise.all(players.map((p) => slotsReach(p.client, gameId, (s) => s.version === finalVersion)));
+    for (const player of players) {
+      const versions = player.slots.map((m) => m.version);
+      for (let k = 1; k < versions.length; k++) expect(versions[k]).toBeGreaterThan(versions[k - 1]);
+      const whileOpen = player.slots.filter((m) => m.version >= openedAt).map((m) => m.remaining);
+      for (let k = 1; k < whileOpen.length; k++) expect(whileOpen[k]).toBeLessThanOrEqual(whileOpen[k - 1]);
+    }
+
+    // A player's snapshot holds exactly the cards their acks granted.
+    for (const player of players.slice(0, 50)) {
+      const view = await player.client.join(gameId);
+      const granted: Card[] = [...player.acks.values()].flatMap((ack) => (ack.ok ? ack.cards : []));
+      expect(view.ok && [...view.game.myCards].sort((a, b) => a.id - b.id)).toEqual(granted.sort((a, b) => a.id - b.id));
+    }
+  }, 180_000);
+});

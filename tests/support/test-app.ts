@@ -4,6 +4,7 @@ import { startApp } from "../../server/app";
 import type { Config } from "../../server/config";
 import { loadConfig } from "../../server/config";
 import type { GameStore } from "../../server/ports/game-store";
+import type { RedisTarget } from "../../server/store/redis/connection";
 import { connectCommands } from "../../server/store/redis/connection";
 import { RedisGameStore } from "../../server/store/redis/redis-game-store";
 import type { Backends } from "../../server/backends";
@@ -21,8 +22,8 @@ export function tokenFor(sub: string, role: Role): string {
   return tokens.sign({ sub, role });
 }
 
-export async function createRedisStore(url: string): Promise<RedisGameStore> {
-  const store = new RedisGameStore(await connectCommands(url, 2000, () => undefined), { gameTtlSeconds: 3600 });
+export async function createRedisStore(target: RedisTarget): Promise<RedisGameStore> {
+  const store = new RedisGameStore(await connectCommands(target, 2000, () => undefined), { gameTtlSeconds: 3600 });
   await store.init();
   return store;
 }
@@ -41,10 +42,11 @@ export interface TestApp extends RunningApp {
 
 /**
  * The real server in this process on a free port: memory store by default, or Redis with
- * the sharded adapter when `redisUrl` is given (several of these then form a cluster).
+ * the sharded adapter when `redisUrl` (one Redis URL, or a Redis Cluster's nodes) is given
+ * (several of these then form a cluster of server nodes).
  */
 export async function startTestApp(
-  options: { redisUrl?: string; config?: Partial<Config>; devMode?: boolean; pushSender?: PushSender } = {},
+  options: { redisUrl?: RedisTarget; config?: Partial<Config>; devMode?: boolean; pushSender?: PushSender } = {},
 ): Promise<TestApp> {
   const config: Config = {
     ...loadConfig({}),

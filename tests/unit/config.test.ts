@@ -25,6 +25,7 @@ describe("loadConfig", () => {
       port: 3000,
       host: "0.0.0.0",
       redisUrl: undefined,
+      redisClusterNodes: undefined,
       authSecret: undefined,
       tickMs: 50,
       maxClaimsPerTick: 2000,
@@ -67,6 +68,7 @@ describe("loadConfig", () => {
       port: 8080,
       host: "127.0.0.1",
       redisUrl: "rediss://user:pw@redis.example:6380/2",
+      redisClusterNodes: undefined,
       authSecret: "a-secret-of-16-ch",
       tickMs: 25,
       maxClaimsPerTick: 500,
@@ -99,6 +101,21 @@ describe("loadConfig", () => {
     expect(loadConfig({ AUTH_SECRET: GOOD_SECRET }).authSecret).toBe(GOOD_SECRET);
   });
 
+  test("REDIS_CLUSTER_NODES is a comma-separated list of host:port seeds", () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-b.internal:7001 ,127.0.0.1:65535" }).redisClusterNodes).toEqual([
+      { host: "10.0.0.1", port: 7000 },
+      { host: "redis-b.internal", port: 7001 },
+      { host: "127.0.0.1", port: 65535 },
+    ]);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: "redis:6379" }).redisClusterNodes).toEqual([{ host: "redis", port: 6379 }]);
+  });
+
+  test("REDIS_URL and REDIS_CLUSTER_NODES together are refused, naming both", () => {
+    const error = configError({ REDIS_URL: "redis://user:pw@one:6379", REDIS_CLUSTER_NODES: "a:7000,b:7001" });
+    expect(error.message).toMatch(/REDIS_URL and REDIS_CLUSTER_NODES: set one of them/);
+    expect(error.message).not.toContain("pw@");
+  });
+
   test("every log level is accepted", () => {
     for (const level of ["fatal", "error", "warn", "info", "debug", "trace", "silent"]) {
       expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
@@ -126,6 +143,13 @@ describe("loadConfig", () => {
     ["REDIS_URL", "http://localhost:6379"],
     ["REDIS_URL", "localhost:6379"],
     ["REDIS_URL", "redis:/localhost"],
+    ["REDIS_CLUSTER_NODES", "127.0.0.1"],
+    ["REDIS_CLUSTER_NODES", "127.0.0.1:7000,"],
+    ["REDIS_CLUSTER_NODES", "a:7000,,b:7001"],
+    ["REDIS_CLUSTER_NODES", "a:0"],
+    ["REDIS_CLUSTER_NODES", "a:65536"],
+    ["REDIS_CLUSTER_NODES", "redis://a:7000"],
+    ["REDIS_CLUSTER_NODES", "a b:7000"],
     ["AUTH_SECRET", "short"],
     ["AUTH_SECRET", "x".repeat(15)],
     ["TICK_MS", "0"],
@@ -216,6 +240,7 @@ describe("loadConfig", () => {
         "REDIS_COMMAND_TIMEOUT_MS",
         "REDIS_URL",
         "SHUTDOWN_TIMEOUT_MS",
+        "REDIS_CLUSTER_NODES",
         "SLOTS_MIN_INTERVAL_MS",
         "TICK_MS",
       ].sort(),

@@ -1,12 +1,63 @@
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
+
+/** One seed node of a Redis Cluster. */
+export interface RedisNodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Where the state lives: a `redis://` URL (one Redis), or the seed nodes of a Redis Cluster. */
+export type RedisTarget = string | readonly RedisNodeAddress[];
+
+/** A connection to one Redis or to a Redis Cluster; the stores use only what both offer. */
+export type RedisClient = Redis | Cluster;
+
+export function isCluster(client: RedisClient): client is Cluster {
+  return client instanceof Cluster;
+}
 
 /**
  * The store's command connection. No offline queue and a command timeout: while Redis is
  * away a claim is answered UNAVAILABLE at once, never queued and applied minutes later.
+ * On a Cluster the same holds per node (the timeout and retry limit sit in `redisOptions`),
+ * and the client waits until CLUSTER INFO says the cluster is ok before it resolves.
  */
-export async function connectCommands(url: string, commandTimeoutMs: number, onError: (error: Error) => void): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 });
+export async function connectCommands(target: RedisTarget, commandTimeoutMs: number, onError: (error: Error) => void): Promise<RedisClient> {
+  const perNode = { commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 };
+  const redis =
+    typeof target === "string"
+      ? new Redis(target, { lazyConnect: true, enableOfflineQueue: false, ...perNode })
+      : new Cluster(seeds(target), { lazyConnect: true, enableOfflineQueue: false, redisOptions: perNode });
   redis.on("error", onError);
   await redis.connect();
   return redis;
+}
+
+export function seeds(nodes: readonly RedisNodeAddress[]): { host: string; port: number }[] {
+  return nodes.map(({ host, port }) => ({ host, port }));
+}
+
+/**
+ * The connections to run a per-server command on (FUNCTION LOAD, PING): the one Redis, or
+ * every master that currently owns slots. On a Cluster, a slot owner the client has no
+ * connection to (a master that just went away) is returned as `null`.
+ */
+export function mastersOf(client: RedisClient): (Redis | null)[] {
+  if (!isCluster(client)) return [client];
+  const byKey = new Map(client.nodes("master").map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const owners = new Set<string>();
+  for (const nodes of client.slots) if (nodes?.[0]) owners.add(nodes[0]);
+  return [...owners].map((key) => byKey.get(key) ?? null);
+}
+
+/** True when every server that owns part of the data answers PING. */
+export async function answers(client: RedisClient): Promise<boolean> {
+  const masters = mastersOf(client);
+  if (masters.length === 0) return false;
+  try {
+    const replies = await Promise.all(masters.map((node) => (node ? node.ping() : null)));
+    return replies.every((reply) => reply === "PONG");
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import type { Award, PatternName, Phase, ProtocolError, SlotState, Variant } from "../../../shared/protocol";
 import { isErrorCode, protocolError } from "../../../shared/protocol";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
@@ -20,6 +19,8 @@ import type {
   TickWork,
 } from "../../ports/game-store";
 import { expandCardRanges, parseCardRanges } from "../game-records";
+import type { RedisClient } from "./connection";
+import { answers } from "./connection";
 import { isMissingFunction, loadFunctionLibrary } from "./function-library";
 import { gameKeys } from "./keys";
 
@@ -45,7 +46,7 @@ type Reply = (string | number)[];
  */
 export class RedisGameStore implements GameStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: RedisGameStoreOptions,
   ) {}
 
@@ -228,12 +229,9 @@ export class RedisGameStore implements GameStore {
     };
   }
 
+  /** On a Cluster: every master that owns slots answers (a game on a lost shard is unavailable). */
   async ping(): Promise<boolean> {
-    try {
-      return (await this.redis.ping()) === "PONG";
-    } catch {
-      return false;
-    }
+    return answers(this.redis);
   }
 
   async close(): Promise<void> {
@@ -250,8 +248,9 @@ export class RedisGameStore implements GameStore {
   }
 
   /**
-   * Runs one Redis round trip. A Redis that restarted without persistence has lost the
-   * function library: load it again and retry once. Connection problems become UNAVAILABLE.
+   * Runs one Redis round trip. A Redis that restarted without persistence (or a new
+   * Cluster master) has no function library: load it again and retry once. Connection
+   * problems become UNAVAILABLE.
    */
   private async call(run: () => Promise<unknown>): Promise<StoreResult<unknown>> {
     try {
@@ -259,7 +258,7 @@ export class RedisGameStore implements GameStore {
     } catch (error) {
       if (isMissingFunction(error)) {
         try {
-          await loadFunctionLibrary(this.redis);
+          await loadFunctionLibrary(this.redis, { bestEffort: true });
           return { ok: true, value: await run() };
         } catch (retryError) {
           return this.failure(retryError);

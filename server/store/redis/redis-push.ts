@@ -1,7 +1,9 @@
-import type { Redis } from "ioredis";
+import calculateSlot from "cluster-key-slot";
 import type { Platform, PushEvent, PushTarget } from "../../domain/push-messages";
 import { isBackgrounded } from "../../domain/presence";
 import type { OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { RedisClient } from "./connection";
+import { isCluster } from "./connection";
 
 const NODES = "bingo:nodes";
 const STREAM = "bingo:push";
@@ -20,7 +22,7 @@ const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
 
 /** Presence, devices and audiences in Redis, shared by every node. */
 export class RedisPlayerDirectory implements PlayerDirectory {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
     const k = playerKeys(playerId);
@@ -66,28 +68,54 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     const live = new Set(await this.redis.zrangebyscore(NODES, now - NODE_TIMEOUT_MS, "+inf"));
     const targets: PushTarget[] = [];
     for (let i = 0; i < audience.length; i += PIPELINE_CHUNK) {
-      const chunk = audience.slice(i, i + PIPELINE_CHUNK);
-      const pipeline = this.redis.pipeline();
-      for (const playerId of chunk) {
-        const k = playerKeys(playerId);
-        pipeline.hgetall(k.presence).hgetall(k.tokens);
-      }
-      const replies = (await pipeline.exec())!;
-      chunk.forEach((playerId, n) => {
-        const presence = (replies[2 * n][1] ?? {}) as Record<string, string>;
-        const tokens = (replies[2 * n + 1][1] ?? {}) as Record<string, string>;
-        let liveSockets = 0;
-        for (const [field, count] of Object.entries(presence)) {
-          if (field.startsWith("n:") && live.has(field.slice(2))) liveSockets += Math.max(0, Number(count));
-        }
-        const appState = presence.app === "background" || presence.app === "foreground" ? presence.app : null;
-        const goneSince = presence.gone ? Number(presence.gone) : null;
-        if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) return;
-        for (const [token, platform] of Object.entries(tokens)) targets.push({ playerId, token, platform: platform as Platform });
-      });
+      const groups = byServingNode(this.redis, audience.slice(i, i + PIPELINE_CHUNK));
+      const read = await Promise.all(groups.map((group) => this.readPlayers(group)));
+      groups.forEach((group, g) =>
+        group.forEach((playerId, n) => {
+          const presence = (read[g][2 * n][1] ?? {}) as Record<string, string>;
+          const tokens = (read[g][2 * n + 1][1] ?? {}) as Record<string, string>;
+          let liveSockets = 0;
+          for (const [field, count] of Object.entries(presence)) {
+            if (field.startsWith("n:") && live.has(field.slice(2))) liveSockets += Math.max(0, Number(count));
+          }
+          const appState = presence.app === "background" || presence.app === "foreground" ? presence.app : null;
+          const goneSince = presence.gone ? Number(presence.gone) : null;
+          if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) return;
+          for (const [token, platform] of Object.entries(tokens)) targets.push({ playerId, token, platform: platform as Platform });
+        }),
+      );
     }
     return targets;
   }
+
+  /** Presence and tokens of each player, in one round trip: `[presence, tokens]` per player. */
+  private async readPlayers(players: readonly string[]): Promise<[Error | null, unknown][]> {
+    const pipeline = this.redis.pipeline();
+    for (const playerId of players) {
+      const k = playerKeys(playerId);
+      pipeline.hgetall(k.presence).hgetall(k.tokens);
+    }
+    return (await pipeline.exec())!;
+  }
+}
+
+/**
+ * Players split so that each part's keys are served by one node: a Cluster pipeline may not
+ * span nodes (ioredis refuses it), and one pipeline per node keeps one round trip per node
+ * instead of one per player. On a single Redis: one part.
+ */
+function byServingNode(redis: RedisClient, players: readonly string[]): string[][] {
+  if (!isCluster(redis)) return [[...players]];
+  const groups = new Map<string, string[]>();
+  for (const playerId of players) {
+    const slot = calculateSlot(playerKeys(playerId).presence);
+    // Not yet in the slot table (a refresh is under way): a part of its own, routed by slot.
+    const node = redis.slots[slot]?.join(";") ?? `slot ${slot}`;
+    const group = groups.get(node);
+    if (group) group.push(playerId);
+    else groups.set(node, [playerId]);
+  }
+  return [...groups.values()];
 }
 
 /**
@@ -98,7 +126,7 @@ export class RedisPushOutbox implements PushOutbox {
   private groupReady: Promise<void> | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly maxLength = 100_000,
   ) {}
 
@@ -153,7 +181,7 @@ function entriesOf(raw: [string, string[]][]): OutboxEntry[] {
 }
 
 export class RedisPushGate implements PushGate {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async pass(gameId: string, kind: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
     return (await this.redis.fcall("bingo_push_gate", 1, gateKey(gameId), kind, version, intervalMs)) as "passed" | "too-soon" | "stale";
