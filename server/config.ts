@@ -50,7 +50,7 @@ const envSchema = z.object({
       z.array(
         z
           .string()
-          .regex(/^(\*|https?:\/\/[^/\s,]+)$/, "must be * or comma-separated origins like https://example.com (scheme://host[:port], no path)")
+          .regex(/^(\*|https?:\/\/[^/\s,]+)$/i, "must be * or comma-separated origins like https://example.com (scheme://host[:port], no path)")
           // As a browser spells it in the Origin header: lower case, no default port.
           .transform((origin) => (origin === "*" ? origin : new URL(origin).origin)),
       ),
