@@ -50,7 +50,7 @@ export class EventLimits {
     else if (++this.idle >= SWEEP_EVERY) this.sweep();
   }
 
-  /** Players with an allowance on this node (tests, metrics). */
+  /** Players with an allowance on this node (tests). */
   get size(): number {
     return this.players.size;
   }
