@@ -166,7 +166,7 @@ export class RedisPushGate implements PushGate {
  * outbox's own connection: that one spends its time in blocking reads. Null when Redis
  * cannot tell the lag (after some trims) or the group does not exist yet.
  */
-export async function outboxDepth(redis: Redis): Promise<number | null> {
+export async function outboxDepth(redis: { xinfo(subcommand: "GROUPS", key: string): Promise<unknown> }): Promise<number | null> {
   let groups: unknown[][];
   try {
     groups = (await redis.xinfo("GROUPS", STREAM)) as unknown[][];
