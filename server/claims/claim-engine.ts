@@ -200,7 +200,8 @@ export class ClaimEngine {
       const now = this.clock.now();
       const minInterval = this.options.slotsMinIntervalMs ?? 0;
       for (const room of this.active) {
-        if (now - room.emittedAt >= minInterval) {
+        // Stopping: the newest state goes out now (waiting out the interval would spin stop()'s loop).
+        if (this.stopped || now - room.emittedAt >= minInterval) {
           const state = room.takeUnemitted();
           if (state) {
             this.fanout.emitLocal(room.gameId, state);
