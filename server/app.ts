@@ -16,10 +16,14 @@ import { publicRecord } from "./game/public-record";
 import type { RoundAnnouncer } from "./game/round-conductor";
 import { RoundConductor } from "./game/round-conductor";
 import { createHttpHandler } from "./http/http-routes";
+import { OriginPolicy } from "./http/origins";
 import { webRoot } from "./http/static-files";
+import { PromMetrics } from "./observability/prom-metrics";
+import { countedSender } from "./push/counted-sender";
 import type { Clock } from "./ports/clock";
 import { systemClock } from "./ports/clock";
 import type { GameStore } from "./ports/game-store";
+import { EventLimits } from "./transport/event-limits";
 import { createHandlers } from "./transport/handlers";
 import { attachGateway } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
@@ -43,6 +47,8 @@ export interface AppDeps {
   /** The Socket.IO adapter for several nodes (Redis); absent for the one-node embedded default. */
   readonly adapter?: ServerOptions["adapter"];
   readonly clock?: Clock;
+  /** Push outbox entries not yet sent, for /metrics (see Backends); absent: the series is left out. */
+  readonly outboxDepth?: () => Promise<number | null>;
 }
 
 const HEARTBEAT_MS = 5000;
@@ -52,6 +58,7 @@ export interface RunningApp {
   readonly port: number;
   readonly io: BingoServer;
   readonly engine: ClaimEngine;
+  readonly metrics: PromMetrics;
   /**
    * Drains: stops taking connections, answers every pending claim, tells each client to
    * reconnect elsewhere and closes its connection, then closes the store.
@@ -80,7 +87,7 @@ async function closeConnections(io: BingoServer): Promise<void> {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth }: AppDeps): Promise<RunningApp> {
   let secret = config.authSecret;
   if (!secret) {
     secret = randomBytes(32).toString("base64url");
@@ -91,6 +98,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const tokens = new TokenAuthority(secret);
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
+  const origins = new OriginPolicy(config.corsOrigins);
 
   const httpServer = createServer(
     createHttpHandler({
@@ -98,28 +106,46 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       record: (gameId) => publicRecord(store, gameId),
       webRoot: webRoot(),
       devTokens: config.authSecret ? undefined : tokens,
+      metrics: () => metrics.scrape(),
+      origins,
     }),
   );
   const io: BingoServer = new Server(httpServer, {
     // WebSocket only: no sticky sessions needed behind a load balancer.
     transports: ["websocket"],
     serveClient: false,
-    maxHttpBufferSize: 16 * 1024,
+    // A larger frame closes the connection (ws answers 1009) before anything parses it.
+    maxHttpBufferSize: config.maxMessageBytes,
     ...(adapter ? { adapter } : {}),
   });
+  const metrics = new PromMetrics(config.nodeId, {
+    sockets: () => io.of("/").sockets.size,
+    rooms: () => {
+      let rooms = 0;
+      for (const room of io.of("/").adapter.rooms.keys()) if (gameOfRoom(room) !== undefined) rooms++;
+      return rooms;
+    },
+    outboxDepth: outboxDepth ?? (async () => null),
+  });
+  /** Runs one emit to a room and times it. */
+  const broadcast = (event: string, emit: () => void): void => {
+    const started = performance.now();
+    emit();
+    metrics.broadcast(event, (performance.now() - started) / 1000);
+  };
 
   const multiNode = adapter !== undefined;
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
   const catalog = new GameCatalog(store);
   const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs);
-  const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, pushDeps.sender, clock, log, {
+  const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, countedSender(pushDeps.sender, metrics), clock, log, {
     nodeId: config.nodeId,
     graceMs: config.backgroundGraceMs,
     claimTimeoutMs: config.pushClaimTimeoutMs,
     retryDelaysMs: [500, 2000, 8000],
   });
   const fanout: TickFanout = {
-    emitLocal: (gameId, state) => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state }),
+    emitLocal: (gameId, state) => broadcast("slots", () => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state })),
     share: (gameId, state) => {
       if (multiNode) io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version);
       push.slotsMoved(gameId, state);
@@ -127,7 +153,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     called: (message) => io.to(hostsOf(message.gameId)).emit("bingo:called", message),
     awarded: (gameId, award, version, finished) => {
       const { pattern, ballIndex, winners, prizeEach } = award;
-      toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version });
+      broadcast("winners", () => toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version }));
       push.won(gameId, award);
       void afterAward(gameId, finished);
     },
@@ -136,9 +162,13 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     tickMs: config.tickMs,
     maxClaimsPerTick: config.maxClaimsPerTick,
     slotsMinIntervalMs: config.slotsMinIntervalMs,
-  });
+    maxPendingClaims: config.maxPendingClaims,
+  }, metrics);
   const announcer: RoundAnnouncer = {
-    drawn: (message) => toRoom(message.gameId).emit("draw", message),
+    drawn: (message) => {
+      metrics.drawn();
+      broadcast("draw", () => toRoom(message.gameId).emit("draw", message));
+    },
     phase: (message) => toRoom(message.gameId).emit("game:phase", message),
     autoChanged: multiNode ? (gameId, intervalMs) => io.serverSideEmit("round:auto", gameId, intervalMs) : () => undefined,
   };
@@ -150,6 +180,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     if (!view.ok) return;
     const { seed, awards, roundVersion, pattern, drawn } = view.value;
     if (finished) {
+      log.info({ gameId, awards: awards.length }, "game finished");
       conductor.forget(gameId);
       push.finished(gameId, seed);
       announcer.phase({ gameId, phase: "finished", version: roundVersion });
@@ -174,7 +205,9 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   });
 
   const { directory } = pushDeps;
-  attachGateway(io, tokens, createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, directory, push }), log);
+  const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, directory, push, log });
+  const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock);
+  attachGateway(io, { tokens, handlers, log, limits, origins, metrics, maxConnections: config.maxConnections });
   // Presence for push: count players' sockets on this node, beat so other nodes trust the count.
   io.on("connection", (socket) => {
     if (socket.data.role !== "player") return;
@@ -203,6 +236,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     port,
     io,
     engine,
+    metrics,
     async close() {
       draining = true;
       // No new connections: they go to the other nodes (io.close below closes it again, harmlessly).

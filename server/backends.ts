@@ -13,7 +13,7 @@ import { MemoryPlayerDirectory, MemoryPushGate, MemoryPushOutbox } from "./store
 import type { RedisTarget } from "./store/redis/connection";
 import { connectCommands } from "./store/redis/connection";
 import { RedisGameStore } from "./store/redis/redis-game-store";
-import { RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
+import { outboxDepth, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
 import { createRedisAdapter } from "./transport/redis-adapter";
 
 /** Where a node keeps its state: the pieces startApp takes, and how to let go of them. */
@@ -21,15 +21,19 @@ export interface Backends {
   readonly store: GameStore;
   readonly push: Omit<PushDeps, "sender">;
   readonly adapter?: ServerOptions["adapter"];
+  /** Push outbox entries not yet sent, over every node (for metrics); null when unknown. */
+  outboxDepth(): Promise<number | null>;
   /** Closes connections startApp does not own (the adapter's). */
   close(): void;
 }
 
 /** One node, everything in this process: the embedded default. */
 export function memoryBackends(clock: Clock = systemClock): Backends {
+  const outbox = new MemoryPushOutbox(clock);
   return {
     store: new MemoryGameStore(clock),
-    push: { directory: new MemoryPlayerDirectory(clock), outbox: new MemoryPushOutbox(clock), gate: new MemoryPushGate(clock) },
+    push: { directory: new MemoryPlayerDirectory(clock), outbox, gate: new MemoryPushGate(clock) },
+    outboxDepth: async () => outbox.depth,
     close: () => undefined,
   };
 }
@@ -53,6 +57,8 @@ export async function redisBackends(target: RedisTarget, config: Pick<Config, "r
     store,
     push: { directory: new RedisPlayerDirectory(commands), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
     adapter: broadcasts.adapter,
+    // On the command connection: the outbox's own one is busy with blocking reads.
+    outboxDepth: () => outboxDepth(commands),
     close: () => broadcasts.close(),
   };
 }

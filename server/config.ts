@@ -45,6 +45,27 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 300_000).default(10_000),
   NODE_ID: z.string().trim().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RATE_LIMIT_SOCKET_BURST: int(1, 1_000_000).default(100),
+  RATE_LIMIT_SOCKET_PER_SECOND: int(1, 1_000_000).default(20),
+  RATE_LIMIT_PLAYER_BURST: int(1, 1_000_000).default(200),
+  RATE_LIMIT_PLAYER_PER_SECOND: int(1, 1_000_000).default(40),
+  MAX_MESSAGE_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
+  MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
+  MAX_PENDING_CLAIMS: int(1, 10_000_000).default(100_000),
+  CORS_ORIGINS: z
+    .string()
+    .trim()
+    .transform((list) => list.split(",").map((origin) => origin.trim()).filter((origin) => origin.length > 0))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^(\*|https?:\/\/[^/\s,]+)$/i, "must be * or comma-separated origins like https://example.com (scheme://host[:port], no path)")
+          // As a browser spells it in the Origin header: lower case, no default port.
+          .transform((origin) => (origin === "*" ? origin : new URL(origin).origin)),
+      ),
+    )
+    .optional(),
 });
 
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -77,6 +98,28 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly nodeId: string;
   readonly logLevel: string;
+  /** Token buckets for client events: `burst` events at once, refilled at `perSecond`. */
+  readonly rateLimits: {
+    readonly socket: RateLimit;
+    /** Per player (the token's subject), over all its sockets on this node. */
+    readonly player: RateLimit;
+  };
+  /** Largest Socket.IO frame a client may send; a larger one closes its connection. */
+  readonly maxMessageBytes: number;
+  /** Most sockets on this node; more are refused at connect with UNAVAILABLE. */
+  readonly maxConnections: number;
+  /** Most card claims (and, separately, bingo calls) of one game waiting on this node; more are answered RATE_LIMITED. */
+  readonly maxPendingClaims: number;
+  /**
+   * Browser origins allowed to connect and to read the HTTP API ("*": any, with CORS
+   * headers). Null (unset): sockets from any origin, HTTP without CORS headers.
+   */
+  readonly corsOrigins: readonly string[] | "*" | null;
+}
+
+export interface RateLimit {
+  readonly burst: number;
+  readonly perSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -122,5 +165,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     logLevel: e.LOG_LEVEL,
+    rateLimits: {
+      socket: { burst: e.RATE_LIMIT_SOCKET_BURST, perSecond: e.RATE_LIMIT_SOCKET_PER_SECOND },
+      player: { burst: e.RATE_LIMIT_PLAYER_BURST, perSecond: e.RATE_LIMIT_PLAYER_PER_SECOND },
+    },
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxConnections: e.MAX_CONNECTIONS,
+    maxPendingClaims: e.MAX_PENDING_CLAIMS,
+    corsOrigins: !e.CORS_ORIGINS || e.CORS_ORIGINS.length === 0 ? null : e.CORS_ORIGINS.includes("*") ? "*" : e.CORS_ORIGINS,
   };
 }

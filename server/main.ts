@@ -1,9 +1,9 @@
-import pino from "pino";
 import { startApp } from "./app";
 import type { Config } from "./config";
 import { ConfigError, loadConfig } from "./config";
 import type { Backends } from "./backends";
 import { memoryBackends, pushSender, redisBackends } from "./backends";
+import { createLogger } from "./observability/logger";
 
 /** Composition root: picks the backends (backends.ts) from the configuration. */
 async function main(): Promise<void> {
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const log = pino({ level: config.logLevel, base: { node: config.nodeId } });
+  const log = createLogger(config);
 
   let backends: Backends;
   if (config.redisUrl) {
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   // A library promise nobody awaited must not take a live show down: log it and go on.
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
-  const { store, push, adapter } = backends;
-  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter });
+  const { store, push, adapter, outboxDepth } = backends;
+  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth });
   log.info({ url: app.url, port: app.port, tickMs: config.tickMs }, `listening on ${app.url}`);
 
   let closing = false;

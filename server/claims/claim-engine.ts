@@ -7,6 +7,8 @@ import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domai
 import type { GameCatalog, GameRules } from "../game/game-rules";
 import type { Clock } from "../ports/clock";
 import type { GameStore, Settled, StoreResult, TickResult } from "../ports/game-store";
+import type { TickMetrics } from "../ports/metrics";
+import { noMetrics } from "../ports/metrics";
 import type { Batch, CallAck, ClaimAck } from "./claim-queue";
 import { GameRoom } from "./game-room";
 
@@ -32,6 +34,12 @@ export interface ClaimEngineOptions {
    * a node's writes; the newest state still goes out, only less often.
    */
   readonly slotsMinIntervalMs?: number;
+  /**
+   * Most claims (and, separately, answerable bingo calls) one game may have waiting on this
+   * node; more are answered RATE_LIMITED at once. Bounds memory and the wait of the last in
+   * line. Default: no bound.
+   */
+  readonly maxPendingClaims?: number;
 }
 
 export interface TickReport {
@@ -46,6 +54,10 @@ export interface TickReport {
 const REFUSALS: readonly Ack<Claimed>[] = REFUSAL_BY_STATUS.map((code) => ({ ok: false, error: protocolError(code) }) as const);
 const CALL_REFUSALS: readonly Ack<CallAccepted>[] = CALL_ERROR_BY_STATUS.map((code) => ({ ok: false, error: protocolError(code) }) as const);
 const STOPPED = { ok: false, error: protocolError("UNAVAILABLE", "this node is shutting down; retry on another") } as const;
+const QUEUE_FULL = {
+  ok: false,
+  error: protocolError("RATE_LIMITED", "too many requests wait for this game on this node; nothing was done, send it again (same requestId) in a moment"),
+} as const;
 const EMPTY: Batch<never> = { args: [], acks: [] };
 
 /**
@@ -71,11 +83,19 @@ export class ClaimEngine {
     private readonly fanout: TickFanout,
     private readonly clock: Clock,
     private readonly options: ClaimEngineOptions,
+    private readonly metrics: TickMetrics = noMetrics,
   ) {}
 
   enqueue(gameId: string, playerId: string, requestId: string, count: number, ack: ClaimAck): void {
-    if (this.stopped) return ack(STOPPED);
+    if (this.stopped) {
+      this.metrics.claimsRefused("UNAVAILABLE", 1);
+      return ack(STOPPED);
+    }
     const room = this.room(gameId);
+    if (room.claims.size >= (this.options.maxPendingClaims ?? Infinity)) {
+      this.metrics.claimsRefused("RATE_LIMITED", 1);
+      return ack(QUEUE_FULL);
+    }
     room.claims.push(playerId, requestId, count, ack);
     this.activate(room);
   }
@@ -87,6 +107,8 @@ export class ClaimEngine {
   call(gameId: string, playerId: string, requestId: string, cardId: number, completions: string, ack: CallAck): void {
     if (this.stopped) return ack?.(STOPPED);
     const room = this.room(gameId);
+    // The server's own auto-claim calls are never refused: nobody would send them again.
+    if (ack !== null && room.calls.size >= (this.options.maxPendingClaims ?? Infinity)) return ack(QUEUE_FULL);
     room.calls.push(playerId, requestId, cardId, completions, ack);
     this.activate(room);
   }
@@ -169,6 +191,7 @@ export class ClaimEngine {
 
   private tick(): Promise<void> {
     const started = this.clock.now();
+    const startedAt = performance.now();
     const flushes: Promise<void>[] = [];
     for (const room of this.active) {
       if (room.hasStoreWork) flushes.push(this.flush(room));
@@ -177,7 +200,8 @@ export class ClaimEngine {
       const now = this.clock.now();
       const minInterval = this.options.slotsMinIntervalMs ?? 0;
       for (const room of this.active) {
-        if (now - room.emittedAt >= minInterval) {
+        // Stopping: the newest state goes out now (waiting out the interval would spin stop()'s loop).
+        if (this.stopped || now - room.emittedAt >= minInterval) {
           const state = room.takeUnemitted();
           if (state) {
             this.fanout.emitLocal(room.gameId, state);
@@ -187,6 +211,7 @@ export class ClaimEngine {
         if (!room.hasStoreWork && !room.hasUnemitted) this.active.delete(room);
       }
       this.ticking = null;
+      this.metrics.tick((performance.now() - startedAt) / 1000);
       if (this.active.size > 0 && !this.stopped) {
         const wait = Math.max(0, this.options.tickMs - (this.clock.now() - started));
         this.timer = this.clock.setTimeout(this.onTimer, wait);
@@ -212,7 +237,9 @@ export class ClaimEngine {
       if (loaded && !loaded.ok) result = loaded;
       else {
         rules = loaded?.value;
+        const sent = performance.now();
         result = await this.store.resolveTick(room.gameId, { claims: claims.args, calls: calls.args, settle });
+        this.metrics.batch(claimCount, callCount, (performance.now() - sent) / 1000);
       }
     } catch (cause) {
       // A store must not throw; if one does, every request still gets its answer.
@@ -221,12 +248,14 @@ export class ClaimEngine {
     }
     try {
       if (result.ok) {
+        if (result.value.claims) this.metrics.claimsAnswered(result.value.claims, claimCount);
         if (result.value.claims) this.answerClaims(room, claims, result.value.claims, rules!);
         if (result.value.calls) this.answerCalls(room, calls, result.value.calls, rules!);
         if (result.value.settled) this.settled(room, result.value.settled);
       } else {
         const claimRefusal: Ack<Claimed> = { ok: false, error: result.error };
         const callRefusal: Ack<CallAccepted> = claimRefusal;
+        this.metrics.claimsRefused(result.error.code, claimCount);
         for (const ack of claims.acks) ack(claimRefusal);
         for (const ack of calls.acks) ack?.(callRefusal);
         if (settle && result.error.code !== "NOT_FOUND") room.settleDue = true;

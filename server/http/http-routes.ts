@@ -4,6 +4,7 @@ import { devTokenRequestSchema } from "../../shared/protocol";
 import type { PublicRecord } from "../domain/game-record";
 import type { StoreResult } from "../ports/game-store";
 import type { TokenAuthority } from "../transport/tokens";
+import type { OriginPolicy } from "./origins";
 import { serveWeb } from "./static-files";
 
 export interface HttpRoutesOptions {
@@ -15,16 +16,39 @@ export interface HttpRoutesOptions {
   readonly webRoot: string;
   /** Present only in development (no AUTH_SECRET): serves POST /api/dev/token. */
   readonly devTokens?: TokenAuthority;
+  /** The Prometheus exposition for GET /metrics. */
+  readonly metrics: () => Promise<{ contentType: string; body: string }>;
+  /** Which other origins' pages may read these answers (CORS). */
+  readonly origins: OriginPolicy;
 }
 
 const MAX_BODY = 1024;
 const RECORD_PATH = /^\/api\/games\/([A-Za-z0-9_-]{1,64})\/record$/;
 
-/** Plain HTTP beside Socket.IO: health, readiness and the development token route. */
+/** Plain HTTP beside Socket.IO: health, readiness, metrics, public records and the development token route. */
 export function createHttpHandler(options: HttpRoutesOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0];
+    const allowOrigin = options.origins.allowOrigin(req.headers.origin);
+    if (allowOrigin !== null) {
+      res.setHeader("access-control-allow-origin", allowOrigin);
+      res.setHeader("vary", "origin");
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, { "access-control-allow-methods": "GET, POST", "access-control-allow-headers": "content-type", "access-control-max-age": "600" });
+        return void res.end();
+      }
+    }
     if (req.method === "GET" && path === "/healthz") return sendJson(res, 200, { ok: true });
+    if (req.method === "GET" && path === "/metrics") {
+      void options.metrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" });
+          res.end(body);
+        },
+        () => sendJson(res, 500, { error: { code: "INTERNAL", message: "metrics failed" } }),
+      );
+      return;
+    }
     if (req.method === "GET" && path === "/readyz") {
       void options.ready().then(
         (ready) => sendJson(res, ready ? 200 : 503, { ok: ready }),

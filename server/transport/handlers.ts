@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Ack, AckFn, AckOf, ClientEvent, PayloadOf, Phase, RoundBody, SlotState } from "../../shared/protocol";
 import { DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { ClaimEngine } from "../claims/claim-engine";
@@ -24,6 +25,8 @@ export interface HandlerDeps {
   readonly conductor: RoundConductor;
   /** The claim window's grace after the next ball, for games created on this node. */
   readonly claimGraceMs: number;
+  /** Game lifecycle lines (created, claims opened and closed, round started, finished), with the game id. */
+  readonly log: Logger;
 }
 
 type Handler<E extends ClientEvent> = (socket: BingoSocket, payload: PayloadOf<E>, reply: AckFn<AckOf<E>>) => void | Promise<void>;
@@ -47,7 +50,7 @@ const CREATE_ATTEMPTS = 5;
  * (socket-gateway.ts). Card claims and bingo calls only join their game's queue; the tick
  * answers them.
  */
-export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, directory, push }: HandlerDeps): Handlers {
+export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, directory, push, log }: HandlerDeps): Handlers {
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
 
   const claimWindowChanged = (gameId: string, phase: Phase, slots: SlotState, maxPerPlayer?: number): void => {
@@ -92,7 +95,10 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
           order: drawOrder(seed, variant),
           graceMs: claimGraceMs,
         });
-        if (created.ok) return reply({ ok: true, gameId, commitment });
+        if (created.ok) {
+          log.info({ gameId, hostId: socket.data.sub, variant }, "game created");
+          return reply({ ok: true, gameId, commitment });
+        }
         if (created.error.code !== "BAD_REQUEST") return reply(created);
       }
       reply({ ok: false, error: protocolError("INTERNAL", "could not find a free game id") });
@@ -102,6 +108,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       const opened = await store.openClaims(gameId, socket.data.sub, totalSlots, maxPerPlayer);
       if (!opened.ok) return reply(opened);
       // Push first: it then knows this state, and the count it is shared as is not pushed again.
+      log.info({ gameId, totalSlots, maxPerPlayer }, "claims opened");
       push.claimsOpened(gameId, opened.value);
       claimWindowChanged(gameId, "claiming", opened.value, maxPerPlayer);
       reply({ ok: true, slots: opened.value });
@@ -110,6 +117,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     "claims:close": async (socket, { gameId }, reply) => {
       const closed = await store.closeClaims(gameId, socket.data.sub);
       if (!closed.ok) return reply(closed);
+      log.info({ gameId, remaining: closed.value.remaining }, "claims closed");
       push.claimsClosed(gameId, closed.value);
       claimWindowChanged(gameId, "lobby", closed.value);
       reply({ ok: true, slots: closed.value });
@@ -142,6 +150,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     "round:start": async (socket, { gameId }, reply) => {
       const started = await store.startRound(gameId, socket.data.sub);
       if (!started.ok) return reply(started);
+      log.info({ gameId, cards: started.value.slots.total - started.value.slots.remaining }, "round started");
       push.roundStarted(gameId, started.value.slots);
       engine.offer(gameId, started.value.slots, true);
       toRoom(gameId).emit("game:phase", { gameId, phase: "running", paused: false, autoIntervalMs: null, version: started.value.roundVersion });
@@ -182,6 +191,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
       if (!finished.ok) return reply(finished);
       const { seed, awards, roundVersion, awardedNow } = finished.value;
       conductor.forget(gameId);
+      log.info({ gameId, awards: awards.length }, "game ended by the host");
       if (awardedNow) {
         const { pattern, ballIndex, winners, prizeEach } = awards[awards.length - 1];
         toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version: roundVersion });

@@ -1,6 +1,9 @@
 import type { Logger } from "pino";
-import type { Ack, ClientEvent } from "../../shared/protocol";
+import type { Ack, ClientEvent, ErrorCode } from "../../shared/protocol";
 import { CLIENT_EVENTS, parsePayload, protocolError } from "../../shared/protocol";
+import type { OriginPolicy } from "../http/origins";
+import type { Metrics } from "../ports/metrics";
+import type { EventLimits } from "./event-limits";
 import type { Handlers } from "./handlers";
 import type { BingoServer, BingoSocket } from "./socket-types";
 import type { TokenAuthority } from "./tokens";
@@ -8,27 +11,67 @@ import type { TokenAuthority } from "./tokens";
 const EVENT_NAMES = Object.keys(CLIENT_EVENTS) as ClientEvent[];
 const FORBIDDEN: Ack = { ok: false, error: protocolError("FORBIDDEN", "your role may not send this event") };
 const WRONG_ARITY: Ack = { ok: false, error: protocolError("BAD_REQUEST", "send exactly one payload object, then the ack callback") };
+const RATE_LIMITED: Ack = { ok: false, error: protocolError("RATE_LIMITED", "too many events from this connection or player; nothing was done, slow down") };
+
+export interface GatewayDeps {
+  readonly tokens: TokenAuthority;
+  readonly handlers: Handlers;
+  readonly log: Logger;
+  readonly limits: EventLimits;
+  readonly origins: OriginPolicy;
+  readonly metrics: Metrics;
+  /** Sockets this node admits at once (MAX_CONNECTIONS). */
+  readonly maxConnections: number;
+}
+
+/** A connection refusal as clients see it: connect_error with `data: { code, message }`. */
+function refusal(code: ErrorCode, message: string): Error {
+  const error = new Error(message) as Error & { data?: unknown };
+  error.data = protocolError(code, message);
+  return error;
+}
 
 /**
- * Socket.IO edge: authenticates each connection, then for every client event checks the
- * ack, the sender's role and the payload schema before the handler sees anything.
- * Bad input is answered with an error ack and changes nothing.
+ * Socket.IO edge: admits a connection if the node has room, its origin is allowed and its
+ * token is valid; then for every client event spends from the socket's and the player's
+ * token buckets and checks the ack, the sender's role and the payload schema before the
+ * handler sees anything. Bad or excess input is answered with an error ack and changes nothing.
  */
-export function attachGateway(io: BingoServer, tokens: TokenAuthority, handlers: Handlers, log: Logger): void {
+export function attachGateway(io: BingoServer, { tokens, handlers, log, limits, origins, metrics, maxConnections }: GatewayDeps): void {
+  const sockets = io.of("/").sockets;
   io.use((socket, next) => {
+    // First, before any work: a full node turns a flood away cheaply.
+    if (sockets.size >= maxConnections) {
+      metrics.connectionRefused("UNAVAILABLE");
+      return next(refusal("UNAVAILABLE", `this node holds its maximum of ${maxConnections} connections; connect to another node or try again later`));
+    }
+    const { origin, host } = socket.handshake.headers;
+    if (!origins.socketAllowed(origin, host)) {
+      metrics.connectionRefused("FORBIDDEN");
+      return next(refusal("FORBIDDEN", `origin ${origin} is not allowed (CORS_ORIGINS)`));
+    }
     const identity = tokens.verify(socket.handshake.auth?.token);
     if (typeof identity === "string") {
-      const error = new Error(identity) as Error & { data?: unknown };
-      error.data = protocolError("UNAUTHORIZED", identity);
-      return next(error);
+      metrics.connectionRefused("UNAUTHORIZED");
+      return next(refusal("UNAUTHORIZED", identity));
     }
     socket.data = identity;
     next();
   });
 
   io.on("connection", (socket) => {
+    const playerId = socket.data.sub;
+    const allowance = limits.opened(playerId);
+    socket.on("disconnect", () => limits.closed(playerId));
     for (const event of EVENT_NAMES) {
-      socket.on(event, (...args: unknown[]) => dispatch(socket, event, args));
+      socket.on(event, (...args: unknown[]) => {
+        const over = allowance.spend();
+        if (over === null) return dispatch(socket, event, args);
+        metrics.rateLimited(over);
+        // An event without an ack over the limit is simply dropped.
+        const ack = args[args.length - 1];
+        if (typeof ack === "function") (ack as (response: Ack) => void)(RATE_LIMITED);
+      });
     }
   });
 

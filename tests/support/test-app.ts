@@ -1,8 +1,10 @@
 import pino from "pino";
+import type { Logger } from "pino";
 import type { RunningApp } from "../../server/app";
 import { startApp } from "../../server/app";
 import type { Config } from "../../server/config";
 import { loadConfig } from "../../server/config";
+import type { Clock } from "../../server/ports/clock";
 import type { GameStore } from "../../server/ports/game-store";
 import type { RedisTarget } from "../../server/store/redis/connection";
 import { connectCommands } from "../../server/store/redis/connection";
@@ -29,6 +31,7 @@ export async function createRedisStore(target: RedisTarget): Promise<RedisGameSt
 }
 
 let nodeCounter = 0;
+const UNLIMITED = { burst: 1_000_000, perSecond: 1_000_000 };
 
 export interface TestApp extends RunningApp {
   readonly store: GameStore;
@@ -46,7 +49,16 @@ export interface TestApp extends RunningApp {
  * (several of these then form a cluster of server nodes).
  */
 export async function startTestApp(
-  options: { redisUrl?: RedisTarget; config?: Partial<Config>; devMode?: boolean; pushSender?: PushSender } = {},
+  options: {
+    redisUrl?: RedisTarget;
+    config?: Partial<Config>;
+    devMode?: boolean;
+    pushSender?: PushSender;
+    /** Drives the tick loop, the rate limits and the memory store (memory only); default the system clock. */
+    clock?: Clock;
+    /** Where the app logs; default nowhere. */
+    log?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const config: Config = {
     ...loadConfig({}),
@@ -56,13 +68,23 @@ export async function startTestApp(
     logLevel: "silent",
     // Several test nodes share this process: each needs its own name.
     nodeId: `test-node-${++nodeCounter}-${process.pid}`,
+    // Tests fire hundreds of events per socket as fast as they can; the limits have their own tests (limits.test.ts).
+    rateLimits: { socket: UNLIMITED, player: UNLIMITED },
     ...options.config,
   };
-  const log = pino({ level: "silent" });
+  const log = options.log ?? pino({ level: "silent" });
   const clients: BingoClient[] = [];
-  const backends = options.redisUrl ? await redisBackends(options.redisUrl, config, log) : memoryBackends();
+  const backends = options.redisUrl ? await redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock);
   const sender = options.pushSender ?? new LogPushSender(() => undefined);
-  const app = await startApp({ config, store: backends.store, push: { ...backends.push, sender }, log, adapter: backends.adapter });
+  const app = await startApp({
+    config,
+    store: backends.store,
+    push: { ...backends.push, sender },
+    log,
+    adapter: backends.adapter,
+    clock: options.clock,
+    outboxDepth: () => backends.outboxDepth(),
+  });
   return {
     ...app,
     store: backends.store,

@@ -40,6 +40,11 @@ describe("loadConfig", () => {
       shutdownTimeoutMs: 10_000,
       nodeId: `${hostname()}-${process.pid}`,
       logLevel: "info",
+      rateLimits: { socket: { burst: 100, perSecond: 20 }, player: { burst: 200, perSecond: 40 } },
+      maxMessageBytes: 16 * 1024,
+      maxConnections: 20_000,
+      maxPendingClaims: 100_000,
+      corsOrigins: null,
     });
   });
 
@@ -63,6 +68,14 @@ describe("loadConfig", () => {
       SHUTDOWN_TIMEOUT_MS: "2500",
       NODE_ID: "node-a",
       LOG_LEVEL: "debug",
+      RATE_LIMIT_SOCKET_BURST: "10",
+      RATE_LIMIT_SOCKET_PER_SECOND: "2",
+      RATE_LIMIT_PLAYER_BURST: "30",
+      RATE_LIMIT_PLAYER_PER_SECOND: "6",
+      MAX_MESSAGE_BYTES: "4096",
+      MAX_CONNECTIONS: "5000",
+      MAX_PENDING_CLAIMS: "20000",
+      CORS_ORIGINS: "https://shows.example, HTTP://Localhost:8080",
     });
     expect(config).toEqual({
       port: 8080,
@@ -83,6 +96,11 @@ describe("loadConfig", () => {
       shutdownTimeoutMs: 2500,
       nodeId: "node-a",
       logLevel: "debug",
+      rateLimits: { socket: { burst: 10, perSecond: 2 }, player: { burst: 30, perSecond: 6 } },
+      maxMessageBytes: 4096,
+      maxConnections: 5000,
+      maxPendingClaims: 20_000,
+      corsOrigins: ["https://shows.example", "http://localhost:8080"],
     });
   });
 
@@ -175,6 +193,17 @@ describe("loadConfig", () => {
     ["NODE_ID", "  "],
     ["LOG_LEVEL", "verbose"],
     ["LOG_LEVEL", "INFO"],
+    ["RATE_LIMIT_SOCKET_BURST", "0"],
+    ["RATE_LIMIT_SOCKET_PER_SECOND", "0.5"],
+    ["RATE_LIMIT_PLAYER_BURST", "-1"],
+    ["RATE_LIMIT_PLAYER_PER_SECOND", "lots"],
+    ["MAX_MESSAGE_BYTES", "1023"],
+    ["MAX_MESSAGE_BYTES", String(1024 * 1024 + 1)],
+    ["MAX_CONNECTIONS", "0"],
+    ["MAX_PENDING_CLAIMS", "0"],
+    ["CORS_ORIGINS", "shows.example"],
+    ["CORS_ORIGINS", "https://shows.example/path"],
+    ["CORS_ORIGINS", "ftp://shows.example"],
   ];
 
   test.each(bad)("%s=%j is refused with a ConfigError naming it", (variable, value) => {
@@ -221,6 +250,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ FIREBASE_PROJECT_ID: "p", GOOGLE_APPLICATION_CREDENTIALS: "/x.json" }).firebase).toEqual({ projectId: "p", credentialsPath: "/x.json" });
   });
 
+  test("CORS_ORIGINS: unset is null (any socket origin, no CORS headers); * anywhere in the list is any origin", () => {
+    expect(loadConfig({}).corsOrigins).toBeNull();
+    expect(loadConfig({ CORS_ORIGINS: " , " }).corsOrigins).toBeNull();
+    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
+    expect(loadConfig({ CORS_ORIGINS: "https://a.example,*" }).corsOrigins).toBe("*");
+    expect(loadConfig({ CORS_ORIGINS: "https://a.example:443" }).corsOrigins).toEqual(["https://a.example"]);
+  });
+
   test("CONFIG_VARIABLES lists every variable the server reads", () => {
     expect([...CONFIG_VARIABLES].sort()).toEqual(
       [
@@ -243,6 +280,14 @@ describe("loadConfig", () => {
         "REDIS_CLUSTER_NODES",
         "SLOTS_MIN_INTERVAL_MS",
         "TICK_MS",
+        "RATE_LIMIT_SOCKET_BURST",
+        "RATE_LIMIT_SOCKET_PER_SECOND",
+        "RATE_LIMIT_PLAYER_BURST",
+        "RATE_LIMIT_PLAYER_PER_SECOND",
+        "MAX_MESSAGE_BYTES",
+        "MAX_CONNECTIONS",
+        "MAX_PENDING_CLAIMS",
+        "CORS_ORIGINS",
       ].sort(),
     );
   });

@@ -119,6 +119,11 @@ export class MemoryPushOutbox implements PushOutbox {
     for (const id of ids) this.taken.delete(id);
   }
 
+  /** Entries not yet sent: waiting, or taken and not acknowledged (for metrics). */
+  get depth(): number {
+    return this.queue.length + this.taken.size;
+  }
+
   async close(): Promise<void> {
     this.wake?.();
   }

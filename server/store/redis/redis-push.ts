@@ -187,3 +187,26 @@ export class RedisPushGate implements PushGate {
     return (await this.redis.fcall("bingo_push_gate", 1, gateKey(gameId), kind, version, intervalMs)) as "passed" | "too-soon" | "stale";
   }
 }
+
+/**
+ * How many outbox entries are not yet sent (for metrics): not yet delivered to the group
+ * (its lag) plus delivered and not acknowledged. Asked on `redis`, which must not be the
+ * outbox's own connection: that one spends its time in blocking reads. Null when Redis
+ * cannot tell the lag (after some trims) or the group does not exist yet.
+ */
+export async function outboxDepth(redis: { xinfo(subcommand: "GROUPS", key: string): Promise<unknown> }): Promise<number | null> {
+  let groups: unknown[][];
+  try {
+    groups = (await redis.xinfo("GROUPS", STREAM)) as unknown[][];
+  } catch {
+    return null;
+  }
+  for (const fields of groups) {
+    const field = (name: string): unknown => fields[fields.indexOf(name) + 1];
+    if (field("name") !== GROUP) continue;
+    const lag = field("lag");
+    const pending = field("pending");
+    return typeof lag === "number" && typeof pending === "number" ? lag + pending : null;
+  }
+  return null;
+}

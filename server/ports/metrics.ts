@@ -1,0 +1,52 @@
+import type { ErrorCode } from "../../shared/protocol";
+import type { ClaimBatchReply } from "../domain/claim-batch";
+
+/**
+ * What the tick loop reports: once per tick and once per game batch, never once per claim,
+ * so counting costs the hot path nothing it would notice.
+ */
+export interface TickMetrics {
+  /** A tick ended: every game's store call settled and the slot states emitted. */
+  tick(seconds: number): void;
+  /** One game's store call in a tick (one Redis MULTI/EXEC): its claims and calls, and how long the store took. */
+  batch(claims: number, calls: number, storeSeconds: number): void;
+  /** The store answered `count` claims with `reply` (granted, or refused with a code per claim). */
+  claimsAnswered(reply: ClaimBatchReply, count: number): void;
+  /** `count` claims refused without a store answer: the store failed, the queue was full, the node is stopping. */
+  claimsRefused(code: ErrorCode, count: number): void;
+}
+
+/** Why a client event or connection was turned away at the edge. */
+export type LimitScope = "socket" | "player";
+
+/** Everything a node counts and times. Implemented with prom-client (server/observability); the core only sees this. */
+export interface Metrics extends TickMetrics {
+  /** One emit to a game's room (`slots`, `draw`, `winners`, ...) and how long writing it to the sockets took. */
+  broadcast(event: string, seconds: number): void;
+  /** This node drew a ball. */
+  drawn(): void;
+  /** A client event over a token bucket, answered RATE_LIMITED (or dropped when it had no ack). */
+  rateLimited(scope: LimitScope): void;
+  /** A connection refused before it was admitted. */
+  connectionRefused(code: ErrorCode): void;
+  /** Push messages the sender accepted. */
+  pushSent(count: number): void;
+  /** Push messages that failed one attempt: `reason` is "dead-token", "transient", "refused" or "error". */
+  pushFailed(reason: string, count: number): void;
+}
+
+const nothing = (): void => undefined;
+
+/** For code run without a registry (unit tests, scripts). */
+export const noMetrics: Metrics = {
+  tick: nothing,
+  batch: nothing,
+  claimsAnswered: nothing,
+  claimsRefused: nothing,
+  broadcast: nothing,
+  drawn: nothing,
+  rateLimited: nothing,
+  connectionRefused: nothing,
+  pushSent: nothing,
+  pushFailed: nothing,
+};

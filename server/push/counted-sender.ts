@@ -1,0 +1,31 @@
+import type { PushMessage } from "../domain/push-messages";
+import type { Metrics } from "../ports/metrics";
+import type { PushOutcome, PushSender } from "../ports/push-sender";
+
+/** A PushSender that counts what became of each message it passed on (one count per send call, not per message). */
+export function countedSender(sender: PushSender, metrics: Pick<Metrics, "pushSent" | "pushFailed">): PushSender {
+  return {
+    async send(messages: readonly PushMessage[]): Promise<PushOutcome[]> {
+      let outcomes: PushOutcome[];
+      try {
+        outcomes = await sender.send(messages);
+      } catch (error) {
+        metrics.pushFailed("error", messages.length);
+        throw error;
+      }
+      let sent = 0;
+      let dead = 0;
+      let transient = 0;
+      for (const outcome of outcomes) {
+        if (outcome.ok) sent++;
+        else if (outcome.dropToken) dead++;
+        else if (outcome.retry) transient++;
+      }
+      metrics.pushSent(sent);
+      metrics.pushFailed("dead-token", dead);
+      metrics.pushFailed("transient", transient);
+      metrics.pushFailed("refused", outcomes.length - sent - dead - transient);
+      return outcomes;
+    },
+  };
+}
