@@ -1,0 +1,382 @@
+import fc from "fast-check";
+import { io } from "socket.io-client";
+import type { BingoClient } from "../../shared/client";
+import type { ClientEvent, GameSnapshot, Role } from "../../shared/protocol";
+import { CLIENT_EVENTS, PATTERNS_BY_VARIANT, parsePayload } from "../../shared/protocol";
+import { ok } from "../support/acks";
+import type { RawSocket } from "../support/fuzz";
+import { emitWithAck, expectServesFreshClients, fuzzParams, prototypeKeys, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
+import type { TestRedis } from "../support/redis-server";
+import { startRedis } from "../support/redis-server";
+import type { TestApp } from "../support/test-app";
+import { startTestApp, tokenFor } from "../support/test-app";
+import { ackProblem } from "../support/wire-schemas";
+
+/**
+ * Every client event, with arbitrary payloads (valid-ish fields, wrong types, huge strings,
+ * binary, prototype-pollution keys, deep nesting), arbitrary argument lists (no ack, ack
+ * only, extra arguments, the ack in the wrong place) and unknown event names, from every
+ * role, in arbitrary order, over real sockets against the real server on Redis and on the
+ * embedded store. Each run must leave the server serving, every ack in the protocol's
+ * shape (and a refusal where the gateway must refuse), and games it could not touch unchanged.
+ */
+
+const EVENT_NAMES = Object.keys(CLIENT_EVENTS) as ClientEvent[];
+const SENDERS = ["host", "otherHost", "player", "otherPlayer"] as const;
+type Sender = (typeof SENDERS)[number];
+const ROLE_OF: Record<Sender, Role> = { host: "host", otherHost: "host", player: "player", otherPlayer: "player" };
+
+/** Games a run may aim at: its own fresh ones, and untouchable ones of a host and player the fuzzer never is. */
+interface Targets {
+  readonly lobby: string;
+  readonly open: string;
+  readonly running: string;
+  readonly sentinels: readonly string[];
+}
+
+/** A slot in a generated payload that the run fills with one of its game ids. */
+const GAME = Symbol("game");
+type GamePick = { readonly [GAME]: number };
+/** A long string, made only when sent, so that a failure's report names its length instead of printing it. */
+const LONG = Symbol("long");
+type LongText = { readonly [LONG]: number };
+
+/** Binary stand-in: socket.io sends it as an attachment; the server sees a Buffer. */
+const binaryArb = fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes));
+const FIELD_KEYS = [...new Set(EVENT_NAMES.flatMap((event) => schemaKeys(event)))];
+const nastyKey = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "then", "length", ...FIELD_KEYS);
+
+/** Own enumerable properties, `__proto__` included, as JSON.parse makes them. */
+function objectOf(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const [key, value] of entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  return object;
+}
+
+/** `depth` levels of arrays or objects around `leaf`; reported by its depth (fast-check's printer would overflow the stack). */
+function nested(depth: number, leaf: unknown, asObject: boolean): unknown {
+  let value = materialize(leaf, []);
+  for (let i = 0; i < depth; i++) value = asObject ? { a: value } : [value];
+  const shown = `${depth} levels of ${asObject ? "{ a: ... }" : "[ ... ]"} around ${fc.stringify(leaf).slice(0, 80)}`;
+  Object.defineProperty(value, fc.toStringMethod, { value: () => shown, enumerable: false });
+  return value;
+}
+
+function junkArb(bigString: fc.Arbitrary<LongText>): fc.Arbitrary<unknown> {
+  const leaf = fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: "binary", maxLength: 20 }),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constantFrom(null, undefined, NaN, Infinity, -Infinity, -0, 2 ** 53, -(2 ** 53), 1e21, 0.5),
+    bigString,
+    binaryArb,
+  );
+  const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leaf,
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.array(fc.tuple(fc.oneof(nastyKey, fc.string({ maxLength: 8 })), tie("value")), { maxLength: 4 }).map(objectOf),
+    ),
+  }));
+  return fc.oneof(
+    { weight: 6, arbitrary: value },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 50, max: 1000 }), value, fc.boolean()).map(([d, v, o]) => nested(d, v, o)) },
+    { weight: 1, arbitrary: fc.constantFrom(objectOf([["__proto__", { polluted: "yes", ok: true }]]), { constructor: { prototype: { polluted: "yes" } } }) },
+  );
+}
+
+/** The keys of an event's payload schema (all of them optional here: a missing one is a case too). */
+function schemaKeys(event: ClientEvent): string[] {
+  const schema = CLIENT_EVENTS[event].schema as unknown as { shape?: Record<string, unknown> };
+  return Object.keys(schema.shape ?? {});
+}
+
+/** For each payload field the protocol knows: values that are valid, near-valid or junk. */
+function fieldArbs(junk: fc.Arbitrary<unknown>, bigString: fc.Arbitrary<LongText>): Record<string, fc.Arbitrary<unknown>> {
+  const pick = fc.nat(10).map((n): GamePick => ({ [GAME]: n }));
+  const small = (min: number, max: number) => fc.oneof({ weight: 8, arbitrary: fc.integer({ min, max }) }, fc.integer(), junk);
+  return {
+    gameId: fc.oneof({ weight: 12, arbitrary: pick }, fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.string({ maxLength: 70 }), junk),
+    totalSlots: small(1, 60),
+    maxPerPlayer: small(1, 5),
+    count: small(1, 6),
+    cardId: small(1, 60),
+    index: small(0, 89),
+    intervalMs: fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, small(250, 2000)),
+    requestId: fc.oneof({ weight: 8, arbitrary: fc.constantFrom("r1", "r2", "r3") }, fc.string({ maxLength: 70 }), bigString, junk),
+    enabled: fc.oneof({ weight: 8, arbitrary: fc.boolean() }, junk),
+    token: fc.oneof({ weight: 8, arbitrary: fc.string({ minLength: 1, maxLength: 40 }) }, bigString, junk),
+    platform: fc.oneof({ weight: 8, arbitrary: fc.constantFrom("android", "ios", "web") }, junk),
+    state: fc.oneof({ weight: 8, arbitrary: fc.constantFrom("foreground", "background") }, junk),
+    title: fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 130 }) }, bigString, junk),
+    variant: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(75, 90) }, junk),
+    patterns: fc.oneof(
+      { weight: 8, arbitrary: fc.subarray([...new Set(Object.values(PATTERNS_BY_VARIANT).flat())]).chain((names) => fc.shuffledSubarray(names)) },
+      fc.array(fc.string(), { maxLength: 4 }),
+      junk,
+    ),
+    prizes: fc.oneof({ weight: 8, arbitrary: fc.array(fc.nat(1_000_000), { minLength: 1, maxLength: 3 }) }, junk),
+  };
+}
+
+/** A payload for `event`: its own fields (each valid, near-valid, junk or missing), sometimes others. */
+function payloadArb(event: ClientEvent, fields: Record<string, fc.Arbitrary<unknown>>, junk: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  // A field is missing now and then (undefined is left out on the wire).
+  const own = Object.fromEntries(schemaKeys(event).map((key) => [key, fc.oneof({ weight: 12, arbitrary: fields[key] ?? junk }, fc.constant(undefined))]));
+  const record = fc
+    .tuple(fc.record(own), fc.array(fc.tuple(nastyKey, junk), { maxLength: 2 }))
+    .map(([known, extra]) => objectOf([...Object.entries(known), ...extra]));
+  return fc.oneof({ weight: 6, arbitrary: record }, { weight: 1, arbitrary: junk });
+}
+
+type Placement = "last" | "none" | "first" | "middle";
+
+interface Emission {
+  readonly sender: Sender;
+  readonly event: ClientEvent | string | number;
+  /** Everything sent before the ack (or instead of it). */
+  readonly args: readonly unknown[];
+  readonly ack: Placement;
+}
+
+function emissionArb(fields: Record<string, fc.Arbitrary<unknown>>, junk: fc.Arbitrary<unknown>): fc.Arbitrary<Emission> {
+  const known = fc.constantFrom(...EVENT_NAMES).chain((event) => {
+    const allowed = SENDERS.filter((sender) => CLIENT_EVENTS[event].roles.includes(ROLE_OF[sender]));
+    return fc.record({
+      // Mostly a sender whose role may send it (the first twice as often: the host owns the run's games), so that handlers are reached.
+      sender: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(allowed[0], ...allowed) }, { weight: 1, arbitrary: fc.constantFrom(...SENDERS) }),
+      event: fc.constant(event),
+      args: fc.oneof(
+        { weight: 8, arbitrary: payloadArb(event, fields, junk).map((p) => [p]) },
+        fc.constant([]),
+        fc.tuple(payloadArb(event, fields, junk), fc.array(junk, { minLength: 1, maxLength: 3 })).map(([p, extra]) => [p, ...extra]),
+      ),
+      ack: fc.constantFrom<Placement>("last", "last", "last", "last", "none", "first", "middle"),
+    });
+  });
+  // Events the server does not know get no ack (there is nothing to answer them), so none is sent.
+  const unknown = fc.record({
+    sender: fc.constantFrom(...SENDERS),
+    event: fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "game:unknown", "", "cards:claim "), fc.integer(), fc.string()),
+    args: fc.array(junk, { maxLength: 2 }),
+    ack: fc.constant<Placement>("none"),
+  });
+  return fc.oneof({ weight: 12, arbitrary: known }, { weight: 1, arbitrary: unknown });
+}
+
+/** The value a server receives for `value` (JSON, with Buffers as Buffers). */
+function onTheWire(value: unknown, inArray = false): unknown {
+  if (value === undefined || typeof value === "function") return inArray ? null : undefined;
+  if (Buffer.isBuffer(value)) return value;
+  if (typeof value === "number") return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : null;
+  if (Array.isArray(value)) return value.map((item) => onTheWire(item, true));
+  if (typeof value === "object" && value !== null) {
+    return objectOf(
+      Object.keys(value)
+        .map((key) => [key, onTheWire((value as Record<string, unknown>)[key])] as const)
+        .filter(([, v]) => v !== undefined),
+    );
+  }
+  return value;
+}
+
+/** Bytes of the packet (text part, and the largest attachment): a frame over the server's limit drops the connection. */
+function frameBytes(args: readonly unknown[]): number {
+  let largest = 0;
+  const text = JSON.stringify(args, (_key, value: unknown) => {
+    if (value && typeof value === "object" && (value as { type?: unknown }).type === "Buffer" && Array.isArray((value as { data?: unknown }).data)) {
+      largest = Math.max(largest, (value as { data: unknown[] }).data.length);
+      return { _placeholder: true, num: 0 };
+    }
+    return value;
+  });
+  return Math.max(Buffer.byteLength(text ?? ""), largest);
+}
+
+/** What is sent for a generated value: the run's game ids in the game slots, long strings spelled out. */
+function materialize(value: unknown, games: readonly string[]): unknown {
+  if (!value || typeof value !== "object" || Buffer.isBuffer(value)) return value;
+  if (GAME in value) return games[(value as GamePick)[GAME] % games.length];
+  if (LONG in value) return "x".repeat((value as LongText)[LONG]);
+  // Deep nesting is built from materialized parts already (and would overflow this recursion).
+  if (fc.hasToStringMethod(value)) return value;
+  if (Array.isArray(value)) return value.map((item) => materialize(item, games));
+  return objectOf(Object.keys(value).map((key) => [key, materialize((value as Record<string, unknown>)[key], games)]));
+}
+
+function longText(maxLength: number): fc.Arbitrary<LongText> {
+  return fc.integer({ min: 1, max: maxLength }).map((n) => {
+    const text = { [LONG]: n };
+    Object.defineProperty(text, fc.toStringMethod, { value: () => `"x".repeat(${n})`, enumerable: false });
+    return text;
+  });
+}
+
+/** What the gateway must answer, from the protocol alone: null when the handler decides. */
+function requiredRefusal(emission: Emission): "FORBIDDEN" | "BAD_REQUEST" | null {
+  const event = emission.event as ClientEvent;
+  if (!CLIENT_EVENTS[event].roles.includes(ROLE_OF[emission.sender])) return "FORBIDDEN";
+  if (emission.args.length !== 1) return "BAD_REQUEST";
+  return parsePayload(event, onTheWire(emission.args[0], true)).ok ? null : "BAD_REQUEST";
+}
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe.each([
+  ["redis", () => redis.url, 30],
+  ["embedded (memory)", () => undefined, 20],
+])("garbage for every client event, on %s", (_name, redisUrl, runs) => {
+  let app: TestApp;
+  let clients: Record<Sender, BingoClient>;
+  let sentinelHost: BingoClient;
+  let sentinelPlayer: BingoClient;
+  let sentinels: { lobby: string; running: string };
+  let before: GameSnapshot[];
+  let limit: number;
+  const shapeProblems: string[] = [];
+
+  const sentinelViews = async (): Promise<GameSnapshot[]> => [
+    await snapshot(sentinelHost, sentinels.lobby),
+    await snapshot(sentinelHost, sentinels.running),
+    await snapshot(sentinelPlayer, sentinels.running),
+  ];
+
+  beforeAll(async () => {
+    app = await startTestApp({ redisUrl: redisUrl(), config: { tickMs: 5, claimGraceMs: 50 } });
+    limit = (app.io.engine as unknown as { opts: { maxHttpBufferSize: number } }).opts.maxHttpBufferSize;
+    clients = {
+      host: await app.client("fuzz-host", "host"),
+      otherHost: await app.client("fuzz-other-host", "host"),
+      player: await app.client("fuzz-player", "player"),
+      otherPlayer: await app.client("fuzz-other-player", "player"),
+    };
+    for (const client of Object.values(clients)) watchServerEvents(raw(client), shapeProblems);
+    // Games no fuzzing sender may change: a lobby, and a running round with a drawn ball whose cards another player holds.
+    sentinelHost = await app.client("sentinel-host", "host");
+    sentinelPlayer = await app.client("sentinel-player", "player");
+    const lobby = ok(await request(sentinelHost, "game:create", { title: "Sentinel lobby" }), "create").gameId;
+    const running = ok(await request(sentinelHost, "game:create", { title: "Sentinel round", prizes: [100, 200] }), "create").gameId;
+    ok(await request(sentinelHost, "claims:open", { gameId: running, totalSlots: 5, maxPerPlayer: 5 }), "open");
+    ok(await request(sentinelPlayer, "cards:claim", { gameId: running, count: 5, requestId: "s" }), "claim");
+    ok(await request(sentinelHost, "round:start", { gameId: running }), "start");
+    ok(await request(sentinelHost, "round:draw", { gameId: running, index: 0 }), "draw");
+    sentinels = { lobby, running };
+    before = await sentinelViews();
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  /** Fresh games for one run, owned by the fuzzing host: a lobby, an open window, a running round. */
+  async function freshTargets(): Promise<Targets> {
+    const { host, player } = clients;
+    const lobby = ok(await request(host, "game:create", {}), "create").gameId;
+    const open = ok(await request(host, "game:create", { variant: 90 }), "create").gameId;
+    ok(await request(host, "claims:open", { gameId: open, totalSlots: 40, maxPerPlayer: 5 }), "open");
+    const running = ok(await request(host, "game:create", { patterns: ["four-corners", "line"], prizes: [7, 5] }), "create").gameId;
+    ok(await request(host, "claims:open", { gameId: running, totalSlots: 20, maxPerPlayer: 5 }), "open");
+    ok(await request(player, "cards:claim", { gameId: running, count: 3, requestId: "seed" }), "claim");
+    ok(await request(host, "round:start", { gameId: running }), "start");
+    return { lobby, open, running, sentinels: [sentinels.lobby, sentinels.running] };
+  }
+
+  test("every ack fits the protocol, the gateway refuses what it must, and the server keeps serving", async () => {
+    const bigString = longText(Math.floor(limit / 3));
+    const junk = junkArb(bigString);
+    const fields = fieldArbs(junk, bigString);
+    const prototypeBefore = prototypeKeys();
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(emissionArb(fields, junk), { minLength: 1, maxLength: 16 }), async (emissions) => {
+        const targets = await freshTargets();
+        const games = [targets.lobby, targets.open, targets.running, targets.lobby, targets.open, targets.running, ...targets.sentinels];
+        const problems: string[] = [];
+        const pending: Promise<void>[] = [];
+        for (const generated of emissions) {
+          const emission = { ...generated, args: materialize(generated.args, games) as unknown[] };
+          // Over the server's frame limit the connection is dropped by design (bad-input.test.ts covers that).
+          if (frameBytes(emission.args) > limit * 0.8) continue;
+          pending.push(send(raw(clients[emission.sender]), emission, problems));
+        }
+        await Promise.all(pending);
+        expect(problems).toEqual([]);
+        expect(shapeProblems).toEqual([]);
+        for (const client of Object.values(clients)) expect(client.socket.connected).toBe(true);
+        expect(prototypeKeys()).toEqual(prototypeBefore);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        expect(await sentinelViews()).toEqual(before);
+        await expectServesFreshClients(app);
+      }),
+      fuzzParams(runs),
+    );
+  });
+
+  test("raw frames of any content only ever cost their own connection", async () => {
+    const frame = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: "binary", maxLength: 200 }),
+      fc.tuple(fc.constantFrom("0", "1", "2", "3", "4", "40", "41", "42", "43", "44", "45", "46", "451-", "42/x,"), fc.string({ maxLength: 100 })).map(([a, b]) => a + b),
+      fc.json({ maxDepth: 3 }).map((json) => `42${json}`),
+      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 6 }), async (frames) => {
+        const socket = io(app.url, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { token: tokenFor("frame-sender", "player") } });
+        try {
+          await new Promise<void>((resolve, reject) => {
+            socket.once("connect", resolve);
+            socket.once("connect_error", reject);
+          });
+          const engine = (socket.io as unknown as { engine: { write(data: string | Buffer): void } }).engine;
+          for (const data of frames) engine.write(data);
+          // Whatever the frames did to this connection, the same connection's next request or its close settles it.
+          // (A frame announcing binary attachments makes the server wait for them: then no answer comes, which is fine.)
+          await Promise.race([
+            socket.timeout(1000).emitWithAck("app:state", { state: "foreground" }).catch(() => undefined),
+            new Promise((resolve) => socket.once("disconnect", resolve)),
+          ]);
+        } finally {
+          socket.close();
+        }
+        for (const client of Object.values(clients)) expect(client.socket.connected).toBe(true);
+        expect(await snapshot(clients.player, sentinels.running)).toMatchObject({ phase: "running" });
+        await expectServesFreshClients(app);
+      }),
+      fuzzParams(Math.ceil(runs / 2)),
+    );
+  });
+});
+
+/** Emits one generated event and checks whatever comes back. */
+async function send(socket: RawSocket, emission: Emission, problems: string[]): Promise<void> {
+  const { event, args, ack } = emission;
+  const misplaced = (): void => void problems.push(`${String(event)}: an ack placed ${ack} was called`);
+  if (ack === "none") return void socket.emit(event as string, ...args);
+  // Something always follows a misplaced ack: a function in last place would be the ack.
+  if (ack === "first") return void socket.emit(event as string, misplaced, ...args, "after");
+  if (ack === "middle") return void socket.emit(event as string, ...args, misplaced, "after");
+  let reply: unknown;
+  try {
+    reply = await emitWithAck(socket, event, args);
+  } catch {
+    problems.push(`${String(event)} ${JSON.stringify(args)?.slice(0, 200)}: no ack`);
+    return;
+  }
+  const shape = ackProblem(event as ClientEvent, reply);
+  if (shape) return void problems.push(shape);
+  const must = requiredRefusal(emission);
+  const got = reply as { ok: boolean; error?: { code: string } };
+  // A rate limit may answer first; anything else must be the gateway's refusal.
+  if (must && (got.ok || (got.error!.code !== must && got.error!.code !== "RATE_LIMITED"))) {
+    problems.push(`${String(event)} from ${emission.sender} with ${JSON.stringify(args)?.slice(0, 200)}: expected ${must}, got ${JSON.stringify(reply)}`);
+  }
+}
