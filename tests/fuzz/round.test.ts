@@ -89,15 +89,17 @@ const gameArb = fc.constantFrom<Variant>(75, 90).chain((variant) =>
       variant === 90
         ? fc.constant([...DEFAULT_PATTERNS[90]])
         : fc.shuffledSubarray([...PATTERNS_BY_VARIANT[75]], { minLength: 1 }).map((names) => names as PatternName[]),
-    prizeScale: fc.constantFrom(0, 100, 1_000_000, 1_000_000_000_000),
+    prizeScale: fc.constantFrom(0, 7, 100, 1_000_001, 1_000_000_000_000),
     prizeSeeds: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
-    maxPerPlayer: fc.integer({ min: 1, max: 6 }),
-    claims: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: PLAYERS, maxLength: PLAYERS }),
+    // Many cards make shared wins (and so split pools with a remainder) common.
+    maxPerPlayer: fc.integer({ min: 1, max: 20 }),
+    claims: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: PLAYERS, maxLength: PLAYERS }),
     autoClaimOff: fc.array(fc.boolean(), { minLength: PLAYERS, maxLength: PLAYERS }),
     bursts: fc.array(fc.array(commandArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
-    /** The host ends the game alongside this burst's commands (if there is such a burst). */
-    endWith: fc.option(fc.nat(30), { freq: 2 }),
-    playOut: fc.boolean(),
+    /** The host ends the game alongside this burst's commands (if there is such a burst); mostly not, so prizes get awarded. */
+    endWith: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat(11) }),
+    /** After the bursts, every remaining ball is drawn (and called) before the end. */
+    playOut: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   }),
 );
 
