@@ -2,7 +2,7 @@ import fc from "fast-check";
 import type { BingoClient } from "../../shared/client";
 import type { Ack, Claimed, SlotState, SlotsMessage } from "../../shared/protocol";
 import { ok } from "../support/acks";
-import { expectServesFreshClients, fuzzParams, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
+import { expectServesFreshClients, fuzzParams, fuzzTimeoutMs, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
@@ -258,7 +258,7 @@ describe.each([
       fuzzParams(runs),
     );
     await expectServesFreshClients(app);
-  });
+  }, fuzzTimeoutMs());
 });
 
 /**

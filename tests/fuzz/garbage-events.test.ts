@@ -5,7 +5,7 @@ import type { ClientEvent, GameSnapshot, Role } from "../../shared/protocol";
 import { CLIENT_EVENTS, PATTERNS_BY_VARIANT, parsePayload } from "../../shared/protocol";
 import { ok } from "../support/acks";
 import type { RawSocket } from "../support/fuzz";
-import { emitWithAck, expectServesFreshClients, fuzzParams, prototypeKeys, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
+import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, prototypeKeys, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
@@ -318,7 +318,7 @@ describe.each([
       }),
       fuzzParams(runs),
     );
-  });
+  }, fuzzTimeoutMs());
 
   test("raw frames of any content only ever cost their own connection", async () => {
     const frame = fc.oneof(
@@ -353,7 +353,7 @@ describe.each([
       }),
       fuzzParams(Math.ceil(runs / 2)),
     );
-  });
+  }, fuzzTimeoutMs());
 });
 
 /** Emits one generated event and checks whatever comes back. */

@@ -7,7 +7,7 @@ import { verifyRecord } from "../../server/domain/game-record";
 import { completionIndex, drawPositions } from "../../server/domain/patterns";
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
-import { expectServesFreshClients, fuzzParams, raw, request, watchServerEvents } from "../support/fuzz";
+import { expectServesFreshClients, fuzzParams, fuzzTimeoutMs, raw, request, watchServerEvents } from "../support/fuzz";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
@@ -392,5 +392,5 @@ describe.each([
       fuzzParams(runs),
     );
     await expectServesFreshClients(app);
-  });
+  }, fuzzTimeoutMs());
 });

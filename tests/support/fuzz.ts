@@ -30,6 +30,12 @@ export function fuzzParams<T>(numRuns: number): fc.Parameters<T> {
   return params;
 }
 
+/** Jest's time limit for one fuzz property (all its runs), growing with FUZZ_SCALE. */
+export function fuzzTimeoutMs(): number {
+  const scale = Number(process.env.FUZZ_SCALE ?? "1");
+  return 180_000 * (Number.isFinite(scale) && scale > 1 ? scale : 1);
+}
+
 export type RawSocket = Socket;
 export const raw = (client: BingoClient): RawSocket => client.socket as unknown as RawSocket;
 
