@@ -2,11 +2,14 @@ import fc from "fast-check";
 import type { BingoClient } from "../../shared/client";
 import type { Ack, Claimed, SlotState, SlotsMessage } from "../../shared/protocol";
 import { ok } from "../support/acks";
-import { expectServesFreshClients, fuzzParams, fuzzTimeoutMs, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
+import { io } from "socket.io-client";
+import type { RawSocket } from "../support/fuzz";
+import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
-import { startTestApp } from "../support/test-app";
+import { startTestApp, tokenFor } from "../support/test-app";
+import { ackProblem } from "../support/wire-schemas";
 
 /**
  * The claim engine under arbitrary interleavings: several players (two of them on two
@@ -19,9 +22,14 @@ import { startTestApp } from "../support/test-app";
  * one version is one slot state, and while the window stays open the count only falls.
  */
 
-const PLAYERS = 4;
-/** Players 0 and 1 also claim from a second connection. */
-const SECOND_SOCKETS = 2;
+/**
+ * Player ids as a token issuer may make them: names that are special on JS objects, a
+ * separator the store's request keys use, and a long non-ASCII one (ids may be 1-128 chars).
+ */
+const PLAYER_IDS = ["__proto__", "constructor", "claimer:1", `☃ claimer 💥 ${"x".repeat(100)}`];
+const PLAYERS = PLAYER_IDS.length;
+/** Players 0-2 also claim from a second connection (on the second node, when there is one). */
+const SECOND_SOCKETS = 3;
 
 type Command =
   | { readonly kind: "claim"; readonly player: number; readonly socket: number; readonly count: number; readonly repeat: number | null; readonly sameCount: boolean }
@@ -29,6 +37,7 @@ type Command =
   | { readonly kind: "close" }
   | { readonly kind: "start" }
   | { readonly kind: "join"; readonly player: number; readonly socket: number }
+  | { readonly kind: "drop"; readonly player: number; readonly count: number }
   | { readonly kind: "forbidden"; readonly sender: "player" | "otherHost" | "hostClaims"; readonly player: number; readonly event: (typeof HOST_EVENTS)[number] };
 
 /** Host-only events a player (or another host) must be refused, with a valid payload for the run's game. */
@@ -50,6 +59,8 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: "close" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "start" as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("join" as const), player: fc.nat(PLAYERS - 1), socket: fc.nat(1) }) },
+  // A claim whose connection drops before the answer; the player reconnects and sends it again.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("drop" as const), player: fc.nat(PLAYERS - 1), count: fc.integer({ min: 1, max: 4 }) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -91,11 +102,16 @@ afterAll(async () => {
 });
 
 describe.each([
-  // A small batch cap makes claims spill over several ticks; no slot-broadcast throttle shows every state.
-  ["redis", () => redis.url, { tickMs: 5, maxClaimsPerTick: 3, slotsMinIntervalMs: 0 }, 25],
+  // Two nodes on one Redis; a small batch cap makes claims spill over several ticks; no slot-broadcast throttle shows every state.
+  ["two nodes on redis", () => redis.url, { tickMs: 5, maxClaimsPerTick: 3, slotsMinIntervalMs: 0 }, 25],
   ["embedded (memory)", () => undefined, { tickMs: 5 }, 20],
 ])("claim engine invariants on %s", (_name, redisUrl, config, runs) => {
   let app: TestApp;
+  /** Where second connections go: another node on the same Redis, or the same node. */
+  let other: TestApp;
+  /** Per player, a connection only "drop" commands use (it disconnects), one drop at a time. */
+  let droppers: RawSocket[];
+  let dropQueue: Promise<void>[];
   let host: BingoClient;
   let otherHost: BingoClient;
   /** sockets[player][0 | 1]; a player without a second connection uses its first. */
@@ -105,13 +121,16 @@ describe.each([
 
   beforeAll(async () => {
     app = await startTestApp({ redisUrl: redisUrl(), config });
+    other = redisUrl() ? await startTestApp({ redisUrl: redisUrl(), config }) : app;
     host = await app.client("claims-host", "host");
     otherHost = await app.client("claims-other-host", "host");
     sockets = [];
     for (let p = 0; p < PLAYERS; p++) {
-      const first = await app.client(`claimer-${p}`, "player");
-      sockets.push([first, p < SECOND_SOCKETS ? await app.client(`claimer-${p}`, "player") : first]);
+      const first = await app.client(PLAYER_IDS[p], "player");
+      sockets.push([first, p < SECOND_SOCKETS ? await other.client(PLAYER_IDS[p], "player") : first]);
     }
+    droppers = PLAYER_IDS.map((id) => io(app.url, { transports: ["websocket"], forceNew: true, auth: { token: tokenFor(id, "player") } }) as unknown as RawSocket);
+    dropQueue = PLAYER_IDS.map(() => Promise.resolve());
     for (const client of new Set([host, otherHost, ...sockets.flat()])) {
       const seen: SlotsMessage[] = [];
       slotEvents.set(client, seen);
@@ -120,6 +139,8 @@ describe.each([
     }
   });
   afterAll(async () => {
+    for (const socket of droppers) socket.close();
+    if (other !== app) await other.stop();
     await app.stop();
   });
 
@@ -149,6 +170,15 @@ describe.each([
           }
         };
 
+        const record = (player: number, id: string, ack: Ack<Claimed>): void => {
+          expectCode(`claim ${id}`, ack, ["ok", "SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED"]);
+          if (ack.ok) states.push(ack.slots);
+          if (ack.ok || ack.error.code !== "RATE_LIMITED") {
+            const key = `${player}|${id}`;
+            answers.set(key, [...(answers.get(key) ?? []), ack]);
+          }
+        };
+
         const execute = async (command: Command): Promise<void> => {
           switch (command.kind) {
             case "claim": {
@@ -158,13 +188,28 @@ describe.each([
               if (!earlier) mine.push(entry);
               const count = earlier && command.sameCount ? earlier.counts[0] : command.count;
               entry.counts.push(count);
-              const ack = await request(sockets[command.player][command.socket], "cards:claim", { gameId, count, requestId: entry.id });
-              expectCode(`claim ${entry.id}`, ack, ["ok", "SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED"]);
-              if (ack.ok) states.push(ack.slots);
-              if (ack.ok || ack.error.code !== "RATE_LIMITED") {
-                const key = `${command.player}|${entry.id}`;
-                answers.set(key, [...(answers.get(key) ?? []), ack]);
-              }
+              record(command.player, entry.id, await request(sockets[command.player][command.socket], "cards:claim", { gameId, count, requestId: entry.id }));
+              return;
+            }
+            case "drop": {
+              const entry = { id: `run${run}-p${command.player}-r${requests[command.player].length}`, counts: [command.count] };
+              requests[command.player].push(entry);
+              const payload = { gameId, count: command.count, requestId: entry.id };
+              const socket = droppers[command.player];
+              const dropped = dropQueue[command.player].then(async () => {
+                if (!socket.connected) await new Promise((resolve) => socket.once("connect", resolve));
+                // The claim leaves, the connection closes before any answer can come back; then the retry.
+                socket.emit("cards:claim", payload, () => problems.push(`${entry.id}: answered on a closed connection`));
+                socket.disconnect();
+                socket.connect();
+                await new Promise((resolve) => socket.once("connect", resolve));
+                const ack = await emitWithAck(socket, "cards:claim", [payload]);
+                const shape = ackProblem("cards:claim", ack);
+                if (shape) problems.push(shape);
+                else record(command.player, entry.id, ack as Ack<Claimed>);
+              });
+              dropQueue[command.player] = dropped;
+              await dropped;
               return;
             }
             case "open": {
