@@ -4,7 +4,7 @@ import type { Ack, Claimed, SlotState, SlotsMessage } from "../../shared/protoco
 import { ok } from "../support/acks";
 import { io } from "socket.io-client";
 import type { RawSocket } from "../support/fuzz";
-import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
+import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, outcomeChecker, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
@@ -164,11 +164,7 @@ describe.each([
         const answers = new Map<string, Ack<Claimed>[]>();
         let started = false;
 
-        const expectCode = (what: string, ack: Ack<object>, codes: readonly string[]): void => {
-          if (ack.ok ? !codes.includes("ok") : !codes.includes(ack.error.code) && ack.error.code !== "RATE_LIMITED") {
-            problems.push(`${what}: expected one of ${codes.join(", ")}, got ${JSON.stringify(ack).slice(0, 300)}`);
-          }
-        };
+        const expectCode = outcomeChecker(problems);
 
         const record = (player: number, id: string, ack: Ack<Claimed>): void => {
           expectCode(`claim ${id}`, ack, ["ok", "SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED"]);

@@ -7,7 +7,7 @@ import { verifyRecord } from "../../server/domain/game-record";
 import { completionIndex, drawPositions } from "../../server/domain/patterns";
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
-import { expectServesFreshClients, fuzzParams, fuzzTimeoutMs, raw, request, watchServerEvents } from "../support/fuzz";
+import { expectServesFreshClients, fuzzParams, fuzzTimeoutMs, outcomeChecker, raw, request, watchServerEvents } from "../support/fuzz";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
@@ -174,11 +174,7 @@ describe.each([
         const created = ok(await request(host, "game:create", { title: `Round ${run}`, variant, patterns, prizes }), "create");
         const { gameId } = created;
         const problems: string[] = [];
-        const expectCode = (what: string, ack: Ack<object>, codes: readonly string[]): void => {
-          if (ack.ok ? !codes.includes("ok") : !codes.includes(ack.error.code) && ack.error.code !== "RATE_LIMITED") {
-            problems.push(`${what}: expected one of ${codes.join(", ")}, got ${JSON.stringify(ack).slice(0, 300)}`);
-          }
-        };
+        const expectCode = outcomeChecker(problems);
 
         const finishHeard = players.map((client) => nextEvent(client.socket, "game:finished", (m) => m.gameId === gameId));
         // Cards: each player claims, some turn auto-claim off; then the round starts.

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { Socket } from "socket.io-client";
 import type { BingoClient } from "../../shared/client";
-import type { Ack, AckOf, ClientEvent, GameSnapshot } from "../../shared/protocol";
+import type { Ack, AckOf, ClientEvent, ErrorCode, GameSnapshot } from "../../shared/protocol";
 import { ok } from "./acks";
 import type { TestApp } from "./test-app";
 import { ackProblem, serverEventProblem } from "./wire-schemas";
@@ -53,6 +53,22 @@ export async function request<E extends ClientEvent>(client: BingoClient, event:
   const problem = ackProblem(event, ack);
   if (problem) throw new Error(problem);
   return ack as Ack<AckOf<E>>;
+}
+
+/** An outcome a fuzz command may have: "ok", or an error code. */
+export type Outcome = "ok" | ErrorCode;
+
+/**
+ * A checker that notes in `problems` every ack whose outcome is not one of those allowed.
+ * RATE_LIMITED is always allowed: a limit may refuse anything, and then nothing happened.
+ */
+export function outcomeChecker(problems: string[]): (what: string, ack: Ack<object>, allowed: readonly Outcome[]) => void {
+  return (what, ack, allowed) => {
+    const outcome: Outcome = ack.ok ? "ok" : ack.error.code;
+    if (!allowed.includes(outcome) && outcome !== "RATE_LIMITED") {
+      problems.push(`${what}: expected one of ${allowed.join(", ")}, got ${JSON.stringify(ack).slice(0, 300)}`);
+    }
+  };
 }
 
 /** Collects every server event a socket receives that does not fit the protocol. */
