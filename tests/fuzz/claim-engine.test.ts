@@ -193,12 +193,12 @@ describe.each([
               const payload = { gameId, count: command.count, requestId: entry.id };
               const socket = droppers[command.player];
               const dropped = dropQueue[command.player].then(async () => {
-                if (!socket.connected) await new Promise((resolve) => socket.once("connect", resolve));
+                if (!socket.connected) await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
                 // The claim leaves, the connection closes before any answer can come back; then the retry.
                 socket.emit("cards:claim", payload, () => problems.push(`${entry.id}: answered on a closed connection`));
                 socket.disconnect();
                 socket.connect();
-                await new Promise((resolve) => socket.once("connect", resolve));
+                await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
                 const ack = await emitWithAck(socket, "cards:claim", [payload]);
                 const shape = ackProblem("cards:claim", ack);
                 if (shape) problems.push(shape);
