@@ -232,8 +232,8 @@ afterAll(async () => {
 });
 
 describe.each([
-  ["redis", () => redis.url, 30],
-  ["embedded (memory)", () => undefined, 20],
+  ["redis", () => redis.url, 25],
+  ["embedded (memory)", () => undefined, 15],
 ])("garbage for every client event, on %s", (_name, redisUrl, runs) => {
   let app: TestApp;
   let clients: Record<Sender, BingoClient>;
