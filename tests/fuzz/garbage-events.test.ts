@@ -215,12 +215,22 @@ function longText(maxLength: number): fc.Arbitrary<LongText> {
   });
 }
 
-/** What the gateway must answer, from the protocol alone: null when the handler decides. */
-function requiredRefusal(emission: Emission): "FORBIDDEN" | "BAD_REQUEST" | null {
+/** Events that, valid and from the right role, cannot be refused (for a game that exists). */
+const ALWAYS_DONE: ReadonlySet<string> = new Set<ClientEvent>(["game:create", "game:join", "bingo:auto", "push:register", "push:unregister", "app:state"]);
+
+/**
+ * What the answer must be, from the protocol alone: the gateway's refusal (wrong role, wrong
+ * argument count, a payload its schema rejects), "ok" for a valid request that nothing
+ * can refuse, or null when the game's state decides.
+ */
+function requiredOutcome(emission: Emission, games: readonly string[]): "FORBIDDEN" | "BAD_REQUEST" | "ok" | null {
   const event = emission.event as ClientEvent;
   if (!CLIENT_EVENTS[event].roles.includes(ROLE_OF[emission.sender])) return "FORBIDDEN";
   if (emission.args.length !== 1) return "BAD_REQUEST";
-  return parsePayload(event, onTheWire(emission.args[0], true)).ok ? null : "BAD_REQUEST";
+  const parsed = parsePayload(event, onTheWire(emission.args[0], true));
+  if (!parsed.ok) return "BAD_REQUEST";
+  const gameId = (parsed.value as { gameId?: string }).gameId;
+  return ALWAYS_DONE.has(event) && (gameId === undefined || games.includes(gameId)) ? "ok" : null;
 }
 
 let redis: TestRedis;
@@ -305,7 +315,7 @@ describe.each([
           const emission = { ...generated, args: materialize(generated.args, games) as unknown[] };
           // Over the server's frame limit the connection is dropped by design (bad-input.test.ts covers that).
           if (frameBytes(emission.args) > limit * 0.8) continue;
-          pending.push(send(raw(clients[emission.sender]), emission, problems));
+          pending.push(send(raw(clients[emission.sender]), emission, games, problems));
         }
         await Promise.all(pending);
         expect(problems).toEqual([]);
@@ -357,7 +367,7 @@ describe.each([
 });
 
 /** Emits one generated event and checks whatever comes back. */
-async function send(socket: RawSocket, emission: Emission, problems: string[]): Promise<void> {
+async function send(socket: RawSocket, emission: Emission, games: readonly string[], problems: string[]): Promise<void> {
   const { event, args, ack } = emission;
   const misplaced = (): void => void problems.push(`${String(event)}: an ack placed ${ack} was called`);
   if (ack === "none") return void socket.emit(event as string, ...args);
@@ -373,10 +383,11 @@ async function send(socket: RawSocket, emission: Emission, problems: string[]): 
   }
   const shape = ackProblem(event as ClientEvent, reply);
   if (shape) return void problems.push(shape);
-  const must = requiredRefusal(emission);
+  const must = requiredOutcome(emission, games);
   const got = reply as { ok: boolean; error?: { code: string } };
-  // A rate limit may answer first; anything else must be the gateway's refusal.
-  if (must && (got.ok || (got.error!.code !== must && got.error!.code !== "RATE_LIMITED"))) {
+  const outcome = got.ok ? "ok" : got.error!.code;
+  // A rate limit may refuse anything.
+  if (must && outcome !== must && outcome !== "RATE_LIMITED") {
     problems.push(`${String(event)} from ${emission.sender} with ${JSON.stringify(args)?.slice(0, 200)}: expected ${must}, got ${JSON.stringify(reply)}`);
   }
 }
