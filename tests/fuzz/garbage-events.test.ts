@@ -386,6 +386,8 @@ async function send(socket: RawSocket, emission: Emission, games: readonly strin
   const must = requiredOutcome(emission, games);
   const got = reply as { ok: boolean; error?: { code: string } };
   const outcome = got.ok ? "ok" : got.error!.code;
+  // With a healthy store, an unexpected error is a bug whatever was sent.
+  if (outcome === "INTERNAL" || outcome === "UNAVAILABLE") return void problems.push(`${String(event)} ${JSON.stringify(args)?.slice(0, 200)}: ${JSON.stringify(reply)}`);
   // A rate limit may refuse anything.
   if (must && outcome !== must && outcome !== "RATE_LIMITED") {
     problems.push(`${String(event)} from ${emission.sender} with ${JSON.stringify(args)?.slice(0, 200)}: expected ${must}, got ${JSON.stringify(reply)}`);
