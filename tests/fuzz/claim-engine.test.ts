@@ -295,10 +295,10 @@ describe.each([
         problems.push(...slotStateProblems(states, openVersions));
         expect(problems).toEqual([]);
         expect(shapeProblems).toEqual([]);
+        await expectServesFreshClients(app);
       }),
       fuzzParams(runs),
     );
-    await expectServesFreshClients(app);
   }, fuzzTimeoutMs());
 });
 

@@ -397,9 +397,9 @@ describe.each([
         }
         expect(problems).toEqual([]);
         expect(shapeProblems).toEqual([]);
+        await expectServesFreshClients(app);
       }),
       fuzzParams(runs),
     );
-    await expectServesFreshClients(app);
   }, fuzzTimeoutMs());
 });
