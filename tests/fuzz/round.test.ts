@@ -21,7 +21,8 @@ import { startTestApp } from "../support/test-app";
  * try to draw and control the round. Whatever happens: only the host draws, draws are
  * unique balls of the variant, every answer and event agrees with the public record, the
  * record passes the verifier, accepted calls are real completions of the caller's own
- * card, and each prize pool is split exactly.
+ * card that win their pattern or lose it only to an earlier ball, and each prize pool is
+ * split exactly.
  */
 
 const PLAYERS = 3;
@@ -394,6 +395,12 @@ describe.each([
           if (owner.get(call.cardId) !== call.player) problems.push(`call accepted on card ${call.cardId} of player ${owner.get(call.cardId)} from player ${call.player}`);
           const at = completionIndex(cardGrid(record.seed, variant, call.cardId), call.ack.pattern, positions);
           if (at !== call.ack.ballIndex || at >= record.draws.length) problems.push(`call on card ${call.cardId} accepted for ${call.ack.pattern} on ball ${call.ack.ballIndex}; it completes on ${at}`);
+          // Fair winners: an accepted call is awarded its pattern, or loses it only to an earlier ball.
+          const award = record.awards.find((a) => a.pattern === call.ack.pattern);
+          const shares = award?.winners.some((w) => w.cardId === call.cardId) ?? false;
+          if (!award || award.ballIndex > call.ack.ballIndex || (award.ballIndex === call.ack.ballIndex && !shares)) {
+            problems.push(`call on card ${call.cardId} accepted for ${call.ack.pattern} on ball ${call.ack.ballIndex}, but the award is ${JSON.stringify(award)}`);
+          }
         }
         expect(problems).toEqual([]);
         expect(shapeProblems).toEqual([]);
