@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { BingoClient } from "../../shared/client";
 import type { Ack, CallAccepted, DrawMessage, FinishedMessage, Grid, PatternName, Variant, WinnersMessage } from "../../shared/protocol";
-import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT, publicRecordSchema } from "../../shared/protocol";
+import { DEFAULT_PATTERNS, MAX_PRIZE, PATTERNS_BY_VARIANT, publicRecordSchema } from "../../shared/protocol";
 import { cardGrid, drawOrder } from "../../server/domain/cards";
 import { verifyRecord } from "../../server/domain/game-record";
 import { completionIndex, drawPositions } from "../../server/domain/patterns";
@@ -90,11 +90,14 @@ const gameArb = fc.constantFrom<Variant>(75, 90).chain((variant) =>
       variant === 90
         ? fc.constant([...DEFAULT_PATTERNS[90]])
         : fc.shuffledSubarray([...PATTERNS_BY_VARIANT[75]], { minLength: 1 }).map((names) => names as PatternName[]),
-    prizeScale: fc.constantFrom(0, 7, 100, 1_000_001, 1_000_000_000_000),
-    prizeSeeds: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
+    // Mostly pools no small number of winners divides, so that remainders roll over; also none, and the largest allowed.
+    prizePool: fc.array(fc.oneof(fc.constantFrom(1, 7, 101, 1_000_003, 999_999_999_989), fc.constantFrom(0, MAX_PRIZE), fc.nat(1_000_000)), {
+      minLength: 3,
+      maxLength: 3,
+    }),
     // Many cards make shared wins (and so split pools with a remainder) common.
-    maxPerPlayer: fc.integer({ min: 1, max: 20 }),
-    claims: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: PLAYERS, maxLength: PLAYERS }),
+    maxPerPlayer: fc.integer({ min: 1, max: 40 }),
+    claims: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: PLAYERS, maxLength: PLAYERS }),
     autoClaimOff: fc.array(fc.boolean(), { minLength: PLAYERS, maxLength: PLAYERS }),
     bursts: fc.array(fc.array(commandArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
     /** The host ends the game alongside this burst's commands (if there is such a burst); mostly not, so prizes get awarded. */
@@ -171,7 +174,7 @@ describe.each([
       fc.asyncProperty(gameArb, async (scenario) => {
         const run = ++runNo;
         const { variant, patterns, maxPerPlayer } = scenario;
-        const prizes = patterns.map((_, i) => Math.floor(scenario.prizeSeeds[i] * scenario.prizeScale));
+        const prizes = scenario.prizePool.slice(0, patterns.length);
         const created = ok(await request(host, "game:create", { title: `Round ${run}`, variant, patterns, prizes }), "create");
         const { gameId } = created;
         const problems: string[] = [];
