@@ -4,9 +4,7 @@ import type { Ack, Claimed, SlotState, SlotsMessage } from "../../shared/protoco
 import { ok } from "../support/acks";
 import { io } from "socket.io-client";
 import type { RawSocket } from "../support/fuzz";
-import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, outcomeChecker, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
-import type { TestRedis } from "../support/redis-server";
-import { startRedis } from "../support/redis-server";
+import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, privateRedis, outcomeChecker, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
 import type { TestApp } from "../support/test-app";
 import { startTestApp, tokenFor } from "../support/test-app";
 import { ackProblem } from "../support/wire-schemas";
@@ -93,17 +91,11 @@ function hostPayload(event: (typeof HOST_EVENTS)[number], gameId: string): Recor
   }
 }
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const privateRedisUrl = privateRedis();
 
 describe.each([
   // Two nodes on one Redis; a small batch cap makes claims spill over several ticks; no slot-broadcast throttle shows every state.
-  ["two nodes on redis", () => redis.url, { tickMs: 5, maxClaimsPerTick: 3, slotsMinIntervalMs: 0 }, 25],
+  ["two nodes on redis", privateRedisUrl, { tickMs: 5, maxClaimsPerTick: 3, slotsMinIntervalMs: 0 }, 25],
   ["embedded (memory)", () => undefined, { tickMs: 5 }, 20],
 ])("claim engine invariants on %s", (_name, redisUrl, config, runs) => {
   let app: TestApp;

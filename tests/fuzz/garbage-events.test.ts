@@ -5,9 +5,7 @@ import type { ClientEvent, GameSnapshot, Role } from "../../shared/protocol";
 import { CLIENT_EVENTS, PATTERNS_BY_VARIANT, parsePayload } from "../../shared/protocol";
 import { ok } from "../support/acks";
 import type { RawSocket } from "../support/fuzz";
-import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, prototypeKeys, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
-import type { TestRedis } from "../support/redis-server";
-import { startRedis } from "../support/redis-server";
+import { emitWithAck, expectServesFreshClients, fuzzParams, fuzzTimeoutMs, privateRedis, prototypeKeys, raw, request, snapshot, watchServerEvents } from "../support/fuzz";
 import type { TestApp } from "../support/test-app";
 import { startTestApp, tokenFor } from "../support/test-app";
 import { ackProblem } from "../support/wire-schemas";
@@ -233,16 +231,10 @@ function requiredOutcome(emission: Emission, games: readonly string[]): "FORBIDD
   return ALWAYS_DONE.has(event) && (gameId === undefined || games.includes(gameId)) ? "ok" : null;
 }
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const privateRedisUrl = privateRedis();
 
 describe.each([
-  ["redis", () => redis.url, 25],
+  ["redis", privateRedisUrl, 25],
   ["embedded (memory)", () => undefined, 15],
 ])("garbage for every client event, on %s", (_name, redisUrl, runs) => {
   let app: TestApp;

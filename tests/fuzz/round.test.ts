@@ -7,9 +7,7 @@ import { verifyRecord } from "../../server/domain/game-record";
 import { completionIndex, drawPositions } from "../../server/domain/patterns";
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
-import { expectServesFreshClients, fuzzParams, fuzzTimeoutMs, outcomeChecker, raw, request, watchServerEvents } from "../support/fuzz";
-import type { TestRedis } from "../support/redis-server";
-import { startRedis } from "../support/redis-server";
+import { expectServesFreshClients, fuzzParams, fuzzTimeoutMs, privateRedis, outcomeChecker, raw, request, watchServerEvents } from "../support/fuzz";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
 
@@ -107,16 +105,10 @@ const gameArb = fc.constantFrom<Variant>(75, 90).chain((variant) =>
   }),
 );
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const privateRedisUrl = privateRedis();
 
 describe.each([
-  ["two nodes on redis", () => redis.url, 10],
+  ["two nodes on redis", privateRedisUrl, 10],
   ["embedded (memory)", () => undefined, 8],
 ])("round invariants on %s", (_name, redisUrl, runs) => {
   let app: TestApp;
@@ -395,14 +387,15 @@ describe.each([
             if (JSON.stringify(call.ack) !== JSON.stringify(first.ack)) problems.push(`call ${call.requestId}: ${JSON.stringify(first.ack)} then ${JSON.stringify(call.ack)}`);
           }
           if (!call.ack.ok) continue;
+          const { pattern, ballIndex } = call.ack;
           if (owner.get(call.cardId) !== call.player) problems.push(`call accepted on card ${call.cardId} of player ${owner.get(call.cardId)} from player ${call.player}`);
-          const at = completionIndex(cardGrid(record.seed, variant, call.cardId), call.ack.pattern, positions);
-          if (at !== call.ack.ballIndex || at >= record.draws.length) problems.push(`call on card ${call.cardId} accepted for ${call.ack.pattern} on ball ${call.ack.ballIndex}; it completes on ${at}`);
+          const at = completionIndex(cardGrid(record.seed, variant, call.cardId), pattern, positions);
+          if (at !== ballIndex || at >= record.draws.length) problems.push(`call on card ${call.cardId} accepted for ${pattern} on ball ${ballIndex}; it completes on ${at}`);
           // Fair winners: an accepted call is awarded its pattern, or loses it only to an earlier ball.
-          const award = record.awards.find((a) => a.pattern === call.ack.pattern);
+          const award = record.awards.find((a) => a.pattern === pattern);
           const shares = award?.winners.some((w) => w.cardId === call.cardId) ?? false;
-          if (!award || award.ballIndex > call.ack.ballIndex || (award.ballIndex === call.ack.ballIndex && !shares)) {
-            problems.push(`call on card ${call.cardId} accepted for ${call.ack.pattern} on ball ${call.ack.ballIndex}, but the award is ${JSON.stringify(award)}`);
+          if (!award || award.ballIndex > ballIndex || (award.ballIndex === ballIndex && !shares)) {
+            problems.push(`call on card ${call.cardId} accepted for ${pattern} on ball ${ballIndex}, but the award is ${JSON.stringify(award)}`);
           }
         }
         expect(problems).toEqual([]);

@@ -3,6 +3,8 @@ import type { Socket } from "socket.io-client";
 import type { BingoClient } from "../../shared/client";
 import type { Ack, AckOf, ClientEvent, ErrorCode, GameSnapshot } from "../../shared/protocol";
 import { ok } from "./acks";
+import type { TestRedis } from "./redis-server";
+import { startRedis } from "./redis-server";
 import type { TestApp } from "./test-app";
 import { ackProblem, serverEventProblem } from "./wire-schemas";
 
@@ -34,6 +36,18 @@ export function fuzzParams<T>(numRuns: number): fc.Parameters<T> {
 export function fuzzTimeoutMs(): number {
   const scale = Number(process.env.FUZZ_SCALE ?? "1");
   return 180_000 * (Number.isFinite(scale) && scale > 1 ? scale : 1);
+}
+
+/** A private redis-server for the file (started before its tests, stopped after); returns its URL getter. */
+export function privateRedis(): () => string {
+  let redis: TestRedis | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  return () => redis!.url;
 }
 
 export type RawSocket = Socket;
