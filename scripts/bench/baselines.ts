@@ -72,14 +72,14 @@ async function main(): Promise<void> {
         }
         const version = await redis.incr(keys.version);
         const remaining = Math.max(0, after);
-        io.to(room).emit("slots", { gameId, total, remaining, version });
+        io.to(room).emit("slots", { gameId, total, remaining, version, at: Date.now() });
         const first = granted > 0 ? (await redis.incrby(keys.next, granted)) - granted + 1 : 0;
         const cards = Array.from({ length: granted }, (_, i) => ({ id: first + i, grid: [] }));
         const reply: Ack<Claimed> = granted > 0 ? { ok: true, cards, slots: { total, remaining, version } } : { ok: false, error: protocolError("SOLD_OUT") };
         return ack(reply);
       }
       const [granted, remaining, version, first] = (await redis.eval(ATOMIC_CLAIM, 4, keys.remaining, keys.owned, keys.version, keys.next, socket.data.sub, count, max)) as number[];
-      io.to(room).emit("slots", { gameId, total, remaining, version });
+      io.to(room).emit("slots", { gameId, total, remaining, version, at: Date.now() });
       if (granted === 0) return ack({ ok: false, error: protocolError(remaining === 0 ? "SOLD_OUT" : "LIMIT_REACHED") });
       ack({ ok: true, cards: Array.from({ length: granted }, (_, i) => ({ id: first + i, grid: [] })), slots: { total, remaining, version } });
     });
