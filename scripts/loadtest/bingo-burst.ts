@@ -1,0 +1,150 @@
+import { verifyRecord } from "../../server/domain/game-record";
+import type { PublicRecord } from "../../shared/protocol";
+import { publicRecordSchema } from "../../shared/protocol";
+import { Fleet, within } from "./fleet";
+import type { LatencySummary } from "./histogram";
+import { summarize } from "./histogram";
+
+export interface BurstOptions {
+  readonly redisUrl: string;
+  readonly players: number;
+  readonly nodes: number;
+  readonly workers: number;
+  readonly cardsPerPlayer: number;
+  /** Balls the host draws back to back before waiting: the calls for all of them arrive as one burst. */
+  readonly balls: number;
+  /** The nodes' CLAIM_GRACE_MS: long enough that every call of the burst is still in time. */
+  readonly claimGraceMs: number;
+}
+
+export interface BurstResult {
+  readonly scenario: "bingo-burst";
+  readonly players: number;
+  readonly connected: number;
+  readonly cards: number;
+  readonly balls: number;
+  readonly calls: number;
+  readonly accepted: number;
+  readonly lost: number;
+  /** Refusals by code. By the fair-winner rule a call for a later ball than the earliest one called is INVALID_CLAIM. */
+  readonly refusals: Record<string, number>;
+  /** Refused calls for a card that completed on the awarded ball or earlier: must be 0. */
+  readonly wronglyRefused: number;
+  /** Accepted calls whose ball (the server's) differs from the player's own check. */
+  readonly ballMismatches: number;
+  readonly callsPerSecond: number;
+  readonly latencyMs: LatencySummary;
+  /** The award of the first pattern: its ball and how many shared it. */
+  readonly awardBall: number;
+  readonly winners: number;
+  /** Accepted calls for the earliest ball that are not among the winners, and winners no accepted call names. */
+  readonly missingWinners: number;
+  readonly unexpectedWinners: number;
+  /** Winners whose player does not own the card (by the claim answers). */
+  readonly wrongOwners: number;
+  readonly splitCorrect: boolean;
+  /** The public record passes the verifier (seed, draws, cards, completion, split). */
+  readonly recordVerified: boolean;
+  readonly recordProblems: string[];
+  /** Clients that saw no `winners`, or a different one from the record's award. */
+  readonly clientsWithoutAward: number;
+  readonly clientsWithOtherAward: number;
+  readonly autoClaimOffFailed: number;
+}
+
+const PRIZES = [1_000_003, 500_000];
+const WAIT_MS = 60_000;
+
+/**
+ * Players play by hand (auto-claim off) and call bingo the moment their own check says a
+ * card completes the pattern; the host draws a run of balls back to back so the calls of
+ * every node's players arrive together. Then the award is checked against the calls, the
+ * clients and the public record.
+ */
+export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
+  const fleet = await Fleet.start({
+    ...o,
+    target: "bingo",
+    nodeEnv: { CLAIM_GRACE_MS: String(o.claimGraceMs) },
+    game: { title: "bingo burst", variant: 75, patterns: ["line", "full-house"], prizes: PRIZES },
+  });
+  try {
+    const host = fleet.hostClient;
+    const { gameId } = fleet;
+    const cards = fleet.connected * o.cardsPerPlayer;
+    const opened = await host.openClaims({ gameId, totalSlots: cards, maxPerPlayer: o.cardsPerPlayer });
+    if (!opened.ok) throw new Error(`open: ${opened.error.code}`);
+    const claims = (await fleet.ask({ type: "claim", count: o.cardsPerPlayer, repeatEvery: 0 }, "claimed")).map((m) => m.report);
+    const owner = new Map<number, string>();
+    for (const r of claims) for (let i = 0; i < r.grants.length; i += 2) owner.set(r.grants[i + 1], `lp-${r.grants[i]}`);
+    const autoOff = await fleet.ask({ type: "auto-off" }, "auto-off");
+    await fleet.ask({ type: "play", pattern: "line" }, "playing");
+    const started = await host.startRound(gameId);
+    if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
+
+    const winnersSeen = fleet.all("winners-seen");
+    let lastSeen: Promise<unknown> = Promise.resolve();
+    for (let i = 0; i < o.balls; i++) {
+      lastSeen = fleet.all("draw-seen");
+      const drawn = await host.draw(gameId);
+      if (!drawn.ok) throw new Error(`round:draw: ${drawn.error.code}`);
+    }
+    await within(lastSeen, WAIT_MS);
+    await within(winnersSeen, WAIT_MS + o.claimGraceMs);
+    const reports = (await fleet.ask({ type: "bingo-report" }, "bingo-report")).map((m) => m.report);
+    const ended = await host.endGame(gameId);
+    if (!ended.ok) throw new Error(`round:end: ${ended.error.code}`);
+    const record = await fetchRecord(fleet.nodes[fleet.nodes.length - 1].url, gameId);
+
+    const accepted = reports.flatMap((r) => r.acceptedCalls);
+    const earliest = Math.min(...accepted.filter((_, i) => i % 2 === 1));
+    const expected = new Set(accepted.filter((_, i) => i % 2 === 0 && accepted[i + 1] === earliest));
+    const award = record.awards[0];
+    const awarded = new Set(award?.winners.map((w) => w.cardId) ?? []);
+    const verdict = verifyRecord(record);
+    const awardKey = award ? `${award.pattern}@${award.ballIndex}:${award.prizeEach}:${award.winners.map((w) => `${w.playerId}#${w.cardId}`).sort().join(",")}` : "";
+    const seen = new Map<string, number>();
+    for (const r of reports) for (const [key, n] of Object.entries(r.winnersSeen)) seen.set(key, (seen.get(key) ?? 0) + n);
+    const sawAward = seen.get(awardKey) ?? 0;
+    const sawAny = [...seen.values()].reduce((a, b) => a + b, 0);
+    const refusals: Record<string, number> = {};
+    for (const r of reports) for (const [code, n] of Object.entries(r.refusals)) refusals[code] = (refusals[code] ?? 0) + n;
+    const first = Math.min(...reports.map((r) => r.firstSentAt).filter((t) => t > 0));
+    const last = Math.max(...reports.map((r) => r.lastAnsweredAt));
+    const answered = reports.reduce((n, r) => n + r.accepted, 0) + Object.values(refusals).reduce((a, b) => a + b, 0);
+    return {
+      scenario: "bingo-burst",
+      players: o.players,
+      connected: fleet.connected,
+      cards,
+      balls: o.balls,
+      calls: reports.reduce((n, r) => n + r.calls, 0),
+      accepted: reports.reduce((n, r) => n + r.accepted, 0),
+      lost: reports.reduce((n, r) => n + r.lost, 0),
+      refusals,
+      wronglyRefused: reports.flatMap((r) => r.refusedCalls).filter((ball, i) => i % 2 === 1 && ball <= (award?.ballIndex ?? -1)).length,
+      ballMismatches: reports.reduce((n, r) => n + r.ballMismatches, 0),
+      callsPerSecond: last > first ? Math.round((answered * 1000) / (last - first)) : answered,
+      latencyMs: summarize(reports.map((r) => r.latency)),
+      awardBall: award?.ballIndex ?? -1,
+      winners: awarded.size,
+      missingWinners: [...expected].filter((id) => !awarded.has(id)).length,
+      unexpectedWinners: [...awarded].filter((id) => !expected.has(id)).length,
+      wrongOwners: award?.winners.filter((w) => owner.get(w.cardId) !== w.playerId).length ?? 0,
+      splitCorrect: award !== undefined && award.prizeEach === Math.floor(PRIZES[0] / award.winners.length) && award.remainder === PRIZES[0] - award.prizeEach * award.winners.length,
+      recordVerified: verdict.ok,
+      recordProblems: verdict.ok ? [] : verdict.problems.slice(0, 5),
+      clientsWithoutAward: fleet.connected - sawAny,
+      clientsWithOtherAward: sawAny - sawAward,
+      autoClaimOffFailed: autoOff.reduce((n, m) => n + m.failed, 0),
+    };
+  } finally {
+    await fleet.close();
+  }
+}
+
+async function fetchRecord(url: string, gameId: string): Promise<PublicRecord> {
+  const response = await fetch(`${url}/api/games/${gameId}/record`);
+  if (!response.ok) throw new Error(`record: ${response.status} ${await response.text()}`);
+  return publicRecordSchema.parse(await response.json());
+}
