@@ -11,7 +11,10 @@ export interface BurstOptions {
   readonly nodes: number;
   readonly workers: number;
   readonly cardsPerPlayer: number;
-  /** Balls the host draws back to back before waiting: the calls for all of them arrive as one burst. */
+  /**
+   * Balls the host draws back to back. Players start checking their cards on the last one,
+   * so every card completed by then is called at once, from every node: the burst.
+   */
   readonly balls: number;
   /** The nodes' CLAIM_GRACE_MS: long enough that every call of the burst is still in time. */
   readonly claimGraceMs: number;
@@ -56,9 +59,9 @@ const PRIZES = [1_000_003, 500_000];
 const WAIT_MS = 60_000;
 
 /**
- * Players play by hand (auto-claim off) and call bingo the moment their own check says a
- * card completes the pattern; the host draws a run of balls back to back so the calls of
- * every node's players arrive together. Then the award is checked against the calls, the
+ * Players play by hand (auto-claim off) and call bingo when their own check says a card
+ * completes the pattern; the host draws a run of balls back to back and the players look
+ * at their cards on the last one, so the calls of every node's players arrive together. Then the award is checked against the calls, the
  * clients and the public record.
  */
 export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
@@ -78,7 +81,7 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
     const owner = new Map<number, string>();
     for (const r of claims) for (let i = 0; i < r.grants.length; i += 2) owner.set(r.grants[i + 1], `lp-${r.grants[i]}`);
     const autoOff = await fleet.ask({ type: "auto-off" }, "auto-off");
-    await fleet.ask({ type: "play", pattern: "line" }, "playing");
+    await fleet.ask({ type: "play", pattern: "line", fromIndex: o.balls - 1 }, "playing");
     const started = await host.startRound(gameId);
     if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
 

@@ -1,4 +1,4 @@
-import { Fleet, within } from "./fleet";
+import { Fleet, redisFigures, within } from "./fleet";
 import type { LatencySummary } from "./histogram";
 import { summarize } from "./histogram";
 
@@ -25,6 +25,8 @@ export interface FanoutResult {
   readonly gaps: number;
   /** Server nodes' CPU time per delivered draw message (µs), for the capacity model. */
   readonly nodeCpuUsPerDelivery: number;
+  /** Redis CPU per draw (µs): the draw, its publish to every node, and whatever else the nodes asked of Redis meanwhile. */
+  readonly redisCpuUsPerDraw: number;
 }
 
 const WAIT_FOR_ALL_MS = 30_000;
@@ -41,6 +43,7 @@ export async function runDrawFanout(o: FanoutOptions): Promise<FanoutResult> {
     const started = await host.startRound(fleet.gameId);
     if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
     const cpuBefore = fleet.nodeCpuMs();
+    const redisBefore = await redisFigures(o.redisUrl);
     for (let index = 0; index < o.draws; index++) {
       const seen = fleet.all("draw-seen");
       const drawn = await host.draw(fleet.gameId);
@@ -48,6 +51,7 @@ export async function runDrawFanout(o: FanoutOptions): Promise<FanoutResult> {
       await within(seen, WAIT_FOR_ALL_MS);
     }
     const cpuMs = fleet.nodeCpuMs() - cpuBefore;
+    const redisAfter = await redisFigures(o.redisUrl);
     const reports = (await fleet.ask({ type: "draws-report" }, "draws-report")).map((m) => m.report);
     const perDraw = Array.from({ length: o.draws }, (_, index) => reports.reduce((n, r) => n + (r.receivedByIndex[index] ?? 0), 0));
     const latencyMs = summarize(reports.map((r) => r.latency));
@@ -60,6 +64,7 @@ export async function runDrawFanout(o: FanoutOptions): Promise<FanoutResult> {
       fewestReceivers: Math.min(...perDraw),
       incompleteDraws: perDraw.filter((n) => n < fleet.connected).length,
       gaps: reports.reduce((n, r) => n + r.gaps, 0),
+      redisCpuUsPerDraw: Math.round(((redisAfter.cpuMs - redisBefore.cpuMs) * 1000) / o.draws),
       nodeCpuUsPerDelivery: latencyMs.count > 0 ? Math.round((cpuMs * 1000 * 100) / latencyMs.count) / 100 : 0,
     };
   } finally {

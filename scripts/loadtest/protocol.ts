@@ -23,8 +23,11 @@ export type ToWorker =
   | { readonly type: "claim"; readonly count: number; readonly repeatEvery: number }
   | { readonly type: "status" }
   | { readonly type: "auto-off" }
-  /** Play by hand: call bingo for every card the drawn balls complete for `pattern`. */
-  | { readonly type: "play"; readonly pattern: string }
+  /**
+   * Play by hand: from draw `fromIndex` on, call bingo for every card the drawn balls
+   * complete for `pattern` (all at once on that draw: the burst).
+   */
+  | { readonly type: "play"; readonly pattern: string; readonly fromIndex: number }
   | { readonly type: "draws-report" }
   | { readonly type: "bingo-report" }
   | { readonly type: "drop"; readonly mode: DropMode }

@@ -67,10 +67,11 @@ async function autoOff(): Promise<FromWorker> {
 }
 
 /**
- * Players check their own cards on every draw (with the shared pattern check, as a player
- * app does) and call bingo the moment one completes the pattern in play.
+ * Players check their own cards (with the shared pattern check, as a player app does) and
+ * call bingo the moment one completes the pattern in play. They start looking at draw
+ * `fromIndex`, so every card completed by then is called on that one draw: the burst.
  */
-function play(pattern: PatternName): void {
+function play(pattern: PatternName, fromIndex: number): void {
   const called = new Set<number>();
   const prefixes: number[][] = [];
   const latency = new LatencyHistogram();
@@ -82,13 +83,16 @@ function play(pattern: PatternName): void {
   const times = { first: 0, last: 0 };
   let accepted = 0;
   let lost = 0;
+  const drawnUpTo = (index: number): number[] => (prefixes[index] ??= crowd.draws.slice(0, index + 1));
   crowd.onDraw = (i, index) => {
     const socket = crowd.sockets[i];
-    if (!socket) return;
-    const drawn = (prefixes[index] ??= crowd.draws.slice(0, index + 1));
+    if (!socket || index < fromIndex) return;
     for (const card of crowd.cards[i]) {
-      if (called.has(card.id) || !isComplete(card.grid, pattern, drawn)) continue;
+      if (called.has(card.id) || !isComplete(card.grid, pattern, drawnUpTo(index))) continue;
       called.add(card.id);
+      // The ball that completed it, for checking the server's answer.
+      let completedOn = index;
+      while (completedOn > 0 && isComplete(card.grid, pattern, drawnUpTo(completedOn - 1))) completedOn--;
       crowd.calls++;
       const started = performance.now();
       if (times.first === 0) times.first = Date.now();
@@ -103,10 +107,10 @@ function play(pattern: PatternName): void {
               if (answer.ok) {
                 accepted++;
                 acceptedCalls.push(card.id, answer.ballIndex!);
-                if (answer.ballIndex !== index) ballMismatches++;
+                if (answer.ballIndex !== completedOn) ballMismatches++;
               } else {
                 refusals[answer.error!.code] = (refusals[answer.error!.code] ?? 0) + 1;
-                refusedCalls.push(card.id, index);
+                refusedCalls.push(card.id, completedOn);
               }
             },
             () => void lost++,
@@ -148,7 +152,7 @@ async function handle(message: ToWorker): Promise<void> {
     case "auto-off":
       return send(await autoOff());
     case "play":
-      play(message.pattern as PatternName);
+      play(message.pattern as PatternName, message.fromIndex);
       return send({ type: "playing" });
     case "draws-report":
       return send({ type: "draws-report", report: crowd.drawsReport() });
