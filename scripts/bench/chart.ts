@@ -25,7 +25,7 @@ function ticks(max: number, count = 5): number[] {
   const raw = Math.max(1, max) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
-  return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => i * step);
+  return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => Math.round(i * step * 1e6) / 1e6);
 }
 
 const escape = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
