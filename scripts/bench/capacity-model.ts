@@ -83,9 +83,11 @@ export function capacityMarkdown(r: BenchResults, goals: CapacityGoals = DEFAULT
     `| Redis CPU per claim | ${n(claimRedisUs, 1)} µs; \`EXEC\`/claim ${storm.execPerClaim.toFixed(4)} | ${n(redisStormSeconds, 1)} s of one Redis core; ≤ ${n(redisClaimsPerSecond)} claims/s per game; ~${n(G * storm.execPerClaim)} \`EXEC\`s |`,
     `| Redis CPU per draw during the fan-out (the draw, its publish to ${r.nodes} nodes, and the nodes' background polling meanwhile) | ${n(drawRedisUs)} µs | ~${n(drawRedisUsAt)} µs with ${n(nodes)} nodes (scaled by the node count: an upper bound) |`,
   ];
+  let crossover: number | null = nodes;
+  while (crossover !== null && stormSecondsOn(crossover) > redisStormSeconds) crossover = crossover < 10_000 ? crossover + 1 : null;
   const bottleneck = redisBinds
     ? `**Redis's single thread for the game's hash slot** binds first: ${n(redisStormSeconds, 1)} s for the storm however many nodes there are (≤ ${n(redisClaimsPerSecond)} claims/s per game). More Redis shards help only across games; inside one game the next step is cheaper work per claim in the function.`
-    : `**The nodes' socket writes** bind first (the storm takes ${n(nodesStormSeconds, 1)} s on ${n(nodes)} nodes against ${n(redisStormSeconds, 1)} s of Redis time); after them, at about ${n(Math.ceil((G * claimNodeMs) / 1000 / Math.max(0.001, redisStormSeconds)))} nodes, Redis's single thread for the game's hash slot (${n(redisClaimsPerSecond)} claims/s per game).`;
+    : `**The nodes' socket writes** bind first (the storm takes ${n(nodesStormSeconds, 1)} s on ${n(nodes)} nodes against ${n(redisStormSeconds, 1)} s of Redis time; each node spends ${n((goals.slotsPerSecond * (G / nodes) * deliveryUs) / 1000)} ms of every second writing \`slots\` to its sockets); ${crossover === null ? "adding nodes keeps helping up to 10,000 nodes" : `from about ${n(crossover)} nodes on, Redis's single thread for the game's hash slot (${n(redisClaimsPerSecond)} claims/s per game) is the limit`}.`;
   return [
     `A ${n(G)}-player game, projected from the run above (goals: a broadcast reaches every socket within ${goals.deliveryMs} ms, the claim storm of every player resolves within ${goals.stormSeconds} s, \`slots\` at most ${goals.slotsPerSecond}/s per room). Regenerate with \`npm run capacity\` after \`npm run bench\`.`,
     "",
@@ -93,7 +95,7 @@ export function capacityMarkdown(r: BenchResults, goals: CapacityGoals = DEFAULT
     "",
     `- **Nodes:** ${n(nodes)} (one core each) and **one Redis primary** for the game (one core; a replica for failover). The storm then takes about ${n(stormSeconds, 1)} s.`,
     `- **Next bottleneck:** ${bottleneck}`,
-    `- **Pub/sub fan-out:** every draw, award and tick's shared slot state is published once and delivered to every node, so Redis's publish work grows with the number of nodes (${n(drawRedisUsAt)} µs per draw at ${n(nodes)} nodes) — small next to the claims, but it is the cost that grows with scale-out.`,
+    `- **Pub/sub fan-out:** every draw, award and tick's shared slot state is published once and delivered to every node, so Redis's publish work grows with the number of nodes: at most ${n(drawRedisUsAt / 1000, 1)} ms of Redis CPU per draw at ${n(nodes)} nodes by this run's figure (an upper bound: it also holds the nodes' background Redis work during the fan-out). It is the one Redis cost that grows with scale-out rather than with players; the sharded adapter keeps it to the nodes that have the game's room.`,
     `- **Sockets per node:** each socket is a file; a node holds at most its open-files limit, and a broadcast is written socket by socket on one thread, so the delivery goal caps a node at ${n(byDelivery)} sockets at the measured ${n(deliveryUs, 1)} µs per delivery.`,
     "- Caveat: costs measured on a shared machine with the load generator on the same cores include contention; a quiet machine gives lower unit costs and so fewer nodes.",
   ].join("\n");

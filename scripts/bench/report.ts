@@ -15,14 +15,14 @@ const STRATEGY: Record<StormResult["target"], string> = {
 
 function claimTable(r: BenchResults): string {
   const rows = [
-    "| Strategy | Players | Acked | Lost | Claims/s | Ack p50 / p95 / p99 / max ms | `slots` delivery p50 / p99 ms | Oversold | Duplicate cards | Over limit | Contradicted repeats | Fluctuations | `EXEC`/claim | Redis cmds/claim | Redis CPU µs/claim | Node CPU ms/claim |",
+    "| Strategy | Players (connected) | Acked | Lost | Claims/s | Ack p50 / p95 / p99 / max ms | `slots` delivery p50 / p99 ms | Oversold | Duplicate cards | Over limit | Contradicted repeats | Fluctuations | `EXEC`/claim | Redis cmds/claim | Redis CPU µs/claim | Node CPU ms/claim |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const s of r.claimStorm) {
     const counts = s.target === "noop-ceiling" ? "– | – | – | – | –" : `${s.oversold} | ${s.duplicateCards} | ${s.overLimitPlayers} | ${s.contradictions} | ${n(s.fluctuations)}`;
     const slots = s.slotsMessages > 0 ? `${n(s.slotsLatencyMs.p50)} / ${n(s.slotsLatencyMs.p99)}` : "–";
     rows.push(
-      `| ${STRATEGY[s.target]} | ${n(s.players)} | ${n(s.acked)} | ${n(s.lost)} | ${n(s.claimsPerSecond)} | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p95)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${slots} | ${counts} | ${s.execPerClaim.toFixed(4)} | ${s.redisCommandsPerClaim.toFixed(2)} | ${(s.redisCpuMsPerClaim * 1000).toFixed(1)} | ${s.nodeCpuMsPerClaim.toFixed(2)} |`,
+      `| ${STRATEGY[s.target]} | ${n(s.players)}${s.connected < s.players ? ` (${n(s.connected)})` : ""} | ${n(s.acked)} | ${n(s.lost)} | ${n(s.claimsPerSecond)} | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p95)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${slots} | ${counts} | ${s.execPerClaim.toFixed(4)} | ${s.redisCommandsPerClaim.toFixed(2)} | ${(s.redisCpuMsPerClaim * 1000).toFixed(1)} | ${s.nodeCpuMsPerClaim.toFixed(2)} |`,
     );
   }
   return rows.join("\n");
@@ -47,12 +47,12 @@ function fanoutTable(r: BenchResults): string {
 function burstTable(r: BenchResults): string {
   const b = r.bingoBurst;
   if (!b) return "";
-  const refused = Object.entries(b.refusals).map(([code, count]) => `${n(count)} ${code}`).join(", ") || "0";
+  const other = Object.entries(b.refusals).filter(([code]) => code !== "INVALID_CLAIM").map(([code, count]) => `, ${n(count)} ${code}`).join("");
   const winnersOk = b.missingWinners === 0 && b.unexpectedWinners === 0 && b.wrongOwners === 0;
   return [
-    "| Bingo burst | Players (cards) | Balls drawn back to back (players look on the last) | Calls | Accepted | Refused (later ball: by the fair-winner rule) | Wrongly refused | Lost acks | Calls answered/s | Ack p50 / p99 / max ms | Award | Winners = the earliest ball's calls | Equal split | Record verifies | Clients without / with another award |",
+    "| Bingo burst | Players (cards) | Balls drawn back to back (players look on the last) | Calls | Accepted | Refused by the fair-winner rule: later ball / too late | Wrongly refused | Lost acks | Calls answered/s | Ack p50 / p99 / max ms | Award | Winners = the earliest ball's calls | Equal split | Record verifies | Clients without / with another award |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    `| auto-claim off, players check their own cards | ${n(b.connected)} (${n(b.cards)}) | ${b.balls} | ${n(b.calls)} | ${n(b.accepted)} | ${refused} | ${b.wronglyRefused} | ${b.lost} | ${n(b.callsPerSecond)} | ${n(b.latencyMs.p50)} / ${n(b.latencyMs.p99)} / ${n(b.latencyMs.max)} | ball #${b.awardBall + 1}, ${b.winners} winner(s) | ${yes(winnersOk)} | ${yes(b.splitCorrect)} | ${yes(b.recordVerified)} | ${b.clientsWithoutAward} / ${b.clientsWithOtherAward} |`,
+    `| auto-claim off, players check their own cards | ${n(b.connected)} (${n(b.cards)}) | ${b.balls} | ${n(b.calls)} | ${n(b.accepted)} | ${n(b.refusedLaterBall)} / ${n(b.refusedLate)} | ${b.wronglyRefused}${other} | ${b.lost} | ${n(b.callsPerSecond)} | ${n(b.latencyMs.p50)} / ${n(b.latencyMs.p99)} / ${n(b.latencyMs.max)} | ball #${b.awardBall + 1}, ${b.winners} winner(s) | ${yes(winnersOk)} | ${yes(b.splitCorrect)} | ${yes(b.recordVerified)} | ${b.clientsWithoutAward} / ${b.clientsWithOtherAward} |`,
   ].join("\n");
 }
 
@@ -80,8 +80,9 @@ function targets(r: BenchResults): string {
   const rows = ["| Target | Measured | Met |", "| --- | --- | --- |"];
   if (bingo?.hold) rows.push(`| ${n(bingo.players)} players held across ${r.nodes} nodes for ${bingo.hold.seconds} s | ${n(bingo.hold.heldAtEnd)} held, ${bingo.hold.unexpectedDisconnects} dropped | ${yes(bingo.hold.heldAtEnd === bingo.players && bingo.hold.unexpectedDisconnects === 0)} |`);
   if (bingo) {
-    const clean = bingo.lost === 0 && bingo.acked === bingo.players && bingo.oversold + bingo.duplicateCards + bingo.overLimitPlayers + bingo.fluctuations + bingo.contradictions === 0;
-    rows.push(`| Every claim acked; oversold, duplicates, over-limit, fluctuations 0 (${n(bingo.players)} players) | ${n(bingo.acked)} acked, ${bingo.lost} lost; ${bingo.oversold} / ${bingo.duplicateCards} / ${bingo.overLimitPlayers} / ${bingo.fluctuations} | ${yes(clean)} |`);
+    rows.push(`| ${n(bingo.players)} players connected across ${r.nodes} nodes | ${n(bingo.connected)} connected in ${bingo.connectSeconds} s | ${yes(bingo.connected === bingo.players)} |`);
+    const clean = bingo.lost === 0 && bingo.acked === bingo.connected && bingo.oversold + bingo.duplicateCards + bingo.overLimitPlayers + bingo.fluctuations + bingo.contradictions === 0;
+    rows.push(`| Every claim acked; oversold, duplicates, over-limit, fluctuations 0 | ${n(bingo.acked)} of ${n(bingo.connected)} acked, ${bingo.lost} lost; ${bingo.oversold} / ${bingo.duplicateCards} / ${bingo.overLimitPlayers} / ${bingo.fluctuations} | ${yes(clean)} |`);
     if (ceiling) {
       const share = bingo.claimsPerSecond / Math.max(1, ceiling.claimsPerSecond);
       rows.push(`| Claims/s ≥ 70 % of noop-ceiling (same run) | ${n(bingo.claimsPerSecond)} of ${n(ceiling.claimsPerSecond)} = ${Math.round(share * 100)} % | ${yes(share >= 0.7)} |`);

@@ -4,6 +4,7 @@ import { publicRecordSchema } from "../../shared/protocol";
 import { Fleet, within } from "./fleet";
 import type { LatencySummary } from "./histogram";
 import { summarize } from "./histogram";
+import type { BingoReport } from "./protocol";
 
 export interface BurstOptions {
   readonly redisUrl: string;
@@ -31,7 +32,15 @@ export interface BurstResult {
   readonly lost: number;
   /** Refusals by code. By the fair-winner rule a call for a later ball than the earliest one called is INVALID_CLAIM. */
   readonly refusals: Record<string, number>;
-  /** Refused calls for a card that completed on the awarded ball or earlier: must be 0. */
+  /** Refused calls for a later ball than the awarded one: by the fair-winner rule. */
+  readonly refusedLaterBall: number;
+  /**
+   * Refused calls sent after their ball's window had closed (CLAIM_GRACE_MS after the next
+   * ball): the player looked too late, by the rule. Players look only at the last ball of
+   * the run, so on a slow machine the early completions can miss their window.
+   */
+  readonly refusedLate: number;
+  /** Refused calls for the awarded ball or earlier, sent while their window was open: must be 0. */
   readonly wronglyRefused: number;
   /** Accepted calls whose ball (the server's) differs from the player's own check. */
   readonly ballMismatches: number;
@@ -125,7 +134,7 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
       accepted: reports.reduce((n, r) => n + r.accepted, 0),
       lost: reports.reduce((n, r) => n + r.lost, 0),
       refusals,
-      wronglyRefused: reports.flatMap((r) => r.refusedCalls).filter((ball, i) => i % 2 === 1 && ball <= (award?.ballIndex ?? -1)).length,
+      ...classifyRefusals(reports, award?.ballIndex ?? -1, o.claimGraceMs),
       ballMismatches: reports.reduce((n, r) => n + r.ballMismatches, 0),
       callsPerSecond: last > first ? Math.round((answered * 1000) / (last - first)) : answered,
       latencyMs: summarize(reports.map((r) => r.latency)),
@@ -144,6 +153,25 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
   } finally {
     await fleet.close();
   }
+}
+
+/** Sorts refused calls into those the fair-winner rule explains and those it does not. */
+function classifyRefusals(reports: readonly BingoReport[], awardBall: number, graceMs: number) {
+  const drawAt: number[] = [];
+  for (const r of reports) r.drawAt.forEach((at, i) => (drawAt[i] ??= at));
+  let refusedLaterBall = 0;
+  let refusedLate = 0;
+  let wronglyRefused = 0;
+  for (const r of reports) {
+    for (let i = 0; i < r.refusedCalls.length; i += 3) {
+      const [ball, sentAt] = [r.refusedCalls[i + 1], r.refusedCalls[i + 2]];
+      const closes = drawAt[ball + 1] === undefined ? Infinity : drawAt[ball + 1] + graceMs;
+      if (ball > awardBall) refusedLaterBall++;
+      else if (sentAt >= closes) refusedLate++;
+      else wronglyRefused++;
+    }
+  }
+  return { refusedLaterBall, refusedLate, wronglyRefused };
 }
 
 async function fetchRecord(url: string, gameId: string): Promise<PublicRecord> {

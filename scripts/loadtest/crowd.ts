@@ -22,6 +22,8 @@ export class Crowd {
   readonly cards: (readonly Card[])[];
   /** Balls by draw index, as first heard by any socket of this worker. */
   readonly draws: number[] = [];
+  /** When the drawing node emitted each draw (its `at`), by index. */
+  readonly drawAt: number[] = [];
   onDraw: DrawListener | null = null;
 
   private readonly lastVersion: Int32Array;
@@ -122,6 +124,7 @@ export class Crowd {
     if (m.index !== this.lastDraw[i] + 1) this.drawGaps++;
     this.lastDraw[i] = m.index;
     this.draws[m.index] ??= m.ball;
+    this.drawAt[m.index] ??= m.at;
     this.expectedByIndex[m.index] ??= this.connectedCount;
     this.receivedByIndex[m.index] = (this.receivedByIndex[m.index] ?? 0) + 1;
     this.onDraw?.(i, m.index);

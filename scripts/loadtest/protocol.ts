@@ -70,8 +70,10 @@ export interface BingoReport {
   readonly latency: Buckets;
   /** [cardId, ballIndex (the server's), ...] of every call acked ok. */
   readonly acceptedCalls: number[];
-  /** [cardId, ballIndex (the player's own check), ...] of every call refused. */
+  /** [cardId, ballIndex (the player's own check), epoch ms the call was sent, ...] of every call refused. */
   readonly refusedCalls: number[];
+  /** When the drawing node emitted each draw, by index. */
+  readonly drawAt: number[];
   /** Accepted calls whose ball (the server's) differs from the one the player's own check found. */
   readonly ballMismatches: number;
   /** Epoch ms of the first call sent and the last answer received. */

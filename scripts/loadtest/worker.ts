@@ -95,7 +95,8 @@ function play(pattern: PatternName, fromIndex: number): void {
       while (completedOn > 0 && isComplete(card.grid, pattern, drawnUpTo(completedOn - 1))) completedOn--;
       crowd.calls++;
       const started = performance.now();
-      if (times.first === 0) times.first = Date.now();
+      const sentAt = Date.now();
+      if (times.first === 0) times.first = sentAt;
       pending.push(
         socket
           .timeout(60_000)
@@ -110,7 +111,7 @@ function play(pattern: PatternName, fromIndex: number): void {
                 if (answer.ballIndex !== completedOn) ballMismatches++;
               } else {
                 refusals[answer.error!.code] = (refusals[answer.error!.code] ?? 0) + 1;
-                refusedCalls.push(card.id, completedOn);
+                refusedCalls.push(card.id, completedOn, sentAt);
               }
             },
             () => void lost++,
@@ -128,6 +129,7 @@ function play(pattern: PatternName, fromIndex: number): void {
       latency: latency.buckets(),
       acceptedCalls,
       refusedCalls,
+      drawAt: crowd.drawAt,
       ballMismatches,
       firstSentAt: times.first,
       lastAnsweredAt: times.last,
