@@ -79,15 +79,26 @@ async function main(): Promise<void> {
     drawFanout: null,
     bingoBurst: null,
     reconnectStorm: [],
+    failures: [],
+  };
+  /** Runs one scenario; a failure is recorded and reported, and the others still run. */
+  const attempt = async (name: string, run: () => Promise<void>): Promise<void> => {
+    log(`${name}...`);
+    try {
+      await run();
+    } catch (error) {
+      const message = `${name}: ${error instanceof Error ? error.message : String(error)}`;
+      log(`FAILED ${message}`);
+      results.failures.push(message);
+    }
   };
   try {
     if (scenarios.includes("claim-storm")) {
       for (const target of ["noop-ceiling", "bingo", ...baselines.filter((b) => b !== "noop-ceiling")] as Target[]) {
         if (target === "noop-ceiling" && !baselines.includes(target)) continue;
         const n = PER_REQUEST.includes(target) ? baselinePlayers : players;
-        log(`claim storm: ${target}, ${n} players...`);
-        results.claimStorm.push(
-          await runClaimStorm({
+        await attempt(`claim storm: ${target}, ${n} players`, async () => {
+          const result = await runClaimStorm({
             ...base,
             target,
             redisUrl: redis.url,
@@ -97,22 +108,26 @@ async function main(): Promise<void> {
             count: 1,
             repeatEvery: 10,
             holdSeconds: target === "bingo" ? Number(values.hold) : 0,
-          }),
-        );
+          });
+          results.claimStorm.push(result);
+        });
       }
     }
     if (scenarios.includes("draw-fanout")) {
-      log(`draw fan-out: ${players} players, ${values.draws} draws...`);
-      results.drawFanout = await runDrawFanout({ ...base, redisUrl: redis.url, players, draws: Number(values.draws) });
+      await attempt(`draw fan-out: ${players} players, ${values.draws} draws`, async () => {
+        results.drawFanout = await runDrawFanout({ ...base, redisUrl: redis.url, players, draws: Number(values.draws) });
+      });
     }
     if (scenarios.includes("bingo-burst")) {
-      log(`bingo burst: ${players} players...`);
-      results.bingoBurst = await runBingoBurst({ ...base, redisUrl: redis.url, players, cardsPerPlayer: 2, balls: Number(values["burst-balls"]), claimGraceMs: 10_000 });
+      await attempt(`bingo burst: ${players} players`, async () => {
+        results.bingoBurst = await runBingoBurst({ ...base, redisUrl: redis.url, players, cardsPerPlayer: 2, balls: Number(values["burst-balls"]), claimGraceMs: 10_000 });
+      });
     }
     if (scenarios.includes("reconnect-storm")) {
       for (const killNode of values["kill-node"] ? [false, true] : [false]) {
-        log(`reconnect storm (${killNode ? "node killed" : "all clients"}): ${players} players...`);
-        results.reconnectStorm.push(await runReconnectStorm({ ...base, redisUrl: redis.url, players, killNode, draws: 3 }));
+        await attempt(`reconnect storm (${killNode ? "node killed" : "all clients"}): ${players} players`, async () => {
+          results.reconnectStorm.push(await runReconnectStorm({ ...base, redisUrl: redis.url, players, killNode, draws: 3 }));
+        });
       }
     }
   } finally {
@@ -147,6 +162,7 @@ async function main(): Promise<void> {
     log("README.md Performance section rewritten");
   }
   process.stdout.write(`${markdown}\n\n${capacity}\n`);
+  if (report.failures.length > 0) process.exitCode = 1;
   log(`wrote ${RESULTS_FILE}, ${storm ? `${CHART_FILE}, ` : ""}bench-results/bench.md in ${report.wallSeconds} s`);
 }
 

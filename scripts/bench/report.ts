@@ -128,6 +128,7 @@ export function benchMarkdown(r: BenchResults, chart: boolean): string {
     "",
     reconnectTable(r),
     "",
+    r.failures.length > 0 ? `**Failed to run:** ${r.failures.map((f) => `\`${f}\``).join("; ")}\n` : "",
     "**Targets** (from the issue), checked against this run:",
     "",
     targets(r),

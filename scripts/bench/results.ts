@@ -20,6 +20,8 @@ export interface BenchResults {
   readonly drawFanout: FanoutResult | null;
   readonly bingoBurst: BurstResult | null;
   readonly reconnectStorm: ReconnectResult[];
+  /** Scenarios that failed to run to the end, with why. */
+  readonly failures: string[];
 }
 
 export const RESULTS_FILE = "bench-results/bench.json";

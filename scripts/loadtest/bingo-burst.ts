@@ -98,8 +98,7 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
     let lastSeen: Promise<unknown> = Promise.resolve();
     for (let i = 0; i < o.balls; i++) {
       lastSeen = fleet.all("draw-seen");
-      const drawn = await host.draw(gameId);
-      if (!drawn.ok) throw new Error(`round:draw: ${drawn.error.code}`);
+      await fleet.draw();
     }
     await within(lastSeen, WAIT_MS);
     await within(winnersSeen, WAIT_MS + o.claimGraceMs);

@@ -46,8 +46,7 @@ export async function runDrawFanout(o: FanoutOptions): Promise<FanoutResult> {
     const redisBefore = await redisFigures(o.redisUrl);
     for (let index = 0; index < o.draws; index++) {
       const seen = fleet.all("draw-seen");
-      const drawn = await host.draw(fleet.gameId);
-      if (!drawn.ok) throw new Error(`round:draw: ${drawn.error.code}`);
+      await fleet.draw();
       await within(seen, WAIT_FOR_ALL_MS);
     }
     const cpuMs = fleet.nodeCpuMs() - cpuBefore;

@@ -33,6 +33,8 @@ export interface FleetOptions {
   readonly game?: GameCreatePayload;
 }
 
+const DRAW_ATTEMPTS = 5;
+
 type Of<T extends FromWorker["type"]> = Extract<FromWorker, { type: T }>;
 
 /** One worker's messages, awaited by type. */
@@ -110,6 +112,9 @@ export class Fleet {
         const created = await host.createGame(o.game ?? { title: "bench" });
         if (!created.ok) throw new Error(`create: ${created.error.code}`);
         gameId = created.gameId;
+        // Joined, the SDK names the index it expects with each draw, so a retried draw is safe.
+        const joined = await host.join(gameId);
+        if (!joined.ok) throw new Error(`join: ${joined.error.code}`);
       }
       const count = Math.max(1, Math.min(o.workers, o.players));
       const per = Math.ceil(o.players / count);
@@ -133,6 +138,18 @@ export class Fleet {
   get hostClient(): BingoClient {
     if (!this.host) throw new Error("this target has no host");
     return this.host;
+  }
+
+  /**
+   * The host draws the next ball. UNAVAILABLE (the store answered too slowly on a loaded
+   * machine: nothing was drawn) is retried; the expected index keeps a retry from drawing twice.
+   */
+  async draw(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const drawn = await this.hostClient.draw(this.gameId);
+      if (drawn.ok) return;
+      if (drawn.error.code !== "UNAVAILABLE" || attempt === DRAW_ATTEMPTS) throw new Error(`round:draw: ${drawn.error.code}`);
+    }
   }
 
   tell(m: ToWorker): void {

@@ -48,8 +48,7 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
     const started = await host.startRound(gameId);
     if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
     for (let i = 0; i < o.draws; i++) {
-      const drawn = await host.draw(gameId);
-      if (!drawn.ok) throw new Error(`round:draw: ${drawn.error.code}`);
+      await fleet.draw();
     }
 
     const urls = fleet.nodes.map((n) => n.url);

@@ -9,6 +9,10 @@ import { LatencyHistogram } from "./histogram";
 import type { BingoReport, ClaimReport, FromWorker, ToWorker } from "./protocol";
 
 let crowd: Crowd;
+/** What the players' bingo play reports once its calls have settled (set by `play`). */
+let report: () => Promise<BingoReport> = async () => {
+  throw new Error("bingo-report before play");
+};
 const send = (message: FromWorker): void => void process.send?.(message);
 
 interface Answer {
@@ -137,10 +141,6 @@ function play(pattern: PatternName, fromIndex: number): void {
     };
   };
 }
-
-let report: () => Promise<BingoReport> = async () => {
-  throw new Error("bingo-report before play");
-};
 
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
