@@ -35,12 +35,12 @@ export interface BurstResult {
   /** Refused calls for a later ball than the awarded one: by the fair-winner rule. */
   readonly refusedLaterBall: number;
   /**
-   * Refused calls sent after their ball's window had closed (CLAIM_GRACE_MS after the next
-   * ball): the player looked too late, by the rule. Players look only at the last ball of
-   * the run, so on a slow machine the early completions can miss their window.
+   * Refused calls whose ball's window (CLAIM_GRACE_MS after the next ball) had closed before
+   * they were answered: too late, by the rule. Players look only at the last ball of the
+   * run, so on a slow machine the early completions can miss their window.
    */
   readonly refusedLate: number;
-  /** Refused calls for the awarded ball or earlier, sent while their window was open: must be 0. */
+  /** Refused calls for the awarded ball or earlier, answered while their window was still open: must be 0. */
   readonly wronglyRefused: number;
   /** Accepted calls whose ball (the server's) differs from the player's own check. */
   readonly ballMismatches: number;
@@ -162,11 +162,13 @@ function classifyRefusals(reports: readonly BingoReport[], awardBall: number, gr
   let refusedLate = 0;
   let wronglyRefused = 0;
   for (const r of reports) {
-    for (let i = 0; i < r.refusedCalls.length; i += 3) {
-      const [ball, sentAt] = [r.refusedCalls[i + 1], r.refusedCalls[i + 2]];
+    for (let i = 0; i < r.refusedCalls.length; i += 4) {
+      const [ball, answeredAt] = [r.refusedCalls[i + 1], r.refusedCalls[i + 3]];
       const closes = drawAt[ball + 1] === undefined ? Infinity : drawAt[ball + 1] + graceMs;
+      // The store judged the call somewhere between its sending and its answer: only an answer
+      // that came before the window closed proves the window was open when it was judged.
       if (ball > awardBall) refusedLaterBall++;
-      else if (sentAt >= closes) refusedLate++;
+      else if (answeredAt >= closes) refusedLate++;
       else wronglyRefused++;
     }
   }

@@ -70,7 +70,7 @@ export interface BingoReport {
   readonly latency: Buckets;
   /** [cardId, ballIndex (the server's), ...] of every call acked ok. */
   readonly acceptedCalls: number[];
-  /** [cardId, ballIndex (the player's own check), epoch ms the call was sent, ...] of every call refused. */
+  /** [cardId, ballIndex (the player's own check), epoch ms sent, epoch ms answered, ...] of every call refused. */
   readonly refusedCalls: number[];
   /** When the drawing node emitted each draw, by index. */
   readonly drawAt: number[];

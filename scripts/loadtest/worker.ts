@@ -115,7 +115,7 @@ function play(pattern: PatternName, fromIndex: number): void {
                 if (answer.ballIndex !== completedOn) ballMismatches++;
               } else {
                 refusals[answer.error!.code] = (refusals[answer.error!.code] ?? 0) + 1;
-                refusedCalls.push(card.id, completedOn, sentAt);
+                refusedCalls.push(card.id, completedOn, sentAt, times.last);
               }
             },
             () => void lost++,

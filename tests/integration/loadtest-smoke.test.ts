@@ -56,7 +56,7 @@ test("draw fan-out at 200 players over 2 nodes: every player gets every draw, in
 }, 120_000);
 
 test("bingo burst at 200 players playing by hand: no lost or wrongly refused call, the earliest ball's callers share the prize equally, every client saw that award, the record verifies", async () => {
-  const result = await runBingoBurst({ redisUrl: redis.url, players: 200, nodes: 2, workers: 2, cardsPerPlayer: 2, balls: 30, claimGraceMs: 6000 });
+  const result = await runBingoBurst({ redisUrl: redis.url, players: 200, nodes: 2, workers: 2, cardsPerPlayer: 2, balls: 25, claimGraceMs: 8000 });
   expect(result).toMatchObject({
     connected: 200,
     autoClaimOffFailed: 0,
