@@ -145,7 +145,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     retryDelaysMs: [500, 2000, 8000],
   });
   const fanout: TickFanout = {
-    emitLocal: (gameId, state) => broadcast("slots", () => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state })),
+    emitLocal: (gameId, state) => broadcast("slots", () => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state, at: clock.now() })),
     share: (gameId, state) => {
       if (multiNode) io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version);
       push.slotsMoved(gameId, state);

@@ -5,8 +5,8 @@
  *
  * - noop-ceiling: acks every claim at once with no work: the transport's own ceiling.
  * - naive-counter: per claim, DECRBY the Redis counter, and when it went negative INCRBY
- *   back (compensate), then broadcast the count after every request: the approach that
- *   makes the visible number flicker.
+ *   back (compensate), then read the counter and broadcast it after every request: the
+ *   approach that makes the visible number flicker.
  * - per-request-atomic: one atomic Redis script per claim (correct, no batching): one
  *   round trip per claim.
  *
@@ -70,16 +70,18 @@ async function main(): Promise<void> {
           granted = Math.max(0, count + after);
           await redis.incrby(keys.remaining, count - granted);
         }
+        // Broadcast the counter as it stands now, as naive code does: other requests' DECRs not
+        // yet compensated can show through (below zero), then rise back when they compensate.
+        const remaining = Number(await redis.get(keys.remaining));
         const version = await redis.incr(keys.version);
-        const remaining = Math.max(0, after);
-        io.to(room).emit("slots", { gameId, total, remaining, version });
+        io.to(room).emit("slots", { gameId, total, remaining, version, at: Date.now() });
         const first = granted > 0 ? (await redis.incrby(keys.next, granted)) - granted + 1 : 0;
         const cards = Array.from({ length: granted }, (_, i) => ({ id: first + i, grid: [] }));
         const reply: Ack<Claimed> = granted > 0 ? { ok: true, cards, slots: { total, remaining, version } } : { ok: false, error: protocolError("SOLD_OUT") };
         return ack(reply);
       }
       const [granted, remaining, version, first] = (await redis.eval(ATOMIC_CLAIM, 4, keys.remaining, keys.owned, keys.version, keys.next, socket.data.sub, count, max)) as number[];
-      io.to(room).emit("slots", { gameId, total, remaining, version });
+      io.to(room).emit("slots", { gameId, total, remaining, version, at: Date.now() });
       if (granted === 0) return ack({ ok: false, error: protocolError(remaining === 0 ? "SOLD_OUT" : "LIMIT_REACHED") });
       ack({ ok: true, cards: Array.from({ length: granted }, (_, i) => ({ id: first + i, grid: [] })), slots: { total, remaining, version } });
     });

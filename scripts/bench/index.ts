@@ -1,70 +1,169 @@
 /**
- * `npm run bench`: the claim storm against this server and the baselines, same load
- * generator, same machine, one private Redis; prints a markdown table and writes
- * bench-results/claim-storm.json.
+ * `npm run bench`: every scenario of the load generator against this server, and the claim
+ * storm against the labelled baselines, on one machine with one private Redis. Prints the
+ * markdown, writes bench-results/bench.json and the chart; --readme also writes them into
+ * the README's Performance section (and the chart into docs/).
  *
- *   npm run bench -- --players 20000 --nodes 2 --workers 4
+ *   npm run bench -- --players 20000 --hold 60 --scenarios claim-storm,draw-fanout --kill-node
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
 import { startRedis } from "../lib/private-redis";
+import { runBingoBurst } from "../loadtest/bingo-burst";
+import { runDrawFanout } from "../loadtest/draw-fanout";
+import { runReconnectStorm } from "../loadtest/reconnect-storm";
 import type { StormResult, Target } from "../loadtest/storm";
 import { runClaimStorm } from "../loadtest/storm";
+import { capacityMarkdown } from "./capacity-model";
+import { chartPng } from "./chart";
+import { replaceSection } from "./readme-section";
+import { benchMarkdown } from "./report";
+import type { BenchResults, Scenario } from "./results";
+import { CHART_FILE, README_CHART, RESULTS_FILE, SCENARIOS } from "./results";
 
-const TARGETS: Target[] = ["noop-ceiling", "bingo", "per-request-atomic", "naive-counter"];
+const BASELINES: Target[] = ["noop-ceiling", "per-request-atomic", "naive-counter"];
+/** Baselines that broadcast after every request (O(N²) writes): run at their own, smaller N. */
+const PER_REQUEST: Target[] = ["per-request-atomic", "naive-counter"];
 
-function table(results: StormResult[]): string {
-  const rows = [
-    "| Strategy | Players | Acked | Lost | Claims/s | p50 ms | p95 ms | p99 ms | max ms | Oversold | Duplicate cards | Over limit | Contradictions | Fluctuations | EXEC/claim | Redis cmds/claim | Redis CPU µs/claim |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-  ];
-  for (const r of results) {
-    const name = r.target === "bingo" ? "**tick batching (this server)**" : `${r.target} (baseline)`;
-    rows.push(
-      `| ${name} | ${r.players} | ${r.acked} | ${r.lost} | ${r.claimsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${r.oversold} | ${r.duplicateCards} | ${r.overLimitPlayers} | ${r.contradictions} | ${r.fluctuations} | ${r.execPerClaim.toFixed(4)} | ${r.redisCommandsPerClaim.toFixed(2)} | ${(r.redisCpuMsPerClaim * 1000).toFixed(1)} |`,
-    );
+const { values } = parseArgs({
+  options: {
+    players: { type: "string", default: "5000" },
+    "baseline-players": { type: "string", default: "1000" },
+    scenarios: { type: "string", default: SCENARIOS.join(",") },
+    baselines: { type: "string", default: BASELINES.join(",") },
+    nodes: { type: "string", default: "2" },
+    workers: { type: "string", default: "4" },
+    hold: { type: "string", default: "0" },
+    draws: { type: "string", default: "10" },
+    "burst-balls": { type: "string", default: "30" },
+    "kill-node": { type: "boolean", default: false },
+    readme: { type: "boolean", default: false },
+  },
+});
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+async function redisVersion(url: string): Promise<string> {
+  const admin = new Redis(url);
+  try {
+    return /redis_version:([\d.]+)/.exec(await admin.info("server"))?.[1] ?? "?";
+  } finally {
+    admin.disconnect();
   }
-  return rows.join("\n");
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      players: { type: "string", default: "5000" },
-      nodes: { type: "string", default: "2" },
-      workers: { type: "string", default: "4" },
-      targets: { type: "string", default: TARGETS.join(",") },
-    },
-  });
   const players = Number(values.players);
+  const baselinePlayers = Math.min(players, Number(values["baseline-players"]));
+  const nodes = Number(values.nodes);
+  const workers = Number(values.workers);
+  const scenarios = values.scenarios!.split(",").filter(Boolean) as Scenario[];
+  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (one of ${SCENARIOS.join(", ")})`);
+  const baselines = values.baselines!.split(",").filter(Boolean) as Target[];
+  for (const b of baselines) if (!BASELINES.includes(b)) throw new Error(`unknown baseline ${b} (one of ${BASELINES.join(", ")})`);
+  const base = { nodes, workers };
+  const started = performance.now();
   const redis = await startRedis();
-  const results: StormResult[] = [];
+  const results: { -readonly [K in keyof Omit<BenchResults, "wallSeconds">]: BenchResults[K] } & { claimStorm: StormResult[]; reconnectStorm: BenchResults["reconnectStorm"] } = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version.slice(1), redis: await redisVersion(redis.url) },
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    nodes,
+    workers,
+    claimStorm: [],
+    drawFanout: null,
+    bingoBurst: null,
+    reconnectStorm: [],
+    failures: [],
+  };
+  /** Runs one scenario; a failure is recorded and reported, and the others still run. */
+  const attempt = async (name: string, run: () => Promise<void>): Promise<void> => {
+    log(`${name}...`);
+    try {
+      await run();
+    } catch (error) {
+      const message = `${name}: ${error instanceof Error ? error.message : String(error)}`;
+      log(`FAILED ${message}`);
+      results.failures.push(message);
+    }
+  };
   try {
-    for (const target of values.targets!.split(",") as Target[]) {
-      process.stderr.write(`claim storm: ${target}, ${players} players...\n`);
-      results.push(
-        await runClaimStorm({
-          target,
-          redisUrl: redis.url,
-          players,
-          nodes: Number(values.nodes),
-          workers: Number(values.workers),
-          totalSlots: Math.floor(players * 0.75),
-          maxPerPlayer: 2,
-          count: 1,
-          repeatEvery: 10,
-        }),
-      );
+    if (scenarios.includes("claim-storm")) {
+      for (const target of ["noop-ceiling", "bingo", ...baselines.filter((b) => b !== "noop-ceiling")] as Target[]) {
+        if (target === "noop-ceiling" && !baselines.includes(target)) continue;
+        const n = PER_REQUEST.includes(target) ? baselinePlayers : players;
+        await attempt(`claim storm: ${target}, ${n} players`, async () => {
+          const result = await runClaimStorm({
+            ...base,
+            target,
+            redisUrl: redis.url,
+            players: n,
+            totalSlots: Math.floor(n * 0.75),
+            maxPerPlayer: 2,
+            count: 1,
+            repeatEvery: 10,
+            holdSeconds: target === "bingo" ? Number(values.hold) : 0,
+          });
+          results.claimStorm.push(result);
+        });
+      }
+    }
+    if (scenarios.includes("draw-fanout")) {
+      await attempt(`draw fan-out: ${players} players, ${values.draws} draws`, async () => {
+        results.drawFanout = await runDrawFanout({ ...base, redisUrl: redis.url, players, draws: Number(values.draws) });
+      });
+    }
+    if (scenarios.includes("bingo-burst")) {
+      await attempt(`bingo burst: ${players} players`, async () => {
+        results.bingoBurst = await runBingoBurst({ ...base, redisUrl: redis.url, players, cardsPerPlayer: 2, balls: Number(values["burst-balls"]), claimGraceMs: 10_000 });
+      });
+    }
+    if (scenarios.includes("reconnect-storm")) {
+      for (const killNode of values["kill-node"] ? [false, true] : [false]) {
+        await attempt(`reconnect storm (${killNode ? "node killed" : "all clients"}): ${players} players`, async () => {
+          results.reconnectStorm.push(await runReconnectStorm({ ...base, redisUrl: redis.url, players, killNode, draws: 3 }));
+        });
+      }
     }
   } finally {
     await redis.stop();
   }
-  const report = { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, results };
-  mkdirSync("bench-results", { recursive: true });
-  writeFileSync(join("bench-results", "claim-storm.json"), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${table(results)}\n`);
+  const report: BenchResults = { ...results, wallSeconds: Math.round((performance.now() - started) / 1000) };
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  const storm = report.claimStorm.find((s) => s.target === "bingo");
+  if (storm) {
+    writeFileSync(
+      CHART_FILE,
+      chartPng({
+        title: `Claim storm: ${storm.players.toLocaleString("en-US")} players, ${storm.totalSlots.toLocaleString("en-US")} slots, ${nodes} nodes`,
+        rate: storm.claimsPerSecondSeries,
+        remaining: storm.remainingSeries,
+        totalSlots: storm.totalSlots,
+      }),
+    );
+  }
+  const markdown = benchMarkdown(report, storm !== undefined);
+  const capacity = capacityMarkdown(report);
+  writeFileSync("bench-results/bench.md", `${markdown}\n\n${capacity}\n`);
+  if (values.readme) {
+    if (storm) {
+      mkdirSync(dirname(README_CHART), { recursive: true });
+      copyFileSync(CHART_FILE, README_CHART);
+    }
+    let readme = replaceSection(readFileSync("README.md", "utf8"), "bench", markdown);
+    readme = replaceSection(readme, "capacity", capacity);
+    writeFileSync("README.md", readme);
+    log("README.md Performance section rewritten");
+  }
+  process.stdout.write(`${markdown}\n\n${capacity}\n`);
+  if (report.failures.length > 0) process.exitCode = 1;
+  log(`wrote ${RESULTS_FILE}, ${storm ? `${CHART_FILE}, ` : ""}bench-results/bench.md in ${report.wallSeconds} s`);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 /** Messages between the load generator's coordinator and its worker processes (IPC). */
+import type { Buckets } from "./histogram";
 
 export interface WorkerSetup {
   readonly urls: readonly string[];
@@ -10,16 +11,35 @@ export interface WorkerSetup {
   readonly connectConcurrency: number;
 }
 
+/** How the players' connections go away in a reconnect storm. */
+export type DropMode =
+  /** Every client drops its connection and reconnects at once. */
+  | { readonly kind: "all"; readonly urls: readonly string[] }
+  /** The node at `lostUrl` is about to be killed: its clients reconnect to `urls` (the survivors) when they notice. */
+  | { readonly kind: "node-loss"; readonly lostUrl: string; readonly urls: readonly string[] };
+
 export type ToWorker =
   | { readonly type: "connect"; readonly setup: WorkerSetup }
   | { readonly type: "claim"; readonly count: number; readonly repeatEvery: number }
-  | { readonly type: "report" }
+  | { readonly type: "status" }
+  | { readonly type: "auto-off" }
+  /**
+   * Play by hand: from draw `fromIndex` on, call bingo for every card the drawn balls
+   * complete for `pattern` (all at once on that draw: the burst).
+   */
+  | { readonly type: "play"; readonly pattern: string; readonly fromIndex: number }
+  | { readonly type: "draws-report" }
+  | { readonly type: "bingo-report" }
+  | { readonly type: "drop"; readonly mode: DropMode }
+  | { readonly type: "rejoin-report" }
   | { readonly type: "close" };
 
 export interface ClaimReport {
   readonly acked: number;
   readonly lost: number;
-  readonly latenciesMs: number[];
+  readonly latency: Buckets;
+  /** Epoch ms of every first answer, for the claims-per-second curve. */
+  readonly ackTimes: number[];
   /** [playerIndex, cardId, ...] flat, for duplicate and limit checks across workers. */
   readonly grants: number[];
   readonly refusals: Record<string, number>;
@@ -27,11 +47,69 @@ export interface ClaimReport {
   readonly contradictions: number;
   readonly fluctuations: number;
   readonly slotsMessages: number;
-  /** ms timestamps (coordinator clock) of each slots message received, with its remaining. */
+  /** From the node's emit (`at`) to this client's receipt, every slots message. */
+  readonly slotsLatency: Buckets;
+  /** ms timestamps of each slots message one player received, with its remaining. */
   readonly remainingSeries: [number, number][];
+}
+
+export interface DrawsReport {
+  /** Players that received draw `index`, by index. */
+  readonly receivedByIndex: number[];
+  /** From the drawing node's emit (`at`) to each client's receipt. */
+  readonly latency: Buckets;
+  /** A client saw an index skipped or repeated. */
+  readonly gaps: number;
+}
+
+export interface BingoReport {
+  readonly calls: number;
+  readonly accepted: number;
+  readonly lost: number;
+  readonly refusals: Record<string, number>;
+  readonly latency: Buckets;
+  /** [cardId, ballIndex (the server's), ...] of every call acked ok. */
+  readonly acceptedCalls: number[];
+  /** [cardId, ballIndex (the player's own check), epoch ms sent, epoch ms answered, ...] of every call refused. */
+  readonly refusedCalls: number[];
+  /** When the drawing node emitted each draw, by index. */
+  readonly drawAt: number[];
+  /** Accepted calls whose ball (the server's) differs from the one the player's own check found. */
+  readonly ballMismatches: number;
+  /** Epoch ms of the first call sent and the last answer received. */
+  readonly firstSentAt: number;
+  readonly lastAnsweredAt: number;
+  /** How many clients saw each distinct `winners` message (its pattern, ball, winners, prize). */
+  readonly winnersSeen: Record<string, number>;
+}
+
+export interface RejoinReport {
+  readonly dropped: number;
+  readonly rejoined: number;
+  readonly failed: number;
+  readonly attempts: number;
+  /** From the drop (or the moment the client noticed its node was gone) to the join ack. */
+  readonly latency: Buckets;
+  /** Epoch ms of the last join ack. */
+  readonly lastRejoinedAt: number;
+  /** How many rejoined clients got each distinct snapshot state (phase, slots, round). */
+  readonly states: Record<string, number>;
+  /** Rejoined clients whose snapshot did not list exactly the cards they were granted. */
+  readonly cardMismatches: number;
 }
 
 export type FromWorker =
   | { readonly type: "connected"; readonly connected: number; readonly failed: number }
   | { readonly type: "claimed"; readonly report: ClaimReport }
+  | { readonly type: "status"; readonly connected: number; readonly unexpectedDisconnects: number }
+  | { readonly type: "auto-off"; readonly ok: number; readonly failed: number }
+  | { readonly type: "playing" }
+  /** Every socket of this worker has received draw `index` (and made its calls for it). */
+  | { readonly type: "draw-seen"; readonly index: number; readonly calls: number }
+  /** Every socket of this worker has received a `winners` message. */
+  | { readonly type: "winners-seen" }
+  | { readonly type: "draws-report"; readonly report: DrawsReport }
+  | { readonly type: "bingo-report"; readonly report: BingoReport }
+  | { readonly type: "dropping" }
+  | { readonly type: "rejoin-report"; readonly report: RejoinReport }
   | { readonly type: "closed" };

@@ -1,106 +1,175 @@
 /**
- * One load-generator process: holds a share of the simulated players as bare
- * socket.io-client sockets (no SDK objects, no per-player timers; per-player state in
- * typed arrays), and fires their claims when the coordinator says so.
+ * One load-generator process: holds a share of the simulated players (a Crowd) and acts
+ * for them when the coordinator says so: claim cards, play bingo by hand, drop and rejoin.
  */
-import jwt from "jsonwebtoken";
-import { io } from "socket.io-client";
-import type { Socket } from "socket.io-client";
-import type { ClaimReport, FromWorker, ToWorker, WorkerSetup } from "./protocol";
+import { isComplete } from "../../shared/game/patterns";
+import type { PatternName } from "../../shared/protocol";
+import { Crowd } from "./crowd";
+import { LatencyHistogram } from "./histogram";
+import type { BingoReport, ClaimReport, FromWorker, ToWorker } from "./protocol";
 
-let sockets: Socket[] = [];
-let setup: WorkerSetup;
-let lastVersion: Int32Array;
-let lastRemaining: Int32Array;
-let fluctuations = 0;
-let slotsMessages = 0;
-const remainingSeries: [number, number][] = [];
-
+let crowd: Crowd;
+/** What the players' bingo play reports once its calls have settled (set by `play`). */
+let report: () => Promise<BingoReport> = async () => {
+  throw new Error("bingo-report before play");
+};
 const send = (message: FromWorker): void => void process.send?.(message);
-
-async function connect(s: WorkerSetup): Promise<void> {
-  setup = s;
-  lastVersion = new Int32Array(s.players).fill(-1);
-  lastRemaining = new Int32Array(s.players).fill(2 ** 31 - 1);
-  let failed = 0;
-  let next = 0;
-  const one = async (): Promise<void> => {
-    while (next < s.players) {
-      const i = next++;
-      const player = s.firstPlayer + i;
-      const socket = io(s.urls[player % s.urls.length], {
-        transports: ["websocket"],
-        reconnection: false,
-        auth: { token: jwt.sign({ role: "player" }, s.secret, { algorithm: "HS256", subject: `lp-${player}`, expiresIn: "2h" }) },
-      });
-      socket.on("slots", (m: { remaining: number; version: number }) => {
-        slotsMessages++;
-        if (m.version <= lastVersion[i] || m.remaining > lastRemaining[i]) fluctuations++;
-        lastVersion[i] = m.version;
-        lastRemaining[i] = m.remaining;
-        if (i === 0) remainingSeries.push([Date.now(), m.remaining]);
-      });
-      const ok = await new Promise<boolean>((resolve) => {
-        socket.once("connect", () => resolve(true));
-        socket.once("connect_error", () => resolve(false));
-      });
-      if (!ok) {
-        failed++;
-        continue;
-      }
-      await socket.timeout(30_000).emitWithAck("game:join", { gameId: s.gameId }).catch(() => undefined);
-      sockets[i] = socket;
-    }
-  };
-  await Promise.all(Array.from({ length: s.connectConcurrency }, one));
-  sockets = sockets.filter(Boolean);
-  send({ type: "connected", connected: sockets.length, failed });
-}
 
 interface Answer {
   ok: boolean;
-  cards?: { id: number }[];
+  cards?: { id: number; grid: number[][] }[];
   error?: { code: string };
 }
 
-async function claim(count: number, repeatEvery: number): Promise<void> {
-  const latencies: number[] = [];
+async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
+  const latency = new LatencyHistogram();
   const grants: number[] = [];
+  const ackTimes: number[] = [];
   const refusals: Record<string, number> = {};
   let acked = 0;
   let lost = 0;
   let contradictions = 0;
+  const { gameId, firstPlayer } = crowd.setup;
   await Promise.all(
-    sockets.map(async (socket, i) => {
-      const player = setup.firstPlayer + i;
+    crowd.sockets.map(async (socket, i) => {
+      if (!socket) return;
+      const player = firstPlayer + i;
       const requestId = `storm-${player}`;
       const started = performance.now();
-      const first = (await socket.timeout(60_000).emitWithAck("cards:claim", { gameId: setup.gameId, count, requestId }).catch(() => null)) as Answer | null;
+      const first = (await socket.timeout(60_000).emitWithAck("cards:claim", { gameId, count, requestId }).catch(() => null)) as Answer | null;
       if (!first) {
         lost++;
         return;
       }
       acked++;
-      latencies.push(performance.now() - started);
-      if (first.ok) for (const card of first.cards ?? []) grants.push(player, card.id);
-      else refusals[first.error!.code] = (refusals[first.error!.code] ?? 0) + 1;
+      ackTimes.push(Date.now());
+      latency.add(performance.now() - started);
+      if (first.ok) {
+        crowd.cards[i] = first.cards ?? [];
+        for (const card of first.cards ?? []) grants.push(player, card.id);
+      } else refusals[first.error!.code] = (refusals[first.error!.code] ?? 0) + 1;
       // Some players repeat their claim with the same requestId: the answer must not change.
       if (repeatEvery > 0 && player % repeatEvery === 0) {
-        const again = (await socket.timeout(60_000).emitWithAck("cards:claim", { gameId: setup.gameId, count, requestId }).catch(() => null)) as Answer | null;
+        const again = (await socket.timeout(60_000).emitWithAck("cards:claim", { gameId, count, requestId }).catch(() => null)) as Answer | null;
         if (!again || JSON.stringify(again.cards?.map((c) => c.id) ?? again.error?.code) !== JSON.stringify(first.cards?.map((c) => c.id) ?? first.error?.code)) contradictions++;
       }
     }),
   );
-  const report: ClaimReport = { acked, lost, latenciesMs: latencies, grants, refusals, contradictions, fluctuations, slotsMessages, remainingSeries };
-  send({ type: "claimed", report });
+  const { fluctuations, slotsMessages, remainingSeries } = crowd;
+  return { acked, lost, latency: latency.buckets(), ackTimes, grants, refusals, contradictions, fluctuations, slotsMessages, slotsLatency: crowd.slotsLatency.buckets(), remainingSeries };
 }
 
-process.on("message", (message: ToWorker) => {
-  if (message.type === "connect") void connect(message.setup);
-  else if (message.type === "claim") void claim(message.count, message.repeatEvery);
-  else if (message.type === "close") {
-    for (const socket of sockets) socket.disconnect();
-    send({ type: "closed" });
-    setTimeout(() => process.exit(0), 50);
+async function autoOff(): Promise<FromWorker> {
+  let ok = 0;
+  await Promise.all(
+    crowd.sockets.map(async (socket) => {
+      const answer = (await socket?.timeout(30_000).emitWithAck("bingo:auto", { gameId: crowd.setup.gameId, enabled: false }).catch(() => null)) as Answer | null;
+      if (answer?.ok) ok++;
+    }),
+  );
+  return { type: "auto-off", ok, failed: crowd.sockets.length - ok };
+}
+
+/**
+ * Players check their own cards (with the shared pattern check, as a player app does) and
+ * call bingo the moment one completes the pattern in play. They start looking at draw
+ * `fromIndex`, so every card completed by then is called on that one draw: the burst.
+ */
+function play(pattern: PatternName, fromIndex: number): void {
+  const called = new Set<number>();
+  const prefixes: number[][] = [];
+  const latency = new LatencyHistogram();
+  const refusals: Record<string, number> = {};
+  const acceptedCalls: number[] = [];
+  const refusedCalls: number[] = [];
+  let ballMismatches = 0;
+  const pending: Promise<void>[] = [];
+  const times = { first: 0, last: 0 };
+  let accepted = 0;
+  let lost = 0;
+  const drawnUpTo = (index: number): number[] => (prefixes[index] ??= crowd.draws.slice(0, index + 1));
+  crowd.onDraw = (i, index) => {
+    const socket = crowd.sockets[i];
+    if (!socket || index < fromIndex) return;
+    for (const card of crowd.cards[i]) {
+      if (called.has(card.id) || !isComplete(card.grid, pattern, drawnUpTo(index))) continue;
+      called.add(card.id);
+      // The ball that completed it, for checking the server's answer.
+      let completedOn = index;
+      while (completedOn > 0 && isComplete(card.grid, pattern, drawnUpTo(completedOn - 1))) completedOn--;
+      crowd.calls++;
+      const started = performance.now();
+      const sentAt = Date.now();
+      if (times.first === 0) times.first = sentAt;
+      pending.push(
+        socket
+          .timeout(60_000)
+          .emitWithAck("bingo:call", { gameId: crowd.setup.gameId, cardId: card.id, requestId: `call-${card.id}` })
+          .then(
+            (answer: { ok: boolean; ballIndex?: number; error?: { code: string } }) => {
+              times.last = Date.now();
+              latency.add(performance.now() - started);
+              if (answer.ok) {
+                accepted++;
+                acceptedCalls.push(card.id, answer.ballIndex!);
+                if (answer.ballIndex !== completedOn) ballMismatches++;
+              } else {
+                refusals[answer.error!.code] = (refusals[answer.error!.code] ?? 0) + 1;
+                refusedCalls.push(card.id, completedOn, sentAt, times.last);
+              }
+            },
+            () => void lost++,
+          ),
+      );
+    }
+  };
+  report = async () => {
+    await Promise.all(pending);
+    return {
+      calls: crowd.calls,
+      accepted,
+      lost,
+      refusals,
+      latency: latency.buckets(),
+      acceptedCalls,
+      refusedCalls,
+      drawAt: crowd.drawAt,
+      ballMismatches,
+      firstSentAt: times.first,
+      lastAnsweredAt: times.last,
+      winnersSeen: crowd.winnersReport(),
+    };
+  };
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case "connect":
+      crowd = new Crowd(message.setup);
+      return send({ type: "connected", ...(await crowd.connect()) });
+    case "claim":
+      return send({ type: "claimed", report: await claim(message.count, message.repeatEvery) });
+    case "status":
+      return send(crowd.status());
+    case "auto-off":
+      return send(await autoOff());
+    case "play":
+      play(message.pattern as PatternName, message.fromIndex);
+      return send({ type: "playing" });
+    case "draws-report":
+      return send({ type: "draws-report", report: crowd.drawsReport() });
+    case "bingo-report":
+      return send({ type: "bingo-report", report: await report() });
+    case "drop":
+      crowd.drop(message.mode);
+      return send({ type: "dropping" });
+    case "rejoin-report":
+      return send({ type: "rejoin-report", report: await crowd.rejoinReport() });
+    case "close":
+      crowd?.close();
+      send({ type: "closed" });
+      setTimeout(() => process.exit(0), 50);
   }
-});
+}
+
+process.on("message", (message: ToWorker) => void handle(message));

@@ -41,7 +41,7 @@ export class RoundConductor {
     const drawn = await this.store.draw(gameId, by, expectedIndex);
     if (!drawn.ok || !drawn.value.drewNow) return drawn;
     const { ball, index, roundVersion, settleAt } = drawn.value;
-    this.announcer.drawn({ gameId, ball, index, version: roundVersion });
+    this.announcer.drawn({ gameId, ball, index, version: roundVersion, at: this.clock.now() });
     if (settleAt !== null) this.engine.settleAt(gameId, settleAt);
     const autoClaims = await this.index(gameId);
     for (const card of autoClaims?.completingOn(index) ?? []) {

@@ -84,6 +84,8 @@ export interface GameSnapshot {
 
 export interface SlotsMessage extends SlotState {
   readonly gameId: string;
+  /** When the node emitted this broadcast (epoch ms, stamped once per broadcast): for delivery-latency measurement. */
+  readonly at: number;
 }
 
 export interface PhaseMessage {
@@ -103,6 +105,8 @@ export interface DrawMessage {
   /** 0-based position in the draw; a gap means a missed message: join again to resync. */
   readonly index: number;
   readonly version: number;
+  /** When the drawing node emitted this broadcast (epoch ms, stamped once per draw): for delivery-latency measurement. */
+  readonly at: number;
 }
 
 export interface WinnersMessage {

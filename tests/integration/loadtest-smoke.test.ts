@@ -1,3 +1,6 @@
+import { runBingoBurst } from "../../scripts/loadtest/bingo-burst";
+import { runDrawFanout } from "../../scripts/loadtest/draw-fanout";
+import { runReconnectStorm } from "../../scripts/loadtest/reconnect-storm";
 import { runClaimStorm } from "../../scripts/loadtest/storm";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
@@ -10,12 +13,13 @@ afterAll(async () => {
   await redis.stop();
 });
 
-/**
- * A small claim storm through the real load generator (worker processes, 2 server
- * processes, the built dist/): the correctness counters the benchmark reports must be
- * clean. Timings are the benchmark's business, not this test's.
+/*
+ * Small runs of every benchmark scenario through the real load generator (worker
+ * processes, 2 server processes, the built dist/): the correctness counters the benchmark
+ * reports must be clean. Timings are the benchmark's business, not these tests'.
  */
-test("the load generator's claim storm at 500 players: every claim acked, nothing oversold, duplicated, over the limit or flickering", async () => {
+
+test("claim storm at 500 players: connections held, every claim acked, nothing oversold, duplicated, over the limit or flickering", async () => {
   const result = await runClaimStorm({
     target: "bingo",
     redisUrl: redis.url,
@@ -26,9 +30,11 @@ test("the load generator's claim storm at 500 players: every claim acked, nothin
     maxPerPlayer: 2,
     count: 1,
     repeatEvery: 5,
+    holdSeconds: 1,
   });
   expect(result).toMatchObject({
     connected: 500,
+    hold: { heldAtEnd: 500, unexpectedDisconnects: 0 },
     acked: 500,
     lost: 0,
     granted: 300,
@@ -38,5 +44,41 @@ test("the load generator's claim storm at 500 players: every claim acked, nothin
     contradictions: 0,
     fluctuations: 0,
   });
+  // Every slots message a client received was counted for delivery latency.
+  expect(result.slotsLatencyMs.count).toBe(result.slotsMessages);
   expect(result.execPerClaim).toBeLessThan(0.05);
+}, 120_000);
+
+test("draw fan-out at 200 players over 2 nodes: every player gets every draw, in order, stamped by the server", async () => {
+  const result = await runDrawFanout({ redisUrl: redis.url, players: 200, nodes: 2, workers: 2, draws: 3 });
+  expect(result).toMatchObject({ connected: 200, fewestReceivers: 200, incompleteDraws: 0, gaps: 0 });
+  expect(result.latencyMs.count).toBe(200 * 3);
+}, 120_000);
+
+test("bingo burst at 200 players playing by hand: no lost or wrongly refused call, the earliest ball's callers share the prize equally, every client saw that award, the record verifies", async () => {
+  const result = await runBingoBurst({ redisUrl: redis.url, players: 200, nodes: 2, workers: 2, cardsPerPlayer: 2, balls: 25, claimGraceMs: 8000 });
+  expect(result).toMatchObject({
+    connected: 200,
+    autoClaimOffFailed: 0,
+    lost: 0,
+    wronglyRefused: 0,
+    ballMismatches: 0,
+    missingWinners: 0,
+    unexpectedWinners: 0,
+    wrongOwners: 0,
+    splitCorrect: true,
+    recordVerified: true,
+    clientsWithoutAward: 0,
+    clientsWithOtherAward: 0,
+  });
+  expect(result.winners).toBeGreaterThan(0);
+  // Only calls for a later ball than the earliest one called may be refused, as INVALID_CLAIM.
+  expect(Object.keys(result.refusals).filter((code) => code !== "INVALID_CLAIM")).toEqual([]);
+  expect(result.accepted + (result.refusals.INVALID_CLAIM ?? 0)).toBe(result.calls);
+}, 120_000);
+
+test("reconnect storm at 200 players with a node killed: its clients rejoin on the other node and see the same slots, round and cards", async () => {
+  const result = await runReconnectStorm({ redisUrl: redis.url, players: 200, nodes: 2, workers: 2, killNode: true, draws: 3 });
+  expect(result).toMatchObject({ connected: 200, dropped: 100, reconnected: 100, failed: 0, inconsistentStates: 0, cardMismatches: 0 });
+  expect(result.expectedState).toMatch(/^running slots 0\/200 .* draws 3 /);
 }, 120_000);

@@ -101,7 +101,7 @@ export function ackProblem(event: ClientEvent, ack: unknown): string | null {
 
 /** Every event the server sends to clients, and its message. */
 export const SERVER_EVENTS = {
-  slots: z.strictObject({ gameId: z.string().min(1), total: count, remaining: count, version: count }),
+  slots: z.strictObject({ gameId: z.string().min(1), total: count, remaining: count, version: count, at: count }),
   "game:phase": z.strictObject({
     gameId: z.string().min(1),
     phase: z.enum(PHASES),
@@ -110,7 +110,7 @@ export const SERVER_EVENTS = {
     autoIntervalMs: z.number().int().positive().nullable().optional(),
     version: count.optional(),
   }),
-  draw: z.strictObject({ gameId: z.string().min(1), ball, index: z.number().int().min(0).max(89), version: positive }),
+  draw: z.strictObject({ gameId: z.string().min(1), ball, index: z.number().int().min(0).max(89), version: positive, at: count }),
   winners: z.strictObject({
     gameId: z.string().min(1),
     pattern: patternName,

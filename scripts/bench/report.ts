@@ -1,0 +1,138 @@
+/** The markdown the bench prints (and, with --readme, writes into the README): tables, target checks, the chart. */
+import type { StormResult } from "../loadtest/storm";
+import type { BenchResults } from "./results";
+import { README_CHART } from "./results";
+
+const n = (v: number): string => v.toLocaleString("en-US");
+const yes = (ok: boolean): string => (ok ? "yes" : "**no**");
+
+const STRATEGY: Record<StormResult["target"], string> = {
+  bingo: "**tick batching (this server)**",
+  "noop-ceiling": "noop-ceiling (baseline: acks, no work)",
+  "per-request-atomic": "per-request-atomic (baseline: one Redis script per claim, count broadcast per claim)",
+  "naive-counter": "naive-counter (baseline: DECR, compensating INCR, count broadcast per claim)",
+};
+
+function claimTable(r: BenchResults): string {
+  const rows = [
+    "| Strategy | Players (connected) | Acked | Lost | Claims/s | Ack p50 / p95 / p99 / max ms | `slots` delivery p50 / p99 ms | Oversold | Duplicate cards | Over limit | Contradicted repeats | Fluctuations | `EXEC`/claim | Redis cmds/claim | Redis CPU µs/claim | Node CPU ms/claim |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const s of r.claimStorm) {
+    const counts = s.target === "noop-ceiling" ? "– | – | – | – | –" : `${s.oversold} | ${s.duplicateCards} | ${s.overLimitPlayers} | ${s.contradictions} | ${n(s.fluctuations)}`;
+    const slots = s.slotsMessages > 0 ? `${n(s.slotsLatencyMs.p50)} / ${n(s.slotsLatencyMs.p99)}` : "–";
+    rows.push(
+      `| ${STRATEGY[s.target]} | ${n(s.players)}${s.connected < s.players ? ` (${n(s.connected)})` : ""} | ${n(s.acked)} | ${n(s.lost)} | ${n(s.claimsPerSecond)} | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p95)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${slots} | ${counts} | ${s.execPerClaim.toFixed(4)} | ${s.redisCommandsPerClaim.toFixed(2)} | ${(s.redisCpuMsPerClaim * 1000).toFixed(1)} | ${s.nodeCpuMsPerClaim.toFixed(2)} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+function holdLine(r: BenchResults): string {
+  const held = r.claimStorm.find((s) => s.target === "bingo" && s.hold);
+  if (!held?.hold) return "";
+  return `\nConnections held: ${n(held.connected)} players connected across ${r.nodes} nodes in ${held.connectSeconds} s, held for ${held.hold.seconds} s: **${n(held.hold.heldAtEnd)} still connected** at the end, ${n(held.hold.unexpectedDisconnects)} unexpected disconnects.\n`;
+}
+
+function fanoutTable(r: BenchResults): string {
+  const f = r.drawFanout;
+  if (!f) return "";
+  return [
+    "| Draw fan-out | Players | Draws | Fewest players reaching a draw | Draws not reaching all | Index gaps | Delivery p50 / p95 / p99 / max ms | Node CPU µs/delivery |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| host on one node, players on all | ${n(f.connected)} | ${f.draws} | ${n(f.fewestReceivers)} of ${n(f.connected)} | ${f.incompleteDraws} | ${f.gaps} | ${n(f.latencyMs.p50)} / ${n(f.latencyMs.p95)} / ${n(f.latencyMs.p99)} / ${n(f.latencyMs.max)} | ${f.nodeCpuUsPerDelivery} |`,
+  ].join("\n");
+}
+
+function burstTable(r: BenchResults): string {
+  const b = r.bingoBurst;
+  if (!b) return "";
+  const other = Object.entries(b.refusals).filter(([code]) => code !== "INVALID_CLAIM").map(([code, count]) => `, ${n(count)} ${code}`).join("");
+  const winnersOk = b.missingWinners === 0 && b.unexpectedWinners === 0 && b.wrongOwners === 0;
+  return [
+    "| Bingo burst | Players (cards) | Balls drawn back to back (players look on the last) | Calls | Accepted | Refused by the fair-winner rule: later ball / too late | Wrongly refused | Lost acks | Calls answered/s | Ack p50 / p99 / max ms | Award | Winners = the earliest ball's calls | Equal split | Record verifies | Clients without / with another award |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| auto-claim off, players check their own cards | ${n(b.connected)} (${n(b.cards)}) | ${b.balls} | ${n(b.calls)} | ${n(b.accepted)} | ${n(b.refusedLaterBall)} / ${n(b.refusedLate)} | ${b.wronglyRefused}${other} | ${b.lost} | ${n(b.callsPerSecond)} | ${n(b.latencyMs.p50)} / ${n(b.latencyMs.p99)} / ${n(b.latencyMs.max)} | ball #${b.awardBall + 1}, ${b.winners} winner(s) | ${yes(winnersOk)} | ${yes(b.splitCorrect)} | ${yes(b.recordVerified)} | ${b.clientsWithoutAward} / ${b.clientsWithOtherAward} |`,
+  ].join("\n");
+}
+
+function reconnectTable(r: BenchResults): string {
+  if (r.reconnectStorm.length === 0) return "";
+  const rows = [
+    "| Reconnect storm | Players | Dropped | Rejoined | Failed | Attempts per client | All rejoined after | Rejoin p50 / p99 / max ms | Snapshots differing from the host's | Card lists differing |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const s of r.reconnectStorm) {
+    const mode = s.mode === "all-clients" ? "every client drops at once" : "one node killed (`kill -9`), its clients move";
+    rows.push(
+      `| ${mode} | ${n(s.connected)} | ${n(s.dropped)} | ${n(s.reconnected)} | ${s.failed} | ${s.attemptsPerClient} | ${s.secondsUntilAllRejoined} s | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${s.inconsistentStates} | ${s.cardMismatches} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+/** The issue's targets, each with the measured figure and whether it is met. */
+function targets(r: BenchResults): string {
+  const bingo = r.claimStorm.find((s) => s.target === "bingo");
+  const ceiling = r.claimStorm.find((s) => s.target === "noop-ceiling");
+  const atomic = r.claimStorm.find((s) => s.target === "per-request-atomic");
+  const naive = r.claimStorm.find((s) => s.target === "naive-counter");
+  const rows = ["| Target | Measured | Met |", "| --- | --- | --- |"];
+  if (bingo?.hold) rows.push(`| ${n(bingo.players)} players held across ${r.nodes} nodes for ${bingo.hold.seconds} s | ${n(bingo.hold.heldAtEnd)} held, ${bingo.hold.unexpectedDisconnects} dropped | ${yes(bingo.hold.heldAtEnd === bingo.players && bingo.hold.unexpectedDisconnects === 0)} |`);
+  if (bingo) {
+    rows.push(`| ${n(bingo.players)} players connected across ${r.nodes} nodes | ${n(bingo.connected)} connected in ${bingo.connectSeconds} s | ${yes(bingo.connected === bingo.players)} |`);
+    const clean = bingo.lost === 0 && bingo.acked === bingo.connected && bingo.oversold + bingo.duplicateCards + bingo.overLimitPlayers + bingo.fluctuations + bingo.contradictions === 0;
+    rows.push(`| Every claim acked; oversold, duplicates, over-limit, fluctuations 0 | ${n(bingo.acked)} of ${n(bingo.connected)} acked, ${bingo.lost} lost; ${bingo.oversold} / ${bingo.duplicateCards} / ${bingo.overLimitPlayers} / ${bingo.fluctuations} | ${yes(clean)} |`);
+    if (ceiling) {
+      const share = bingo.claimsPerSecond / Math.max(1, ceiling.claimsPerSecond);
+      rows.push(`| Claims/s ≥ 70 % of noop-ceiling (same run) | ${n(bingo.claimsPerSecond)} of ${n(ceiling.claimsPerSecond)} = ${Math.round(share * 100)} % | ${yes(share >= 0.7)} |`);
+    }
+    rows.push(`| \`EXEC\` calls per claim ≤ 0.05 | ${bingo.execPerClaim.toFixed(4)} | ${yes(bingo.execPerClaim <= 0.05)} |`);
+    if (atomic) {
+      const ratio = atomic.redisCpuMsPerClaim / Math.max(1e-9, bingo.redisCpuMsPerClaim);
+      rows.push(`| Redis CPU per claim ≥ 5× lower than per-request-atomic | ${(bingo.redisCpuMsPerClaim * 1000).toFixed(1)} vs ${(atomic.redisCpuMsPerClaim * 1000).toFixed(1)} µs = ${ratio.toFixed(1)}× | ${yes(ratio >= 5)} |`);
+    }
+    rows.push(`| \`slots\` reaches every player, p99 ≤ 300 ms | p99 ${n(bingo.slotsLatencyMs.p99)} ms | ${yes(bingo.slotsLatencyMs.p99 <= 300)} |`);
+  }
+  if (r.drawFanout) {
+    const f = r.drawFanout;
+    rows.push(`| \`draw\` reaches all ${n(f.connected)} players, p99 ≤ 300 ms | ${f.incompleteDraws === 0 ? "all reached" : `${f.incompleteDraws} draws missed someone`}, p99 ${n(f.latencyMs.p99)} ms | ${yes(f.incompleteDraws === 0 && f.latencyMs.p99 <= 300)} |`);
+  }
+  if (naive) rows.push(`| naive-counter shows fluctuations under the same storm | ${n(naive.fluctuations)} seen by clients | ${yes(naive.fluctuations > 0)} |`);
+  return rows.join("\n");
+}
+
+export function benchMarkdown(r: BenchResults, chart: boolean): string {
+  const m = r.machine;
+  const baselineN = r.claimStorm.filter((s) => s.target === "per-request-atomic" || s.target === "naive-counter").map((s) => s.players);
+  const bingoN = r.claimStorm.find((s) => s.target === "bingo")?.players;
+  const smaller = baselineN.length > 0 && bingoN !== undefined && baselineN[0] < bingoN;
+  return [
+    `Measured ${r.date.slice(0, 10)} on ${m.cpus} cores (${m.model}), ${m.memoryGiB} GiB, Node ${m.node}, Redis ${m.redis}; the load generator (${r.workers} worker processes of bare Socket.IO clients) on the same machine, ${r.nodes} server nodes, one private Redis; ${r.wallSeconds} s for the whole run. Reproduce with:`,
+    "",
+    "```sh",
+    r.command,
+    "```",
+    "",
+    "**Claim storm** — every player claims 1 card the moment claims open, for slots = 75 % of the players, at most 2 per player; every 10th player repeats its claim with the same `requestId`. Correctness is counted at the clients." +
+      (smaller
+        ? ` The per-request baselines run at ${n(baselineN[0])} players: they broadcast the count after every request, O(players²) socket writes, and would not finish in the bench's time at ${n(bingoN)}.`
+        : ""),
+    "",
+    claimTable(r),
+    holdLine(r),
+    chart ? `![Claims acked per second and slots remaining during the claim storm](${README_CHART})\n` : "",
+    fanoutTable(r),
+    "",
+    burstTable(r),
+    "",
+    reconnectTable(r),
+    "",
+    r.failures.length > 0 ? `**Failed to run:** ${r.failures.map((f) => `\`${f}\``).join("; ")}\n` : "",
+    "**Targets** (from the issue), checked against this run:",
+    "",
+    targets(r),
+  ]
+    .filter((line, i, all) => !(line === "" && all[i - 1] === ""))
+    .join("\n");
+}

@@ -1,0 +1,29 @@
+/** What `npm run bench` writes to bench-results/bench.json, and `npm run capacity` reads. */
+import type { BurstResult } from "../loadtest/bingo-burst";
+import type { FanoutResult } from "../loadtest/draw-fanout";
+import type { ReconnectResult } from "../loadtest/reconnect-storm";
+import type { StormResult } from "../loadtest/storm";
+
+export const SCENARIOS = ["claim-storm", "draw-fanout", "bingo-burst", "reconnect-storm"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchResults {
+  readonly date: string;
+  readonly machine: { readonly cpus: number; readonly model: string; readonly memoryGiB: number; readonly node: string; readonly redis: string };
+  /** The command line that produced this file. */
+  readonly command: string;
+  readonly nodes: number;
+  readonly workers: number;
+  readonly wallSeconds: number;
+  /** This server first, then the baselines (each labelled with its own player count). */
+  readonly claimStorm: StormResult[];
+  readonly drawFanout: FanoutResult | null;
+  readonly bingoBurst: BurstResult | null;
+  readonly reconnectStorm: ReconnectResult[];
+  /** Scenarios that failed to run to the end, with why. */
+  readonly failures: string[];
+}
+
+export const RESULTS_FILE = "bench-results/bench.json";
+export const CHART_FILE = "bench-results/claim-storm.png";
+export const README_CHART = "docs/claim-storm.png";

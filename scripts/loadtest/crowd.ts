@@ -1,0 +1,236 @@
+/**
+ * The simulated players of one worker process: bare socket.io-client sockets (no SDK
+ * objects, no per-player timers), per-player state in typed arrays, and what every socket
+ * hears (slots, draws, winners) counted as it arrives.
+ */
+import jwt from "jsonwebtoken";
+import { io } from "socket.io-client";
+import type { Socket } from "socket.io-client";
+import type { Card, DrawMessage, GameSnapshot, SlotsMessage, WinnersMessage } from "../../shared/protocol";
+import { LatencyHistogram } from "./histogram";
+import type { DrawsReport, DropMode, FromWorker, RejoinReport, WorkerSetup } from "./protocol";
+
+const send = (message: FromWorker): void => void process.send?.(message);
+const GIVE_UP_MS = 60_000;
+const OWN_DISCONNECT = "io client disconnect";
+
+/** Called for each socket's receipt of a draw, after the crowd has recorded it. */
+export type DrawListener = (player: number, index: number) => void;
+
+export class Crowd {
+  readonly sockets: (Socket | null)[];
+  readonly cards: (readonly Card[])[];
+  /** Balls by draw index, as first heard by any socket of this worker. */
+  readonly draws: number[] = [];
+  /** When the drawing node emitted each draw (its `at`), by index. */
+  readonly drawAt: number[] = [];
+  onDraw: DrawListener | null = null;
+
+  private readonly lastVersion: Int32Array;
+  private readonly lastRemaining: Int32Array;
+  private readonly lastDraw: Int32Array;
+  fluctuations = 0;
+  slotsMessages = 0;
+  readonly slotsLatency = new LatencyHistogram();
+  readonly remainingSeries: [number, number][] = [];
+  private readonly drawLatency = new LatencyHistogram();
+  private readonly receivedByIndex: number[] = [];
+  /** Sockets connected when draw `index` first arrived here: when that many have it, the coordinator hears. */
+  private readonly expectedByIndex: number[] = [];
+  /** Bingo calls made so far (by the worker's player logic), reported with each draw seen. */
+  calls = 0;
+  private drawGaps = 0;
+  private readonly winnersSeen = new Map<string, number>();
+  private winnersReceived = 0;
+  private winnersExpected = 0;
+  private unexpectedDisconnects = 0;
+  private dropMode: DropMode | null = null;
+  private readonly rejoins = { dropped: 0, rejoined: 0, failed: 0, attempts: 0, lastRejoinedAt: 0, cardMismatches: 0 };
+  private readonly rejoinLatency = new LatencyHistogram();
+  private readonly rejoinStates = new Map<string, number>();
+  private readonly pendingRejoins: Promise<void>[] = [];
+  /** The node each player's socket is connected to. */
+  private readonly urlOf: string[];
+  /** In a node loss: resolves when every client of the lost node has noticed. */
+  private allNoticed: Promise<void> = Promise.resolve();
+  private noticed: () => void = () => undefined;
+  private toNotice = 0;
+
+  constructor(readonly setup: WorkerSetup) {
+    this.sockets = new Array<Socket | null>(setup.players).fill(null);
+    this.cards = Array.from({ length: setup.players }, () => []);
+    this.lastVersion = new Int32Array(setup.players).fill(-1);
+    this.lastRemaining = new Int32Array(setup.players).fill(2 ** 31 - 1);
+    this.lastDraw = new Int32Array(setup.players).fill(-1);
+    this.urlOf = Array.from({ length: setup.players }, (_, i) => setup.urls[(setup.firstPlayer + i) % setup.urls.length]);
+  }
+
+  get connectedCount(): number {
+    let n = 0;
+    for (const socket of this.sockets) if (socket?.connected) n++;
+    return n;
+  }
+
+  /** Connects and joins every player, `connectConcurrency` at a time. */
+  async connect(): Promise<{ connected: number; failed: number }> {
+    let failed = 0;
+    let next = 0;
+    const one = async (): Promise<void> => {
+      while (next < this.setup.players) {
+        const i = next++;
+        const socket = this.open(i, this.urlOf[i]);
+        if (!(await connected(socket))) {
+          failed++;
+          socket.disconnect();
+          continue;
+        }
+        await socket.timeout(30_000).emitWithAck("game:join", { gameId: this.setup.gameId }).catch(() => undefined);
+        this.sockets[i] = socket;
+      }
+    };
+    await Promise.all(Array.from({ length: this.setup.connectConcurrency }, one));
+    return { connected: this.connectedCount, failed };
+  }
+
+  status(): FromWorker {
+    return { type: "status", connected: this.connectedCount, unexpectedDisconnects: this.unexpectedDisconnects };
+  }
+
+  private open(i: number, url: string): Socket {
+    const player = this.setup.firstPlayer + i;
+    const socket = io(url, {
+      transports: ["websocket"],
+      reconnection: false,
+      auth: { token: jwt.sign({ role: "player" }, this.setup.secret, { algorithm: "HS256", subject: `lp-${player}`, expiresIn: "2h" }) },
+    });
+    socket.on("slots", (m: SlotsMessage) => this.slots(i, m));
+    socket.on("draw", (m: DrawMessage) => this.draw(i, m));
+    socket.on("winners", (m: WinnersMessage) => this.winners(m));
+    socket.on("disconnect", (reason) => this.disconnected(i, socket, reason));
+    return socket;
+  }
+
+  private slots(i: number, m: SlotsMessage): void {
+    this.slotsMessages++;
+    this.slotsLatency.add(Date.now() - m.at);
+    if (m.version <= this.lastVersion[i] || m.remaining > this.lastRemaining[i]) this.fluctuations++;
+    this.lastVersion[i] = m.version;
+    this.lastRemaining[i] = m.remaining;
+    if (i === 0) this.remainingSeries.push([Date.now(), m.remaining]);
+  }
+
+  private draw(i: number, m: DrawMessage): void {
+    this.drawLatency.add(Date.now() - m.at);
+    if (m.index !== this.lastDraw[i] + 1) this.drawGaps++;
+    this.lastDraw[i] = m.index;
+    this.draws[m.index] ??= m.ball;
+    this.drawAt[m.index] ??= m.at;
+    this.expectedByIndex[m.index] ??= this.connectedCount;
+    this.receivedByIndex[m.index] = (this.receivedByIndex[m.index] ?? 0) + 1;
+    this.onDraw?.(i, m.index);
+    if (this.receivedByIndex[m.index] === this.expectedByIndex[m.index]) send({ type: "draw-seen", index: m.index, calls: this.calls });
+  }
+
+  private winners(m: WinnersMessage): void {
+    const winners = m.winners.map((w) => `${w.playerId}#${w.cardId}`).sort().join(",");
+    const key = `${m.pattern}@${m.ballIndex}:${m.prizeEach}:${winners}`;
+    this.winnersSeen.set(key, (this.winnersSeen.get(key) ?? 0) + 1);
+    if (this.winnersReceived === 0) this.winnersExpected = this.connectedCount;
+    if (++this.winnersReceived === this.winnersExpected) send({ type: "winners-seen" });
+  }
+
+  drawsReport(): DrawsReport {
+    return { receivedByIndex: Array.from(this.receivedByIndex, (n) => n ?? 0), latency: this.drawLatency.buckets(), gaps: this.drawGaps };
+  }
+
+  winnersReport(): Record<string, number> {
+    return Object.fromEntries(this.winnersSeen);
+  }
+
+  private disconnected(i: number, socket: Socket, reason: string): void {
+    if (reason === OWN_DISCONNECT || this.sockets[i] !== socket) return;
+    this.unexpectedDisconnects++;
+    if (this.dropMode?.kind === "node-loss") {
+      const urls = this.dropMode.urls;
+      this.pendingRejoins.push(this.rejoin(i, urls[(this.setup.firstPlayer + i) % urls.length], Date.now()));
+      if (--this.toNotice === 0) this.noticed();
+    }
+  }
+
+  /** A reconnect storm: all players drop and reconnect at once, or wait for their node to die. */
+  drop(mode: DropMode): void {
+    this.dropMode = mode;
+    if (mode.kind === "node-loss") {
+      this.toNotice = this.sockets.filter((socket, i) => socket?.connected && this.urlOf[i] === mode.lostUrl).length;
+      this.allNoticed = this.toNotice === 0 ? Promise.resolve() : new Promise((resolve) => (this.noticed = resolve));
+      return;
+    }
+    const since = Date.now();
+    for (let i = 0; i < this.sockets.length; i++) {
+      const old = this.sockets[i];
+      if (!old) continue;
+      old.disconnect();
+      this.pendingRejoins.push(this.rejoin(i, mode.urls[(this.setup.firstPlayer + i) % mode.urls.length], since));
+    }
+  }
+
+  /** Reconnects one player (with a client's backoff between failed attempts) and joins the game again. */
+  private async rejoin(i: number, url: string, since: number): Promise<void> {
+    this.rejoins.dropped++;
+    this.sockets[i] = null;
+    for (let attempt = 0; ; attempt++) {
+      this.rejoins.attempts++;
+      const socket = this.open(i, url);
+      if (await connected(socket)) {
+        this.lastDraw[i] = -1;
+        this.sockets[i] = socket;
+        this.urlOf[i] = url;
+        const ack = (await socket.timeout(30_000).emitWithAck("game:join", { gameId: this.setup.gameId }).catch(() => null)) as
+          | { ok: true; game: GameSnapshot }
+          | { ok: false }
+          | null;
+        if (ack?.ok) {
+          this.rejoins.rejoined++;
+          this.rejoins.lastRejoinedAt = Date.now();
+          this.rejoinLatency.add(Date.now() - since);
+          this.recordSnapshot(i, ack.game);
+          return;
+        }
+      }
+      socket.disconnect();
+      if (Date.now() - since > GIVE_UP_MS) {
+        this.rejoins.failed++;
+        return;
+      }
+      // A client's reconnection backoff (socket.io-client's own is 1 s doubling, with jitter).
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random())));
+    }
+  }
+
+  private recordSnapshot(i: number, game: GameSnapshot): void {
+    const { slots, round } = game;
+    const key = `${game.phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
+    this.rejoinStates.set(key, (this.rejoinStates.get(key) ?? 0) + 1);
+    const mine = game.myCards.map((c) => c.id).sort((a, b) => a - b).join();
+    const granted = this.cards[i].map((c) => c.id).sort((a, b) => a - b).join();
+    if (mine !== granted) this.rejoins.cardMismatches++;
+  }
+
+  async rejoinReport(): Promise<RejoinReport> {
+    await this.allNoticed;
+    await Promise.all(this.pendingRejoins);
+    return { ...this.rejoins, latency: this.rejoinLatency.buckets(), states: Object.fromEntries(this.rejoinStates) };
+  }
+
+  close(): void {
+    this.dropMode = null;
+    for (const socket of this.sockets) socket?.disconnect();
+  }
+}
+
+function connected(socket: Socket): Promise<boolean> {
+  return new Promise((resolve) => {
+    socket.once("connect", () => resolve(true));
+    socket.once("connect_error", () => resolve(false));
+  });
+}

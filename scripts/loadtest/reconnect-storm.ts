@@ -1,0 +1,88 @@
+import { Fleet } from "./fleet";
+import type { LatencySummary } from "./histogram";
+import { summarize } from "./histogram";
+
+export interface ReconnectOptions {
+  readonly redisUrl: string;
+  readonly players: number;
+  readonly nodes: number;
+  readonly workers: number;
+  /** Kill -9 the first node instead of dropping every client: its players reconnect to the others. */
+  readonly killNode: boolean;
+  /** Balls drawn before the storm, so the rejoined snapshots have a round to agree on. */
+  readonly draws: number;
+}
+
+export interface ReconnectResult {
+  readonly scenario: "reconnect-storm";
+  readonly mode: "all-clients" | "node-killed";
+  readonly players: number;
+  readonly connected: number;
+  readonly dropped: number;
+  readonly reconnected: number;
+  readonly failed: number;
+  /** Connection attempts per dropped client (1 = every first attempt worked). */
+  readonly attemptsPerClient: number;
+  /** From the drop (or the kill) until the last client had joined again. */
+  readonly secondsUntilAllRejoined: number;
+  readonly latencyMs: LatencySummary;
+  /** Rejoined clients whose snapshot (phase, slots, round) differs from the host's, or lists other cards than they were granted. */
+  readonly inconsistentStates: number;
+  readonly cardMismatches: number;
+  readonly expectedState: string;
+}
+
+/**
+ * Every player claims a card and the round has started with a few balls; then all clients
+ * drop and reconnect at once (or one node is killed with SIGKILL and its clients move to the
+ * others). Each rejoin's snapshot must match the authoritative state.
+ */
+export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectResult> {
+  const fleet = await Fleet.start({ ...o, target: "bingo" });
+  try {
+    const host = fleet.hostClient;
+    const { gameId } = fleet;
+    const opened = await host.openClaims({ gameId, totalSlots: fleet.connected, maxPerPlayer: 1 });
+    if (!opened.ok) throw new Error(`open: ${opened.error.code}`);
+    await fleet.ask({ type: "claim", count: 1, repeatEvery: 0 }, "claimed");
+    const started = await host.startRound(gameId);
+    if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
+    for (let i = 0; i < o.draws; i++) {
+      await fleet.draw();
+    }
+
+    const urls = fleet.nodes.map((n) => n.url);
+    const since = Date.now();
+    if (o.killNode) {
+      await fleet.ask({ type: "drop", mode: { kind: "node-loss", lostUrl: urls[0], urls: urls.slice(1) } }, "dropping");
+      fleet.nodes[0].child.kill("SIGKILL");
+    } else {
+      await fleet.ask({ type: "drop", mode: { kind: "all", urls } }, "dropping");
+    }
+    const reports = (await fleet.ask({ type: "rejoin-report" }, "rejoin-report")).map((m) => m.report);
+
+    const joined = await host.join(gameId);
+    if (!joined.ok) throw new Error(`join: ${joined.error.code}`);
+    const { phase, slots, round } = joined.game;
+    const expectedState = `${phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
+    const sum = (f: (r: (typeof reports)[number]) => number): number => reports.reduce((n, r) => n + f(r), 0);
+    const rejoined = sum((r) => r.rejoined);
+    return {
+      scenario: "reconnect-storm",
+      mode: o.killNode ? "node-killed" : "all-clients",
+      players: o.players,
+      connected: fleet.connected,
+      dropped: sum((r) => r.dropped),
+      reconnected: rejoined,
+      failed: sum((r) => r.failed),
+      attemptsPerClient: Math.round((sum((r) => r.attempts) / Math.max(1, sum((r) => r.dropped))) * 100) / 100,
+      secondsUntilAllRejoined: Math.round((Math.max(...reports.map((r) => r.lastRejoinedAt)) - since) / 100) / 10,
+      latencyMs: summarize(reports.map((r) => r.latency)),
+      inconsistentStates: rejoined - sum((r) => r.states[expectedState] ?? 0),
+      cardMismatches: sum((r) => r.cardMismatches),
+      expectedState,
+    };
+  } finally {
+    await fleet.close();
+  }
+}
