@@ -167,7 +167,10 @@ function placeable(room: readonly number[], split: readonly number[], left: numb
 }
 
 function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  // A plain loop: Array.from with a mapper was a tenth of a card's cost.
+  const out = new Array<number>(to - from + 1);
+  for (let i = 0; i < out.length; i++) out[i] = from + i;
+  return out;
 }
 
 function checkId(value: number, min: number, what: string): void {

@@ -1,4 +1,5 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
+import { HmacSha256 } from "./hmac-sha256";
 
 /**
  * Provably fair randomness: everything random in a game (draw order, cards) is read from
@@ -9,7 +10,17 @@ import { createHash, createHmac } from "node:crypto";
 
 const SEED_PATTERN = /^[0-9a-f]{64}$/;
 const TWO_POW_32 = 0x1_0000_0000;
-const BLOCK_BYTES = 32;
+const WORDS_PER_BLOCK = 8;
+/** Block counters stay far below 10^16 (a stream is read for a few dozen words). */
+const MAX_COUNTER_DIGITS = 16;
+
+/** Writes `value` (a non-negative integer) in decimal ASCII at `at`; returns the digit count. */
+function writeDecimal(bytes: Uint8Array, at: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = digits - 1, rest = value; i >= 0; i--, rest = Math.floor(rest / 10)) bytes[at + i] = 48 + (rest % 10);
+  return digits;
+}
 
 /** The seed's 32 raw bytes; the seed must be exactly 64 lowercase hex characters so it has one spelling. */
 function seedBytes(seedHex: string): Buffer {
@@ -24,32 +35,44 @@ export function commitmentOf(seedHex: string): string {
   return createHash("sha256").update(seedBytes(seedHex)).digest("hex");
 }
 
+/** The last seed's HMAC key: a game's cards are made one after another under one seed. */
+let lastKey: { seedHex: string; hmac: HmacSha256 } | null = null;
+
+function hmacFor(seedHex: string): HmacSha256 {
+  if (lastKey === null || lastKey.seedHex !== seedHex) lastKey = { seedHex, hmac: new HmacSha256(seedBytes(seedHex)) };
+  return lastKey.hmac;
+}
+
 /**
  * A deterministic stream of 32-bit words: block i = HMAC-SHA256(seed bytes, UTF-8 `${label}:${i}`),
  * blocks concatenated, read as big-endian unsigned 32-bit words. Each label is an independent
  * stream, so adding a new use of the seed never shifts an existing one.
  */
 export class FairRandom {
-  private readonly key: Buffer;
-  private readonly label: string;
+  private readonly hmac: HmacSha256;
+  /** UTF-8 `${label}:` followed by the decimal block counter. */
+  private readonly message: Uint8Array;
+  private readonly prefixLength: number;
   private counter = 0;
-  private block: Buffer = Buffer.alloc(0);
-  private offset = BLOCK_BYTES; // exhausted: the first read computes block 0
+  private readonly block = new Int32Array(WORDS_PER_BLOCK);
+  private offset = WORDS_PER_BLOCK; // exhausted: the first read computes block 0
 
   constructor(seedHex: string, label: string) {
-    this.key = seedBytes(seedHex);
-    this.label = label;
+    this.hmac = hmacFor(seedHex);
+    const prefix = Buffer.from(`${label}:`, "utf8");
+    this.prefixLength = prefix.length;
+    this.message = new Uint8Array(prefix.length + MAX_COUNTER_DIGITS);
+    this.message.set(prefix);
   }
 
   nextUint32(): number {
-    if (this.offset === BLOCK_BYTES) {
-      this.block = createHmac("sha256", this.key).update(`${this.label}:${this.counter}`, "utf8").digest();
+    if (this.offset === WORDS_PER_BLOCK) {
+      const length = this.prefixLength + writeDecimal(this.message, this.prefixLength, this.counter);
+      this.hmac.mac(this.message, length, this.block);
       this.counter += 1;
       this.offset = 0;
     }
-    const word = this.block.readUInt32BE(this.offset);
-    this.offset += 4;
-    return word;
+    return this.block[this.offset++] >>> 0;
   }
 
   /**

@@ -264,3 +264,36 @@ test("the memory and Redis stores answer every random batch identically", async 
     await onRedis.close();
   }
 });
+
+test("batches larger than one Redis command's field chunk (1,000) are answered like the memory store", async () => {
+  const memory = new MemoryGameStore();
+  const onRedis = await createRedisStore(redis.url);
+  try {
+    const id = `big${Date.now().toString(36)}`;
+    for (const store of [memory, onRedis]) {
+      await store.createGame(gameFixture(id, HOST));
+      expect((await store.openClaims(id, HOST, 3_000, 3)).ok).toBe(true);
+    }
+    // 1,500 players, each claiming in two of the three batches: more than 1,000 distinct
+    // players and request keys per batch, repeats in the same batch and across batches,
+    // players granted twice in one batch, then SOLD_OUT and LIMIT_REACHED.
+    for (let round = 0; round < 3; round++) {
+      const batch: ClaimBatchArgs = [];
+      for (let p = 0; p < 1_500; p++) {
+        if ((p + round) % 3 === 0) continue;
+        batch.push(`p${p}`, `r${round}`, 1 + (p % 2));
+        if (p % 7 === 0) batch.push(`p${p}`, `r${round}`, 1 + (p % 2));
+        if (p % 11 === 0) batch.push(`p${p}`, `x${round}`, 1);
+        if (round > 0 && p % 5 === 0) batch.push(`p${p}`, `r${round - 1}`, 2);
+      }
+      const [a, b] = [await claimBatch(memory, id, batch), await claimBatch(onRedis, id, batch)];
+      expect(b).toEqual(a);
+    }
+    for (const p of [0, 1, 7, 11, 77, 1_499]) expect(await onRedis.view(id, `p${p}`)).toEqual(await memory.view(id, `p${p}`));
+    const [owners, memoryOwners] = [await onRedis.cardOwners(id), await memory.cardOwners(id)];
+    expect(owners).toEqual(memoryOwners);
+  } finally {
+    await memory.close();
+    await onRedis.close();
+  }
+});

@@ -50,10 +50,35 @@ local function close(keys, args)
   return slot_reply(game)
 end
 
+-- Hash commands take at most this many fields at once: unpack() of a very large table
+-- overflows the Lua stack (MAX_CLAIMS_PER_TICK may be up to 50,000).
+local FIELDS_PER_CALL = 1000
+
+-- HMGET of any number of fields; missing fields are false.
+local function hmget_many(key, fields)
+  if #fields == 0 then return {} end
+  if #fields <= FIELDS_PER_CALL then return redis.call('HMGET', key, unpack(fields)) end
+  local out = {}
+  for i = 1, #fields, FIELDS_PER_CALL do
+    local part = redis.call('HMGET', key, unpack(fields, i, math.min(i + FIELDS_PER_CALL - 1, #fields)))
+    for j = 1, #part do out[#out + 1] = part[j] end
+  end
+  return out
+end
+
+-- HSET of a flat field, value, field, value, ... list.
+local function hset_many(key, flat)
+  for i = 1, #flat, 2 * FIELDS_PER_CALL do
+    redis.call('HSET', key, unpack(flat, i, math.min(i + 2 * FIELDS_PER_CALL - 1, #flat)))
+  end
+end
+
 -- KEYS: game, owned, cards, req. ARGV: playerId, requestId, count, ... (one triple per claim).
 -- Returns { total, remaining, version, then per claim: status, first, count, total, remaining, version }
 -- or { -1 } when the game does not exist. Every decision is made before the writes that
 -- follow from it, and nothing here can fail halfway: MULTI has no rollback.
+-- A batch reads and writes each hash with a few multi-field commands, never one command
+-- per claim: a redis.call costs more than the hash work it does.
 local function claims(keys, args)
   local game, owned_key, cards_key, req_key = keys[1], keys[2], keys[3], keys[4]
   local m = redis.call('HMGET', game, 'phase', 'total', 'remaining', 'version', 'max', 'next', 'ttl')
@@ -62,85 +87,106 @@ local function claims(keys, args)
   local total, remaining, version = tonumber(m[2]), tonumber(m[3]), tonumber(m[4])
   local max, next_id, ttl = tonumber(m[5]), tonumber(m[6]), tonumber(m[7])
 
-  local reply = { 0, 0, 0 }
-  local owned, ranges = {}, {}     -- per player, read once, written once
-  local first_in_batch = {}        -- request key -> offset of its first outcome in this batch
-  local fresh = {}                 -- offsets whose slot numbers are the state after the batch
-  local new_requests = {}          -- request keys first answered in this batch, in order
+  local n = #args / 3
+  local rkeys = {}
+  for c = 1, n do
+    local player = args[3 * c - 2]
+    rkeys[c] = #player .. ':' .. player .. args[3 * c - 1]
+  end
+  local stored = hmget_many(req_key, rkeys)
 
-  for i = 1, #args, 3 do
-    local player, count = args[i], tonumber(args[i + 2])
-    local rkey = #player .. ':' .. player .. args[i + 1]
-    local at = #reply + 1
-    local earlier = first_in_batch[rkey]
-    local stored = (not earlier) and redis.call('HGET', req_key, rkey)
-    if stored then
-      for v in string.gmatch(stored, '[^:]+') do reply[#reply + 1] = tonumber(v) end
-    elseif earlier then
-      reply[at], reply[at + 1], reply[at + 2] = reply[earlier], reply[earlier + 1], reply[earlier + 2]
-      reply[at + 3], reply[at + 4], reply[at + 5] = 0, 0, 0
-      fresh[#fresh + 1] = at
+  -- Which claims are new (first seen in this batch, no stored answer), and their players.
+  local first_in_batch = {}        -- request key -> claim number of its first occurrence
+  local new_claims = {}            -- claim numbers first answered in this batch, in order
+  local players, owned = {}, {}    -- distinct players of new claims; player -> cards held
+  for c = 1, n do
+    local rkey = rkeys[c]
+    if not stored[c] and not first_in_batch[rkey] then
+      first_in_batch[rkey] = c
+      new_claims[#new_claims + 1] = c
+      local player = args[3 * c - 2]
+      if owned[player] == nil then
+        owned[player] = false
+        players[#players + 1] = player
+      end
+    end
+  end
+  -- Holdings only matter while something can still be granted.
+  if open and remaining > 0 and #players > 0 then
+    local held = hmget_many(owned_key, players)
+    for p = 1, #players do owned[players[p]] = tonumber(held[p] or '0') end
+  end
+
+  -- Decide every new claim in batch order.
+  local status, first, granted = {}, {}, {}
+  local winners, grants = {}, {}   -- players granted cards here, in order; player -> "first:count" list
+  for _, c in ipairs(new_claims) do
+    local player = args[3 * c - 2]
+    local have = owned[player]
+    if not open then
+      status[c], first[c], granted[c] = CLAIMS_CLOSED, 0, 0
+    elseif remaining <= 0 then
+      status[c], first[c], granted[c] = SOLD_OUT, 0, 0
+    elseif max - have <= 0 then
+      status[c], first[c], granted[c] = LIMIT_REACHED, 0, 0
     else
-      first_in_batch[rkey] = at
-      new_requests[#new_requests + 1] = rkey
-      fresh[#fresh + 1] = at
-      local have = owned[player]
-      if have == nil then
-        have = tonumber(redis.call('HGET', owned_key, player) or '0')
-        owned[player] = have
-      end
-      local status, first, granted = GRANTED, 0, 0
-      if not open then
-        status = CLAIMS_CLOSED
-      elseif remaining <= 0 then
-        status = SOLD_OUT
-      elseif max - have <= 0 then
-        status = LIMIT_REACHED
+      local g = math.min(tonumber(args[3 * c]), remaining, max - have)
+      status[c], first[c], granted[c] = GRANTED, next_id, g
+      owned[player] = have + g
+      local range = next_id .. ':' .. g
+      if grants[player] then
+        grants[player] = grants[player] .. ',' .. range
       else
-        granted = math.min(count, remaining, max - have)
-        first = next_id
-        next_id = next_id + granted
-        remaining = remaining - granted
-        owned[player] = have + granted
-        local r = ranges[player]
-        if r == nil then
-          r = redis.call('HGET', cards_key, player) or ''
-        end
-        if r ~= '' then r = r .. ',' end
-        ranges[player] = r .. first .. ':' .. granted
+        grants[player] = range
+        winners[#winners + 1] = player
       end
-      reply[at], reply[at + 1], reply[at + 2] = status, first, granted
-      reply[at + 3], reply[at + 4], reply[at + 5] = 0, 0, 0
+      next_id = next_id + g
+      remaining = remaining - g
     end
   end
 
-  local changed = next_id ~= tonumber(m[6])
-  if changed then
+  if #winners > 0 then
     version = version + 1
     redis.call('HSET', game, 'remaining', remaining, 'next', next_id, 'version', version)
-    for player, have in pairs(owned) do
-      if ranges[player] then
-        redis.call('HSET', owned_key, player, have)
-        redis.call('HSET', cards_key, player, ranges[player])
+    local before = hmget_many(cards_key, winners)
+    local owned_pairs, card_pairs = {}, {}
+    for w = 1, #winners do
+      local player = winners[w]
+      local ranges = before[w]
+      owned_pairs[2 * w - 1], owned_pairs[2 * w] = player, owned[player]
+      card_pairs[2 * w - 1] = player
+      card_pairs[2 * w] = (ranges and ranges ~= '') and (ranges .. ',' .. grants[player]) or grants[player]
+    end
+    hset_many(owned_key, owned_pairs)
+    hset_many(cards_key, card_pairs)
+  end
+
+  -- The reply, and the first answer of every new request, stored for its repeats.
+  local after = ':' .. total .. ':' .. remaining .. ':' .. version
+  local reply = { total, remaining, version }
+  local records = {}
+  for c = 1, n do
+    local at = 3 + 6 * (c - 1) + 1
+    local record = stored[c]
+    if record then
+      for v in string.gmatch(record, '[^:]+') do
+        reply[at] = tonumber(v)
+        at = at + 1
+      end
+    else
+      local e = first_in_batch[rkeys[c]]
+      reply[at], reply[at + 1], reply[at + 2] = status[e], first[e], granted[e]
+      reply[at + 3], reply[at + 4], reply[at + 5] = total, remaining, version
+      if e == c then
+        records[#records + 1] = rkeys[c]
+        records[#records + 1] = status[c] .. ':' .. first[c] .. ':' .. granted[c] .. after
       end
     end
   end
-  reply[1], reply[2], reply[3] = total, remaining, version
-  for _, at in ipairs(fresh) do
-    reply[at + 3], reply[at + 4], reply[at + 5] = total, remaining, version
+  if #records > 0 then
+    hset_many(req_key, records)
+    refresh_ttl(ttl, game, req_key, owned_key, cards_key)
   end
-  -- HSET in chunks: unpack() of a very large table overflows the Lua stack.
-  local fields = {}
-  for n, rkey in ipairs(new_requests) do
-    local at = first_in_batch[rkey]
-    fields[#fields + 1] = rkey
-    fields[#fields + 1] = table.concat({ reply[at], reply[at + 1], reply[at + 2], total, remaining, version }, ':')
-    if #fields >= 1000 or n == #new_requests then
-      redis.call('HSET', req_key, unpack(fields))
-      fields = {}
-    end
-  end
-  if #new_requests > 0 then refresh_ttl(ttl, game, req_key, owned_key, cards_key) end
   return reply
 end
 
