@@ -2,22 +2,11 @@ import type { ClaimBatchArgs } from "../../server/domain/claim-batch";
 import { ClaimStatus } from "../../server/domain/claim-batch";
 import type { GameStore } from "../../server/ports/game-store";
 import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import { contractStores } from "../support/contract-stores";
 import { header, outcomes } from "../support/outcomes";
-import type { TestRedis } from "../support/redis-server";
-import { startRedis } from "../support/redis-server";
-import type { TestRedisCluster } from "../support/redis-cluster";
-import { startRedisCluster } from "../support/redis-cluster";
 import { claimBatch, gameFixture } from "../support/games";
-import { createRedisStore } from "../support/test-app";
 
-let redis: TestRedis;
-let cluster: TestRedisCluster;
-beforeAll(async () => {
-  [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-});
-afterAll(async () => {
-  await Promise.all([redis.stop(), cluster.stop()]);
-});
+const stores = contractStores();
 
 let gameCounter = 0;
 const HOST = "host-1";
@@ -42,13 +31,7 @@ async function resolve(store: GameStore, gameId: string, batch: ClaimBatchArgs) 
   return result.value;
 }
 
-const stores: [string, () => Promise<GameStore>][] = [
-  ["memory", async () => new MemoryGameStore()],
-  ["redis", async () => createRedisStore(redis.url)],
-  ["redis cluster (3 masters)", async () => createRedisStore(cluster.nodes)],
-];
-
-describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
+describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
   let store: GameStore;
   beforeAll(async () => {
     store = await makeStore();
@@ -229,7 +212,7 @@ describe.each(stores)("GameStore contract: %s", (_name, makeStore) => {
 
 test("the memory and Redis stores answer every random batch identically", async () => {
   const memory = new MemoryGameStore();
-  const onRedis = await createRedisStore(redis.url);
+  const onRedis = await stores.redis();
   try {
     let seed = 42;
     const random = (n: number): number => {
@@ -267,7 +250,7 @@ test("the memory and Redis stores answer every random batch identically", async 
 
 test("batches larger than one Redis command's field chunk (1,000) are answered like the memory store", async () => {
   const memory = new MemoryGameStore();
-  const onRedis = await createRedisStore(redis.url);
+  const onRedis = await stores.redis();
   try {
     const id = `big${Date.now().toString(36)}`;
     for (const store of [memory, onRedis]) {

@@ -1,24 +1,13 @@
 import type { GameStore } from "../../server/ports/game-store";
+import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import { contractStores } from "../support/contract-stores";
 import { CallStatus } from "../../server/domain/call-batch";
 import { cardGrid, drawOrder } from "../../server/domain/cards";
 import { completionIndex, drawPositions } from "../../server/domain/patterns";
-import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
 import type { PatternName } from "../../shared/protocol";
 import { callBatch, claimBatch, gameFixture, TEST_SEED } from "../support/games";
-import type { TestRedis } from "../support/redis-server";
-import { startRedis } from "../support/redis-server";
-import type { TestRedisCluster } from "../support/redis-cluster";
-import { startRedisCluster } from "../support/redis-cluster";
-import { createRedisStore } from "../support/test-app";
 
-let redis: TestRedis;
-let cluster: TestRedisCluster;
-beforeAll(async () => {
-  [redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-});
-afterAll(async () => {
-  await Promise.all([redis.stop(), cluster.stop()]);
-});
+const stores = contractStores();
 
 const HOST = "host-1";
 const ORDER = drawOrder(TEST_SEED, 75);
@@ -62,13 +51,7 @@ async function drawTo(store: GameStore, gameId: string, lastIndex: number) {
   }
 }
 
-const stores: [string, () => Promise<GameStore>][] = [
-  ["memory", async () => new MemoryGameStore()],
-  ["redis", async () => createRedisStore(redis.url)],
-  ["redis cluster (3 masters)", async () => createRedisStore(cluster.nodes)],
-];
-
-describe.each(stores)("round contract: %s", (_name, makeStore) => {
+describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
   let store: GameStore;
   beforeAll(async () => {
     store = await makeStore();
@@ -260,7 +243,7 @@ describe.each(stores)("round contract: %s", (_name, makeStore) => {
 
 test("the memory and Redis stores play the same random round identically", async () => {
   const memory = new MemoryGameStore();
-  const onRedis = await createRedisStore(redis.url);
+  const onRedis = await stores.redis();
   let seed = 7;
   const random = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
