@@ -23,9 +23,11 @@ import { countedSender } from "./push/counted-sender";
 import type { Clock } from "./ports/clock";
 import { systemClock } from "./ports/clock";
 import type { GameStore } from "./ports/game-store";
+import { ConnectionGate } from "./transport/connection-gate";
 import { EventLimits } from "./transport/event-limits";
 import { createHandlers } from "./transport/handlers";
-import { attachGateway } from "./transport/socket-gateway";
+import { SendBufferWatch } from "./transport/send-buffer";
+import { attachGateway, cutAndCount } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
 import { gameOfRoom, hostsOf, roomOf } from "./transport/socket-types";
 import { startStatsFeed } from "./transport/stats-feed";
@@ -52,6 +54,12 @@ export interface AppDeps {
 }
 
 const HEARTBEAT_MS = 5000;
+/**
+ * How often every local socket's unsent data is checked against MAX_SEND_BUFFER_BYTES, for
+ * what room broadcasts queue (answers are checked as they are sent). A client that does
+ * not read can hold at most one interval's broadcasts over the cap.
+ */
+const SEND_BUFFER_SWEEP_MS = 1000;
 
 export interface RunningApp {
   readonly url: string;
@@ -116,6 +124,9 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     serveClient: false,
     // A larger frame closes the connection (ws answers 1009) before anything parses it.
     maxHttpBufferSize: config.maxMessageBytes,
+    // An engine.io connection that has not joined a namespace by then is closed (ConnectionGate
+    // also times out the TCP connection under it).
+    connectTimeout: config.handshakeTimeoutMs,
     ...(adapter ? { adapter } : {}),
   });
   const metrics = new PromMetrics(config.nodeId, {
@@ -206,8 +217,27 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
 
   const { directory } = pushDeps;
   const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, directory, push, log });
-  const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock);
-  attachGateway(io, { tokens, handlers, log, limits, origins, metrics, maxConnections: config.maxConnections });
+  const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock, { disconnectAfterMs: config.rateLimitDisconnectAfterMs });
+  const gate = new ConnectionGate(httpServer, {
+    maxConnections: config.maxConnections,
+    handshakeTimeoutMs: config.handshakeTimeoutMs,
+    timedOut: () => metrics.connectionCut("handshake-timeout"),
+    dropped: () => metrics.connectionCut("over-capacity"),
+  });
+  const sendBuffers = new SendBufferWatch(config.maxSendBufferBytes, (socket, bytes) => cutAndCount(socket, "send-buffer", metrics, log, { bytes }));
+  sendBuffers.start(io, SEND_BUFFER_SWEEP_MS);
+  attachGateway(io, {
+    tokens,
+    handlers,
+    log,
+    limits,
+    origins,
+    metrics,
+    gate,
+    maxConnections: config.maxConnections,
+    maxSocketsPerPlayer: config.maxSocketsPerPlayer,
+    sendBuffers,
+  });
   // Presence for push: count players' sockets on this node, beat so other nodes trust the count.
   io.on("connection", (socket) => {
     if (socket.data.role !== "player") return;
@@ -249,7 +279,9 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       await engine.stop();
       await dispatcher.stop();
       await pushDeps.outbox.close();
+      // Swept until here: a client that does not read would otherwise hold its connection open.
       await closeConnections(io);
+      sendBuffers.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();
     },

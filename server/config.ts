@@ -51,6 +51,10 @@ const envSchema = z.object({
   RATE_LIMIT_PLAYER_PER_SECOND: int(1, 1_000_000).default(40),
   MAX_MESSAGE_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
   MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
+  MAX_SOCKETS_PER_PLAYER: int(1, 1_000_000).default(5),
+  HANDSHAKE_TIMEOUT_MS: int(100, 600_000).default(5000),
+  MAX_SEND_BUFFER_BYTES: int(16 * 1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  RATE_LIMIT_DISCONNECT_AFTER_MS: int(100, 3_600_000).default(10_000),
   MAX_PENDING_CLAIMS: int(1, 10_000_000).default(100_000),
   CORS_ORIGINS: z
     .string()
@@ -106,8 +110,19 @@ export interface Config {
   };
   /** Largest Socket.IO frame a client may send; a larger one closes its connection. */
   readonly maxMessageBytes: number;
-  /** Most sockets on this node; more are refused at connect with UNAVAILABLE. */
+  /**
+   * Most connections on this node, counting TCP connections that have not finished the
+   * authenticated Socket.IO connect yet; more are refused at connect with UNAVAILABLE.
+   */
   readonly maxConnections: number;
+  /** Most sockets of one player (the token's subject) on this node; one more is refused with RATE_LIMITED. */
+  readonly maxSocketsPerPlayer: number;
+  /** A connection that has not completed the authenticated Socket.IO connect within this is closed. */
+  readonly handshakeTimeoutMs: number;
+  /** A socket whose outgoing data not yet handed to the kernel passes this is disconnected (a client that does not read). */
+  readonly maxSendBufferBytes: number;
+  /** A socket whose events keep going over its rate limit this long is disconnected. */
+  readonly rateLimitDisconnectAfterMs: number;
   /** Most card claims (and, separately, bingo calls) of one game waiting on this node; more are answered RATE_LIMITED. */
   readonly maxPendingClaims: number;
   /**
@@ -171,6 +186,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxConnections: e.MAX_CONNECTIONS,
+    maxSocketsPerPlayer: e.MAX_SOCKETS_PER_PLAYER,
+    handshakeTimeoutMs: e.HANDSHAKE_TIMEOUT_MS,
+    maxSendBufferBytes: e.MAX_SEND_BUFFER_BYTES,
+    rateLimitDisconnectAfterMs: e.RATE_LIMIT_DISCONNECT_AFTER_MS,
     maxPendingClaims: e.MAX_PENDING_CLAIMS,
     corsOrigins: !e.CORS_ORIGINS || e.CORS_ORIGINS.length === 0 ? null : e.CORS_ORIGINS.includes("*") ? "*" : e.CORS_ORIGINS,
   };

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { ErrorCode } from "../../shared/protocol";
 import type { ClaimBatchReply } from "../domain/claim-batch";
 import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domain/claim-batch";
-import type { LimitScope, Metrics } from "../ports/metrics";
+import type { CutReason, LimitScope, Metrics } from "../ports/metrics";
 
 /** Figures read when Prometheus scrapes, not counted as they change. */
 export interface MetricProbes {
@@ -34,6 +34,7 @@ export class PromMetrics implements Metrics {
   private readonly draws: Counter;
   private readonly limited: Counter<"scope">;
   private readonly refusedConnections: Counter<"code">;
+  private readonly cutConnections: Counter<"reason">;
   private readonly pushes: Counter;
   private readonly pushFailures: Counter<"reason">;
   /** Refusals per status of one reply, reused batch after batch. */
@@ -113,8 +114,14 @@ export class PromMetrics implements Metrics {
     });
     this.refusedConnections = new Counter({
       name: "bingo_connections_refused_total",
-      help: "Connections refused at connect, by code (UNAVAILABLE: node full; FORBIDDEN: origin; UNAUTHORIZED: token).",
+      help: "Connections refused at connect, by code (UNAVAILABLE: node full; FORBIDDEN: origin; UNAUTHORIZED: token; RATE_LIMITED: the player has MAX_SOCKETS_PER_PLAYER sockets).",
       labelNames: ["code"],
+      registers,
+    });
+    this.cutConnections = new Counter({
+      name: "bingo_connections_cut_total",
+      help: "Connections the node closed itself, by reason (send-buffer: the client did not read; rate-abuse: kept over its rate limit; handshake-timeout; over-capacity: TCP over the hard cap).",
+      labelNames: ["reason"],
       registers,
     });
     this.pushes = new Counter({ name: "bingo_push_sent_total", help: "Push messages the sender (FCM) accepted.", registers });
@@ -132,7 +139,8 @@ export class PromMetrics implements Metrics {
     for (const code of ["SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED", "RATE_LIMITED", "UNAVAILABLE"] as const) this.rejected.inc({ code }, 0);
     for (const scope of ["socket", "player"] as const) this.limited.inc({ scope }, 0);
     for (const reason of ["dead-token", "transient", "refused", "error"]) this.pushFailures.inc({ reason }, 0);
-    for (const code of ["UNAVAILABLE", "FORBIDDEN", "UNAUTHORIZED"] as const) this.refusedConnections.inc({ code }, 0);
+    for (const code of ["UNAVAILABLE", "FORBIDDEN", "UNAUTHORIZED", "RATE_LIMITED"] as const) this.refusedConnections.inc({ code }, 0);
+    for (const reason of ["send-buffer", "rate-abuse", "handshake-timeout", "over-capacity"] as const) this.cutConnections.inc({ reason }, 0);
   }
 
   /** The Prometheus text exposition of every series. */
@@ -189,6 +197,10 @@ export class PromMetrics implements Metrics {
 
   connectionRefused(code: ErrorCode): void {
     this.refusedConnections.inc({ code });
+  }
+
+  connectionCut(reason: CutReason): void {
+    this.cutConnections.inc({ reason });
   }
 
   pushSent(count: number): void {

@@ -19,6 +19,13 @@ export interface TickMetrics {
 /** Why a client event or connection was turned away at the edge. */
 export type LimitScope = "socket" | "player";
 
+/**
+ * Why the node closed a connection itself: a client that does not read its answers, one
+ * that keeps going over its rate limit, a handshake not finished in time, or a TCP
+ * connection over the hard cap (MAX_CONNECTIONS plus headroom) closed at once.
+ */
+export type CutReason = "send-buffer" | "rate-abuse" | "handshake-timeout" | "over-capacity";
+
 /** Everything a node counts and times. Implemented with prom-client (server/observability); the core only sees this. */
 export interface Metrics extends TickMetrics {
   /** One emit to a game's room (`slots`, `draw`, `winners`, ...) and how long writing it to the sockets took. */
@@ -29,6 +36,8 @@ export interface Metrics extends TickMetrics {
   rateLimited(scope: LimitScope): void;
   /** A connection refused before it was admitted. */
   connectionRefused(code: ErrorCode): void;
+  /** A connection the node closed itself, and why. */
+  connectionCut(reason: CutReason): void;
   /** Push messages the sender accepted. */
   pushSent(count: number): void;
   /** Push messages that failed one attempt: `reason` is "dead-token", "transient", "refused" or "error". */
@@ -47,6 +56,7 @@ export const noMetrics: Metrics = {
   drawn: nothing,
   rateLimited: nothing,
   connectionRefused: nothing,
+  connectionCut: nothing,
   pushSent: nothing,
   pushFailed: nothing,
 };

@@ -11,6 +11,40 @@ interface PlayerAllowance {
 const SWEEP_EVERY = 1024;
 
 /**
+ * A run of refusals ends when a socket sends nothing over its limit for this long; a
+ * socket refused without such a pause for `disconnectAfterMs` is an abuser.
+ */
+export const ABUSE_PAUSE_MS = 1000;
+
+/** What the gateway does with one client event. */
+export type EventVerdict =
+  | { readonly pass: true }
+  | {
+      readonly pass: false;
+      /** Which bucket was empty. */
+      readonly scope: LimitScope;
+      /** "answer": reply RATE_LIMITED; "drop": say nothing; "cut": disconnect the socket. */
+      readonly action: "answer" | "drop" | "cut";
+    };
+
+const PASS: EventVerdict = { pass: true };
+// Preallocated so that refusing an event allocates nothing.
+const REFUSED = {
+  socket: { answer: refused("socket", "answer"), drop: refused("socket", "drop"), cut: refused("socket", "cut") },
+  player: { answer: refused("player", "answer"), drop: refused("player", "drop"), cut: refused("player", "cut") },
+} as const;
+
+function refused(scope: LimitScope, action: "answer" | "drop" | "cut"): EventVerdict {
+  return { pass: false, scope, action };
+}
+
+/** How refused events are answered, and when a socket is cut for them. */
+export interface AbusePolicy {
+  /** A socket that keeps going over its limit this long is disconnected. */
+  readonly disconnectAfterMs: number;
+}
+
+/**
  * Token buckets for client events: one per socket, and one per player (the token's
  * subject) shared by all of that player's sockets on this node. A player with sockets on
  * several nodes gets one allowance per node: counting across nodes would cost a store
@@ -25,6 +59,7 @@ export class EventLimits {
     private readonly socketLimit: BucketLimit,
     private readonly playerLimit: BucketLimit,
     private readonly clock: Clock,
+    private readonly policy: AbusePolicy,
   ) {}
 
   /** A socket of `playerId` connected: its own bucket, and the player's (kept while it has sockets). */
@@ -36,7 +71,12 @@ export class EventLimits {
       this.players.set(playerId, player);
     }
     player.sockets++;
-    return new SocketAllowance(new TokenBucket(this.socketLimit, now), player.bucket, this.clock);
+    return new SocketAllowance(new TokenBucket(this.socketLimit, now), player.bucket, this.clock, 1000 / this.socketLimit.perSecond, this.policy.disconnectAfterMs);
+  }
+
+  /** Sockets `playerId` has open on this node. */
+  socketsOf(playerId: string): number {
+    return this.players.get(playerId)?.sockets ?? 0;
   }
 
   /**
@@ -64,19 +104,35 @@ export class EventLimits {
   }
 }
 
-/** One socket's view: its bucket, then its player's. */
+/**
+ * One socket's view: its bucket, then its player's. Refusals cost O(1): at most one is
+ * answered per refill window (the time the socket's bucket takes to regain one token), the
+ * others are dropped, and a socket refused without a pause of ABUSE_PAUSE_MS for
+ * `disconnectAfterMs` is to be cut. Three numbers of state, no timer.
+ */
 export class SocketAllowance {
+  private answeredAt = -Infinity;
+  private refusedAt = -Infinity;
+  private runSince = 0;
+
   constructor(
     private readonly socket: TokenBucket,
     private readonly player: TokenBucket,
     private readonly clock: Clock,
+    private readonly windowMs: number,
+    private readonly disconnectAfterMs: number,
   ) {}
 
-  /** Null when the event may go on, else which bucket was empty. */
-  spend(): LimitScope | null {
+  /** Spends one token of each bucket, or says what to do with an event over the limit. */
+  spend(): EventVerdict {
     const now = this.clock.now();
-    if (!this.socket.take(now)) return "socket";
-    if (!this.player.take(now)) return "player";
-    return null;
+    const scope: LimitScope | null = !this.socket.take(now) ? "socket" : !this.player.take(now) ? "player" : null;
+    if (scope === null) return PASS;
+    if (now - this.refusedAt >= ABUSE_PAUSE_MS) this.runSince = now;
+    this.refusedAt = now;
+    if (now - this.runSince >= this.disconnectAfterMs) return REFUSED[scope].cut;
+    if (now - this.answeredAt < this.windowMs) return REFUSED[scope].drop;
+    this.answeredAt = now;
+    return REFUSED[scope].answer;
   }
 }

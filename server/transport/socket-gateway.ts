@@ -3,8 +3,11 @@ import type { Ack, ClientEvent, ErrorCode } from "../../shared/protocol";
 import { CLIENT_EVENTS, parsePayload, protocolError } from "../../shared/protocol";
 import type { OriginPolicy } from "../http/origins";
 import type { Metrics } from "../ports/metrics";
+import type { ConnectionGate } from "./connection-gate";
+import { cutSocket } from "./connection-cut";
 import type { EventLimits } from "./event-limits";
 import type { Handlers } from "./handlers";
+import type { SendBufferWatch } from "./send-buffer";
 import type { BingoServer, BingoSocket } from "./socket-types";
 import type { TokenAuthority } from "./tokens";
 
@@ -20,8 +23,13 @@ export interface GatewayDeps {
   readonly limits: EventLimits;
   readonly origins: OriginPolicy;
   readonly metrics: Metrics;
-  /** Sockets this node admits at once (MAX_CONNECTIONS). */
+  /** Counts this node's connections (MAX_CONNECTIONS) and times out unfinished handshakes. */
+  readonly gate: ConnectionGate;
   readonly maxConnections: number;
+  /** MAX_SOCKETS_PER_PLAYER on this node. */
+  readonly maxSocketsPerPlayer: number;
+  /** Checked each time a socket is answered (MAX_SEND_BUFFER_BYTES). */
+  readonly sendBuffers: SendBufferWatch;
 }
 
 /** A connection refusal as clients see it: connect_error with `data: { code, message }`. */
@@ -31,17 +39,27 @@ function refusal(code: ErrorCode, message: string): Error {
   return error;
 }
 
+/** Disconnects a socket the node will not serve, once, and counts and logs why. */
+export function cutAndCount(socket: BingoSocket, reason: "send-buffer" | "rate-abuse", metrics: Metrics, log: Logger, detail: object = {}): void {
+  if (!cutSocket(socket, reason)) return;
+  metrics.connectionCut(reason);
+  log.warn({ sub: socket.data.sub, reason, ...detail }, "socket disconnected by the node");
+}
+
 /**
- * Socket.IO edge: admits a connection if the node has room, its origin is allowed and its
- * token is valid; then for every client event spends from the socket's and the player's
- * token buckets and checks the ack, the sender's role and the payload schema before the
- * handler sees anything. Bad or excess input is answered with an error ack and changes nothing.
+ * Socket.IO edge: admits a connection if the node has room, its origin is allowed, its
+ * token is valid and its player has room; then for every client event spends from the
+ * socket's and the player's token buckets and checks the ack, the sender's role and the
+ * payload schema before the handler sees anything. Bad input is answered with an error ack
+ * and changes nothing; excess input costs O(1) (see SocketAllowance) and a socket that
+ * keeps it up, or whose answers pile up unread, is disconnected.
  */
-export function attachGateway(io: BingoServer, { tokens, handlers, log, limits, origins, metrics, maxConnections }: GatewayDeps): void {
-  const sockets = io.of("/").sockets;
+export function attachGateway(io: BingoServer, deps: GatewayDeps): void {
+  const { tokens, handlers, log, limits, origins, metrics, gate, maxConnections, maxSocketsPerPlayer, sendBuffers } = deps;
   io.use((socket, next) => {
-    // First, before any work: a full node turns a flood away cheaply.
-    if (sockets.size >= maxConnections) {
+    // First, before any work: a full node turns a flood away cheaply. Connections still in
+    // their handshake count too (ConnectionGate).
+    if (gate.full()) {
       metrics.connectionRefused("UNAVAILABLE");
       return next(refusal("UNAVAILABLE", `this node holds its maximum of ${maxConnections} connections; connect to another node or try again later`));
     }
@@ -55,31 +73,43 @@ export function attachGateway(io: BingoServer, { tokens, handlers, log, limits, 
       metrics.connectionRefused("UNAUTHORIZED");
       return next(refusal("UNAUTHORIZED", identity));
     }
+    if (limits.socketsOf(identity.sub) >= maxSocketsPerPlayer) {
+      metrics.connectionRefused("RATE_LIMITED");
+      return next(refusal("RATE_LIMITED", `this player already has ${maxSocketsPerPlayer} connections on this node; close one first`));
+    }
     socket.data = identity;
     next();
   });
 
   io.on("connection", (socket) => {
+    gate.admitted(socket.request?.socket);
     const playerId = socket.data.sub;
     const allowance = limits.opened(playerId);
     socket.on("disconnect", () => limits.closed(playerId));
     for (const event of EVENT_NAMES) {
       socket.on(event, (...args: unknown[]) => {
-        const over = allowance.spend();
-        if (over === null) return dispatch(socket, event, args);
-        metrics.rateLimited(over);
-        // An event without an ack over the limit is simply dropped.
+        const verdict = allowance.spend();
+        if (verdict.pass) return dispatch(socket, event, args);
+        metrics.rateLimited(verdict.scope);
+        if (verdict.action === "cut") return cutAndCount(socket, "rate-abuse", metrics, log, { scope: verdict.scope });
+        // Answered at most once per refill window; the rest, and events without an ack, are dropped.
         const ack = args[args.length - 1];
-        if (typeof ack === "function") (ack as (response: Ack) => void)(RATE_LIMITED);
+        if (verdict.action === "answer" && typeof ack === "function") answer(socket, ack as (response: Ack) => void, RATE_LIMITED);
       });
     }
   });
+
+  /** Sends an ack, then checks that the socket's unsent answers stay under the cap. */
+  function answer(socket: BingoSocket, ack: (response: Ack) => void, response: Ack): void {
+    ack(response);
+    sendBuffers.check(socket);
+  }
 
   function dispatch(socket: BingoSocket, event: ClientEvent, args: unknown[]): void {
     const ack = args[args.length - 1];
     // Without an ack there is no way to answer, so nothing is done.
     if (typeof ack !== "function") return;
-    const reply = ack as (response: Ack) => void;
+    const reply = (response: Ack): void => answer(socket, ack as (response: Ack) => void, response);
     if (!CLIENT_EVENTS[event].roles.includes(socket.data.role)) return reply(FORBIDDEN);
     if (args.length !== 2) return reply(WRONG_ARITY);
     const parsed = parsePayload(event, args[0]);

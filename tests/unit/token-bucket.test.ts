@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { TokenBucket } from "../../server/domain/token-bucket";
-import { EventLimits } from "../../server/transport/event-limits";
+import type { EventVerdict } from "../../server/transport/event-limits";
+import { ABUSE_PAUSE_MS, EventLimits } from "../../server/transport/event-limits";
 import { ManualClock } from "../support/manual-clock";
 
 describe("TokenBucket", () => {
@@ -38,17 +39,23 @@ describe("TokenBucket", () => {
   });
 });
 
+const POLICY = { disconnectAfterMs: 10_000 };
+/** A verdict as a short word: "ok", or "<scope> <action>". */
+const said = (verdict: EventVerdict): string => (verdict.pass ? "ok" : `${verdict.scope} ${verdict.action}`);
+
 describe("EventLimits", () => {
   test("a player's sockets share the player's bucket; a player reconnecting gets no fresh allowance until it refilled", () => {
     const clock = new ManualClock();
-    const limits = new EventLimits({ burst: 10, perSecond: 1 }, { burst: 3, perSecond: 1 }, clock);
+    const limits = new EventLimits({ burst: 10, perSecond: 1 }, { burst: 3, perSecond: 1 }, clock, POLICY);
     const a = limits.opened("p");
     const b = limits.opened("p");
-    expect([a.spend(), b.spend(), a.spend(), b.spend()]).toEqual([null, null, null, "player"]);
-    expect(limits.opened("q").spend()).toBeNull();
+    expect(limits.socketsOf("p")).toBe(2);
+    expect([a.spend(), b.spend(), a.spend(), b.spend()].map(said)).toEqual(["ok", "ok", "ok", "player answer"]);
+    expect(said(limits.opened("q").spend())).toBe("ok");
     limits.closed("p");
     limits.closed("p");
-    expect(limits.opened("p").spend()).toBe("player");
+    expect(limits.socketsOf("p")).toBe(0);
+    expect(said(limits.opened("p").spend())).toBe("player answer");
     limits.closed("p");
     clock.advance(3000);
     expect(limits.size).toBe(2);
@@ -59,8 +66,38 @@ describe("EventLimits", () => {
   });
 
   test("a socket's own bucket refuses first when it is the smaller", () => {
-    const limits = new EventLimits({ burst: 2, perSecond: 1 }, { burst: 100, perSecond: 1 }, new ManualClock());
+    const limits = new EventLimits({ burst: 2, perSecond: 1 }, { burst: 100, perSecond: 1 }, new ManualClock(), POLICY);
     const socket = limits.opened("p");
-    expect([socket.spend(), socket.spend(), socket.spend()]).toEqual([null, null, "socket"]);
+    expect([socket.spend(), socket.spend(), socket.spend()].map(said)).toEqual(["ok", "ok", "socket answer"]);
+  });
+
+  test("over the limit, one refusal per refill window is answered and the rest are dropped", () => {
+    const clock = new ManualClock();
+    // 4 tokens a second: one every 250 ms, the refill window.
+    const socket = new EventLimits({ burst: 1, perSecond: 4 }, { burst: 100, perSecond: 100 }, clock, POLICY).opened("p");
+    expect(said(socket.spend())).toBe("ok");
+    expect(Array.from({ length: 1000 }, () => said(socket.spend())).filter((word) => word === "socket answer")).toHaveLength(1);
+    clock.advance(249);
+    expect(said(socket.spend())).toBe("socket drop");
+    clock.advance(1);
+    // A token came back with the window: the event passes, and the next refusal is answered.
+    expect(said(socket.spend())).toBe("ok");
+    expect([socket.spend(), socket.spend()].map(said)).toEqual(["socket answer", "socket drop"]);
+  });
+
+  test("a socket refused without a pause of ABUSE_PAUSE_MS for disconnectAfterMs is cut; one that pauses is not", () => {
+    const clock = new ManualClock();
+    const limits = new EventLimits({ burst: 1, perSecond: 10 }, { burst: 100, perSecond: 100 }, clock, { disconnectAfterMs: 10_000 });
+    const flooder = limits.opened("flooder");
+    const pausing = limits.opened("pausing");
+    let cutAt: number | null = null;
+    // Both go over the limit every 100 ms (3 events, 1 token); the second rests a full pause every 5 s.
+    for (let t = 0; t <= 12_000; t += 100) {
+      for (let i = 0; i < 3; i++) if (said(flooder.spend()) === "socket cut") cutAt ??= t;
+      if (t % 5000 >= ABUSE_PAUSE_MS) for (let i = 0; i < 3; i++) expect(said(pausing.spend())).not.toMatch(/cut/);
+      clock.advance(100);
+    }
+    // Its first refusal was at 0 ms.
+    expect(cutAt).toBe(10_000);
   });
 });
