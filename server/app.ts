@@ -67,6 +67,8 @@ export interface RunningApp {
   readonly io: BingoServer;
   readonly engine: ClaimEngine;
   readonly metrics: PromMetrics;
+  /** This node's TCP connections, admitted or still in their handshake (MAX_CONNECTIONS). */
+  readonly connections: ConnectionGate;
   /**
    * Drains: stops taking connections, answers every pending claim, tells each client to
    * reconnect elsewhere and closes its connection, then closes the store.
@@ -267,6 +269,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     io,
     engine,
     metrics,
+    connections: gate,
     async close() {
       draining = true;
       // No new connections: they go to the other nodes (io.close below closes it again, harmlessly).

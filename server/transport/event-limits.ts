@@ -123,15 +123,19 @@ export class SocketAllowance {
     private readonly disconnectAfterMs: number,
   ) {}
 
-  /** Spends one token of each bucket, or says what to do with an event over the limit. */
-  spend(): EventVerdict {
+  /**
+   * Spends one token of each bucket, or says what to do with an event over the limit.
+   * `answerable`: the event has an ack; a refusal of one without it is dropped and does not
+   * use up the window's answer.
+   */
+  spend(answerable = true): EventVerdict {
     const now = this.clock.now();
     const scope: LimitScope | null = !this.socket.take(now) ? "socket" : !this.player.take(now) ? "player" : null;
     if (scope === null) return PASS;
     if (now - this.refusedAt >= ABUSE_PAUSE_MS) this.runSince = now;
     this.refusedAt = now;
     if (now - this.runSince >= this.disconnectAfterMs) return REFUSED[scope].cut;
-    if (now - this.answeredAt < this.windowMs) return REFUSED[scope].drop;
+    if (!answerable || now - this.answeredAt < this.windowMs) return REFUSED[scope].drop;
     this.answeredAt = now;
     return REFUSED[scope].answer;
   }

@@ -88,13 +88,13 @@ export function attachGateway(io: BingoServer, deps: GatewayDeps): void {
     socket.on("disconnect", () => limits.closed(playerId));
     for (const event of EVENT_NAMES) {
       socket.on(event, (...args: unknown[]) => {
-        const verdict = allowance.spend();
+        const ack = args[args.length - 1];
+        const verdict = allowance.spend(typeof ack === "function");
         if (verdict.pass) return dispatch(socket, event, args);
         metrics.rateLimited(verdict.scope);
         if (verdict.action === "cut") return cutAndCount(socket, "rate-abuse", metrics, log, { scope: verdict.scope });
         // Answered at most once per refill window; the rest, and events without an ack, are dropped.
-        const ack = args[args.length - 1];
-        if (verdict.action === "answer" && typeof ack === "function") answer(socket, ack as (response: Ack) => void, RATE_LIMITED);
+        if (verdict.action === "answer") answer(socket, ack as (response: Ack) => void, RATE_LIMITED);
       });
     }
   });
