@@ -95,7 +95,8 @@ export class RawWebSocket {
       const frames: Buffer[] = [];
       for (let i = 0; i < batch && sent < max; i++, sent++) frames.push(frame(make(sent)));
       if (!this.tcp.write(Buffer.concat(frames))) {
-        await Promise.race([once(this.tcp, "drain"), this.closed]);
+        // once() rejects on 'error' (the server reset the connection): that ends the flood too.
+        await Promise.race([once(this.tcp, "drain").catch(() => undefined), this.closed]);
       } else {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
