@@ -16,6 +16,7 @@ import type {
   Award,
   CalledMessage,
   DrainingMessage,
+  SessionExpiredMessage,
   Card,
   DrawMessage,
   FinishedMessage,
@@ -78,6 +79,8 @@ export interface ServerToClientEvents {
   "bingo:called": (message: CalledMessage) => void;
   /** To every socket of a node about to shut down: reconnect elsewhere. */
   "server:draining": (message: DrainingMessage) => void;
+  /** To a socket whose token expired: its connection closes next; reconnect with a fresh token. */
+  "session:expired": (message: SessionExpiredMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

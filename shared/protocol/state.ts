@@ -155,3 +155,12 @@ export interface CalledMessage {
 export interface DrainingMessage {
   readonly reason: string;
 }
+
+/**
+ * To a socket whose token reached its `exp`: its connection closes next. socket.io-client
+ * reconnects by itself; give it a fresh token through the `auth` callback (the SDK does,
+ * from its token provider). A reconnect with the old token is refused UNAUTHORIZED.
+ */
+export interface SessionExpiredMessage {
+  readonly reason: string;
+}
