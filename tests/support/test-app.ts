@@ -74,7 +74,9 @@ export async function startTestApp(
   };
   const log = options.log ?? pino({ level: "silent" });
   const clients: BingoClient[] = [];
-  const backends = options.redisUrl ? await redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock);
+  const backends = options.redisUrl ? redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock);
+  // Tests start on a Redis that is up: serve once it is reached and the library is loaded.
+  await backends.ready;
   const sender = options.pushSender ?? new LogPushSender(() => undefined);
   const app = await startApp({
     config,

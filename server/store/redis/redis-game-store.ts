@@ -31,6 +31,7 @@ export interface RedisGameStoreOptions {
   readonly onUnexpectedError?: (error: unknown) => void;
 }
 
+const LIBRARY_RETRY_MS = 1000;
 const UNAVAILABLE = { ok: false, error: protocolError("UNAVAILABLE") } as const;
 const NOT_FOUND = { ok: false, error: protocolError("NOT_FOUND") } as const;
 
@@ -50,9 +51,32 @@ export class RedisGameStore implements GameStore {
     private readonly options: RedisGameStoreOptions,
   ) {}
 
-  /** Loads the function library; call once before serving. */
+  /** False until the function library was loaded once: /readyz says 503 until then. */
+  private libraryLoaded = false;
+
+  /** Loads the function library now; fails when Redis does not answer. */
   async init(): Promise<void> {
     await loadFunctionLibrary(this.redis);
+    this.libraryLoaded = true;
+  }
+
+  /**
+   * For a node that starts whether or not Redis is up: loads the library each time the
+   * connection becomes ready (the first time, and after every reconnect, so a Redis that
+   * came back empty has it before the first claim). Resolves after the first load.
+   */
+  loadLibraryWhenReady(onError: (error: unknown) => void): Promise<void> {
+    return new Promise((resolve) => {
+      const load = (): void => {
+        this.init().then(resolve, (error) => {
+          // Ready but the load failed (a Cluster master not reachable yet): try again shortly.
+          onError(error);
+          if (this.redis.status === "ready") setTimeout(load, LIBRARY_RETRY_MS).unref();
+        });
+      };
+      this.redis.on("ready", load);
+      if (this.redis.status === "ready") load();
+    });
   }
 
   async createGame(game: NewGame): Promise<StoreResult<void>> {
@@ -231,7 +255,7 @@ export class RedisGameStore implements GameStore {
 
   /** On a Cluster: every master that owns slots answers (a game on a lost shard is unavailable). */
   async ping(): Promise<boolean> {
-    return answers(this.redis);
+    return this.libraryLoaded && answers(this.redis);
   }
 
   async close(): Promise<void> {
