@@ -65,6 +65,8 @@ export async function startTestApp(
     port: 0,
     host: "127.0.0.1",
     authSecret: options.devMode ? undefined : TEST_SECRET,
+    // As loadConfig decides it: dev tokens only with the random secret (ALLOW_DEV_TOKENS unset).
+    devTokens: Boolean(options.devMode),
     logLevel: "silent",
     // Several test nodes share this process: each needs its own name.
     nodeId: `test-node-${++nodeCounter}-${process.pid}`,
