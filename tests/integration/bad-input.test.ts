@@ -564,6 +564,13 @@ describe.each(BACKENDS)("bad input on the %s", (_name, start) => {
   });
 
   describe("after all that garbage", () => {
+    // Sent again here, so these checks hold on their own (jest -t) and not only after the
+    // describes above: every request is refused, so sending it twice changes nothing.
+    beforeAll(async () => {
+      for (const c of MALFORMED) expectRefusal(await request(raw(senders[c.sender]), c.event, ...c.args(games)), c.code);
+      for (const c of FORBIDDEN) expectRefusal(await request(raw(senders[c.sender]), c.event, ...c.args(games)), "FORBIDDEN");
+    });
+
     test("the senders are still connected", () => {
       for (const client of Object.values(senders)) expect(client.socket.connected).toBe(true);
     });
