@@ -27,6 +27,9 @@ function clientSide(): void {
     void ack.game;
   });
   client.on("slots", (message) => void message.remaining);
+  client.on("session:expired", (message) => void message.reason);
+  // @ts-expect-error session:expired says why, nothing more
+  client.on("session:expired", (message) => void message.expiredAt);
   // @ts-expect-error the server sends no such event
   client.on("slots:changed", () => undefined);
   client.on("draw", (message) => {
