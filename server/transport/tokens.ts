@@ -18,11 +18,15 @@ export interface VerifiedIdentity extends Identity {
 
 /**
  * Checks the token a socket connects with (`auth: { token }`). The HS256 TokenAuthority is
- * one kind; an identity provider's tokens (JWKS) can be another behind the same interface.
+ * one kind; an identity provider's tokens (JWKS) can be another behind the same interface,
+ * holding its tokens to the same times with checkTokenTimes.
  */
 export interface IdentityVerifier {
-  /** The identity in a valid token, or a reason it is not valid (safe to show the client; never the token). */
-  verify(token: unknown): VerifiedIdentity | string;
+  /**
+   * The identity in a valid token, or a reason it is not valid (safe to show the client;
+   * never the token). A kind that must fetch keys first (JWKS) answers with a promise.
+   */
+  verify(token: unknown): VerifiedIdentity | string | Promise<VerifiedIdentity | string>;
 }
 
 /** The rules every kind of token is held to, whoever signed it. */
