@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   const awards = record.awards.map((a) => `${a.pattern} on ball #${a.ballIndex + 1} (${a.winners.length} winner(s), ${a.prizeEach} each)`);
   const calls = record.calls.reduce((sum, entry) => sum + entry.cards.length, 0);
   process.stdout.write(
-    `game ${record.gameId}: verified. sha256(seed) = commitment, ${record.draws.length} draws follow the seed, ` +
+    `game ${record.gameId}: verified. the SHA-256 of the seed's 32 bytes is the commitment, ${record.draws.length} draws follow the seed, ` +
       `${Object.keys(record.cards).length} winning card(s) match the seed, ${calls} accepted call(s) hold up (grace ${record.graceMs} ms) ` +
       `and decide every award: ${awards.join("; ") || "none"}\n`,
   );
