@@ -1,4 +1,4 @@
-import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, RecordIds, SlotState, Variant } from "../../../shared/protocol";
+import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
 import { isErrorCode, protocolError } from "../../../shared/protocol";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, wrongPhase } from "../../domain/game-errors";
@@ -122,7 +122,8 @@ export class RedisGameStore implements GameStore {
         cardIds: expandCardRanges(parseCardRanges(ranges)),
         autoClaim: autoFlag === "" ? null : autoFlag === "1",
         graceMs: Number(grace),
-        recordIds: rids as RecordIds,
+        // Games created before the setting existed publish the sub.
+        recordIds: rids === "salted-hash" ? "salted-hash" : "sub",
       },
     };
   }

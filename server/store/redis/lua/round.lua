@@ -136,7 +136,8 @@ local function calls(keys, args)
   local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'from', 'grace', 'drawn', 'ttl')
   if not m[1] then return { -2 } end
   local running = m[1] == 'running'
-  local pattern, pending, from = tonumber(m[2]), tonumber(m[3]), tonumber(m[4])
+  -- A game created before 'from' existed (a rolling upgrade) plays as if no pattern came into play late.
+  local pattern, pending, from = tonumber(m[2]), tonumber(m[3]), tonumber(m[4]) or -1
   local grace, drawn = tonumber(m[5]), tonumber(m[6])
   local now = now_ms()
   local reply = { -1 }
