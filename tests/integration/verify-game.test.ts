@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordIdOf } from "../../server/domain/fair-random";
+import { nextEvent } from "../support/events";
 import { startTestApp } from "../support/test-app";
 
 const SCRIPT = join(__dirname, "..", "..", "dist", "scripts", "verify-game.js");
@@ -31,8 +32,12 @@ test("scripts/verify-game accepts a finished game's record, from the URL or a fi
       await player.join(gameId);
       await player.claim(gameId, 100);
     }
+    await host.join(gameId);
+    // The host hears each call the server records; the end then awards the pending prize at once.
+    const called = nextEvent(host.socket, "bingo:called", (m) => m.gameId === gameId);
     await host.startRound(gameId);
     for (let i = 0; i < 40; i++) await host.request("round:draw", { gameId });
+    await called;
     await host.endGame(gameId);
     const url = `${app.url}/api/games/${gameId}/record`;
     const record = await (await fetch(url)).json();
