@@ -34,6 +34,7 @@ import type {
 export type Ack<T extends object = object> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ProtocolError };
 export type AckFn<T extends object> = (response: Ack<T>) => void;
 
+/** `commitment`: lowercase hex SHA-256 of the seed's 32 bytes (the seed is revealed when the game finishes). */
 export type GameCreated = { readonly gameId: string; readonly commitment: string };
 export type SlotsBody = { readonly slots: SlotState };
 export type Joined = { readonly game: GameSnapshot };

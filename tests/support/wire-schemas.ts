@@ -60,6 +60,7 @@ const snapshotSchema = z.strictObject({
   round: roundStateSchema,
   myCards: z.array(cardSchema),
   autoClaim: z.boolean(),
+  graceMs: count,
 });
 
 const OK = { ok: z.literal(true) };
