@@ -1,3 +1,4 @@
+import calculateSlot from "cluster-key-slot";
 import { Cluster, Redis } from "ioredis";
 
 /** One seed node of a Redis Cluster. */
@@ -18,7 +19,9 @@ export function isCluster(client: RedisClient): client is Cluster {
 
 /**
  * The store's command connection. No offline queue and a command timeout: while Redis is
- * away a claim is answered UNAVAILABLE at once, never queued and applied minutes later.
+ * away a claim is answered UNAVAILABLE at once, never queued and applied minutes later
+ * (`readyToSend` tells beforehand). A command that was sent but timed out may still run:
+ * the stores answer it OUTCOME_UNKNOWN, never UNAVAILABLE.
  * On a Cluster the same holds per node (the timeout and retry limit sit in `redisOptions`),
  * and the client waits until CLUSTER INFO says the cluster is ok before it resolves.
  */
@@ -31,6 +34,27 @@ export async function connectCommands(target: RedisTarget, commandTimeoutMs: num
   redis.on("error", onError);
   await redis.connect();
   return redis;
+}
+
+/**
+ * Whether a command issued now on `client` would be written to Redis at once. When it is
+ * false the stores do not issue the command at all, which is what makes their UNAVAILABLE
+ * true: nothing was sent, so nothing can be done. It mirrors ioredis's own refusal without
+ * an offline queue (connection not ready or its socket not writable), decided from state
+ * before the command exists, never from the text of the error ioredis would raise.
+ *
+ * On a Cluster, `key` names the slot: the command is held back when the cluster is not
+ * ready or the slot's master connection is neither ready nor yet to be opened ("wait", which
+ * ioredis opens and then sends). An unknown owner is not a refusal: ioredis sends the
+ * command to some node and follows its redirection, so the outcome is not provably nothing.
+ */
+export function readyToSend(client: RedisClient, key: string): boolean {
+  if (!isCluster(client)) return client.status === "ready" && client.stream?.writable === true;
+  if (client.status !== "ready") return false;
+  const owner = client.slots[calculateSlot(key)]?.[0];
+  if (!owner) return true;
+  const node = client.nodes("master").find(({ options }) => `${options.host}:${options.port}` === owner);
+  return node === undefined || node.status === "ready" || node.status === "wait";
 }
 
 export function seeds(nodes: readonly RedisNodeAddress[]): { host: string; port: number }[] {
