@@ -104,6 +104,17 @@ interface Sent {
   readonly answer: Ack<Claimed> | "no ack";
 }
 
+/** Card claims refused with `code`, summed over both nodes' /metrics. */
+async function rejectedOnNodes(code: string): Promise<number> {
+  let sum = 0;
+  for (const node of nodes) {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    const line = new RegExp(`^bingo_claims_rejected_total\\{[^}]*code="${code}"[^}]*\\} (\\S+)$`, "m").exec(text);
+    sum += Number(line?.[1] ?? NaN);
+  }
+  return sum;
+}
+
 const codeOf = (answer: Ack<Claimed> | "no ack"): string => (answer === "no ack" ? "no ack" : answer.ok ? "granted" : answer.error.code);
 const cardIds = (answer: Ack<Claimed> | "no ack"): number[] => (answer !== "no ack" && answer.ok ? answer.cards.map((card) => card.id) : []);
 
@@ -160,6 +171,9 @@ test("frozen Redis, then Redis refusing the nodes, mid-storm: nothing answered U
   expect(byCode("UNAVAILABLE").length).toBeGreaterThanOrEqual(PLAYERS / 2);
   // Nothing else: no claim was refused for any other reason, none went unanswered.
   expect(new Set(all.map(({ answer }) => codeOf(answer)))).toEqual(new Set(["granted", "OUTCOME_UNKNOWN", "UNAVAILABLE"]));
+  // The nodes count both kinds apart, exactly as answered.
+  expect(await rejectedOnNodes("OUTCOME_UNKNOWN")).toBe(byCode("OUTCOME_UNKNOWN").length);
+  expect(await rejectedOnNodes("UNAVAILABLE")).toBe(byCode("UNAVAILABLE").length);
 
   for (const { socket, sent } of players) {
     // Every unknown outcome, asked again with its requestId, gets a definitive answer.
@@ -209,6 +223,14 @@ test("the SDK settles OUTCOME_UNKNOWN by itself: a claim sent to a frozen Redis 
   expect(granted.cards).toHaveLength(2);
   const held = ok(await player.join(gameId), "join").game.myCards.map((card) => card.id);
   expect(held).toEqual(granted.cards.map((card) => card.id));
+}, 60_000);
+
+test("a push directory write (app:state) sent to a frozen Redis is OUTCOME_UNKNOWN, not UNAVAILABLE", async () => {
+  const socket = await raw(nodes[0].url, "app-state-outcome");
+  const answer = await frozen(() => socket.timeout(20_000).emitWithAck("app:state", { state: "background" }));
+  expect(answer).toEqual({ ok: false, error: { code: "OUTCOME_UNKNOWN", message: expect.any(String) } });
+  // Sent again (it is idempotent), it is done, once Redis answers.
+  expect(await socket.timeout(20_000).emitWithAck("app:state", { state: "background" })).toEqual({ ok: true, state: "background" });
 }, 60_000);
 
 test("a draw whose answer was lost to a frozen Redis is OUTCOME_UNKNOWN; the same index sent again returns the ball drawn, and no other", async () => {
