@@ -44,17 +44,18 @@ export async function connectCommands(target: RedisTarget, commandTimeoutMs: num
  * before the command exists, never from the text of the error ioredis would raise.
  *
  * On a Cluster, `key` names the slot: the command is held back when the cluster is not
- * ready or the slot's master connection is neither ready nor yet to be opened ("wait", which
- * ioredis opens and then sends). An unknown owner is not a refusal: ioredis sends the
- * command to some node and follows its redirection, so the outcome is not provably nothing.
+ * ready, the slot has no known owner, or the client has no connection to the owner that is
+ * ready or yet to be opened ("wait": ioredis opens it and then sends). Without that
+ * connection ioredis would send the command to any node and follow redirections, and a
+ * stale slot table could make that node run it: holding it back is what makes it nothing.
  */
 export function readyToSend(client: RedisClient, key: string): boolean {
   if (!isCluster(client)) return client.status === "ready" && client.stream?.writable === true;
   if (client.status !== "ready") return false;
   const owner = client.slots[calculateSlot(key)]?.[0];
-  if (!owner) return true;
+  if (!owner) return false;
   const node = client.nodes("master").find(({ options }) => `${options.host}:${options.port}` === owner);
-  return node === undefined || node.status === "ready" || node.status === "wait";
+  return node !== undefined && (node.status === "ready" || node.status === "wait");
 }
 
 export function seeds(nodes: readonly RedisNodeAddress[]): { host: string; port: number }[] {
