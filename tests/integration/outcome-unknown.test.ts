@@ -225,6 +225,21 @@ test("the SDK settles OUTCOME_UNKNOWN by itself: a claim sent to a frozen Redis 
   expect(held).toEqual(granted.cards.map((card) => card.id));
 }, 60_000);
 
+test("the SDK never says UNAVAILABLE for a request it sent: no ack is OUTCOME_UNKNOWN; a request it could not send is UNAVAILABLE", async () => {
+  const { gameId } = await newGame("sdk-noack-host", 10, 5);
+  // The ack wait is shorter than the node's wait for the frozen Redis: no ack comes in time.
+  const impatient = await sdk(nodes[0].url, "sdk-noack-player", "player", { ackTimeoutMs: 100 });
+  const unsettled = await frozen(() => impatient.claim(gameId, 1, "sdk-noack"));
+  expect(unsettled).toEqual({ ok: false, error: { code: "OUTCOME_UNKNOWN", message: expect.any(String) } });
+  // It was in fact done: the same requestId tells.
+  const settled = ok(await impatient.claim(gameId, 1, "sdk-noack"), "claim again");
+  expect(ok(await impatient.join(gameId), "join").game.myCards.map((card) => card.id)).toEqual(settled.cards.map((card) => card.id));
+
+  const neverConnected = new BingoClient({ url: nodes[0].url, token: tokenFor("sdk-offline", "player"), ackTimeoutMs: 100, retries: 1 });
+  clients.push(neverConnected);
+  expect(await neverConnected.claim(gameId, 1)).toEqual({ ok: false, error: { code: "UNAVAILABLE", message: expect.any(String) } });
+}, 60_000);
+
 test("a push directory write (app:state) sent to a frozen Redis is OUTCOME_UNKNOWN, not UNAVAILABLE", async () => {
   const socket = await raw(nodes[0].url, "app-state-outcome");
   const answer = await frozen(() => socket.timeout(20_000).emitWithAck("app:state", { state: "background" }));
