@@ -4,6 +4,7 @@ import { io } from "socket.io-client";
 import { BingoClient } from "../../shared/client";
 import type { Ack, Claimed, ClientToServerEvents, Joined, ServerToClientEvents } from "../../shared/protocol";
 import { ok } from "../support/acks";
+import { nextEvent } from "../support/events";
 import type { NodeProcess } from "../support/node-process";
 import { startNodeProcess } from "../support/node-process";
 import type { TestRedis } from "../support/redis-server";
@@ -248,10 +249,13 @@ test("a push directory write (app:state) sent to a frozen Redis is OUTCOME_UNKNO
   expect(await socket.timeout(20_000).emitWithAck("app:state", { state: "background" })).toEqual({ ok: true, state: "background" });
 }, 60_000);
 
-test("a draw whose answer was lost to a frozen Redis is OUTCOME_UNKNOWN; the same index sent again returns the ball drawn, and no other", async () => {
+test("a draw whose answer was lost to a frozen Redis is OUTCOME_UNKNOWN; the same index sent again returns the ball drawn, and no other, and the room hears of it", async () => {
   const host = await sdk(nodes[0].url, "draw-outcome-host", "host", { ackTimeoutMs: 20_000 });
   const { gameId } = ok(await host.createGame({ title: "draw" }), "game:create");
   ok(await host.startRound(gameId), "round:start");
+  const watcher = await sdk(nodes[1].url, "draw-outcome-watcher", "player");
+  ok(await watcher.join(gameId), "join");
+  const announced = nextEvent(watcher.socket, "draw", (message) => message.gameId === gameId && message.index === 0);
   const raw = host.socket.timeout(20_000);
 
   const lost = await frozen(() => raw.emitWithAck("round:draw", { gameId, index: 0 }));
@@ -261,4 +265,6 @@ test("a draw whose answer was lost to a frozen Redis is OUTCOME_UNKNOWN; the sam
   expect(again.index).toBe(0);
   const round = ok(await host.join(gameId), "join").game.round;
   expect(round.draws).toEqual([again.ball]);
+  // The ball was drawn by the lost attempt, which announced nothing: the repeat does.
+  expect((await announced).ball).toBe(again.ball);
 }, 60_000);
