@@ -14,5 +14,7 @@ export function gameKeys(gameId: string) {
     pending: `${tag}:pend`,
     awards: `${tag}:awards`,
     autoFlags: `${tag}:autoflags`,
+    called: `${tag}:called`,
+    calls: `${tag}:calls`,
   } as const;
 }
