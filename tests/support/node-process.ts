@@ -13,3 +13,21 @@ export type NodeProcess = ServerProcess;
 export function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
   return startServerProcess(MAIN, [], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env });
 }
+
+/**
+ * A node process that has also reached its store: since a node listens before Redis is
+ * reached (it waits for it), a test that acts at once must wait for /readyz to say 200.
+ * Nothing announces readiness, so this polls (bounded).
+ */
+export async function startReadyNodeProcess(env: Record<string, string>, withinMs = 30_000): Promise<NodeProcess> {
+  const node = await startNodeProcess(env);
+  const deadline = Date.now() + withinMs;
+  while ((await fetch(`${node.url}/readyz`)).status !== 200) {
+    if (Date.now() > deadline) {
+      await node.stop();
+      throw new Error(`${node.url}/readyz not 200 within ${withinMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return node;
+}
