@@ -199,7 +199,7 @@ async function startTargets(o: FleetOptions, secret: string, gameId: string): Pr
     const main = distPath("server", "main.js");
     return Promise.all(
       Array.from({ length: o.nodes }, (_, n) =>
-        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...o.nodeEnv }),
+        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...o.nodeEnv }, /backends ready/),
       ),
     );
   }

@@ -2,7 +2,7 @@ import { BingoClient } from "../../shared/client";
 import type { Ack, Card, Claimed, SlotsMessage } from "../../shared/protocol";
 import { slotsReach } from "../support/events";
 import type { NodeProcess } from "../support/node-process";
-import { startReadyNodeProcess } from "../support/node-process";
+import { startNodeProcess } from "../support/node-process";
 import { commandCalls } from "../support/redis-cluster";
 import type { RedisDeployment } from "../support/redis-deployments";
 import { REDIS_DEPLOYMENTS } from "../support/redis-deployments";
@@ -47,7 +47,7 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (deploymentName, startDeployment) => {
   beforeAll(async () => {
     redis = await startDeployment();
     // Ready, not just listening: a node listens before it reaches Redis (or the Cluster).
-    nodes = await Promise.all([0, 1].map(() => startReadyNodeProcess({ ...redis.env, AUTH_SECRET: TEST_SECRET, TICK_MS: "50" })));
+    nodes = await Promise.all([0, 1].map(() => startNodeProcess({ ...redis.env, AUTH_SECRET: TEST_SECRET, TICK_MS: "50" })));
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import type { Ack, Claimed, ClientToServerEvents, Joined, ServerToClientEvents }
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
 import type { NodeProcess } from "../support/node-process";
-import { startReadyNodeProcess } from "../support/node-process";
+import { startNodeProcess } from "../support/node-process";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import { TEST_SECRET, tokenFor } from "../support/test-app";
@@ -41,7 +41,7 @@ beforeAll(async () => {
   redisPid = Number(/process_id:(\d+)/.exec(await admin.info("server"))![1]);
   for (let i = 0; i < 2; i++) {
     nodes.push(
-      await startReadyNodeProcess({
+      await startNodeProcess({
         REDIS_URL: redis.url,
         AUTH_SECRET: TEST_SECRET,
         TICK_MS: "50",
