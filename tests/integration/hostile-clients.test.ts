@@ -73,7 +73,6 @@ describe("a client that stops reading (the built server, its own process)", () =
       expect(await metric(node.url, "bingo_connections_cut_total", 'reason="send-buffer"')).toBe(1);
       expect(node.child.exitCode).toBeNull();
       const grew = procMemory(pid, "VmHWM") - before;
-      // eslint-disable-next-line no-console
       console.log(`flood: ${sent} events sent before the cut; peak RSS grew ${(grew / MiB).toFixed(1)} MiB`);
       expect(grew).toBeLessThan(64 * MiB);
 
