@@ -56,7 +56,14 @@ export function checkCalls(record: PublicRecord, problems: string[]): void {
   const from = inPlayFrom(record);
   const valid: ValidCall[][] = patterns.map(() => []);
   const seen = new Set<string>();
-  const closes = (j: number): number => (j + 1 < drawnAt.length ? drawnAt[j + 1] + graceMs : Infinity);
+  // Ball j's window closes grace after ball j+1; the last ball of the variant has none, so
+  // its window closes grace after the later of its draw and the pattern coming into play
+  // (the previous award's time; the round's start is before any draw).
+  const closes = (j: number, p: number): number => {
+    if (j + 1 < drawnAt.length) return drawnAt[j + 1] + graceMs;
+    if (j + 1 < variant || j >= drawnAt.length) return Infinity;
+    return Math.max(drawnAt[j], p > 0 && awardTimes[p - 1] ? awardTimes[p - 1].at : -Infinity) + graceMs;
+  };
 
   calls.forEach((entry, k) => {
     const { at, pattern: p, ballIndex, auto } = entry;
@@ -86,8 +93,8 @@ export function checkCalls(record: PublicRecord, problems: string[]): void {
         problems.push(`The ${kind} on card ${cardId} for ${name} (entry ${k}) is recorded on ball ${ballIndex}, but the card completes it on ball ${j}.`);
       } else if (drawnAt[j] > at) {
         problems.push(`The ${kind} on card ${cardId} for ${name} (entry ${k}) at ${at} was made before ball ${j} was drawn (${drawnAt[j]}).`);
-      } else if (at >= closes(j)) {
-        problems.push(`The ${kind} on card ${cardId} for ${name} (entry ${k}) at ${at} was too late: ball ${j}'s window closed at ${closes(j)}.`);
+      } else if (at >= closes(j, p)) {
+        problems.push(`The ${kind} on card ${cardId} for ${name} (entry ${k}) at ${at} was too late: ball ${j}'s window closed at ${closes(j, p)}.`);
       } else {
         valid[p].push({ cardId, playerId, ballIndex: j });
       }
@@ -114,7 +121,7 @@ export function checkCalls(record: PublicRecord, problems: string[]): void {
     const time = awardTimes[p];
     const last = p === awards.length - 1;
     if (time && time.drawn <= award.ballIndex) problems.push(`Award ${p} (${name}) on ball ${award.ballIndex} was made with only ${time.drawn} balls drawn.`);
-    else if (time && time.at < closes(award.ballIndex) && !last) {
+    else if (time && time.at < closes(award.ballIndex, p) && !last) {
       problems.push(`Award ${p} (${name}) was made at ${time.at}, before ball ${award.ballIndex}'s window closed.`);
     }
   });

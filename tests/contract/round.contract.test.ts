@@ -52,6 +52,17 @@ async function drawTo(store: GameStore, gameId: string, lastIndex: number) {
   }
 }
 
+/** Asks the store to settle until it makes the pending award (its window closes on the store's clock); bounded. */
+async function settledOnce(store: GameStore, gameId: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const tick = await store.resolveTick(gameId, { claims: [], calls: [], settle: true });
+    if (!tick.ok) throw new Error(tick.error.code);
+    if (tick.value.settled?.awarded) return tick.value.settled;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`game ${gameId}: the pending award was not made within 10 s`);
+}
+
 describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
   let store: GameStore;
   beforeAll(async () => {
@@ -303,6 +314,39 @@ describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
       [0, fullAt(house), false],
       [1, opened, true],
     ]);
+  });
+
+  test("every ball drawn before the line is awarded: the full house then counts on the last ball, is awarded, and the game finishes", async () => {
+    // The last ball has no next one: its window closes grace after the later of its draw and
+    // the pattern coming into play. Without that, a game whose balls are all drawn before an
+    // award would wait for ever. The store keeps its own time, so each award is polled for
+    // until its window has closed (a short grace).
+    const id = await runningGame(store, { graceMs: 300 });
+    const last = ORDER.length - 1;
+    const line = [...Array(100).keys()].map((i) => i + 1).sort((a, b) => lineAt(a) - lineAt(b))[0];
+    await drawTo(store, id, lineAt(line));
+    await callBatch(store, id, ["p1", "line", line, completions(line), 0]);
+    await drawTo(store, id, last);
+    expect(await settledOnce(store, id)).toMatchObject({ awarded: true, finished: false, award: { ballIndex: lineAt(line) } });
+    // The full house came into play after the last ball: the card, complete long before, counts on it.
+    const full = await callBatch(store, id, ["p1", "house", line, completions(line), 1]);
+    expect(full.ok && full.value.slice(1)).toEqual([CallStatus.OK, 1, last]);
+    expect(await settledOnce(store, id)).toMatchObject({ awarded: true, finished: true, award: { pattern: "full-house", ballIndex: last } });
+  });
+
+  test("the last ball's window closes grace after its draw when its pattern was in play before it", async () => {
+    const id = await runningGame(store, { graceMs: 60_000, patterns: ["full-house"] });
+    const last = ORDER.length - 1;
+    const fullAt = (cardId: number) => completionIndex(cardGrid(TEST_SEED, 75, cardId), "full-house", POSITIONS);
+    const card = [...Array(100).keys()].map((i) => i + 1).find((id2) => fullAt(id2) === last)!;
+    await drawTo(store, id, last);
+    const call = await callBatch(store, id, ["p1", "house-last", card, String(fullAt(card)), 0]);
+    expect(call.ok && call.value.slice(1)).toEqual([CallStatus.OK, 0, last]);
+    const log = await store.roundLog(id);
+    const drawnAt = log.ok ? log.value.drawnAt : [];
+    expect(call.ok && call.value[0]).toBe(drawnAt[last] + 60_000);
+    const early = await store.resolveTick(id, { claims: [], calls: [], settle: true });
+    expect(early.ok && early.value.settled).toEqual({ awarded: false, settleAt: drawnAt[last] + 60_000 });
   });
 
   test("the round log: draw times, award times, and the first accepted call of each card per pattern, grouped by ball and kind", async () => {

@@ -142,7 +142,7 @@ export class MemoryGameStore implements GameStore {
   async startRound(gameId: string, hostId: string): Promise<StoreResult<RoundStarted>> {
     const game = this.hostGame(gameId, hostId);
     if (!game.ok) return game;
-    const started = round.startRound(game.value);
+    const started = round.startRound(game.value, this.clock.now());
     return started.ok ? { ok: true, value: { roundVersion: started.value, slots: slotsOf(game.value) } } : started;
   }
 

@@ -24,6 +24,8 @@ export interface MemoryGame extends NewGame {
   pending: number;
   /** index of the last ball drawn when the pattern in play came into play, -1 when none */
   from: number;
+  /** when the pattern in play came into play (round start or the previous award), store ms */
+  fromAt: number;
   carry: number;
   /** cardId → playerId: the valid calls of the pending award */
   readonly pendingCalls: Map<number, string>;
@@ -54,6 +56,7 @@ export function newMemoryGame(game: NewGame): MemoryGame {
     pattern: 0,
     pending: -1,
     from: -1,
+    fromAt: 0,
     carry: 0,
     pendingCalls: new Map(),
     awards: [],

@@ -14,17 +14,24 @@ import type { MemoryGame } from "./memory-game";
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
 
-/** When ball index j's claim window closes, or null while ball j+1 is not drawn. */
+/**
+ * When ball index j's claim window closes: grace after ball j+1 is drawn, or, for the
+ * game's last ball, grace after the later of its draw and the pattern coming into play;
+ * null while it is open with no end yet.
+ */
 function windowClose(g: MemoryGame, j: number): number | null {
   const nextDraw = g.times[j + 1];
-  return nextDraw === undefined ? null : nextDraw + g.graceMs;
+  if (nextDraw !== undefined) return nextDraw + g.graceMs;
+  if (j + 1 < g.order.length) return null;
+  return Math.max(g.times[j], g.fromAt) + g.graceMs;
 }
 
-export function startRound(g: MemoryGame): Outcome<number> {
+export function startRound(g: MemoryGame, now: number): Outcome<number> {
   if (g.phase !== "lobby" && g.phase !== "claiming") return { ok: false, error: wrongPhase(g.phase) };
   if (g.phase === "claiming") g.version += 1;
   g.phase = "running";
   g.from = -1;
+  g.fromAt = now;
   g.pattern = 0;
   g.pending = -1;
   return { ok: true, value: ++g.roundVersion };
@@ -147,6 +154,7 @@ export function settle(g: MemoryGame, force: boolean, now: number): Settled {
   g.carry = remainder;
   // The next pattern comes into play now: cards already complete count on the last ball drawn.
   g.from = g.times.length - 1;
+  g.fromAt = now;
   const finished = g.pattern >= g.patterns.length;
   if (finished) g.phase = "finished";
   return { awarded: true, award, roundVersion: ++g.roundVersion, finished };

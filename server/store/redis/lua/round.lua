@@ -7,7 +7,9 @@
 -- so a card already complete when its pattern comes into play counts as completing on the
 -- ball at which it came into play, and awards never go back in the draw. Ball j's claim
 -- window is open until grace ms after ball j+1 is drawn (ball j+1 is always drawn after the
--- pattern came into play). A call is valid when its card completes the pattern in play on
+-- pattern came into play); the game's last ball has no next one, so its window closes grace
+-- ms after the later of its draw and the moment the pattern came into play ('from_at').
+-- A call is valid when its card completes the pattern in play on
 -- a drawn ball j whose window is open; it is answered OK with j whatever else is pending.
 -- The pending award keeps the smallest such j; every valid call for that j shares the
 -- prize; the award is made once that window has closed (bingo_settle), whichever node
@@ -17,10 +19,13 @@
 local CALL_OK, CALL_INVALID, CALL_FORBIDDEN, CALL_WRONG_PHASE, CALL_SKIPPED = 0, 1, 2, 3, 4
 
 -- ms at which ball index j's window closes, or nil while it is open with no end yet.
-local function window_close(times_key, j, grace)
+local function window_close(game, times_key, j, grace)
   local next_draw = redis.call('LINDEX', times_key, j + 1)
-  if not next_draw then return nil end
-  return tonumber(next_draw) + grace
+  if next_draw then return tonumber(next_draw) + grace end
+  -- The variant is the number of balls: no ball follows the last one.
+  local m = redis.call('HMGET', game, 'variant', 'from_at')
+  if j + 1 < tonumber(m[1]) then return nil end
+  return math.max(tonumber(redis.call('LINDEX', times_key, j)), tonumber(m[2] or '0')) + grace
 end
 
 local function bump_rv(game)
@@ -34,7 +39,7 @@ local function start(keys, args)
   if not phase then return { err, '' } end
   if phase ~= 'lobby' and phase ~= 'claiming' then return { 'WRONG_PHASE', phase } end
   if phase == 'claiming' then redis.call('HINCRBY', game, 'version', 1) end
-  redis.call('HSET', game, 'phase', 'running', 'from', -1, 'pattern', 0, 'pending', -1)
+  redis.call('HSET', game, 'phase', 'running', 'from', -1, 'from_at', now_ms(), 'pattern', 0, 'pending', -1)
   local rv = bump_rv(game)
   local s = redis.call('HMGET', game, 'total', 'remaining', 'version')
   return { 'OK', rv, tonumber(s[1]), tonumber(s[2]), tonumber(s[3]) }
@@ -68,7 +73,7 @@ local function draw(keys, args)
   local rv = bump_rv(game)
   local pending = tonumber(m[8])
   local settle_at = -1
-  if pending >= 0 then settle_at = window_close(times, pending, tonumber(m[9])) or -1 end
+  if pending >= 0 then settle_at = window_close(game, times, pending, tonumber(m[9])) or -1 end
   refresh_ttl(redis.call('HGET', game, 'ttl'), times)
   return { 'OK', ball, drawn, rv, 1, settle_at }
 end
@@ -183,7 +188,7 @@ local function calls(keys, args)
       else
         -- Complete before the pattern came into play: counts on the ball it came into play.
         j = math.max(j, from)
-        local closes = window_close(times, j, grace)
+        local closes = window_close(game, times, j, grace)
         if closes and now >= closes then
           status = CALL_INVALID
         else
@@ -223,7 +228,7 @@ local function calls(keys, args)
     redis.call('RPUSH', log_key, unpack(entries))
   end
   refresh_ttl(m[7], req_key, pend_key, called_key, log_key)
-  if pending >= 0 then reply[1] = window_close(times, pending, grace) or -1 end
+  if pending >= 0 then reply[1] = window_close(game, times, pending, grace) or -1 end
   return reply
 end
 
@@ -235,7 +240,7 @@ local function award(keys, force)
   if m[1] ~= 'running' then return { 0, -1 } end
   local pending = tonumber(m[3])
   if pending < 0 then return { 0, -1 } end
-  local closes = window_close(times, pending, tonumber(m[5]))
+  local closes = window_close(game, times, pending, tonumber(m[5]))
   local now = now_ms()
   if not force and (not closes or now < closes) then return { 0, closes or -1 } end
 
@@ -255,7 +260,7 @@ local function award(keys, force)
   redis.call('DEL', pend_key)
   local finished = pattern + 1 >= #patterns
   -- The next pattern comes into play now: cards already complete count on the last ball drawn.
-  redis.call('HSET', game, 'pattern', pattern + 1, 'pending', -1, 'carry', remainder, 'from', drawn - 1)
+  redis.call('HSET', game, 'pattern', pattern + 1, 'pending', -1, 'carry', remainder, 'from', drawn - 1, 'from_at', now)
   if finished then redis.call('HSET', game, 'phase', 'finished') end
   local rv = bump_rv(game)
   refresh_ttl(m[9], awards_key)
