@@ -205,7 +205,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   });
 
   const { directory } = pushDeps;
-  const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, directory, push, log });
+  const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, maxGamesPerHost: config.maxGamesPerHost, directory, push, log });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock);
   attachGateway(io, { tokens, handlers, log, limits, origins, metrics, maxConnections: config.maxConnections });
   // Presence for push: count players' sockets on this node, beat so other nodes trust the count.

@@ -52,6 +52,7 @@ const envSchema = z.object({
   MAX_MESSAGE_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
   MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   MAX_PENDING_CLAIMS: int(1, 10_000_000).default(100_000),
+  MAX_GAMES_PER_HOST: int(1, 100_000).default(20),
   CORS_ORIGINS: z
     .string()
     .trim()
@@ -110,6 +111,8 @@ export interface Config {
   readonly maxConnections: number;
   /** Most card claims (and, separately, bingo calls) of one game waiting on this node; more are answered RATE_LIMITED. */
   readonly maxPendingClaims: number;
+  /** Most unfinished games one host may have; one more `game:create` is refused TOO_MANY_GAMES. */
+  readonly maxGamesPerHost: number;
   /**
    * Browser origins allowed to connect and to read the HTTP API ("*": any, with CORS
    * headers). Null (unset): sockets from any origin, HTTP without CORS headers.
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxConnections: e.MAX_CONNECTIONS,
     maxPendingClaims: e.MAX_PENDING_CLAIMS,
+    maxGamesPerHost: e.MAX_GAMES_PER_HOST,
     corsOrigins: !e.CORS_ORIGINS || e.CORS_ORIGINS.length === 0 ? null : e.CORS_ORIGINS.includes("*") ? "*" : e.CORS_ORIGINS,
   };
 }

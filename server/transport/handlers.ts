@@ -25,6 +25,8 @@ export interface HandlerDeps {
   readonly conductor: RoundConductor;
   /** The claim window's grace after the next ball, for games created on this node. */
   readonly claimGraceMs: number;
+  /** Unfinished games one host may have (MAX_GAMES_PER_HOST). */
+  readonly maxGamesPerHost: number;
   /** Game lifecycle lines (created, claims opened and closed, round started, finished), with the game id. */
   readonly log: Logger;
 }
@@ -50,7 +52,7 @@ const CREATE_ATTEMPTS = 5;
  * (socket-gateway.ts). Card claims and bingo calls only join their game's queue; the tick
  * answers them.
  */
-export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, directory, push, log }: HandlerDeps): Handlers {
+export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, maxGamesPerHost, directory, push, log }: HandlerDeps): Handlers {
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
 
   const claimWindowChanged = (gameId: string, phase: Phase, slots: SlotState, maxPerPlayer?: number): void => {
@@ -94,7 +96,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
           prizes: payload.prizes ?? patterns.map(() => 0),
           order: drawOrder(seed, variant),
           graceMs: claimGraceMs,
-        });
+        }, maxGamesPerHost);
         if (created.ok) {
           log.info({ gameId, hostId: socket.data.sub, variant }, "game created");
           return reply({ ok: true, gameId, commitment });

@@ -88,6 +88,7 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
     }
     const j = Number(String(batch[at + 3]).split(",")[g.pattern] ?? "-1");
     let status: number = CallStatus.OK;
+    let fresh = false;
     if (g.phase !== "running") status = CallStatus.WRONG_PHASE;
     else if (!holds(g.cardRanges.get(player), card)) status = CallStatus.FORBIDDEN;
     else if (auto && g.autoFlags.get(player) === false) status = CallStatus.SKIPPED;
@@ -101,12 +102,14 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
           g.pendingCalls.clear();
           g.pending = j;
         }
+        fresh = !g.pendingCalls.has(card);
         g.pendingCalls.set(card, player);
       }
     }
     const outcome = [status, g.pattern, status === CallStatus.OK ? j : -1];
     reply.push(...outcome);
-    if (!auto && status !== CallStatus.SKIPPED) answered.set(key, outcome);
+    // Only the first valid call of a card for the pending award is stored (as round.lua).
+    if (!auto && fresh) answered.set(key, outcome);
   }
   for (const [key, outcome] of answered) g.requests.set(key, outcome);
   if (g.pending >= 0) reply[0] = windowClose(g, g.pending) ?? -1;

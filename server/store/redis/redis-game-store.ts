@@ -1,7 +1,7 @@
 import type { Award, PatternName, Phase, ProtocolError, SlotState, Variant } from "../../../shared/protocol";
 import { isErrorCode, protocolError } from "../../../shared/protocol";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
-import { gameIdTaken, notYourGame, tooFewSlots, wrongPhase } from "../../domain/game-errors";
+import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
 import type {
   DrawResult,
   Drawer,
@@ -22,7 +22,7 @@ import { expandCardRanges, parseCardRanges } from "../game-records";
 import type { RedisClient } from "./connection";
 import { answers } from "./connection";
 import { isMissingFunction, loadFunctionLibrary } from "./function-library";
-import { gameKeys } from "./keys";
+import { gameKeys, hostGamesKey } from "./keys";
 
 export interface RedisGameStoreOptions {
   /** Seconds a game's keys live after their last write. */
@@ -32,6 +32,8 @@ export interface RedisGameStoreOptions {
 }
 
 const UNAVAILABLE = { ok: false, error: protocolError("UNAVAILABLE") } as const;
+/** A reservation in a host's index whose game does not exist yet is kept this long: its creation may be on its way. */
+const RESERVATION_GRACE_MS = 60_000;
 const NOT_FOUND = { ok: false, error: protocolError("NOT_FOUND") } as const;
 
 type Reply = (string | number)[];
@@ -55,9 +57,47 @@ export class RedisGameStore implements GameStore {
     await loadFunctionLibrary(this.redis);
   }
 
-  async createGame(game: NewGame): Promise<StoreResult<void>> {
-    const k = gameKeys(game.id);
+  /**
+   * Reserves a place in the host's index (its own key and slot), then creates the game (the
+   * game's slot). Two commands, never one transaction: on a Cluster they live on different
+   * slots. The index is only a list of candidates; what counts is each listed game's phase,
+   * read here first, so finished and expired games stop counting. A creation that fails
+   * gives its place back.
+   */
+  async createGame(game: NewGame, maxGamesPerHost = Infinity): Promise<StoreResult<void>> {
+    const reserved = await this.reserveHostPlace(game.hostId, game.id, maxGamesPerHost);
+    if (!reserved.ok) return reserved;
+    const created = await this.createGameKeys(game);
+    if (!created.ok || created.value !== 1) {
+      await this.redis.zrem(hostGamesKey(game.hostId), game.id).catch(() => undefined);
+      return created.ok ? { ok: false, error: gameIdTaken() } : created;
+    }
+    return { ok: true, value: undefined };
+  }
+
+  private async reserveHostPlace(hostId: string, gameId: string, limit: number): Promise<StoreResult<void>> {
+    const index = hostGamesKey(hostId);
+    const listed = await this.call(() => this.redis.zrange(index, 0, "-1"));
+    if (!listed.ok) return listed;
+    const ids = listed.value as string[];
+    const phases = await this.call(() => Promise.all(ids.map((id) => this.redis.hget(gameKeys(id).game, "phase"))));
+    if (!phases.ok) return phases;
+    const gone: string[] = [];
+    (phases.value as (string | null)[]).forEach((phase, i) => {
+      if (phase === null) gone.push(ids[i], "missing");
+      else if (phase === "finished") gone.push(ids[i], "finished");
+    });
+    const limitArg = Number.isFinite(limit) ? limit : 0;
     const reply = await this.call(() =>
+      this.redis.fcall("bingo_host_reserve", 1, index, gameId, limitArg, this.options.gameTtlSeconds, RESERVATION_GRACE_MS, ...gone),
+    );
+    if (!reply.ok) return reply;
+    return reply.value === 1 ? { ok: true, value: undefined } : { ok: false, error: tooManyGames(limit) };
+  }
+
+  private createGameKeys(game: NewGame): Promise<StoreResult<unknown>> {
+    const k = gameKeys(game.id);
+    return this.call(() =>
       this.redis.fcall(
         "bingo_create",
         2,
@@ -75,8 +115,6 @@ export class RedisGameStore implements GameStore {
         ...game.order,
       ),
     );
-    if (!reply.ok) return reply;
-    return reply.value === 1 ? { ok: true, value: undefined } : { ok: false, error: gameIdTaken() };
   }
 
   async openClaims(gameId: string, hostId: string, totalSlots: number, maxPerPlayer: number): Promise<StoreResult<SlotState>> {

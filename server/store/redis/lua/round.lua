@@ -62,7 +62,8 @@ local function draw(keys, args)
   local pending = tonumber(m[8])
   local settle_at = -1
   if pending >= 0 then settle_at = window_close(times, pending, tonumber(m[9]), tonumber(m[10])) or -1 end
-  refresh_ttl(redis.call('HGET', game, 'ttl'), times)
+  -- A draw is progress (by the host or its auto-draw): the game lives on.
+  refresh_ttl(redis.call('HGET', game, 'ttl'), game, order, times)
   return { 'OK', ball, drawn, rv, 1, settle_at }
 end
 
@@ -113,7 +114,8 @@ end
 local function set_auto(keys, args)
   if redis.call('EXISTS', keys[1]) == 0 then return 0 end
   redis.call('HSET', keys[2], args[1], args[2])
-  refresh_ttl(redis.call('HGET', keys[1], 'ttl'), keys[2])
+  -- A player's choice never extends the game.
+  expire_with_game(keys[1], keys[2])
   return 1
 end
 
@@ -125,7 +127,7 @@ end
 -- Returns { settleAt (-1: none), then per call: status, patternIndex, ballIndex }.
 local function calls(keys, args)
   local game, cards_key, req_key, pend_key, auto_key, times = keys[1], keys[2], keys[3], keys[4], keys[5], keys[6]
-  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'since', 'grace', 'drawn', 'ttl')
+  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'since', 'grace', 'drawn')
   if not m[1] then return { -2 } end
   local running = m[1] == 'running'
   local pattern, pending, since = tonumber(m[2]), tonumber(m[3]), tonumber(m[4])
@@ -134,6 +136,7 @@ local function calls(keys, args)
   local reply = { -1 }
   local ranges, flags, new_requests = {}, {}, {}
   local pending_changed = false
+  local wrote = false
   local function auto_off(player)
     if flags[player] == nil then flags[player] = redis.call('HGET', auto_key, player) or '1' end
     return flags[player] == '0'
@@ -144,6 +147,7 @@ local function calls(keys, args)
     local j = tonumber(split(args[i + 3], ',')[pattern + 1] or '-1')
     local rkey = 'b' .. #player .. ':' .. player .. args[i + 1]
     local status, ball_index = CALL_OK, j
+    local fresh = false
     local stored = (not auto) and (new_requests[rkey] or redis.call('HGET', req_key, rkey))
     if stored then
       local parts = split(stored, ':')
@@ -171,12 +175,16 @@ local function calls(keys, args)
             pending = j
             pending_changed = true
           end
-          redis.call('HSET', pend_key, card, player)
+          fresh = redis.call('HSET', pend_key, card, player) == 1
+          wrote = true
         end
       end
       if status ~= CALL_OK then ball_index = -1 end
       reply[#reply + 1], reply[#reply + 2], reply[#reply + 3] = status, pattern, ball_index
-      if not auto and status ~= CALL_SKIPPED then
+      -- Only the first valid call of a card for the pending award is stored: refusals and
+      -- repeats of a card already called write nothing (a retry is decided afresh), so a
+      -- player's calls cannot grow the record without bound.
+      if not auto and fresh then
         new_requests[rkey] = status .. ':' .. pattern .. ':' .. ball_index
       end
     end
@@ -193,7 +201,9 @@ local function calls(keys, args)
     end
   end
   if #fields > 0 then redis.call('HSET', req_key, unpack(fields)) end
-  refresh_ttl(m[7], req_key, pend_key)
+  -- Calls never extend the game (a player could keep it alive for ever): what they wrote
+  -- lives as long as the game does.
+  if wrote then expire_with_game(game, req_key, pend_key) end
   if pending >= 0 then reply[1] = window_close(times, pending, since, grace) or -1 end
   return reply
 end
