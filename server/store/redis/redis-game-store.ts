@@ -75,8 +75,18 @@ export class RedisGameStore implements GameStore {
     return { ok: true, value: undefined };
   }
 
+  /**
+   * Under the limit this is one command. At the limit, the listed games' phases are read
+   * (at most `limit` of them) and the finished or expired ones leave the index first.
+   */
   private async reserveHostPlace(hostId: string, gameId: string, limit: number): Promise<StoreResult<void>> {
     const index = hostGamesKey(hostId);
+    const limitArg = Number.isFinite(limit) ? limit : 0;
+    const reserve = (gone: string[]) =>
+      this.call(() => this.redis.fcall("bingo_host_reserve", 1, index, gameId, limitArg, this.options.gameTtlSeconds, RESERVATION_GRACE_MS, ...gone));
+    const first = await reserve([]);
+    if (!first.ok || first.value === 1) return first.ok ? { ok: true, value: undefined } : first;
+
     const listed = await this.call(() => this.redis.zrange(index, 0, "-1"));
     if (!listed.ok) return listed;
     const ids = listed.value as string[];
@@ -87,12 +97,9 @@ export class RedisGameStore implements GameStore {
       if (phase === null) gone.push(ids[i], "missing");
       else if (phase === "finished") gone.push(ids[i], "finished");
     });
-    const limitArg = Number.isFinite(limit) ? limit : 0;
-    const reply = await this.call(() =>
-      this.redis.fcall("bingo_host_reserve", 1, index, gameId, limitArg, this.options.gameTtlSeconds, RESERVATION_GRACE_MS, ...gone),
-    );
-    if (!reply.ok) return reply;
-    return reply.value === 1 ? { ok: true, value: undefined } : { ok: false, error: tooManyGames(limit) };
+    const second = await reserve(gone);
+    if (!second.ok) return second;
+    return second.value === 1 ? { ok: true, value: undefined } : { ok: false, error: tooManyGames(limit) };
   }
 
   private createGameKeys(game: NewGame): Promise<StoreResult<unknown>> {
