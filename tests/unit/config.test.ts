@@ -44,6 +44,7 @@ describe("loadConfig", () => {
       maxMessageBytes: 16 * 1024,
       maxConnections: 20_000,
       maxPendingClaims: 100_000,
+      maxGamesPerHost: 20,
       corsOrigins: null,
     });
   });
@@ -75,6 +76,7 @@ describe("loadConfig", () => {
       MAX_MESSAGE_BYTES: "4096",
       MAX_CONNECTIONS: "5000",
       MAX_PENDING_CLAIMS: "20000",
+      MAX_GAMES_PER_HOST: "5",
       CORS_ORIGINS: "https://shows.example, HTTP://Localhost:8080",
     });
     expect(config).toEqual({
@@ -100,6 +102,7 @@ describe("loadConfig", () => {
       maxMessageBytes: 4096,
       maxConnections: 5000,
       maxPendingClaims: 20_000,
+      maxGamesPerHost: 5,
       corsOrigins: ["https://shows.example", "http://localhost:8080"],
     });
   });
@@ -201,6 +204,7 @@ describe("loadConfig", () => {
     ["MAX_MESSAGE_BYTES", String(1024 * 1024 + 1)],
     ["MAX_CONNECTIONS", "0"],
     ["MAX_PENDING_CLAIMS", "0"],
+    ["MAX_GAMES_PER_HOST", "0"],
     ["CORS_ORIGINS", "shows.example"],
     ["CORS_ORIGINS", "https://shows.example/path"],
     ["CORS_ORIGINS", "ftp://shows.example"],
@@ -287,6 +291,7 @@ describe("loadConfig", () => {
         "MAX_MESSAGE_BYTES",
         "MAX_CONNECTIONS",
         "MAX_PENDING_CLAIMS",
+        "MAX_GAMES_PER_HOST",
         "CORS_ORIGINS",
       ].sort(),
     );
