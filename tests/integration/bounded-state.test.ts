@@ -3,6 +3,7 @@ import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
 import type { BingoClient } from "../../shared/client";
 import type { Ack } from "../../shared/protocol";
+import { loadConfig } from "../../server/config";
 import { gameKeys, hostGamesKey } from "../../server/store/redis/keys";
 import { ok } from "../support/acks";
 import { gameFixture } from "../support/games";
@@ -39,7 +40,7 @@ const emit = (socket: Socket, event: string, payload: unknown): Promise<Ack> => 
 describe("MAX_GAMES_PER_HOST on Redis", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ redisUrl: redis.url });
+    app = await startTestApp({ redisUrl: redis.url, config: { maxGamesPerHost: loadConfig({}).maxGamesPerHost } });
   });
   afterAll(() => app.stop());
 
