@@ -112,30 +112,36 @@ describe("refused requests write nothing and refresh no expiry (Redis)", () => {
       expect([...after.keys()].sort()).toEqual([gameKeys(gameId).game, gameKeys(gameId).order].sort());
       for (const ttl of after.values()) expect(ttl).toBeLessThanOrEqual(100_000);
 
-      ok(await host.openClaims({ gameId, totalSlots: 1, maxPerPlayer: 1 }), "open");
+      ok(await host.openClaims({ gameId, totalSlots: 2, maxPerPlayer: 1 }), "open");
       await shorten(gameId, 100_000);
       const granted = await emit(player, "cards:claim", { gameId, count: 1, requestId: "grant" });
       expect(granted.ok).toBe(true);
       // The grant is progress: the game's expiry is back to GAME_TTL_SECONDS.
       expect(await inspect.pttl(gameKeys(gameId).game)).toBeGreaterThan(3_000_000);
 
-      await shorten(gameId, 100_000);
-      const keysBefore = [...(await gameState(gameId)).keys()].sort();
-      const requestsBefore = await inspect.hlen(gameKeys(gameId).requests);
-      const limited = await emit(player, "cards:claim", { gameId, count: 1, requestId: "over-limit" });
-      expect(limited).toEqual({ ok: false, error: expect.objectContaining({ code: "SOLD_OUT" }) });
-      const other = rawPlayer(app, "ttl-player-2");
-      try {
-        for (let i = 0; i < 20; i++) {
-          expect(await emit(other, "cards:claim", { gameId, count: 1, requestId: `sold-${i}` })).toEqual({ ok: false, error: expect.objectContaining({ code: "SOLD_OUT" }) });
+      /** Sends `times` claims that must all be refused with `code`; then nothing changed: same keys, same records, no longer expiry. */
+      const refusedWithoutTrace = async (socket: Socket, code: string, times: number): Promise<void> => {
+        await shorten(gameId, 100_000);
+        const keysBefore = [...(await gameState(gameId)).keys()].sort();
+        const requestsBefore = await inspect.hgetall(gameKeys(gameId).requests);
+        for (let i = 0; i < times; i++) {
+          expect(await emit(socket, "cards:claim", { gameId, count: 1, requestId: `${code}-${i}` })).toEqual({ ok: false, error: expect.objectContaining({ code }) });
         }
+        const end = await gameState(gameId);
+        expect([...end.keys()].sort()).toEqual(keysBefore);
+        for (const ttl of end.values()) expect(ttl).toBeLessThanOrEqual(100_000);
+        expect(await inspect.hgetall(gameKeys(gameId).requests)).toEqual(requestsBefore);
+      };
+      await refusedWithoutTrace(player, "LIMIT_REACHED", 20);
+      const other = rawPlayer(app, "ttl-player-2");
+      const late = rawPlayer(app, "ttl-player-3");
+      try {
+        expect((await emit(other, "cards:claim", { gameId, count: 1, requestId: "last" })).ok).toBe(true);
+        await refusedWithoutTrace(late, "SOLD_OUT", 20);
       } finally {
         other.close();
+        late.close();
       }
-      const end = await gameState(gameId);
-      expect([...end.keys()].sort()).toEqual(keysBefore);
-      for (const ttl of end.values()) expect(ttl).toBeLessThanOrEqual(100_000);
-      expect(await inspect.hlen(gameKeys(gameId).requests)).toBe(requestsBefore);
       // The grant is stored: repeated, it gets its first answer.
       expect(await emit(player, "cards:claim", { gameId, count: 1, requestId: "grant" })).toEqual(granted);
     } finally {
