@@ -3,7 +3,7 @@
 # Run it with deploy/compose.yml (Redis + 3 nodes + nginx); see the README's "Deployment".
 
 # --- build: the compiler, esbuild and every other dev dependency stay in this stage ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +13,7 @@ COPY . .
 RUN npm run build
 
 # --- runtime: production dependencies and the built server and pages only ------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./

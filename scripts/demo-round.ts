@@ -48,7 +48,7 @@ export async function playRound(
   }
   const end = await finished;
   if (balls.length % 15 !== 0) say("balls", balls.slice(-(balls.length % 15)).join(" "));
-  say("reveal", `game finished after ${balls.length} balls; seed ${end.seed.slice(0, 16)}...; sha256(seed) ${commitmentOf(end.seed) === published ? "=" : "!="} commitment`);
+  say("reveal", `game finished after ${balls.length} balls; seed ${end.seed.slice(0, 16)}...; SHA-256 of the seed's 32 bytes ${commitmentOf(end.seed) === published ? "=" : "!="} commitment`);
 
   const record = publicRecordSchema.parse(await (await fetch(`${baseUrl}/api/games/${gameId}/record`)).json());
   const verdict = verifyRecord(record);

@@ -1,13 +1,18 @@
 /**
- * `npm run verify-game -- <record.json | http://host/api/games/<id>/record>`
+ * `npm run verify-game -- <record.json | http://host/api/games/<id>/record> [--player <sub>]`
  *
  * Checks a finished game's public record on its own: the seed matches the commitment
- * published at creation, the draws are the seed's draw order, the winners' cards are the
- * seed's cards, each winner completed the pattern on exactly the awarded ball, and the
- * prizes follow the split rule. Exits 0 when all holds, 1 with every problem otherwise.
+ * published at creation (SHA-256 of the seed's 32 bytes), the draws are the seed's draw
+ * order, the winners' cards are the seed's cards, every recorded call completes its card on
+ * its ball and came before that ball's window closed, each award went to exactly the valid
+ * calls on the earliest ball, and the prizes follow the split rule. Exits 0 when all holds,
+ * 1 with every problem otherwise. `--player <sub>` also lists that player's calls and wins
+ * (finding them under their salted hash when the record uses one).
  */
 import { readFile } from "node:fs/promises";
+import { recordIdOf } from "../server/domain/fair-random";
 import { verifyRecord } from "../server/domain/game-record";
+import type { PublicRecord } from "../shared/protocol";
 import { publicRecordSchema } from "../shared/protocol";
 
 async function load(source: string): Promise<unknown> {
@@ -19,10 +24,33 @@ async function load(source: string): Promise<unknown> {
   return JSON.parse(await readFile(source, "utf8"));
 }
 
+/** One player's calls and wins in a verified record. */
+function playerReport(record: PublicRecord, sub: string): string {
+  const id = record.recordIds === "sub" ? sub : recordIdOf(record.seed, sub);
+  const lines = [`player ${sub}${id === sub ? "" : ` (recorded as ${id})`}:`];
+  for (const entry of record.calls) {
+    for (const card of entry.cards) {
+      if (card.playerId !== id) continue;
+      const by = entry.auto ? "auto-claim" : "by hand";
+      lines.push(`  called card ${card.cardId} for ${record.patterns[entry.pattern]} on ball #${entry.ballIndex + 1} at ${new Date(entry.at).toISOString()} (${by})`);
+    }
+  }
+  for (const award of record.awards) {
+    for (const winner of award.winners) {
+      if (winner.playerId === id) lines.push(`  won ${award.pattern} with card ${winner.cardId}: ${award.prizeEach}`);
+    }
+  }
+  if (lines.length === 1) lines.push("  no accepted call");
+  return `${lines.join("\n")}\n`;
+}
+
 async function main(): Promise<number> {
-  const source = process.argv[2];
-  if (!source) {
-    process.stderr.write("usage: npm run verify-game -- <record.json | http://host/api/games/<id>/record>\n");
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--player");
+  const player = at >= 0 ? args[at + 1] : undefined;
+  const source = args.find((arg, i) => !arg.startsWith("--") && (at < 0 || i !== at + 1));
+  if (!source || (at >= 0 && !player)) {
+    process.stderr.write("usage: npm run verify-game -- <record.json | http://host/api/games/<id>/record> [--player <sub>]\n");
     return 2;
   }
   const parsed = publicRecordSchema.safeParse(await load(source));
@@ -37,10 +65,13 @@ async function main(): Promise<number> {
     return 1;
   }
   const awards = record.awards.map((a) => `${a.pattern} on ball #${a.ballIndex + 1} (${a.winners.length} winner(s), ${a.prizeEach} each)`);
+  const calls = record.calls.reduce((sum, entry) => sum + entry.cards.length, 0);
   process.stdout.write(
-    `game ${record.gameId}: verified. sha256(seed) = commitment, ${record.draws.length} draws follow the seed, ` +
-      `${Object.keys(record.cards).length} winning card(s) match the seed, awards: ${awards.join("; ") || "none"}\n`,
+    `game ${record.gameId}: verified. the SHA-256 of the seed's 32 bytes is the commitment, ${record.draws.length} draws follow the seed, ` +
+      `${Object.keys(record.cards).length} winning card(s) match the seed, ${calls} accepted call(s) hold up (grace ${record.graceMs} ms) ` +
+      `and decide every award: ${awards.join("; ") || "none"}\n`,
   );
+  if (player !== undefined) process.stdout.write(playerReport(record, player));
   return 0;
 }
 

@@ -30,7 +30,8 @@ import { attachGateway } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
 import { gameOfRoom, hostsOf, roomOf } from "./transport/socket-types";
 import { startStatsFeed } from "./transport/stats-feed";
-import { TokenAuthority } from "./transport/tokens";
+import { watchSessionExpiry } from "./transport/session-expiry";
+import { DEFAULT_TOKEN_RULES, TokenAuthority } from "./transport/tokens";
 
 /** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
 export interface PushDeps {
@@ -101,12 +102,15 @@ async function closeConnections(io: BingoServer): Promise<void> {
 export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth }: AppDeps): Promise<RunningApp> {
   let secret = config.authSecret;
   if (!secret) {
+    // loadConfig refuses production without AUTH_SECRET, so this is development only.
     secret = randomBytes(32).toString("base64url");
     log.warn(
-      "AUTH_SECRET is not set: using a random secret for this process and serving POST /api/dev/token (development only; with several nodes set one AUTH_SECRET on all of them, or a token from one node is refused by the others)",
+      "AUTH_SECRET is not set: using a random secret for this process (development only; with several nodes set one AUTH_SECRET on all of them, or a token from one node is refused by the others)",
     );
   }
-  const tokens = new TokenAuthority(secret);
+  if (config.devTokens) log.warn("serving POST /api/dev/token: anyone can get a host or player token (development; ALLOW_DEV_TOKENS=0 turns it off)");
+  // Token times are wall-clock times, whatever clock drives the game (tests drive that one by hand).
+  const tokens = new TokenAuthority(secret, { ...DEFAULT_TOKEN_RULES, maxTtlSeconds: config.maxTokenTtlSeconds });
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
   const origins = new OriginPolicy(config.corsOrigins);
@@ -116,7 +120,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       ready: () => (draining ? Promise.resolve(false) : store.ping()),
       record: (gameId) => publicRecord(store, gameId),
       webRoot: webRoot(),
-      devTokens: config.authSecret ? undefined : tokens,
+      devTokens: config.devTokens ? tokens : undefined,
       metrics: () => metrics.scrape(),
       origins,
     }),
@@ -240,6 +244,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, maxGamesPerHost: config.maxGamesPerHost, directory, push, log });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock);
   attachGateway(io, { tokens, handlers, log, limits, origins, metrics, maxConnections: config.maxConnections });
+  const sessions = watchSessionExpiry(io, Date.now);
   // Presence for push: count players' sockets on this node, beat so other nodes trust the count.
   io.on("connection", (socket) => {
     if (socket.data.role !== "player") return;
@@ -279,6 +284,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       conductor.stop();
       push.stop();
       clearInterval(heartbeat);
+      sessions.stop();
       statsFeed.stop();
       // Claims already taken are committed and answered; any arriving now get UNAVAILABLE.
       await engine.stop();

@@ -11,7 +11,7 @@ import { LogPushSender } from "./push/log-sender";
 import { MemoryGameStore } from "./store/memory/memory-game-store";
 import { MemoryPlayerDirectory, MemoryPushGate, MemoryPushOutbox } from "./store/memory/memory-push";
 import type { RedisTarget } from "./store/redis/connection";
-import { connectCommands } from "./store/redis/connection";
+import { openCommands, whenReady } from "./store/redis/connection";
 import { RedisGameStore } from "./store/redis/redis-game-store";
 import { outboxDepth, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
 import { createRedisAdapter } from "./transport/redis-adapter";
@@ -21,6 +21,8 @@ export interface Backends {
   readonly store: GameStore;
   readonly push: Omit<PushDeps, "sender">;
   readonly adapter?: ServerOptions["adapter"];
+  /** Resolves once every backend is reachable and set up (at once for memory); the node serves before that. */
+  readonly ready: Promise<void>;
   /** Push outbox entries not yet sent, over every node (for metrics); null when unknown. */
   outboxDepth(): Promise<number | null>;
   /** Closes connections startApp does not own (the adapter's). */
@@ -31,6 +33,7 @@ export interface Backends {
 export function memoryBackends(clock: Clock = systemClock): Backends {
   const outbox = new MemoryPushOutbox(clock);
   return {
+    ready: Promise.resolve(),
     store: new MemoryGameStore(clock),
     push: { directory: new MemoryPlayerDirectory(clock), outbox, gate: new MemoryPushGate(clock) },
     outboxDepth: async () => outbox.depth,
@@ -42,18 +45,21 @@ export function memoryBackends(clock: Clock = systemClock): Backends {
  * Any number of nodes on one Redis or one Redis Cluster: store, push outbox and presence
  * there, broadcasts through the sharded adapter.
  */
-export async function redisBackends(target: RedisTarget, config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds">, log: Logger): Promise<Backends> {
+export function redisBackends(target: RedisTarget, config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds">, log: Logger): Backends {
   const onError = (err: Error): void => log.warn({ err: err.message }, "redis connection error");
-  const commands = await connectCommands(target, config.redisCommandTimeoutMs, onError);
+  // Nothing here waits for Redis: a node whose Redis is down at start listens, answers
+  // UNAVAILABLE and /readyz 503, and becomes ready once its clients get through (ready below).
+  const commands = openCommands(target, config.redisCommandTimeoutMs, onError);
   const store = new RedisGameStore(commands, {
     gameTtlSeconds: config.gameTtlSeconds,
     onUnexpectedError: (err) => log.error({ err }, "unexpected redis reply"),
   });
-  await store.init();
+  const libraryLoaded = store.loadLibraryWhenReady((err) => log.warn({ err }, "loading the bingo function library failed; retrying"));
   // The outbox blocks while it waits for entries: a connection of its own.
-  const outboxConnection = await connectCommands(target, config.redisCommandTimeoutMs, onError);
-  const broadcasts = await createRedisAdapter(target, onError);
+  const outboxConnection = openCommands(target, config.redisCommandTimeoutMs, onError);
+  const broadcasts = createRedisAdapter(target, onError);
   return {
+    ready: Promise.all([libraryLoaded, whenReady(outboxConnection), broadcasts.ready]).then(() => undefined),
     store,
     push: { directory: new RedisPlayerDirectory(commands), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
     adapter: broadcasts.adapter,

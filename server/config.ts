@@ -31,6 +31,9 @@ const envSchema = z.object({
     .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1, "port must be 1–65535").max(65535, "port must be 1–65535") })))
     .optional(),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  AUTH_MAX_TOKEN_TTL_S: int(60, 30 * 24 * 3600).default(86_400),
+  ALLOW_DEV_TOKENS: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
+  NODE_ENV: z.string().trim().optional(),
   TICK_MS: int(1, 1000).default(50),
   MAX_CLAIMS_PER_TICK: int(1, 50_000).default(2000),
   SLOTS_MIN_INTERVAL_MS: int(0, 10_000).default(200),
@@ -77,8 +80,17 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Seed nodes of a Redis Cluster; never set together with redisUrl. */
   readonly redisClusterNodes: readonly RedisNodeAddress[] | undefined;
-  /** Undefined in development: the server then makes a random secret and serves dev tokens. */
+  /** Undefined only outside production: the server then makes a random secret for this process. */
   readonly authSecret: string | undefined;
+  /** Longest token lifetime accepted: caps `exp − iat` and `exp − now`. */
+  readonly maxTokenTtlSeconds: number;
+  /**
+   * Whether POST /api/dev/token issues tokens (signed with the node's secret). Default: only
+   * outside production and only without AUTH_SECRET; ALLOW_DEV_TOKENS=1 turns it on anywhere, =0 off.
+   */
+  readonly devTokens: boolean;
+  /** NODE_ENV=production: refuses to start without AUTH_SECRET, serves no dev tokens unless asked. */
+  readonly production: boolean;
   readonly tickMs: number;
   readonly maxClaimsPerTick: number;
   /** Least time between two `slots` broadcasts to one room on one node. */
@@ -146,12 +158,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
     throw new ConfigError("invalid configuration:\n  REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one Redis, or the seeds of a Redis Cluster), not both");
   }
+  const production = e.NODE_ENV === "production";
+  if (production && !e.AUTH_SECRET) {
+    // A random per-process secret in production would leave tokens unverifiable across nodes,
+    // and the development token route would hand host tokens to anyone.
+    throw new ConfigError("invalid configuration:\n  AUTH_SECRET: required with NODE_ENV=production (the secret player and host tokens are signed with, at least 16 characters)");
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES,
     authSecret: e.AUTH_SECRET,
+    maxTokenTtlSeconds: e.AUTH_MAX_TOKEN_TTL_S,
+    devTokens: e.ALLOW_DEV_TOKENS === undefined ? !production && !e.AUTH_SECRET : e.ALLOW_DEV_TOKENS === "1",
+    production,
     tickMs: e.TICK_MS,
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
     slotsMinIntervalMs: e.SLOTS_MIN_INTERVAL_MS,

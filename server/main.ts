@@ -19,10 +19,10 @@ async function main(): Promise<void> {
 
   let backends: Backends;
   if (config.redisUrl) {
-    backends = await redisBackends(config.redisUrl, config, log);
+    backends = redisBackends(config.redisUrl, config, log);
     log.info({ redis: redactUrl(config.redisUrl) }, "using Redis: state shared with every node on it, broadcasts through the sharded Redis adapter");
   } else if (config.redisClusterNodes) {
-    backends = await redisBackends(config.redisClusterNodes, config, log);
+    backends = redisBackends(config.redisClusterNodes, config, log);
     const seeds = config.redisClusterNodes.map(({ host, port }) => `${host}:${port}`);
     log.info({ redisCluster: seeds }, "using Redis Cluster: each game on the master that owns its hash slot, broadcasts through sharded Pub/Sub");
   } else {
@@ -38,6 +38,17 @@ async function main(): Promise<void> {
   const { store, push, adapter, outboxDepth } = backends;
   const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth });
   log.info({ url: app.url, port: app.port, tickMs: config.tickMs }, `listening on ${app.url}`);
+  // A Redis that is down at start is waited for (with backoff) while the node listens: /readyz
+  // says 503 and every request is answered UNAVAILABLE until then.
+  let reached = false;
+  const waiting = setTimeout(() => {
+    if (!reached) log.warn("Redis not reachable yet: serving UNAVAILABLE and /readyz 503 while retrying");
+  }, 1000);
+  void backends.ready.then(() => {
+    reached = true;
+    clearTimeout(waiting);
+    log.info("backends ready: Redis reached and the function library loaded");
+  });
 
   let closing = false;
   const shutdown = (signal: string): void => {

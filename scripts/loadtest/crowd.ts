@@ -101,7 +101,7 @@ export class Crowd {
     const socket = io(url, {
       transports: ["websocket"],
       reconnection: false,
-      auth: { token: jwt.sign({ role: "player" }, this.setup.secret, { algorithm: "HS256", subject: `lp-${player}`, expiresIn: "2h" }) },
+      auth: { token: jwt.sign({ role: "player" }, this.setup.secret, { algorithm: "HS256", subject: `lp-${player}`, expiresIn: "12h" }) },
     });
     socket.on("slots", (m: SlotsMessage) => this.slots(i, m));
     socket.on("draw", (m: DrawMessage) => this.draw(i, m));

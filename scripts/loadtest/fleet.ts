@@ -108,7 +108,7 @@ export class Fleet {
     try {
       if (o.target === "bingo") {
         // The host sits on the last node: a node-loss storm kills the first.
-        host = await BingoClient.connect({ url: nodes[nodes.length - 1].url, token: jwt.sign({ role: "host" }, secret, { algorithm: "HS256", subject: "bench-host" }) });
+        host = await BingoClient.connect({ url: nodes[nodes.length - 1].url, token: () => jwt.sign({ role: "host" }, secret, { algorithm: "HS256", subject: "bench-host", expiresIn: "12h" }) });
         const created = await host.createGame(o.game ?? { title: "bench" });
         if (!created.ok) throw new Error(`create: ${created.error.code}`);
         gameId = created.gameId;

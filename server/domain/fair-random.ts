@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { HmacSha256 } from "./hmac-sha256";
 
 /**
@@ -30,9 +30,19 @@ function seedBytes(seedHex: string): Buffer {
   return Buffer.from(seedHex, "hex");
 }
 
-/** Lowercase hex SHA-256 of the seed's raw bytes (not of its hex text). */
+/** Lowercase hex SHA-256 of the seed's 32 bytes (not of its 64 hex characters). */
 export function commitmentOf(seedHex: string): string {
   return createHash("sha256").update(seedBytes(seedHex)).digest("hex");
+}
+
+/**
+ * A player's id in a record published with salted-hash ids: lowercase hex
+ * HMAC-SHA256(key = the seed's 32 bytes, message = UTF-8 "player:<sub>"). Secret while the
+ * seed is; afterwards each player computes their own, but a list of ids reveals no `sub`
+ * to anyone who does not already know it. ("player:" never begins a stream's message.)
+ */
+export function recordIdOf(seedHex: string, sub: string): string {
+  return createHmac("sha256", seedBytes(seedHex)).update(`player:${sub}`, "utf8").digest("hex");
 }
 
 /** The last seed's HMAC key: a game's cards are made one after another under one seed. */

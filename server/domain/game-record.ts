@@ -3,6 +3,7 @@ import { cardGrid, drawOrder, type ReadonlyGrid } from "./cards";
 import { commitmentOf } from "./fair-random";
 import { isComplete, PATTERNS } from "./patterns";
 import { splitPrize } from "./prize-split";
+import { checkCalls, checkTimes, inPlayFrom } from "./record-calls";
 
 export type { PublicRecord };
 export type Award = PublicRecord["awards"][number];
@@ -16,9 +17,11 @@ const NAMED_MISMATCHES = 5;
 
 /**
  * Checks a finished game's public record against its seed: the commitment, the draws, the
- * published cards, that every winner completed its pattern on exactly the awarded ball and
- * that the prizes follow splitPrize. Reports every problem found rather than stopping at the
- * first, so one tampering shows up as all the checks it breaks.
+ * published cards, that every winner completed its pattern on exactly the awarded ball,
+ * that the prizes follow splitPrize, and — from the draw times, the grace and the accepted
+ * calls alone — that each award went to exactly the valid calls on the earliest ball
+ * (record-calls.ts). Reports every problem found rather than stopping at the first, so one
+ * tampering shows up as all the checks it breaks.
  */
 export function verifyRecord(record: PublicRecord): Verdict {
   const problems: string[] = [];
@@ -35,6 +38,8 @@ export function verifyRecord(record: PublicRecord): Verdict {
   checkCards(record, seedOk, problems);
   checkPatterns(record, problems);
   checkAwards(record, problems);
+  const timesOk = checkTimes(record, problems);
+  if (seedOk && timesOk) checkCalls(record, problems);
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
@@ -80,6 +85,7 @@ function checkPatterns({ patterns, prizes, variant }: PublicRecord, problems: st
 function checkAwards(record: PublicRecord, problems: string[]): void {
   const { awards, patterns, prizes, draws, cards } = record;
   if (awards.length > patterns.length) problems.push(`There are ${awards.length} awards for ${patterns.length} patterns.`);
+  const from = inPlayFrom(record);
   /** Remainder rolled over from the previous award; null once a pool cannot be known. */
   let carried: number | null = 0;
   awards.forEach((award, i) => {
@@ -87,9 +93,11 @@ function checkAwards(record: PublicRecord, problems: string[]): void {
     if (i < patterns.length && pattern !== patterns[i]) problems.push(`Award ${i} is for ${pattern} but pattern ${i} is ${patterns[i]}.`);
 
     const ballOk = Number.isInteger(ballIndex) && ballIndex >= 0 && ballIndex < draws.length;
-    // No order between awards' balls: a pattern that comes into play may already be
-    // complete on a card from an earlier ball (e.g. four corners before the line was won).
     if (!ballOk) problems.push(`Award ${i} is at draw ${ballIndex}, which is not one of the ${draws.length} draws.`);
+    // Awards never go back: a card already complete when its pattern came into play counts
+    // as completing on the last ball drawn then (e.g. four corners complete before the line was won).
+    const opened = from[i] ?? -1;
+    if (ballOk && ballIndex < opened) problems.push(`Award ${i} is at draw ${ballIndex}, before ${pattern} came into play at draw ${opened}.`);
 
     if (winners.length === 0) problems.push(`Award ${i} (${pattern}) has no winners.`);
     const seen = new Set<number>();
@@ -98,7 +106,7 @@ function checkAwards(record: PublicRecord, problems: string[]): void {
       seen.add(cardId);
       const grid = Object.prototype.hasOwnProperty.call(cards, String(cardId)) ? cards[String(cardId)] : undefined;
       if (grid === undefined) problems.push(`Award ${i}'s winning card ${cardId} is not among the published cards.`);
-      else if (ballOk) checkWin(grid, cardId, award, i, draws, problems);
+      else if (ballOk) checkWin(grid, cardId, award, i, opened, draws, problems);
     }
 
     // Prizes: the pool is this pattern's prize plus what the previous award left over.
@@ -122,13 +130,16 @@ function checkAwards(record: PublicRecord, problems: string[]): void {
   });
 }
 
-/** The card must be complete with draws 0..ballIndex and not with draws 0..ballIndex-1. */
-function checkWin(grid: ReadonlyGrid, cardId: number, { pattern, ballIndex }: Award, i: number, draws: readonly number[], problems: string[]): void {
+/**
+ * The card must be complete with draws 0..ballIndex, and not with draws 0..ballIndex-1
+ * unless ballIndex is the draw at which the pattern came into play (`opened`).
+ */
+function checkWin(grid: ReadonlyGrid, cardId: number, { pattern, ballIndex }: Award, i: number, opened: number, draws: readonly number[], problems: string[]): void {
   try {
     if (!isComplete(grid, pattern, draws.slice(0, ballIndex + 1))) {
       problems.push(`Award ${i}: card ${cardId} does not have ${pattern} after draw ${ballIndex}.`);
     }
-    if (isComplete(grid, pattern, draws.slice(0, ballIndex))) {
+    if (ballIndex !== opened && isComplete(grid, pattern, draws.slice(0, ballIndex))) {
       problems.push(`Award ${i}: card ${cardId} already had ${pattern} before draw ${ballIndex}.`);
     }
   } catch (error) {

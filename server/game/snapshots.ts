@@ -29,5 +29,6 @@ export function snapshotOf(game: StoredGame, rules: GameRules): GameSnapshot {
     round: roundOf(game, rules),
     myCards: game.cardIds.map((id) => ({ id, grid: rules.grid(id) })),
     autoClaim: game.autoClaim ?? true,
+    graceMs: game.graceMs,
   };
 }

@@ -14,7 +14,7 @@ export interface HttpRoutesOptions {
   readonly record: (gameId: string) => Promise<StoreResult<PublicRecord>>;
   /** Where the built browser clients are (dist/web). */
   readonly webRoot: string;
-  /** Present only in development (no AUTH_SECRET): serves POST /api/dev/token. */
+  /** Present only when dev tokens are allowed (config.devTokens): serves POST /api/dev/token. */
   readonly devTokens?: TokenAuthority;
   /** The Prometheus exposition for GET /metrics. */
   readonly metrics: () => Promise<{ contentType: string; body: string }>;

@@ -1,4 +1,4 @@
-import type { Award, PatternName, Phase, ProtocolError, SlotState, Variant } from "../../shared/protocol";
+import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, RecordIds, SlotState, Variant } from "../../shared/protocol";
 import type { CallBatchArgs, CallBatchReply } from "../domain/call-batch";
 import type { ClaimBatchArgs, ClaimBatchReply } from "../domain/claim-batch";
 
@@ -18,6 +18,8 @@ export interface NewGame {
   readonly order: readonly number[];
   /** The claim window's grace after the next ball (CLAIM_GRACE_MS at creation). */
   readonly graceMs: number;
+  /** How the public record names players. */
+  readonly recordIds: RecordIds;
 }
 
 /** A game as the store holds it, with the cards of one player. Includes the seed: for the node, not for clients. */
@@ -43,6 +45,18 @@ export interface StoredGame {
   readonly cardIds: readonly number[];
   /** The player's explicit auto-claim choice, or null for the default (on). */
   readonly autoClaim: boolean | null;
+  readonly graceMs: number;
+  readonly recordIds: RecordIds;
+}
+
+/** What the public record needs beyond a view: times, and the call log. */
+export interface RoundLog {
+  /** Store time of each draw. */
+  readonly drawnAt: readonly number[];
+  /** When each award was made, in award order. */
+  readonly awardTimes: readonly AwardTime[];
+  /** Accepted calls in store order (the first of each card for each pattern). */
+  readonly calls: readonly RecordedCalls[];
 }
 
 export interface RoundStarted {
@@ -132,6 +146,9 @@ export interface GameStore {
 
   /** The game with `playerId`'s cards. */
   view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>>;
+
+  /** Draw and award times and the accepted calls, for the public record. */
+  roundLog(gameId: string): Promise<StoreResult<RoundLog>>;
 
   /** Every owner's card ids (fixed once the round runs). */
   cardOwners(gameId: string): Promise<StoreResult<ReadonlyMap<string, readonly number[]>>>;

@@ -1,4 +1,4 @@
-import type { SlotState } from "../../shared/protocol";
+import type { Award, SlotState } from "../../shared/protocol";
 
 export function slotsOf(record: { readonly total: number; readonly remaining: number; readonly version: number }): SlotState {
   return { total: record.total, remaining: record.remaining, version: record.version };
@@ -22,4 +22,9 @@ export function parseCardRanges(text: string): number[] {
     out.push(Number(first), Number(count));
   }
   return out;
+}
+
+/** The award as clients see it, from what a store keeps (which adds the record's times). */
+export function awardOf({ pattern, ballIndex, winners, prizeEach, remainder }: Award): Award {
+  return { pattern, ballIndex, winners, prizeEach, remainder };
 }

@@ -96,6 +96,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
           prizes: payload.prizes ?? patterns.map(() => 0),
           order: drawOrder(seed, variant),
           graceMs: claimGraceMs,
+          recordIds: payload.recordIds ?? "sub",
         }, maxGamesPerHost);
         if (created.ok) {
           log.info({ gameId, hostId: socket.data.sub, variant }, "game created");

@@ -2,10 +2,12 @@ import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { Cluster, Redis } from "ioredis";
 import type { ServerOptions } from "socket.io";
 import type { RedisClient, RedisTarget } from "../store/redis/connection";
-import { seeds } from "../store/redis/connection";
+import { seeds, whenReady } from "../store/redis/connection";
 
 export interface RedisAdapter {
   readonly adapter: ServerOptions["adapter"];
+  /** Resolves when both connections first reached Redis (the node works without it meanwhile, on its own). */
+  readonly ready: Promise<void>;
   close(): void;
 }
 
@@ -17,10 +19,14 @@ export interface RedisAdapter {
  *
  * On a Cluster, SSUBSCRIBE must reach the master that owns the channel's slot: the
  * subscriber is an ioredis Cluster with `shardedSubscribers` (one subscriber connection
- * per master, re-subscribed when slots move), and it is ready before the adapter
- * subscribes, so no SSUBSCRIBE is routed before ioredis knows the slots.
+ * per master, re-subscribed when slots move).
+ *
+ * Returned at once, whether Redis is up or not: both clients retry until it comes. The
+ * adapter's SSUBSCRIBEs wait for the subscriber's "ready" (deferSubscriptions), so none is
+ * routed before ioredis knows the Cluster's slots, and none is lost in an offline queue
+ * that gives up after some retries.
  */
-export async function createRedisAdapter(target: RedisTarget, onError: (error: Error) => void): Promise<RedisAdapter> {
+export function createRedisAdapter(target: RedisTarget, onError: (error: Error) => void): RedisAdapter {
   let pub: RedisClient;
   let sub: RedisClient;
   if (typeof target === "string") {
@@ -32,10 +38,11 @@ export async function createRedisAdapter(target: RedisTarget, onError: (error: E
   }
   pub.on("error", onError);
   sub.on("error", onError);
-  catchDroppedPromises(sub, onError);
-  if (sub instanceof Cluster) await sub.connect();
+  deferSubscriptions(sub, onError);
+  if (sub instanceof Cluster) sub.connect().catch(() => undefined);
   return {
     adapter: createShardedAdapter(pub, sub, { subscriptionMode: "static" }),
+    ready: Promise.all([whenReady(pub), whenReady(sub)]).then(() => undefined),
     close() {
       pub.disconnect();
       sub.disconnect();
@@ -46,12 +53,14 @@ export async function createRedisAdapter(target: RedisTarget, onError: (error: E
 /**
  * The adapter calls `ssubscribe`/`sunsubscribe` without handling the promise; while Redis
  * is away (or at shutdown) they reject, and an unhandled rejection ends a Node process.
+ * Before the subscriber's first "ready" they wait for it (after that, ioredis re-subscribes
+ * by itself on reconnect).
  */
-function catchDroppedPromises(sub: RedisClient, onError: (error: Error) => void): void {
+function deferSubscriptions(sub: RedisClient, onError: (error: Error) => void): void {
   for (const name of ["ssubscribe", "sunsubscribe"] as const) {
     const original = sub[name].bind(sub) as (...args: unknown[]) => Promise<unknown>;
     (sub as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const pending = original(...args);
+      const pending = sub.status === "ready" ? original(...args) : whenReady(sub).then(() => original(...args));
       pending.catch(onError);
       return pending;
     };

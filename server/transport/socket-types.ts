@@ -1,6 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/protocol";
-import type { Identity } from "./tokens";
+import type { VerifiedIdentity } from "./tokens";
 
 /** Messages between server nodes, carried by the Socket.IO adapter (serverSideEmit). */
 export interface InterServerEvents {
@@ -12,7 +12,7 @@ export interface InterServerEvents {
   "stats:node": (gameId: string, nodeId: string, connected: number, claims: number, largestBatch: number) => void;
 }
 
-export type SocketData = Identity;
+export type SocketData = VerifiedIdentity;
 
 export type BingoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type BingoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

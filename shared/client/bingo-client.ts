@@ -26,8 +26,12 @@ export interface BingoClientOptions {
    * at another. (Behind a load balancer, its one URL is enough.)
    */
   readonly url: string | readonly string[];
-  /** JWT with `sub` and `role` (see POST /api/dev/token in development). */
-  readonly token: string;
+  /**
+   * JWT with `sub`, `role` and `exp` (see POST /api/dev/token in development), or a function
+   * that returns a fresh one: it is called before every connection and reconnection, so a
+   * client whose token expired (`session:expired`) carries on by itself with a new one.
+   */
+  readonly token: string | TokenProvider;
   /** How long to wait for each ack before trying again. Default 5000. */
   readonly ackTimeoutMs?: number;
   /** Further attempts for idempotent requests (join, claim, close). Default 3. */
@@ -37,6 +41,9 @@ export interface BingoClientOptions {
   /** Passed through to socket.io-client. */
   readonly socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
+
+/** Gives the token for the next connection attempt (e.g. your identity provider's current ID token). */
+export type TokenProvider = () => string | Promise<string>;
 
 /** A refused connection (bad token) or a server that cannot be reached. */
 export class ConnectError extends Error {
@@ -103,7 +110,7 @@ export class BingoClient {
       // One connection per client: failing over must not move another client's socket.
       forceNew: true,
       ...options.socketOptions,
-      auth: { token: options.token },
+      auth: authFrom(options.token),
     });
     if (this.urls.length > 1) this.socket.io.on("reconnect_attempt", () => this.nextUrl());
     this.socket.on("slots", ({ gameId, total, remaining, version }) => this.applySlots(gameId, { total, remaining, version }));
@@ -350,4 +357,21 @@ export class BingoClient {
   private async rejoin(): Promise<void> {
     for (const gameId of this.games) await this.resync(gameId);
   }
+}
+
+/**
+ * socket.io-client's `auth`: a fixed token as it is, a provider through the callback form,
+ * which socket.io-client calls at every (re)connect. A provider that fails sends no token:
+ * the server then refuses with UNAUTHORIZED, which `open` reports.
+ */
+function authFrom(token: string | TokenProvider): Partial<ManagerOptions & SocketOptions>["auth"] {
+  if (typeof token === "string") return { token };
+  return (send: (data: object) => void) => {
+    Promise.resolve()
+      .then(token)
+      .then(
+        (fresh) => send({ token: fresh }),
+        () => send({}),
+      );
+  };
 }

@@ -16,6 +16,7 @@ import type {
   Award,
   CalledMessage,
   DrainingMessage,
+  SessionExpiredMessage,
   Card,
   DrawMessage,
   FinishedMessage,
@@ -33,6 +34,7 @@ import type {
 export type Ack<T extends object = object> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ProtocolError };
 export type AckFn<T extends object> = (response: Ack<T>) => void;
 
+/** `commitment`: lowercase hex SHA-256 of the seed's 32 bytes (the seed is revealed when the game finishes). */
 export type GameCreated = { readonly gameId: string; readonly commitment: string };
 export type SlotsBody = { readonly slots: SlotState };
 export type Joined = { readonly game: GameSnapshot };
@@ -78,6 +80,8 @@ export interface ServerToClientEvents {
   "bingo:called": (message: CalledMessage) => void;
   /** To every socket of a node about to shut down: reconnect elsewhere. */
   "server:draining": (message: DrainingMessage) => void;
+  /** To a socket whose token expired: its connection closes next; reconnect with a fresh token. */
+  "session:expired": (message: SessionExpiredMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PatternName } from "./state";
-import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT } from "./state";
+import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT, RECORD_ID_KINDS } from "./state";
 
 /**
  * Runtime schemas for every client payload. The TypeScript types of the event maps are
@@ -29,6 +29,11 @@ export const gameCreateSchema = z
     patterns: z.array(patternNameSchema).min(1).max(3).optional(),
     /** Prize pool per pattern in minor currency units, one per pattern (default 0 each). */
     prizes: z.array(z.number().int().min(0).max(MAX_PRIZE)).min(1).max(3).optional(),
+    /**
+     * Player ids in the public record: the players' `sub` (default), or a salted hash of it
+     * that each player can compute for themselves once the seed is revealed (README, "Provably fair").
+     */
+    recordIds: z.enum(RECORD_ID_KINDS).optional(),
   })
   .superRefine((value, ctx) => {
     const variant = value.variant ?? 75;

@@ -14,6 +14,13 @@ export const DEFAULT_PATTERNS: { readonly [V in Variant]: readonly PatternName[]
   90: ["one-line", "two-lines", "full-house"],
 };
 
+/**
+ * How the public record names players: by their `sub` as the operator issued it, or by
+ * the lowercase hex HMAC-SHA256 (key: the seed's 32 bytes, message: UTF-8 "player:<sub>").
+ */
+export const RECORD_ID_KINDS = ["sub", "salted-hash"] as const;
+export type RecordIds = (typeof RECORD_ID_KINDS)[number];
+
 /** Rows of columns; 0 is a blank (90-ball) or the free centre (75-ball). */
 export type Grid = readonly (readonly number[])[];
 
@@ -38,7 +45,11 @@ export interface Winner {
   readonly cardId: number;
 }
 
-/** A pattern's prize, decided: everyone whose card completed it on `ballIndex` shares it. */
+/**
+ * A pattern's prize, decided: everyone who called in time with a card completing it on
+ * `ballIndex` shares it. A card already complete when the pattern came into play counts as
+ * completing on the last ball drawn then, so `ballIndex` never decreases from one award to the next.
+ */
 export interface Award {
   readonly pattern: PatternName;
   readonly ballIndex: number;
@@ -67,7 +78,7 @@ export interface GameSnapshot {
   readonly title: string;
   readonly variant: Variant;
   readonly phase: Phase;
-  /** sha256(seed), fixed at creation: lets anyone check the revealed seed. */
+  /** Lowercase hex SHA-256 of the seed's 32 bytes, fixed at creation: lets anyone check the revealed seed. */
   readonly commitment: string;
   /** Revealed once the game is finished; null before. */
   readonly seed: string | null;
@@ -80,6 +91,8 @@ export interface GameSnapshot {
   readonly myCards: readonly Card[];
   /** Whether the server calls bingo for this player's cards by itself. */
   readonly autoClaim: boolean;
+  /** The claim window's grace, fixed for the game: ball j's calls count until graceMs after ball j+1 is drawn. */
+  readonly graceMs: number;
 }
 
 export interface SlotsMessage extends SlotState {
@@ -153,5 +166,14 @@ export interface CalledMessage {
  * are sent again there with the same `requestId`.
  */
 export interface DrainingMessage {
+  readonly reason: string;
+}
+
+/**
+ * To a socket whose token reached its `exp`: its connection closes next. socket.io-client
+ * reconnects by itself; give it a fresh token through the `auth` callback (the SDK does,
+ * from its token provider). A reconnect with the old token is refused UNAUTHORIZED.
+ */
+export interface SessionExpiredMessage {
   readonly reason: string;
 }

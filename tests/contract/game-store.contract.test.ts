@@ -66,8 +66,17 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
         roundVersion: 0,
         cardIds: [],
         autoClaim: null,
+        graceMs: fixture.graceMs,
+        recordIds: "sub",
       },
     });
+  });
+
+  test("the grace and the record-id setting are kept as created", async () => {
+    const id = `g${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    expect(await store.createGame(gameFixture(id, HOST, { graceMs: 1234, recordIds: "salted-hash" }))).toEqual({ ok: true, value: undefined });
+    const view = await store.view(id, "");
+    expect(view.ok && [view.value.graceMs, view.value.recordIds]).toEqual([1234, "salted-hash"]);
   });
 
   test("a taken game id is refused", async () => {

@@ -28,9 +28,10 @@ function pickCards() {
 }
 
 let counter = 0;
-async function runningGame(store: GameStore, options: { graceMs?: number; prizes?: number[] } = {}) {
+async function runningGame(store: GameStore, options: { graceMs?: number; prizes?: number[]; patterns?: PatternName[] } = {}) {
   const id = `r${Date.now().toString(36)}${++counter}`;
-  await store.createGame(gameFixture(id, HOST, { graceMs: options.graceMs ?? 0, prizes: options.prizes ?? [1000, 5000] }));
+  const patterns = options.patterns ?? PATTERNS;
+  await store.createGame(gameFixture(id, HOST, { graceMs: options.graceMs ?? 0, prizes: options.prizes ?? patterns.map((_, i) => [1000, 5000][i]), patterns }));
   await store.openClaims(id, HOST, 200, 200);
   // One player holds every card: p1 gets 1..100, p2 gets 101..200.
   await claimBatch(store, id, ["p1", "all", 100, "p2", "all", 100]);
@@ -242,6 +243,98 @@ describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
     const view = await store.view(id, "");
     expect(view.ok && [view.value.phase, view.value.awards.map((a) => a.pattern)]).toEqual(["finished", ["line", "full-house"]]);
   });
+
+  /** A card completing a line on ball j (none of the 200 earlier), and one completing it on the next ball k > j that any does. */
+  function laterPair() {
+    const { first, firstCards } = pickCards();
+    const ids = [...Array(200).keys()].map((i) => i + 1);
+    const k = Math.min(...ids.map(lineAt).filter((at) => at > first));
+    return { j: first, k, early: firstCards[0], later: ids.find((id) => lineAt(id) === k)! };
+  }
+
+  test.each([
+    ["the earlier ball's call first", false],
+    ["the later ball's call first", true],
+  ])("a valid call on a later ball is OK with its own ball, whatever the arrival order (%s); the earlier ball wins", async (_name, laterFirst) => {
+    const id = await runningGame(store, { graceMs: 60_000 });
+    const { j, k, early, later } = laterPair();
+    await drawTo(store, id, k);
+    const earlyCall = [ownerOf(early), "early", early, completions(early), 0];
+    const laterCall = [ownerOf(later), "later", later, completions(later), 0];
+    // Each call in its own tick, in the order under test.
+    const answers = new Map<string, readonly number[]>();
+    for (const [name, call] of laterFirst ? [["later", laterCall], ["early", earlyCall]] as const : [["early", earlyCall], ["later", laterCall]] as const) {
+      const reply = await callBatch(store, id, [...call]);
+      if (!reply.ok) throw new Error(reply.error.code);
+      answers.set(name, reply.value.slice(1));
+    }
+    expect(answers.get("early")).toEqual([CallStatus.OK, 0, j]);
+    expect(answers.get("later")).toEqual([CallStatus.OK, 0, k]);
+    const finished = await store.finishGame(id, HOST);
+    expect(finished.ok && finished.value.awards).toEqual([{ pattern: "line", ballIndex: j, winners: [{ playerId: ownerOf(early), cardId: early }], prizeEach: 1000, remainder: 0 }]);
+    // Both calls are in the record's call log, each on its own ball.
+    const log = await store.roundLog(id);
+    const logged = log.ok ? log.value.calls.map(({ pattern, ballIndex, auto, cards }) => ({ pattern, ballIndex, auto, cards })) : null;
+    const expected = [
+      { pattern: 0, ballIndex: j, auto: false, cards: [{ cardId: early, playerId: ownerOf(early) }] },
+      { pattern: 0, ballIndex: k, auto: false, cards: [{ cardId: later, playerId: ownerOf(later) }] },
+    ];
+    expect(logged).toEqual(laterFirst ? expected.reverse() : expected);
+  });
+
+  test("a card already complete when its pattern comes into play counts on the ball at which it came into play: awards never go back", async () => {
+    const id = await runningGame(store, { graceMs: 0, patterns: ["full-house", "line"] });
+    const fullAt = (cardId: number) => completionIndex(cardGrid(TEST_SEED, 75, cardId), "full-house", POSITIONS);
+    const house = [...Array(200).keys()].map((i) => i + 1).sort((a, b) => fullAt(a) - fullAt(b))[0];
+    const houseCompletions = (cardId: number) => [fullAt(cardId), lineAt(cardId)].join(",");
+    await drawTo(store, id, fullAt(house));
+    await callBatch(store, id, [ownerOf(house), "house", house, houseCompletions(house), 0]);
+    await drawTo(store, id, fullAt(house) + 2); // the window of the full house closes with the next ball (grace 0)
+    const settled = await store.resolveTick(id, { claims: [], calls: [], settle: true });
+    expect(settled.ok && settled.value.settled).toMatchObject({ awarded: true, award: { pattern: "full-house", ballIndex: fullAt(house) } });
+    const opened = fullAt(house) + 2; // the last ball drawn when the line came into play
+    // The line card completed long ago: it counts on `opened`, never before the full house's ball.
+    const card = [...Array(200).keys()].map((i) => i + 1).find((id2) => lineAt(id2) < fullAt(house) && ownerOf(id2) === "p2")!;
+    const call = await callBatch(store, id, ["p2", "old-line", card, houseCompletions(card), 1]);
+    expect(call.ok && call.value.slice(1)).toEqual([CallStatus.OK, 1, opened]);
+    await store.draw(id, { hostId: HOST }, null);
+    const line = await store.resolveTick(id, { claims: [], calls: [], settle: true });
+    expect(line.ok && line.value.settled).toMatchObject({ awarded: true, finished: true, award: { pattern: "line", ballIndex: opened, winners: [{ playerId: "p2", cardId: card }] } });
+    const log = await store.roundLog(id);
+    expect(log.ok && log.value.awardTimes.map((t) => t.drawn)).toEqual([opened + 1, opened + 2]);
+    expect(log.ok && log.value.calls.map((c) => [c.pattern, c.ballIndex, c.auto])).toEqual([
+      [0, fullAt(house), false],
+      [1, opened, true],
+    ]);
+  });
+
+  test("the round log: draw times, award times, and the first accepted call of each card per pattern, grouped by ball and kind", async () => {
+    const id = await runningGame(store, { graceMs: 60_000 });
+    const { j, k, early, later } = laterPair();
+    await drawTo(store, id, k);
+    const [a, b] = [ownerOf(early), ownerOf(later)];
+    const reply = await callBatch(store, id, [
+      a, "m1", early, completions(early), 0,
+      a, "auto", early, completions(early), 1, // the same card again: answered, not logged again
+      b, "auto", later, completions(later), 1,
+      b, "m2", later, completions(later), 0,
+    ]);
+    expect(reply.ok && reply.value.slice(1)).toEqual([CallStatus.OK, 0, j, CallStatus.OK, 0, j, CallStatus.OK, 0, k, CallStatus.OK, 0, k]);
+    const log = await store.roundLog(id);
+    if (!log.ok) throw new Error(log.error.code);
+    expect(log.value.drawnAt).toHaveLength(k + 1);
+    expect([...log.value.drawnAt].sort((x, y) => x - y)).toEqual(log.value.drawnAt);
+    const at = log.value.calls[0]?.at;
+    expect(at).toBeGreaterThanOrEqual(log.value.drawnAt[k]);
+    expect(log.value.calls).toEqual([
+      { at, pattern: 0, ballIndex: j, auto: false, cards: [{ cardId: early, playerId: a }] },
+      { at, pattern: 0, ballIndex: k, auto: true, cards: [{ cardId: later, playerId: b }] },
+    ]);
+    expect(log.value.awardTimes).toEqual([]);
+    const view = await store.view(id, "");
+    expect(view.ok && [view.value.graceMs, view.value.recordIds]).toEqual([60_000, "sub"]);
+    expect(await store.roundLog("no-such-game")).toEqual({ ok: false, error: expect.objectContaining({ code: "NOT_FOUND" }) });
+  });
 });
 
 test("the memory and Redis stores play the same random round identically", async () => {
@@ -250,7 +343,8 @@ test("the memory and Redis stores play the same random round identically", async
   let seed = 7;
   const random = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
+    // The high bits: an LCG's low bits cycle with a short period.
+    return Math.floor((seed / 2147483648) * n);
   };
   // Store-clock times differ between the two; only whether one is set must agree.
   const timeless = (value: unknown): unknown =>
@@ -268,8 +362,12 @@ test("the memory and Redis stores play the same random round identically", async
         pair = [await memory.draw(id, { hostId: HOST }, null), await onRedis.draw(id, { hostId: HOST }, null)];
       } else if (choice < 8) {
         const calls: (string | number)[] = [];
+        const view = await memory.view(id, "");
+        const last = view.ok ? view.value.drawn - 1 : -1;
+        // Half the calls name a card that completes a pattern on the last ball: valid ones, for the call log.
+        const fresh: number[] = [...Array(200).keys()].map((i) => i + 1).filter((card) => completions(card).split(",").map(Number).includes(last));
         for (let i = 0; i < 1 + random(6); i++) {
-          const card = 1 + random(200);
+          const card = fresh.length > 0 && random(2) === 0 ? fresh[random(fresh.length)] : 1 + random(200);
           calls.push(random(8) === 0 ? "p3" : ownerOf(card), `r${random(30)}`, card, completions(card), random(4) === 0 ? 1 : 0);
         }
         const work = { claims: [], calls, settle: random(2) === 0 };
@@ -289,6 +387,12 @@ test("the memory and Redis stores play the same random round identically", async
       expect(timeless(pair[1])).toEqual(timeless(pair[0]));
     }
     for (const player of ["p1", "p2", "p3"]) expect(await onRedis.view(id, player)).toEqual(await memory.view(id, player));
+    // The call logs agree but for the store times.
+    const untimed = (log: unknown) => JSON.parse(JSON.stringify(log, (key, v) => (key === "at" || key === "drawnAt" ? typeof v : v)));
+    const [memoryLog, redisLog] = [await memory.roundLog(id), await onRedis.roundLog(id)];
+    expect(memoryLog.ok && memoryLog.value.calls.length).toBeGreaterThan(0);
+    expect(memoryLog.ok && memoryLog.value.awardTimes.length).toBeGreaterThan(0);
+    expect(untimed(redisLog)).toEqual(untimed(memoryLog));
   } finally {
     await memory.close();
     await onRedis.close();

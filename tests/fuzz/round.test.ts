@@ -4,6 +4,7 @@ import type { Ack, CallAccepted, DrawMessage, FinishedMessage, Grid, PatternName
 import { DEFAULT_PATTERNS, MAX_PRIZE, PATTERNS_BY_VARIANT, publicRecordSchema } from "../../shared/protocol";
 import { cardGrid, drawOrder } from "../../server/domain/cards";
 import { verifyRecord } from "../../server/domain/game-record";
+import { inPlayFrom } from "../../server/domain/record-calls";
 import { completionIndex, drawPositions } from "../../server/domain/patterns";
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
@@ -363,8 +364,12 @@ describe.each([
           expect(results[0].results).toEqual(record.awards);
         }
 
-        // Awards: in pattern order, to the holders of the cards, each pool split exactly.
+        // Awards: in pattern order, to the holders of the cards, each pool split exactly. A card
+        // complete before its pattern came into play counts on the ball at which it came into play.
         const positions = drawPositions(order);
+        const from = inPlayFrom(record);
+        const completesOn = (cardId: number, pattern: PatternName): number =>
+          Math.max(completionIndex(cardGrid(record.seed, variant, cardId), pattern, positions), from[patterns.indexOf(pattern)]);
         let carry = 0;
         record.awards.forEach((award, i) => {
           expect(award.pattern).toBe(patterns[i]);
@@ -375,7 +380,8 @@ describe.each([
           expect(new Set(award.winners.map((w) => w.cardId)).size).toBe(award.winners.length);
           for (const winner of award.winners) {
             expect(winner.playerId).toBe(`round-player-${owner.get(winner.cardId)}`);
-            expect(completionIndex(cardGrid(record.seed, variant, winner.cardId), award.pattern, positions)).toBe(award.ballIndex);
+            expect(completesOn(winner.cardId, award.pattern)).toBe(award.ballIndex);
+            if (i > 0) expect(award.ballIndex).toBeGreaterThanOrEqual(record.awards[i - 1].ballIndex);
           }
         });
 
@@ -387,8 +393,11 @@ describe.each([
           if (JSON.stringify(call.ack) !== JSON.stringify(firstAccepted.ack)) problems.push(`call ${call.requestId}: ${JSON.stringify(firstAccepted.ack)} then ${JSON.stringify(call.ack)}`);
           const { pattern, ballIndex } = call.ack;
           if (owner.get(call.cardId) !== call.player) problems.push(`call accepted on card ${call.cardId} of player ${owner.get(call.cardId)} from player ${call.player}`);
-          const at = completionIndex(cardGrid(record.seed, variant, call.cardId), pattern, positions);
+          const at = completesOn(call.cardId, pattern);
           if (at !== ballIndex || at >= record.draws.length) problems.push(`call on card ${call.cardId} accepted for ${pattern} on ball ${ballIndex}; it completes on ${at}`);
+          // The record logs it (or an earlier accepted call of the same card for the same pattern).
+          const logged = record.calls.some((e) => patterns[e.pattern] === pattern && e.cards.some((c) => c.cardId === call.cardId && c.playerId === `round-player-${call.player}`));
+          if (!logged) problems.push(`call on card ${call.cardId} accepted for ${pattern} is not in the record's calls`);
           // Fair winners: an accepted call is awarded its pattern, or loses it only to an earlier ball.
           const award = record.awards.find((a) => a.pattern === pattern);
           const shares = award?.winners.some((w) => w.cardId === call.cardId) ?? false;

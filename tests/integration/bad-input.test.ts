@@ -117,6 +117,8 @@ const MALFORMED: BadCase[] = [
     ["90-ball patterns out of order", () => ({ variant: 90, patterns: ["full-house", "two-lines", "one-line"] })],
     ["90-ball with fewer patterns", () => ({ variant: 90, patterns: ["full-house"] })],
     ["a 10 KB pattern name", () => ({ patterns: [KB10] })],
+    ["an unknown recordIds", () => ({ recordIds: "plain" })],
+    ["recordIds not a string", () => ({ recordIds: true })],
     ["prizes not an array", () => ({ prizes: 100 })],
     ["no prizes (empty list)", () => ({ prizes: [] })],
     ["a negative prize", () => ({ prizes: [-1, 0] })],
@@ -564,6 +566,13 @@ describe.each(BACKENDS)("bad input on the %s", (_name, start) => {
   });
 
   describe("after all that garbage", () => {
+    // Sent again here, so these checks hold on their own (jest -t) and not only after the
+    // describes above: every request is refused, so sending it twice changes nothing.
+    beforeAll(async () => {
+      for (const c of MALFORMED) expectRefusal(await request(raw(senders[c.sender]), c.event, ...c.args(games)), c.code);
+      for (const c of FORBIDDEN) expectRefusal(await request(raw(senders[c.sender]), c.event, ...c.args(games)), "FORBIDDEN");
+    });
+
     test("the senders are still connected", () => {
       for (const client of Object.values(senders)) expect(client.socket.connected).toBe(true);
     });

@@ -71,7 +71,7 @@ describe.each([
     if (!joined.ok) throw new Error(joined.error.code);
     // The round fields of a game no ball has been drawn for, and nothing else.
     expect(Object.keys(joined.game).sort()).toEqual(
-      ["autoClaim", "commitment", "id", "maxPerPlayer", "myCards", "patterns", "phase", "prizes", "round", "seed", "slots", "title", "variant"].sort(),
+      ["autoClaim", "commitment", "graceMs", "id", "maxPerPlayer", "myCards", "patterns", "phase", "prizes", "round", "seed", "slots", "title", "variant"].sort(),
     );
     expect(joined.game.commitment).toMatch(/^[0-9a-f]{64}$/);
     expect(joined.game.seed).toBeNull();
@@ -79,6 +79,7 @@ describe.each([
     expect(joined.game.prizes).toEqual([0, 0, 0]);
     expect(joined.game.round).toEqual({ draws: [], pattern: 0, paused: false, autoIntervalMs: null, awards: [], version: 0 });
     expect(joined.game.autoClaim).toBe(true);
+    expect(joined.game.graceMs).toBe(app.config.claimGraceMs);
     await bob.join(gameId);
     const aliceSlots = recordSlots(alice);
     const phase = nextEvent(bob.socket, "game:phase");

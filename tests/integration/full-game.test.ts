@@ -4,6 +4,7 @@ import { BingoClient as Client } from "../../shared/client";
 import type { Card, FinishedMessage, PatternName, PublicRecord, WinnersMessage } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
 import { verifyRecord } from "../../server/domain/game-record";
+import { inPlayFrom } from "../../server/domain/record-calls";
 import { isComplete } from "../../server/domain/patterns";
 import { firstCompleters } from "../support/awards";
 import type { NodeProcess } from "../support/node-process";
@@ -129,9 +130,17 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (_name, startDeployment) => {
     // every player had auto-claim on, so the server called for them.
     const sold = players.flatMap((bot) => bot.cards.map((card) => ({ playerId: bot.sub, card })));
     expect(record.awards.map((a) => a.pattern)).toEqual(["line", "full-house"]);
-    for (const award of record.awards) {
-      expect({ ballIndex: award.ballIndex, winners: award.winners }).toEqual(firstCompleters(sold, award.pattern, record.draws));
+    const from = inPlayFrom(record);
+    record.awards.forEach((award, i) => {
+      expect({ ballIndex: award.ballIndex, winners: award.winners }).toEqual(firstCompleters(sold, award.pattern, record.draws, from[i]));
+    });
+    // Every winner's call is in the record, made by the server (auto-claim on for everyone).
+    for (const [i, award] of record.awards.entries()) {
+      const called = record.calls.filter((e) => e.pattern === i && e.ballIndex === award.ballIndex).flatMap((e) => (e.auto ? e.cards : []));
+      expect(called.sort((a, b) => a.cardId - b.cardId)).toEqual(award.winners);
     }
+    expect(record.graceMs).toBe(250);
+    expect(record.drawnAt).toHaveLength(record.draws.length);
     const [line, full] = record.awards;
     expect(line.prizeEach).toBe(Math.floor(1001 / line.winners.length));
     expect(full.prizeEach).toBe(Math.floor((5000 + line.remainder) / full.winners.length));

@@ -47,7 +47,6 @@ test("claim storm at 500 players: connections held, every claim acked, nothing o
   });
   // Every slots message a client received was counted for delivery latency.
   expect(result.slotsLatencyMs.count).toBe(result.slotsMessages);
-  expect(result.execPerClaim).toBeLessThan(0.05);
 }, 120_000);
 
 test("draw fan-out at 200 players over 2 nodes: every player gets every draw, in order, stamped by the server", async () => {

@@ -25,6 +25,16 @@ interface Player {
   readonly acks: Map<string, Ack<Claimed>>;
 }
 
+/** A node's store commits (one per game per tick) and the card claims they carried, from /metrics. */
+async function tickFigures(url: string): Promise<{ commits: number; claimsBatched: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sample = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+  return {
+    commits: sample(/^bingo_store_commit_seconds_count(?:\{[^}]*\})? (\d+)$/m),
+    claimsBatched: sample(/^bingo_tick_batch_size_sum\{[^}]*kind="claims"[^}]*\} (\d+)$/m),
+  };
+}
+
 async function inChunks<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
@@ -132,13 +142,21 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (deploymentName, startDeployment) => {
     expect(Math.min(...owner.keys())).toBe(1);
     expect(Math.max(...owner.keys())).toBe(TOTAL_SLOTS);
 
-    // One round trip per game per tick: EXECs far below claims. FCALLs: the one inside each
-    // EXEC, at most one push-gate check per committed slot state, and the host's create/open.
+    // One round trip per game per tick, whatever the timing: every EXEC is one tick's store
+    // commit on some node (plus the host's create and open), and the commits carried every
+    // claim between them. How many claims share a tick depends on the machine's speed, so
+    // that ratio is the bench's figure (npm run bench: EXEC per claim), not asserted here.
+    // FCALLs: the one inside each EXEC, at most one push-gate check per committed slot
+    // state, and the host's create/open.
     const claimsSent = allAcks.length + retried.length;
     const execs = (after.exec ?? 0) - (before.exec ?? 0);
     const fcalls = (after.fcall ?? 0) - (before.fcall ?? 0);
-    expect(execs).toBeGreaterThan(0);
-    expect(execs).toBeLessThan(claimsSent / 20);
+    const ticks = await Promise.all(nodes.map((node) => tickFigures(node.url)));
+    const commits = ticks.reduce((sum, t) => sum + t.commits, 0);
+    expect(commits).toBeGreaterThan(0);
+    expect(execs).toBeGreaterThanOrEqual(commits);
+    expect(execs).toBeLessThanOrEqual(commits + 2);
+    expect(ticks.reduce((sum, t) => sum + t.claimsBatched, 0)).toBe(claimsSent);
     expect(fcalls).toBeLessThanOrEqual(2 * execs + 2);
     const artifact = deploymentName === "one Redis" ? "multi-node-storm.json" : "multi-node-storm-cluster.json";
     writeArtifact(artifact, { redis: deploymentName, players: PLAYERS, nodes: 2, totalSlots: TOTAL_SLOTS, claimsSent, execs, execPerClaim: execs / claimsSent });

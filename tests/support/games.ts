@@ -1,4 +1,4 @@
-import type { PatternName, Variant } from "../../shared/protocol";
+import type { PatternName, RecordIds, Variant } from "../../shared/protocol";
 import { DEFAULT_PATTERNS } from "../../shared/protocol";
 import type { ClaimBatchArgs, ClaimBatchReply } from "../../server/domain/claim-batch";
 import type { CallBatchArgs, CallBatchReply } from "../../server/domain/call-batch";
@@ -12,7 +12,7 @@ export const TEST_SEED = "5eed".repeat(16);
 export function gameFixture(
   id: string,
   hostId: string,
-  options: { title?: string; variant?: Variant; patterns?: PatternName[]; prizes?: number[]; graceMs?: number; seed?: string } = {},
+  options: { title?: string; variant?: Variant; patterns?: PatternName[]; prizes?: number[]; graceMs?: number; seed?: string; recordIds?: RecordIds } = {},
 ): NewGame {
   const variant = options.variant ?? 75;
   const seed = options.seed ?? TEST_SEED;
@@ -28,6 +28,7 @@ export function gameFixture(
     prizes: options.prizes ?? patterns.map(() => 0),
     order: drawOrder(seed, variant),
     graceMs: options.graceMs ?? 0,
+    recordIds: options.recordIds ?? "sub",
   };
 }
 

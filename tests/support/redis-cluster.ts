@@ -26,7 +26,7 @@ export interface TestRedisCluster {
  * may be taken or out of range). When REDIS_CLUSTER_NODES is set, that cluster is used
  * instead and nothing is started, unless `own` (a test that stops masters) asks for one.
  */
-export async function startRedisCluster(masters = 3, options: { own?: boolean } = {}): Promise<TestRedisCluster> {
+export async function startRedisCluster(masters = 3, options: { own?: boolean; ports?: readonly number[] } = {}): Promise<TestRedisCluster> {
   const given = process.env.REDIS_CLUSTER_NODES;
   if (given && !options.own) {
     const nodes = loadConfig({ REDIS_CLUSTER_NODES: given }).redisClusterNodes!;
@@ -37,7 +37,8 @@ export async function startRedisCluster(masters = 3, options: { own?: boolean } 
     await Promise.all(servers.map((server) => server.stop()));
   };
   try {
-    for (let i = 0; i < masters; i++) servers.push(await launchClusterNode());
+    // `ports`: the masters' ports, chosen before (a node configured with them before they exist).
+    for (let i = 0; i < masters; i++) servers.push(await launchClusterNode(options.ports?.[i]));
     const addresses = servers.map((server) => `127.0.0.1:${server.port}`);
     await run("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"]);
     await Promise.all(servers.map((server) => clusterFormed(server.port)));
@@ -48,9 +49,9 @@ export async function startRedisCluster(masters = 3, options: { own?: boolean } 
   }
 }
 
-async function launchClusterNode(): Promise<TestRedis> {
+async function launchClusterNode(given?: number): Promise<TestRedis> {
   for (let attempt = 0; ; attempt++) {
-    const [port, busPort] = [await freePort(), await freePort()];
+    const [port, busPort] = [given ?? (await freePort()), await freePort()];
     try {
       return await launchRedisServer(port, ["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-port", String(busPort)]);
     } catch (error) {

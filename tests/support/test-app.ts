@@ -65,6 +65,8 @@ export async function startTestApp(
     port: 0,
     host: "127.0.0.1",
     authSecret: options.devMode ? undefined : TEST_SECRET,
+    // As loadConfig decides it: dev tokens only with the random secret (ALLOW_DEV_TOKENS unset).
+    devTokens: Boolean(options.devMode),
     logLevel: "silent",
     // Several test nodes share this process: each needs its own name.
     nodeId: `test-node-${++nodeCounter}-${process.pid}`,
@@ -76,7 +78,9 @@ export async function startTestApp(
   };
   const log = options.log ?? pino({ level: "silent" });
   const clients: BingoClient[] = [];
-  const backends = options.redisUrl ? await redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock);
+  const backends = options.redisUrl ? redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock);
+  // Tests start on a Redis that is up: serve once it is reached and the library is loaded.
+  await backends.ready;
   const sender = options.pushSender ?? new LogPushSender(() => undefined);
   const app = await startApp({
     config,

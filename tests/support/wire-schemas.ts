@@ -60,6 +60,7 @@ const snapshotSchema = z.strictObject({
   round: roundStateSchema,
   myCards: z.array(cardSchema),
   autoClaim: z.boolean(),
+  graceMs: count,
 });
 
 const OK = { ok: z.literal(true) };
@@ -130,6 +131,7 @@ export const SERVER_EVENTS = {
     auto: z.boolean(),
   }),
   "server:draining": z.strictObject({ reason: z.string().min(1) }),
+  "session:expired": z.strictObject({ reason: z.string().min(1) }),
 } satisfies { readonly [E in keyof ServerToClientEvents]: z.ZodType };
 
 /** Checks a server event's arguments (exactly one message) against the protocol; returns why not, or null. */
@@ -170,6 +172,7 @@ const eventShapes: { [E in keyof ServerToClientEvents]: Same<z.infer<(typeof SER
   "game:phase": true,
   draw: true,
   "server:draining": true,
+  "session:expired": true,
   winners: true,
   "game:finished": true,
   "game:stats": true,

@@ -27,6 +27,9 @@ describe("loadConfig", () => {
       redisUrl: undefined,
       redisClusterNodes: undefined,
       authSecret: undefined,
+      maxTokenTtlSeconds: 86_400,
+      devTokens: true,
+      production: false,
       tickMs: 50,
       maxClaimsPerTick: 2000,
       slotsMinIntervalMs: 200,
@@ -55,6 +58,9 @@ describe("loadConfig", () => {
       HOST: "127.0.0.1",
       REDIS_URL: "rediss://user:pw@redis.example:6380/2",
       AUTH_SECRET: "a-secret-of-16-ch",
+      AUTH_MAX_TOKEN_TTL_S: "3600",
+      ALLOW_DEV_TOKENS: "1",
+      NODE_ENV: "production",
       TICK_MS: "25",
       MAX_CLAIMS_PER_TICK: "500",
       SLOTS_MIN_INTERVAL_MS: "100",
@@ -85,6 +91,9 @@ describe("loadConfig", () => {
       redisUrl: "rediss://user:pw@redis.example:6380/2",
       redisClusterNodes: undefined,
       authSecret: "a-secret-of-16-ch",
+      maxTokenTtlSeconds: 3600,
+      devTokens: true,
+      production: true,
       tickMs: 25,
       maxClaimsPerTick: 500,
       slotsMinIntervalMs: 100,
@@ -173,6 +182,10 @@ describe("loadConfig", () => {
     ["REDIS_CLUSTER_NODES", "a b:7000"],
     ["AUTH_SECRET", "short"],
     ["AUTH_SECRET", "x".repeat(15)],
+    ["AUTH_MAX_TOKEN_TTL_S", "59"],
+    ["AUTH_MAX_TOKEN_TTL_S", "1d"],
+    ["ALLOW_DEV_TOKENS", "yes"],
+    ["ALLOW_DEV_TOKENS", "true"],
     ["TICK_MS", "0"],
     ["TICK_MS", "1001"],
     ["TICK_MS", "-5"],
@@ -248,6 +261,26 @@ describe("loadConfig", () => {
     expect(names(error, "REDIS_COMMAND_TIMEOUT_MS")).toBe(false);
   });
 
+  test("NODE_ENV=production without AUTH_SECRET is refused, naming AUTH_SECRET (and only it)", () => {
+    const error = configError({ NODE_ENV: "production" });
+    expect(names(error, "AUTH_SECRET")).toBe(true);
+    expect(error.message).toMatch(/NODE_ENV=production/);
+    expect(names(configError({ NODE_ENV: "production", ALLOW_DEV_TOKENS: "1" }), "AUTH_SECRET")).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", AUTH_SECRET: GOOD_SECRET }).production).toBe(true);
+    expect(loadConfig({ NODE_ENV: "development" }).production).toBe(false);
+  });
+
+  test.each<[string, NodeJS.ProcessEnv, boolean]>([
+    ["development without AUTH_SECRET", {}, true],
+    ["development with AUTH_SECRET", { AUTH_SECRET: GOOD_SECRET }, false],
+    ["development with AUTH_SECRET and ALLOW_DEV_TOKENS=1", { AUTH_SECRET: GOOD_SECRET, ALLOW_DEV_TOKENS: "1" }, true],
+    ["development, ALLOW_DEV_TOKENS=0", { ALLOW_DEV_TOKENS: "0" }, false],
+    ["production", { NODE_ENV: "production", AUTH_SECRET: GOOD_SECRET }, false],
+    ["production with ALLOW_DEV_TOKENS=1", { NODE_ENV: "production", AUTH_SECRET: GOOD_SECRET, ALLOW_DEV_TOKENS: "1" }, true],
+  ])("dev tokens: %s → %s", (_label, env, served) => {
+    expect(loadConfig(env).devTokens).toBe(served);
+  });
+
   test("FCM is on only with both the project id and the credentials file", () => {
     expect(loadConfig({ FIREBASE_PROJECT_ID: "p" }).firebase).toBeNull();
     expect(loadConfig({ GOOGLE_APPLICATION_CREDENTIALS: "/x.json" }).firebase).toBeNull();
@@ -266,6 +299,9 @@ describe("loadConfig", () => {
     expect([...CONFIG_VARIABLES].sort()).toEqual(
       [
         "AUTH_SECRET",
+        "AUTH_MAX_TOKEN_TTL_S",
+        "ALLOW_DEV_TOKENS",
+        "NODE_ENV",
         "BACKGROUND_GRACE_MS",
         "CLAIM_GRACE_MS",
         "FIREBASE_PROJECT_ID",

@@ -18,41 +18,73 @@ function completions(seed: string, variant: Variant, pattern: PatternName, ids: 
   return new Map(ids.map((id) => [id, completionIndex(cardGrid(seed, variant, id), pattern, positions)]));
 }
 
+const FIRST_DRAW_AT = 10_000;
+const DRAW_MS = 1000;
+const GRACE_MS = 500;
+const drawTime = (i: number): number => FIRST_DRAW_AT + i * DRAW_MS;
+const playerOf = (cardId: number): string => `player-${cardId % 5}`;
+
 /**
- * Plays a game with cards 1..SOLD sold: pattern i is won on the first ball, no earlier than the
- * previous award's, on which some card completes it; every card completing it on that ball shares.
+ * Plays a game with cards 1..SOLD sold, a ball every second and a grace of half a second:
+ * pattern i comes into play when pattern i-1 is awarded, and a card already complete then
+ * counts as completing on the last ball drawn then. Every card completing the pattern on the
+ * earliest ball calls (auto-claim) and shares the award, made when that ball's window closes;
+ * up to two cards completing one ball later call by hand (valid, but too late to win).
+ * Pattern 1's winners call during the grace, after the next ball.
  */
 function playGame(seed: string, variant: Variant, patterns: PatternName[], prizes: number[]): PublicRecord {
   const ids = Array.from({ length: SOLD }, (_, i) => i + 1);
   const awards: Award[] = [];
-  let previous = 0;
+  const awardTimes: PublicRecord["awardTimes"] = [];
+  const calls: PublicRecord["calls"] = [];
+  let from = -1;
+  let openedAt = 0;
   let carried = 0;
   patterns.forEach((pattern, i) => {
     const done = completions(seed, variant, pattern, ids);
-    const ballIndex = Math.min(...[...done.values()].filter((k) => k >= previous));
-    const winners = ids.filter((id) => done.get(id) === ballIndex).map((cardId) => ({ playerId: `player-${cardId % 5}`, cardId }));
+    const on = (id: number): number => Math.max(done.get(id)!, from);
+    const ballIndex = Math.min(...ids.map(on));
+    const winners = ids.filter((id) => on(id) === ballIndex).map((cardId) => ({ playerId: playerOf(cardId), cardId }));
+    const callAt = Math.max(drawTime(ballIndex) + (i === 1 ? DRAW_MS : 0), openedAt) + 100;
+    calls.push({ at: callAt, pattern: i, ballIndex, auto: true, cards: winners.map((w) => ({ ...w })) });
+    const later = ids.filter((id) => on(id) === ballIndex + 1).slice(0, 2);
+    if (later.length > 0) {
+      const cards = later.map((cardId) => ({ playerId: playerOf(cardId), cardId }));
+      calls.push({ at: Math.max(drawTime(ballIndex + 1), openedAt) + 200, pattern: i, ballIndex: ballIndex + 1, auto: false, cards });
+    }
     const { each, remainder } = splitPrize(prizes[i] + carried, winners.length);
     awards.push({ pattern, ballIndex, winners, prizeEach: each, remainder });
+    // Made when ball ballIndex's window closes, half a second after ball ballIndex + 1.
+    openedAt = drawTime(ballIndex + 1) + GRACE_MS;
+    awardTimes.push({ at: openedAt, drawn: ballIndex + 2 });
+    from = ballIndex + 1;
     carried = remainder;
-    previous = ballIndex;
   });
   const cards: Record<string, Grid> = {};
   for (const { cardId } of awards.flatMap((award) => award.winners)) cards[cardId] = cardGrid(seed, variant, cardId);
+  const drawn = awardTimes[awardTimes.length - 1].drawn;
   return {
     gameId: `game-${variant}`,
     variant,
     commitment: commitmentOf(seed),
     seed,
-    draws: drawOrder(seed, variant).slice(0, previous + 1),
+    draws: drawOrder(seed, variant).slice(0, drawn),
+    drawnAt: Array.from({ length: drawn }, (_, i) => drawTime(i)),
+    graceMs: GRACE_MS,
+    recordIds: "sub",
     patterns,
     prizes,
     awards,
+    awardTimes,
+    calls,
     cards,
   };
 }
 
 const honest75 = playGame(SEED75, 75, ["line", "four-corners", "full-house"], [1000, 2000, 5000]);
 const honest90 = playGame(SEED90, 90, ["one-line", "two-lines", "full-house"], [1001, 2000, 5000]);
+/** A line after the full house: every card with a full house already has a line when it comes into play. */
+const honestBackwards = playGame(SEED75, 75, ["full-house", "line"], [1000, 1000]);
 /** A fresh copy of an honest record for each test to tamper with. */
 const record75 = (): PublicRecord => structuredClone(honest75);
 const record90 = (): PublicRecord => structuredClone(honest90);
@@ -94,7 +126,10 @@ describe("verifyRecord accepts an honest game", () => {
   it("when it stopped early: fewer awards than patterns, as a prefix", () => {
     const record = record90();
     record.awards = record.awards.slice(0, 2);
+    record.awardTimes = record.awardTimes.slice(0, 2);
+    record.calls = record.calls.filter((entry) => entry.pattern < 2);
     record.draws = record.draws.slice(0, record.awards[1].ballIndex + 3);
+    record.drawnAt = record.drawnAt.slice(0, record.draws.length);
     expect(verifyRecord(record)).toEqual({ ok: true });
   });
 });
@@ -254,5 +289,169 @@ describe("verifyRecord with patterns that do not contain each other", () => {
     corners.winners.push({ playerId: "early", cardId });
     record.cards[cardId] = cardGrid(record.seed, 75, cardId);
     expect(problemsOf(record)).toContainEqual(`Award 1: card ${cardId} already had four-corners before draw ${corners.ballIndex}.`);
+  });
+});
+
+describe("awards never go back in the draw", () => {
+  it("a card already complete when its pattern comes into play counts on the ball at which it came into play", () => {
+    const record = structuredClone(honestBackwards);
+    const [house, line] = record.awards;
+    const opened = record.awardTimes[0].drawn - 1;
+    expect(line.ballIndex).toBe(opened);
+    expect(line.ballIndex).toBeGreaterThan(house.ballIndex);
+    expect(line.winners.length).toBeGreaterThan(1);
+    expect(verifyRecord(record)).toEqual({ ok: true });
+  });
+
+  it("refuses a line awarded on the ball its winners completed it, before it came into play", () => {
+    const record = structuredClone(honestBackwards);
+    const line = record.awards[1];
+    const positions = drawPositions(record.draws);
+    line.ballIndex = Math.min(...line.winners.map((w) => completionIndex(cardGrid(record.seed, 75, w.cardId), "line", positions)));
+    expect(problemsOf(record)).toContain(`Award 1 is at draw ${line.ballIndex}, before line came into play at draw ${record.awardTimes[0].drawn - 1}.`);
+  });
+});
+
+describe("verifyRecord recomputes the awards from the accepted calls", () => {
+  /** The record's entry of pattern `p`'s winning calls (auto) and of its later-ball calls (by hand). */
+  const winningEntry = (record: PublicRecord, p: number) => record.calls.find((e) => e.pattern === p && e.ballIndex === record.awards[p].ballIndex)!;
+  const laterEntry = (record: PublicRecord, p: number) => record.calls.find((e) => e.pattern === p && e.ballIndex === record.awards[p].ballIndex + 1)!;
+
+  it("the honest record holds later-ball calls that do not win, and a winning call made in the grace after the next ball", () => {
+    const record = record75();
+    expect(laterEntry(record, 0).cards.length).toBeGreaterThan(0);
+    const winning = winningEntry(record, 1);
+    expect(winning.at).toBeGreaterThan(record.drawnAt[record.awards[1].ballIndex + 1]);
+    expect(verifyRecord(record)).toEqual({ ok: true });
+  });
+
+  it("a winner whose call was removed", () => {
+    const record = record75();
+    const entry = winningEntry(record, 0);
+    const [dropped] = entry.cards.splice(0, 1);
+    expect(problemsOf(record)).toEqual([`Award 0 (line) lists card ${dropped.cardId}, which has no valid call on ball ${record.awards[0].ballIndex}.`]);
+  });
+
+  it("a valid call on the winning ball left out of the award", () => {
+    const record = record75();
+    const award = record.awards[0];
+    const [left] = award.winners.splice(0, 1);
+    const pool = record.prizes[0];
+    award.prizeEach = splitPrize(pool, award.winners.length).each;
+    award.remainder = splitPrize(pool, award.winners.length).remainder;
+    record.awards[1].prizeEach = splitPrize(record.prizes[1] + award.remainder, record.awards[1].winners.length).each;
+    record.awards[1].remainder = splitPrize(record.prizes[1] + award.remainder, record.awards[1].winners.length).remainder;
+    record.awards[2].prizeEach = splitPrize(record.prizes[2] + record.awards[1].remainder, 1).each;
+    expect(problemsOf(record)).toContain(`Award 0 (line) leaves out card ${left.cardId} of ${left.playerId}, a valid call on ball ${award.ballIndex}.`);
+  });
+
+  it("an award given to the later ball's callers", () => {
+    const record = record75();
+    const later = laterEntry(record, 0);
+    record.awards[0].ballIndex += 1;
+    record.awards[0].winners = later.cards.map((c) => ({ ...c }));
+    expect(problemsOf(record)).toContain(`Award 0 (line) is on ball ${record.awards[0].ballIndex}, but the earliest valid call is on ball ${record.awards[0].ballIndex - 1}.`);
+  });
+
+  it("a call moved past its window", () => {
+    const record = record75();
+    const entry = winningEntry(record, 1);
+    const closes = record.drawnAt[entry.ballIndex + 1] + record.graceMs;
+    entry.at = closes; // still no later than the award, made as the window closed
+    const problems = problemsOf(record);
+    const k = record.calls.indexOf(entry);
+    expect(problems).toContain(`The auto-claim call on card ${entry.cards[0].cardId} for four-corners (entry ${k}) at ${closes} was too late: ball ${entry.ballIndex}'s window closed at ${closes}.`);
+    // The award then belongs to the later ball's caller.
+    expect(problems).toContain(`Award 1 (four-corners) is on ball ${entry.ballIndex}, but the earliest valid call is on ball ${entry.ballIndex + 1}.`);
+  });
+
+  it("a smaller grace: a call made in the grace becomes too late", () => {
+    const record = record75();
+    record.graceMs = 50;
+    const entry = winningEntry(record, 1);
+    expect(problemsOf(record)).toContainEqual(expect.stringContaining(`The auto-claim call on card ${entry.cards[0].cardId} for four-corners`));
+    expect(problemsOf(record)).toContainEqual(expect.stringContaining("was too late"));
+  });
+
+  it("a larger grace: the awards were made before their windows closed", () => {
+    const record = record75();
+    record.graceMs = 600;
+    expect(problemsOf(record)).toContain(`Award 0 (line) was made at ${record.awardTimes[0].at}, before ball ${record.awards[0].ballIndex}'s window closed.`);
+  });
+
+  it("a draw time moved after the calls on its ball", () => {
+    const record = record90();
+    const ballIndex = record.awards[0].ballIndex;
+    record.drawnAt[ballIndex] = winningEntry(record, 0).at + 1;
+    expect(problemsOf(record)).toContainEqual(expect.stringMatching(new RegExp(`was made before ball ${ballIndex} was drawn`)));
+  });
+
+  it("draw times out of order, or missing", () => {
+    const record = record90();
+    [record.drawnAt[3], record.drawnAt[4]] = [record.drawnAt[4], record.drawnAt[3]];
+    expect(problemsOf(record)).toContain(`Draw 4 is timed ${record.drawnAt[4]}, before draw 3 (${record.drawnAt[3]}).`);
+    record.drawnAt.pop();
+    expect(problemsOf(record)).toContain(`There are ${record.draws.length - 1} draw times for ${record.draws.length} draws.`);
+  });
+
+  it("an award time that the draw times contradict (so the next pattern came into play elsewhere)", () => {
+    const record = record75();
+    record.awardTimes[0].drawn += 1;
+    expect(problemsOf(record)).toContain(`Award 0 is timed ${record.awardTimes[0].at} with ${record.awardTimes[0].drawn} balls drawn, which the draw times contradict.`);
+  });
+
+  it("award times missing", () => {
+    const record = record75();
+    record.awardTimes.pop();
+    expect(problemsOf(record)).toContain("There are 2 award times for 3 awards.");
+  });
+
+  it("a call recorded on another ball than its card completes on", () => {
+    const record = record90();
+    const entry = laterEntry(record, 0) ?? winningEntry(record, 0);
+    entry.ballIndex += 1;
+    expect(problemsOf(record)).toContainEqual(expect.stringMatching(new RegExp(`is recorded on ball ${entry.ballIndex}, but the card completes it on ball ${entry.ballIndex - 1}`)));
+  });
+
+  it("a winner's player id changed", () => {
+    const record = record75();
+    const winner = record.awards[2].winners[0];
+    const caller = winner.playerId;
+    winner.playerId = "someone-else";
+    expect(problemsOf(record)).toEqual([`Award 2 (full-house) names someone-else for card ${winner.cardId}, which ${caller} called.`]);
+  });
+
+  it("a card that does not complete its pattern, recorded as a call", () => {
+    const record = record75();
+    const cardId = cardCompleting(record, "full-house", (index) => index >= record.draws.length);
+    const entry = winningEntry(record, 2);
+    entry.cards.push({ playerId: "bluff", cardId });
+    const k = record.calls.indexOf(entry);
+    expect(problemsOf(record)).toEqual([`The auto-claim call on card ${cardId} for full-house (entry ${k}) is accepted, but the card does not complete full-house within the draws.`]);
+  });
+
+  it("calls for a pattern that was never awarded", () => {
+    const record = record75();
+    record.awards.pop();
+    record.awardTimes.pop();
+    expect(problemsOf(record)).toContain("Pattern 2 (full-house) has valid calls but no award.");
+  });
+
+  it("a call recorded twice, and entries out of store order", () => {
+    const record = record75();
+    record.calls.push(structuredClone(record.calls[0]));
+    const problems = problemsOf(record);
+    expect(problems).toContain(`Card ${record.calls[0].cards[0].cardId}'s line call is recorded twice.`);
+    expect(problems).toContain(`Call entry ${record.calls.length - 1} is timed ${record.calls[0].at}, before the entry above it.`);
+  });
+
+  it("a call timed after its pattern was awarded, or before it came into play", () => {
+    const record = record75();
+    const later = laterEntry(record, 0);
+    later.at = record.awardTimes[0].at + 1;
+    expect(problemsOf(record)).toContain(`Call entry 1 (line) at ${later.at} was made after line was awarded.`);
+    const corners = winningEntry(record, 1);
+    corners.at = record.awardTimes[0].at - 1;
+    expect(problemsOf(record)).toContain(`Call entry 2 (four-corners) at ${corners.at} was made before four-corners came into play.`);
   });
 });

@@ -1,15 +1,24 @@
+import { createHmac } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { TokenAuthority } from "../../server/transport/tokens";
+
+const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+import { DEFAULT_TOKEN_RULES, TokenAuthority } from "../../server/transport/tokens";
 
 const SECRET = "unit-test-secret-0123456789";
 const authority = new TokenAuthority(SECRET);
 
-/** A token signed with `jsonwebtoken` directly, HS256 and SECRET unless told otherwise. */
+/** A token signed with `jsonwebtoken` directly, HS256, SECRET and a 1-hour exp unless told otherwise. */
 function signed(payload: object, options: jwt.SignOptions = {}, secret: string = SECRET): string {
-  return jwt.sign(payload, secret, { algorithm: "HS256", ...options });
+  const expires = "exp" in payload || "expiresIn" in options ? {} : { expiresIn: 3600 };
+  return jwt.sign(payload, secret, { algorithm: "HS256", ...expires, ...options });
 }
 
-const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+/** A token signed with SECRET carrying exactly these claims (jsonwebtoken would add iat, drop or check some). */
+function bare(payload: object): string {
+  const body = `${base64url({ alg: "HS256", typ: "JWT" })}.${base64url(payload)}`;
+  return `${body}.${createHmac("sha256", SECRET).update(body).digest("base64url")}`;
+}
+
 
 /** An unsigned token (`alg: none`), built by hand since jsonwebtoken refuses to make one. */
 function unsigned(payload: object): string {
@@ -28,8 +37,9 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 describe("TokenAuthority", () => {
   test("sign then verify gives back exactly the identity, for both roles", () => {
-    expect(authority.verify(authority.sign({ sub: "player-7", role: "player" }))).toEqual({ sub: "player-7", role: "player" });
-    expect(authority.verify(authority.sign({ sub: "host-1", role: "host" }))).toEqual({ sub: "host-1", role: "host" });
+    const soon = expect.any(Number) as number;
+    expect(authority.verify(authority.sign({ sub: "player-7", role: "player" }))).toEqual({ sub: "player-7", role: "player", expiresAtMs: soon });
+    expect(authority.verify(authority.sign({ sub: "host-1", role: "host" }))).toEqual({ sub: "host-1", role: "host", expiresAtMs: soon });
   });
 
   test("a signed token is HS256, carries sub and role, and expires in 12 hours", () => {
@@ -43,8 +53,9 @@ describe("TokenAuthority", () => {
   });
 
   test("a token made elsewhere with the same secret, HS256, sub and role is accepted", () => {
-    expect(authority.verify(signed({ role: "host" }, { subject: "x".repeat(128) }))).toEqual({ sub: "x".repeat(128), role: "host" });
-    expect(authority.verify(signed({ sub: "s", role: "player", extra: 1 }))).toEqual({ sub: "s", role: "player" });
+    const exp = nowSeconds() + 600;
+    expect(authority.verify(signed({ role: "host", exp }, { subject: "x".repeat(128) }))).toEqual({ sub: "x".repeat(128), role: "host", expiresAtMs: exp * 1000 });
+    expect(authority.verify(signed({ sub: "s", role: "player", extra: 1, exp }))).toEqual({ sub: "s", role: "player", expiresAtMs: exp * 1000 });
   });
 
   test.each([
@@ -117,4 +128,53 @@ describe("TokenAuthority", () => {
   ])("a correctly signed token with %s is refused", (_label, payload) => {
     expectRefused(signed(payload), /needs sub/);
   });
+
+  describe("token times", () => {
+    test("a token without exp is refused, with or without iat", () => {
+      expectRefused(bare({ sub: "p", role: "player" }), /needs exp/);
+      expectRefused(bare({ sub: "p", role: "player", iat: nowSeconds() }), /needs exp/);
+      expectRefused(bare({ sub: "p", role: "player", exp: "never" }), /invalid token/);
+    });
+
+    test("exp more than AUTH_MAX_TOKEN_TTL_S away is refused, even without iat (a token valid until 2200)", () => {
+      expectRefused(bare({ sub: "p", role: "player", exp: Date.UTC(2200, 0, 1) / 1000 }), /exp is more than 86400 s away/);
+      expectRefused(bare({ sub: "p", role: "player", exp: nowSeconds() + 86_400 + 120 }), /more than 86400 s/);
+      expect(authority.verify(bare({ sub: "p", role: "player", exp: nowSeconds() + 86_400 - 120 }))).toMatchObject({ sub: "p" });
+    });
+
+    test("a lifetime (exp − iat) over the cap is refused even when exp is near", () => {
+      const now = nowSeconds();
+      expectRefused(bare({ sub: "p", role: "player", iat: now - 86_400, exp: now + 600 }), /lifetime/);
+      expect(authority.verify(bare({ sub: "p", role: "player", iat: now - 3600, exp: now + 600 }))).toMatchObject({ sub: "p" });
+    });
+
+    test("iat in the future is refused beyond 60 s of clock skew, accepted within it", () => {
+      const now = nowSeconds();
+      expectRefused(bare({ sub: "p", role: "player", iat: now + 3600, exp: now + 7200 }), /iat is in the future/);
+      expectRefused(bare({ sub: "p", role: "player", iat: now + 120, exp: now + 600 }), /iat is in the future/);
+      expect(authority.verify(bare({ sub: "p", role: "player", iat: now + 30, exp: now + 600 }))).toMatchObject({ sub: "p" });
+    });
+
+    test("the cap is configurable, and sign never issues past it", () => {
+      const short = new TokenAuthority(SECRET, { ...DEFAULT_TOKEN_RULES, maxTtlSeconds: 300 });
+      expectRefusedBy(short, bare({ sub: "p", role: "player", exp: nowSeconds() + 600 }), /more than 300 s/);
+      const payload = jwt.decode(short.sign({ sub: "p", role: "player" })) as jwt.JwtPayload;
+      expect(payload.exp! - payload.iat!).toBe(300);
+      expect(short.verify(short.sign({ sub: "p", role: "player" }))).toMatchObject({ sub: "p", role: "player" });
+    });
+
+    test("times are read from the injected clock", () => {
+      const start = Date.UTC(2030, 0, 1);
+      let now = start;
+      const clocked = new TokenAuthority(SECRET, { ...DEFAULT_TOKEN_RULES, now: () => now });
+      const token = clocked.sign({ sub: "p", role: "player" }, 60);
+      expect(clocked.verify(token)).toEqual({ sub: "p", role: "player", expiresAtMs: start + 60_000 });
+      now = start + 60_000;
+      expect(clocked.verify(token)).toMatch(/expired/);
+    });
+  });
 });
+
+function expectRefusedBy(verifier: TokenAuthority, token: string, reason: RegExp): void {
+  expect(verifier.verify(token)).toMatch(reason);
+}

@@ -26,5 +26,5 @@ async function checkSeed(seed: string, commitment: string): Promise<string> {
   const bytes = new Uint8Array(seed.match(/../g)?.map((pair) => parseInt(pair, 16)) ?? []);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return hex === commitment ? "✓ sha256(seed) matches the commitment published at the start" : "✗ sha256(seed) does not match the commitment";
+  return hex === commitment ? "✓ the SHA-256 of the seed's 32 bytes matches the commitment published at the start" : "✗ the SHA-256 of the seed's 32 bytes does not match the commitment";
 }

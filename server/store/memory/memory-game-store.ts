@@ -14,6 +14,7 @@ import type {
   Lease,
   NewGame,
   RoundControl,
+  RoundLog,
   RoundOp,
   RoundStarted,
   StoreResult,
@@ -21,7 +22,7 @@ import type {
   TickResult,
   TickWork,
 } from "../../ports/game-store";
-import { expandCardRanges, slotsOf } from "../game-records";
+import { awardOf, expandCardRanges, slotsOf } from "../game-records";
 import type { MemoryGame } from "./memory-game";
 import { newMemoryGame } from "./memory-game";
 import * as round from "./memory-round";
@@ -102,10 +103,25 @@ export class MemoryGameStore implements GameStore {
         pattern: g.pattern,
         paused: g.paused,
         autoIntervalMs: g.autoIntervalMs,
-        awards: [...g.awards],
+        awards: g.awards.map(awardOf),
         roundVersion: g.roundVersion,
         cardIds: expandCardRanges(g.cardRanges.get(playerId) ?? []),
         autoClaim: g.autoFlags.get(playerId) ?? null,
+        graceMs: g.graceMs,
+        recordIds: g.recordIds,
+      },
+    };
+  }
+
+  async roundLog(gameId: string): Promise<StoreResult<RoundLog>> {
+    const g = this.games.get(gameId);
+    if (!g) return NOT_FOUND;
+    return {
+      ok: true,
+      value: {
+        drawnAt: [...g.times],
+        awardTimes: g.awards.map(({ at, drawn }) => ({ at, drawn })),
+        calls: g.callLog.map((entry) => ({ ...entry, cards: entry.cards.map((c) => ({ ...c })) })),
       },
     };
   }
@@ -133,7 +149,7 @@ export class MemoryGameStore implements GameStore {
   async startRound(gameId: string, hostId: string): Promise<StoreResult<RoundStarted>> {
     const game = this.hostGame(gameId, hostId);
     if (!game.ok) return game;
-    const started = round.startRound(game.value, this.clock.now());
+    const started = round.startRound(game.value);
     return started.ok ? { ok: true, value: { roundVersion: started.value, slots: slotsOf(game.value) } } : started;
   }
 
@@ -171,7 +187,7 @@ export class MemoryGameStore implements GameStore {
     if (!game.ok) return game;
     const finished = round.finish(game.value, this.clock.now());
     if (!finished.ok) return finished;
-    return { ok: true, value: { ...finished.value, seed: game.value.seed, awards: [...game.value.awards] } };
+    return { ok: true, value: { ...finished.value, seed: game.value.seed, awards: game.value.awards.map(awardOf) } };
   }
 
   private resolveClaims(g: MemoryGame, batch: ClaimBatchArgs): ClaimBatchReply {

@@ -1,4 +1,4 @@
-import type { Award, Phase } from "../../../shared/protocol";
+import type { Award, AwardTime, Phase, RecordedCalls } from "../../../shared/protocol";
 import type { NewGame } from "../../ports/game-store";
 
 /** One game in memory: the same fields the Redis store keeps (see ../redis/lua/00-common.lua). */
@@ -22,11 +22,15 @@ export interface MemoryGame extends NewGame {
   pattern: number;
   /** ball index of the pending award, -1 when none */
   pending: number;
-  since: number;
+  /** index of the last ball drawn when the pattern in play came into play, -1 when none */
+  from: number;
   carry: number;
   /** cardId → playerId: the valid calls of the pending award */
   readonly pendingCalls: Map<number, string>;
-  readonly awards: Award[];
+  readonly awards: (Award & AwardTime)[];
+  /** "pattern:card" of every call in the call log */
+  readonly called: Set<string>;
+  readonly callLog: RecordedCalls[];
   readonly autoFlags: Map<string, boolean>;
   lease: { owner: string; token: number; until: number };
 }
@@ -49,10 +53,12 @@ export function newMemoryGame(game: NewGame): MemoryGame {
     autoIntervalMs: null,
     pattern: 0,
     pending: -1,
-    since: 0,
+    from: -1,
     carry: 0,
     pendingCalls: new Map(),
     awards: [],
+    called: new Set(),
+    callLog: [],
     autoFlags: new Map(),
     lease: { owner: "", token: 0, until: 0 },
   };

@@ -1,4 +1,4 @@
-import type { Award, ProtocolError } from "../../../shared/protocol";
+import type { Award, ProtocolError, RecordedCalls } from "../../../shared/protocol";
 import { protocolError } from "../../../shared/protocol";
 import type { CallBatchArgs, CallBatchReply } from "../../domain/call-batch";
 import { CALL_STRIDE, CallStatus, callRequestKey } from "../../domain/call-batch";
@@ -9,7 +9,7 @@ import type { MemoryGame } from "./memory-game";
 
 /**
  * The round rules of the in-memory store, step for step as ../redis/lua/round.lua
- * (see its header for the claim-window rule). Each function works on one game.
+ * (see its header for the claim-window rule and the call log). Each function works on one game.
  */
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
@@ -17,14 +17,14 @@ type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
 /** When ball index j's claim window closes, or null while ball j+1 is not drawn. */
 function windowClose(g: MemoryGame, j: number): number | null {
   const nextDraw = g.times[j + 1];
-  return nextDraw === undefined ? null : Math.max(nextDraw, g.since) + g.graceMs;
+  return nextDraw === undefined ? null : nextDraw + g.graceMs;
 }
 
-export function startRound(g: MemoryGame, now: number): Outcome<number> {
+export function startRound(g: MemoryGame): Outcome<number> {
   if (g.phase !== "lobby" && g.phase !== "claiming") return { ok: false, error: wrongPhase(g.phase) };
   if (g.phase === "claiming") g.version += 1;
   g.phase = "running";
-  g.since = now;
+  g.from = -1;
   g.pattern = 0;
   g.pending = -1;
   return { ok: true, value: ++g.roundVersion };
@@ -76,6 +76,20 @@ function holds(ranges: readonly number[] | undefined, card: number): boolean {
 export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): CallBatchReply {
   const reply: number[] = [-1];
   const answered = new Map<string, number[]>();
+  // This tick's log entries: one per (ball, auto), in order of first appearance.
+  const groups = new Map<string, RecordedCalls>();
+  const log = (j: number, auto: boolean, cardId: number, playerId: string): void => {
+    const called = `${g.pattern}:${cardId}`;
+    if (g.called.has(called)) return;
+    g.called.add(called);
+    const key = `${j}${auto ? "a" : "m"}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { at: now, pattern: g.pattern, ballIndex: j, auto, cards: [] };
+      groups.set(key, group);
+    }
+    group.cards.push({ cardId, playerId });
+  };
   for (let at = 0; at < batch.length; at += CALL_STRIDE) {
     const player = String(batch[at]);
     const card = Number(batch[at + 2]);
@@ -86,7 +100,7 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
       reply.push(...stored);
       continue;
     }
-    const j = Number(String(batch[at + 3]).split(",")[g.pattern] ?? "-1");
+    let j = Number(String(batch[at + 3]).split(",")[g.pattern] ?? "-1");
     let status: number = CallStatus.OK;
     let fresh = false;
     if (g.phase !== "running") status = CallStatus.WRONG_PHASE;
@@ -94,24 +108,31 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
     else if (auto && g.autoFlags.get(player) === false) status = CallStatus.SKIPPED;
     else if (j < 0 || j >= g.times.length) status = CallStatus.INVALID;
     else {
+      // Complete before the pattern came into play: counts on the ball it came into play.
+      j = Math.max(j, g.from);
       const closes = windowClose(g, j);
-      if ((closes !== null && now >= closes) || (g.pending >= 0 && j > g.pending)) status = CallStatus.INVALID;
+      if (closes !== null && now >= closes) status = CallStatus.INVALID;
       else {
         if (g.pending < 0 || j < g.pending) {
           // An earlier ball completed it: those calls share the prize, later ones do not.
           g.pendingCalls.clear();
           g.pending = j;
         }
-        fresh = !g.pendingCalls.has(card);
-        g.pendingCalls.set(card, player);
+        // Only the first valid call of a card for a pattern is new: it alone is recorded.
+        fresh = !g.called.has(`${g.pattern}:${card}`);
+        // A valid call on a later ball than the pending one is answered OK all the same.
+        if (j === g.pending) g.pendingCalls.set(card, player);
+        log(j, auto, card, player);
       }
     }
     const outcome = [status, g.pattern, status === CallStatus.OK ? j : -1];
     reply.push(...outcome);
-    // Only the first valid call of a card for the pending award is stored (as round.lua).
+    // Only the first valid call of a card for a pattern is stored (as round.lua): refusals and
+    // repeats are decided afresh, so a player's calls cannot grow the records without bound.
     if (!auto && fresh) answered.set(key, outcome);
   }
   for (const [key, outcome] of answered) g.requests.set(key, outcome);
+  g.callLog.push(...groups.values());
   if (g.pending >= 0) reply[0] = windowClose(g, g.pending) ?? -1;
   return reply;
 }
@@ -124,12 +145,13 @@ export function settle(g: MemoryGame, force: boolean, now: number): Settled {
   const winners = [...g.pendingCalls].map(([cardId, playerId]) => ({ playerId, cardId })).sort((a, b) => a.cardId - b.cardId);
   const { each, remainder } = splitPrize(g.prizes[g.pattern] + g.carry, winners.length);
   const award: Award = { pattern: g.patterns[g.pattern], ballIndex: g.pending, winners, prizeEach: each, remainder };
-  g.awards.push(award);
+  g.awards.push({ ...award, at: now, drawn: g.times.length });
   g.pendingCalls.clear();
   g.pending = -1;
   g.pattern += 1;
   g.carry = remainder;
-  g.since = now;
+  // The next pattern comes into play now: cards already complete count on the last ball drawn.
+  g.from = g.times.length - 1;
   const finished = g.pattern >= g.patterns.length;
   if (finished) g.phase = "finished";
   return { awarded: true, award, roundVersion: ++g.roundVersion, finished };

@@ -23,14 +23,37 @@ export function isCluster(client: RedisClient): client is Cluster {
  * and the client waits until CLUSTER INFO says the cluster is ok before it resolves.
  */
 export async function connectCommands(target: RedisTarget, commandTimeoutMs: number, onError: (error: Error) => void): Promise<RedisClient> {
+  const redis = commandClient(target, commandTimeoutMs, onError);
+  await redis.connect();
+  return redis;
+}
+
+/**
+ * The same connection, returned at once: while Redis (or every Cluster seed) is down the
+ * client keeps retrying with ioredis's backoff, and every command fails at once meanwhile
+ * (no offline queue: nothing is sent, so nothing is done). It emits "ready" when it gets there.
+ */
+export function openCommands(target: RedisTarget, commandTimeoutMs: number, onError: (error: Error) => void): RedisClient {
+  const redis = commandClient(target, commandTimeoutMs, onError);
+  // A first attempt that fails is retried by the client itself (retryStrategy / clusterRetryStrategy).
+  redis.connect().catch(() => undefined);
+  return redis;
+}
+
+function commandClient(target: RedisTarget, commandTimeoutMs: number, onError: (error: Error) => void): RedisClient {
   const perNode = { commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 };
   const redis =
     typeof target === "string"
       ? new Redis(target, { lazyConnect: true, enableOfflineQueue: false, ...perNode })
       : new Cluster(seeds(target), { lazyConnect: true, enableOfflineQueue: false, redisOptions: perNode });
   redis.on("error", onError);
-  await redis.connect();
   return redis;
+}
+
+/** Resolves at the client's next "ready" (at once if it is ready now). */
+export function whenReady(client: RedisClient): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => client.once("ready", () => resolve()));
 }
 
 export function seeds(nodes: readonly RedisNodeAddress[]): { host: string; port: number }[] {

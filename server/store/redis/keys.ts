@@ -14,6 +14,8 @@ export function gameKeys(gameId: string) {
     pending: `${tag}:pend`,
     awards: `${tag}:awards`,
     autoFlags: `${tag}:autoflags`,
+    called: `${tag}:called`,
+    calls: `${tag}:calls`,
   } as const;
 }
 

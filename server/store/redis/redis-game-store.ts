@@ -1,4 +1,4 @@
-import type { Award, PatternName, Phase, ProtocolError, SlotState, Variant } from "../../../shared/protocol";
+import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
 import { isErrorCode, protocolError } from "../../../shared/protocol";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
@@ -10,6 +10,7 @@ import type {
   Lease,
   NewGame,
   RoundControl,
+  RoundLog,
   RoundOp,
   RoundStarted,
   Settled,
@@ -18,7 +19,7 @@ import type {
   TickResult,
   TickWork,
 } from "../../ports/game-store";
-import { expandCardRanges, parseCardRanges } from "../game-records";
+import { awardOf, expandCardRanges, parseCardRanges } from "../game-records";
 import type { RedisClient } from "./connection";
 import { answers } from "./connection";
 import { isMissingFunction, loadFunctionLibrary } from "./function-library";
@@ -31,6 +32,7 @@ export interface RedisGameStoreOptions {
   readonly onUnexpectedError?: (error: unknown) => void;
 }
 
+const LIBRARY_RETRY_MS = 1000;
 const UNAVAILABLE = { ok: false, error: protocolError("UNAVAILABLE") } as const;
 /** A reservation in a host's index whose game does not exist yet is kept this long: its creation may be on its way. */
 const RESERVATION_GRACE_MS = 60_000;
@@ -52,9 +54,32 @@ export class RedisGameStore implements GameStore {
     private readonly options: RedisGameStoreOptions,
   ) {}
 
-  /** Loads the function library; call once before serving. */
+  /** False until the function library was loaded once: /readyz says 503 until then. */
+  private libraryLoaded = false;
+
+  /** Loads the function library now; fails when Redis does not answer. */
   async init(): Promise<void> {
     await loadFunctionLibrary(this.redis);
+    this.libraryLoaded = true;
+  }
+
+  /**
+   * For a node that starts whether or not Redis is up: loads the library each time the
+   * connection becomes ready (the first time, and after every reconnect, so a Redis that
+   * came back empty has it before the first claim). Resolves after the first load.
+   */
+  loadLibraryWhenReady(onError: (error: unknown) => void): Promise<void> {
+    return new Promise((resolve) => {
+      const load = (): void => {
+        this.init().then(resolve, (error) => {
+          // Ready but the load failed (a Cluster master not reachable yet): try again shortly.
+          onError(error);
+          if (this.redis.status === "ready") setTimeout(load, LIBRARY_RETRY_MS).unref();
+        });
+      };
+      this.redis.on("ready", load);
+      if (this.redis.status === "ready") load();
+    });
   }
 
   /**
@@ -119,6 +144,7 @@ export class RedisGameStore implements GameStore {
         game.patterns.join(","),
         game.prizes.join(","),
         game.graceMs,
+        game.recordIds,
         ...game.order,
       ),
     );
@@ -140,8 +166,8 @@ export class RedisGameStore implements GameStore {
     if (!reply.ok) return reply;
     const v = reply.value as string[];
     if (v.length === 0) return NOT_FOUND;
-    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host] = v;
-    const [ranges, autoFlag, ...awards] = v.slice(17);
+    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids] = v;
+    const [ranges, autoFlag, ...awards] = v.slice(19);
     return {
       ok: true,
       value: {
@@ -160,10 +186,39 @@ export class RedisGameStore implements GameStore {
         pattern: Number(pattern),
         paused: paused === "1",
         autoIntervalMs: Number(auto) > 0 ? Number(auto) : null,
-        awards: awards.map((json) => JSON.parse(json) as Award),
+        awards: awards.map(parseAward),
         roundVersion: Number(rv),
         cardIds: expandCardRanges(parseCardRanges(ranges)),
         autoClaim: autoFlag === "" ? null : autoFlag === "1",
+        graceMs: Number(grace),
+        // Games created before the setting existed publish the sub.
+        recordIds: rids === "salted-hash" ? "salted-hash" : "sub",
+      },
+    };
+  }
+
+  async roundLog(gameId: string): Promise<StoreResult<RoundLog>> {
+    const k = gameKeys(gameId);
+    const reply = await this.call(async () => {
+      // One slot (the game's hash tag): one MULTI, one round trip.
+      const results = (await this.redis.multi().exists(k.game).lrange(k.times, 0, -1).lrange(k.awards, 0, -1).lrange(k.calls, 0, -1).exec())!;
+      return results.map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
+    });
+    if (!reply.ok) return reply;
+    const [exists, times, awards, calls] = reply.value as [number, string[], string[], string[]];
+    if (exists === 0) return NOT_FOUND;
+    return {
+      ok: true,
+      value: {
+        drawnAt: times.map(Number),
+        awardTimes: awards.map((json) => {
+          const { at, drawn } = JSON.parse(json) as AwardTime;
+          return { at, drawn };
+        }),
+        calls: calls.map((json) => JSON.parse(json) as RecordedCalls),
       },
     };
   }
@@ -191,7 +246,7 @@ export class RedisGameStore implements GameStore {
       }
       if (work.calls.length > 0) {
         parts.push("calls");
-        tx.fcall("bingo_calls", 6, k.game, k.cards, k.requests, k.pending, k.autoFlags, k.times, ...work.calls);
+        tx.fcall("bingo_calls", 8, k.game, k.cards, k.requests, k.pending, k.autoFlags, k.times, k.called, k.calls, ...work.calls);
       }
       if (work.settle) {
         parts.push("settle");
@@ -270,13 +325,13 @@ export class RedisGameStore implements GameStore {
     const [, rv, seed, awardedNow, ...awards] = reply.value;
     return {
       ok: true,
-      value: { roundVersion: Number(rv), seed: String(seed), awards: awards.map((json) => JSON.parse(String(json)) as Award), awardedNow: Number(awardedNow) === 1 },
+      value: { roundVersion: Number(rv), seed: String(seed), awards: awards.map((json) => parseAward(String(json))), awardedNow: Number(awardedNow) === 1 },
     };
   }
 
   /** On a Cluster: every master that owns slots answers (a game on a lost shard is unavailable). */
   async ping(): Promise<boolean> {
-    return answers(this.redis);
+    return this.libraryLoaded && answers(this.redis);
   }
 
   async close(): Promise<void> {
@@ -338,8 +393,13 @@ function errorFrom(code: string, detail: string | number | undefined): ProtocolE
 
 function settledFrom(value: Reply): Settled {
   if (Number(value[0]) === 1) {
-    return { awarded: true, award: JSON.parse(String(value[1])) as Award, roundVersion: Number(value[2]), finished: Number(value[3]) === 1 };
+    return { awarded: true, award: parseAward(String(value[1])), roundVersion: Number(value[2]), finished: Number(value[3]) === 1 };
   }
   const settleAt = Number(value[1]);
   return { awarded: false, settleAt: settleAt >= 0 ? settleAt : null };
+}
+
+/** A stored award (JSON, with the record's times) as clients see it. */
+function parseAward(json: string): Award {
+  return awardOf(JSON.parse(json) as Award);
 }

@@ -7,17 +7,21 @@
 --
 -- Game hash (KEYS[1] everywhere):
 --   host title variant ttl                        fixed at creation
---   seed commitment patterns prizes grace         fixed at creation (seed stays secret until finished)
+--   seed commitment patterns prizes grace rids    fixed at creation (seed stays secret until finished;
+--                                                 rids: 'sub' | 'salted-hash', player ids in the record)
 --   phase                                         lobby | claiming | running | finished
 --   total remaining version max next              the claim window (version = slot version)
 --   rv drawn paused auto                          the round: version, balls drawn, paused 0/1, auto-draw ms (0 = off)
---   pattern pending since carry                   pattern in play, ball index of the pending award (-1 none),
---                                                 ms it came into play, remainder carried into its pool
+--   pattern pending from carry                    pattern in play, ball index of the pending award (-1 none),
+--                                                 last ball index drawn when it came into play (-1 none),
+--                                                 remainder carried into its pool
 --   lease_owner lease_token lease_until           who may auto-draw (fencing token)
 -- Other keys: owned (player -> cards held), cards (player -> "first:count,..."),
 --   req (request key -> first answer), order (list: balls in draw order),
 --   times (list: ms each ball was drawn), pend (card -> player: calls of the pending award),
---   awards (list of JSON awards), autoflags (player -> 0/1).
+--   awards (list of JSON awards, with 'at' and 'drawn' for the record), autoflags (player -> 0/1),
+--   called ("pattern:card" -> 1: cards whose call is logged), calls (list: the public record's
+--   call log, one JSON entry per tick, ball and kind).
 
 local function refresh_ttl(ttl, ...)
   for _, key in ipairs({ ... }) do

@@ -1,19 +1,26 @@
 -- The round: start, draws, the auto-draw lease, pause/resume/auto, bingo calls, awards, end.
 --
--- Fair winners. For the pattern in play, ball index j's claim window closes
---   max(time ball j+1 was drawn, time the pattern came into play) + grace
--- and is open while ball j+1 is not drawn. A call is valid when its card completed the
--- pattern on ball j <= the last drawn and j's window is open. The pending award keeps the
--- smallest such j; every valid call for that j shares the prize; the award is made once
--- that window has closed (bingo_settle), whichever node asks first.
+-- Fair winners (README, "The round: draws, calls and fair winners"). A pattern comes into
+-- play at round start or when the previous one is awarded; 'from' is then the index of the
+-- last ball drawn (-1: none). A card completes the pattern in play on ball
+--   j = max(the ball on which its numbers complete it, from)
+-- so a card already complete when its pattern comes into play counts as completing on the
+-- ball at which it came into play, and awards never go back in the draw. Ball j's claim
+-- window is open until grace ms after ball j+1 is drawn (ball j+1 is always drawn after the
+-- pattern came into play). A call is valid when its card completes the pattern in play on
+-- a drawn ball j whose window is open; it is answered OK with j whatever else is pending.
+-- The pending award keeps the smallest such j; every valid call for that j shares the
+-- prize; the award is made once that window has closed (bingo_settle), whichever node
+-- asks first. The first accepted call of each card for each pattern goes into the public
+-- record's call log (list 'calls', one JSON entry per tick, ball and kind).
 
 local CALL_OK, CALL_INVALID, CALL_FORBIDDEN, CALL_WRONG_PHASE, CALL_SKIPPED = 0, 1, 2, 3, 4
 
 -- ms at which ball index j's window closes, or nil while it is open with no end yet.
-local function window_close(times_key, j, since, grace)
+local function window_close(times_key, j, grace)
   local next_draw = redis.call('LINDEX', times_key, j + 1)
   if not next_draw then return nil end
-  return math.max(tonumber(next_draw), since) + grace
+  return tonumber(next_draw) + grace
 end
 
 local function bump_rv(game)
@@ -27,7 +34,7 @@ local function start(keys, args)
   if not phase then return { err, '' } end
   if phase ~= 'lobby' and phase ~= 'claiming' then return { 'WRONG_PHASE', phase } end
   if phase == 'claiming' then redis.call('HINCRBY', game, 'version', 1) end
-  redis.call('HSET', game, 'phase', 'running', 'since', now_ms(), 'pattern', 0, 'pending', -1)
+  redis.call('HSET', game, 'phase', 'running', 'from', -1, 'pattern', 0, 'pending', -1)
   local rv = bump_rv(game)
   local s = redis.call('HMGET', game, 'total', 'remaining', 'version')
   return { 'OK', rv, tonumber(s[1]), tonumber(s[2]), tonumber(s[3]) }
@@ -38,7 +45,7 @@ end
 local function draw(keys, args)
   local game, order, times = keys[1], keys[2], keys[3]
   local m = redis.call('HMGET', game, 'host', 'phase', 'drawn', 'paused', 'rv', 'lease_token', 'lease_until',
-    'pending', 'since', 'grace')
+    'pending', 'grace')
   if not m[1] then return { 'NOT_FOUND', '' } end
   local token = tonumber(args[3])
   local now = now_ms()
@@ -61,7 +68,7 @@ local function draw(keys, args)
   local rv = bump_rv(game)
   local pending = tonumber(m[8])
   local settle_at = -1
-  if pending >= 0 then settle_at = window_close(times, pending, tonumber(m[9]), tonumber(m[10])) or -1 end
+  if pending >= 0 then settle_at = window_close(times, pending, tonumber(m[9])) or -1 end
   -- A draw is progress (by the host or its auto-draw): the game lives on.
   refresh_ttl(redis.call('HGET', game, 'ttl'), game, order, times)
   return { 'OK', ball, drawn, rv, 1, settle_at }
@@ -119,7 +126,7 @@ local function set_auto(keys, args)
   return 1
 end
 
--- KEYS: game, cards, req, pend, autoflags, times.
+-- KEYS: game, cards, req, pend, autoflags, times, called, calls.
 -- ARGV per call: player, requestId, cardId, completions, auto. completions: for each
 -- pattern of the game, the ball index on which the card completes it (from the seed's
 -- full draw order), comma-separated; the one of the pattern in play counts. auto: 1 for
@@ -127,26 +134,43 @@ end
 -- Returns { settleAt (-1: none), then per call: status, patternIndex, ballIndex }.
 local function calls(keys, args)
   local game, cards_key, req_key, pend_key, auto_key, times = keys[1], keys[2], keys[3], keys[4], keys[5], keys[6]
-  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'since', 'grace', 'drawn')
+  local called_key, log_key = keys[7], keys[8]
+  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'from', 'grace', 'drawn')
   if not m[1] then return { -2 } end
   local running = m[1] == 'running'
-  local pattern, pending, since = tonumber(m[2]), tonumber(m[3]), tonumber(m[4])
+  -- A game created before 'from' existed (a rolling upgrade) plays as if no pattern came into play late.
+  local pattern, pending, from = tonumber(m[2]), tonumber(m[3]), tonumber(m[4]) or -1
   local grace, drawn = tonumber(m[5]), tonumber(m[6])
   local now = now_ms()
   local reply = { -1 }
   local ranges, flags, new_requests = {}, {}, {}
+  -- This tick's log entries: one per (ball, auto), in order of first appearance.
+  local groups, group_list = {}, {}
   local pending_changed = false
   local wrote = false
   local function auto_off(player)
     if flags[player] == nil then flags[player] = redis.call('HGET', auto_key, player) or '1' end
     return flags[player] == '0'
   end
+  -- Logs the first valid call of a card for the pattern in play; true when it was the first.
+  local function log_call(j, auto, card, player)
+    if redis.call('HSETNX', called_key, pattern .. ':' .. card, 1) == 0 then return false end
+    local gkey = j .. (auto and 'a' or 'm')
+    local group = groups[gkey]
+    if not group then
+      group = { at = now, pattern = pattern, ballIndex = j, auto = auto, cards = {} }
+      groups[gkey] = group
+      group_list[#group_list + 1] = group
+    end
+    group.cards[#group.cards + 1] = { cardId = card, playerId = player }
+    return true
+  end
 
   for i = 1, #args, 5 do
     local player, card, auto = args[i], tonumber(args[i + 2]), args[i + 4] == '1'
     local j = tonumber(split(args[i + 3], ',')[pattern + 1] or '-1')
     local rkey = 'b' .. #player .. ':' .. player .. args[i + 1]
-    local status, ball_index = CALL_OK, j
+    local status = CALL_OK
     local fresh = false
     local stored = (not auto) and (new_requests[rkey] or redis.call('HGET', req_key, rkey))
     if stored then
@@ -163,10 +187,10 @@ local function calls(keys, args)
       elseif j < 0 or j >= drawn then
         status = CALL_INVALID
       else
-        local closes = window_close(times, j, since, grace)
+        -- Complete before the pattern came into play: counts on the ball it came into play.
+        j = math.max(j, from)
+        local closes = window_close(times, j, grace)
         if closes and now >= closes then
-          status = CALL_INVALID
-        elseif pending >= 0 and j > pending then
           status = CALL_INVALID
         else
           if pending < 0 or j < pending then
@@ -175,15 +199,17 @@ local function calls(keys, args)
             pending = j
             pending_changed = true
           end
-          fresh = redis.call('HSET', pend_key, card, player) == 1
+          -- A valid call on a later ball than the pending one is answered OK all the same.
+          if j == pending then redis.call('HSET', pend_key, card, player) end
+          fresh = log_call(j, auto, card, player)
           wrote = true
         end
       end
-      if status ~= CALL_OK then ball_index = -1 end
+      local ball_index = status == CALL_OK and j or -1
       reply[#reply + 1], reply[#reply + 2], reply[#reply + 3] = status, pattern, ball_index
-      -- Only the first valid call of a card for the pending award is stored: refusals and
-      -- repeats of a card already called write nothing (a retry is decided afresh), so a
-      -- player's calls cannot grow the record without bound.
+      -- Only the first valid call of a card for a pattern is stored: refusals and repeats
+      -- of a card already called write nothing (a retry is decided afresh), so a player's
+      -- calls cannot grow the records without bound.
       if not auto and fresh then
         new_requests[rkey] = status .. ':' .. pattern .. ':' .. ball_index
       end
@@ -201,38 +227,47 @@ local function calls(keys, args)
     end
   end
   if #fields > 0 then redis.call('HSET', req_key, unpack(fields)) end
+  if #group_list > 0 then
+    local entries = {}
+    for k, group in ipairs(group_list) do entries[k] = cjson.encode(group) end
+    redis.call('RPUSH', log_key, unpack(entries))
+  end
   -- Calls never extend the game (a player could keep it alive for ever): what they wrote
   -- lives as long as the game does.
-  if wrote then expire_with_game(game, req_key, pend_key) end
-  if pending >= 0 then reply[1] = window_close(times, pending, since, grace) or -1 end
+  if wrote then expire_with_game(game, req_key, pend_key, called_key, log_key) end
+  if pending >= 0 then reply[1] = window_close(times, pending, grace) or -1 end
   return reply
 end
 
 -- Awards the pending pattern. Returns { 1, awardJson, rv, finished 0/1 } or { 0, settleAt }.
+-- The stored award also holds 'at' (store ms) and 'drawn' (balls drawn then) for the record.
 local function award(keys, force)
   local game, pend_key, awards_key, times = keys[1], keys[2], keys[3], keys[4]
-  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'since', 'grace', 'patterns', 'prizes', 'carry', 'ttl')
+  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'drawn', 'grace', 'patterns', 'prizes', 'carry', 'ttl')
   if m[1] ~= 'running' then return { 0, -1 } end
   local pending = tonumber(m[3])
   if pending < 0 then return { 0, -1 } end
-  local closes = window_close(times, pending, tonumber(m[4]), tonumber(m[5]))
-  if not force and (not closes or now_ms() < closes) then return { 0, closes or -1 } end
+  local closes = window_close(times, pending, tonumber(m[5]))
+  local now = now_ms()
+  if not force and (not closes or now < closes) then return { 0, closes or -1 } end
 
   local flat = redis.call('HGETALL', pend_key)
   local winners = {}
   for i = 1, #flat, 2 do winners[#winners + 1] = { cardId = tonumber(flat[i]), playerId = flat[i + 1] } end
   table.sort(winners, function(a, b) return a.cardId < b.cardId end)
   local pattern = tonumber(m[2])
+  local drawn = tonumber(m[4])
   local patterns, prizes = split(m[6], ','), split(m[7], ',')
   local pool = tonumber(prizes[pattern + 1]) + tonumber(m[8])
   local each = math.floor(pool / #winners)
   local remainder = pool - each * #winners
   local record = cjson.encode({ pattern = patterns[pattern + 1], ballIndex = pending, winners = winners,
-    prizeEach = each, remainder = remainder })
+    prizeEach = each, remainder = remainder, at = now, drawn = drawn })
   redis.call('RPUSH', awards_key, record)
   redis.call('DEL', pend_key)
   local finished = pattern + 1 >= #patterns
-  redis.call('HSET', game, 'pattern', pattern + 1, 'pending', -1, 'carry', remainder, 'since', now_ms())
+  -- The next pattern comes into play now: cards already complete count on the last ball drawn.
+  redis.call('HSET', game, 'pattern', pattern + 1, 'pending', -1, 'carry', remainder, 'from', drawn - 1)
   if finished then redis.call('HSET', game, 'phase', 'finished') end
   local rv = bump_rv(game)
   refresh_ttl(m[9], awards_key)
