@@ -33,10 +33,11 @@ export interface Tally {
 const keyOf = (record: ClaimRecord): string => `${record.player}\u0000${record.requestId}`;
 
 /**
- * An SDK claim resolves to UNAVAILABLE when the server never answered; the in-memory
- * server itself only sends it while shutting down, which the demo never does mid-run.
+ * An SDK claim resolves to OUTCOME_UNKNOWN when the server never answered (it was sent) and
+ * to UNAVAILABLE when it could not be sent; the in-memory server itself only sends
+ * UNAVAILABLE while shutting down, which the demo never does mid-run.
  */
-export const isNoAck = (ack: Ack<Claimed>): boolean => !ack.ok && ack.error.code === "UNAVAILABLE";
+export const isNoAck = (ack: Ack<Claimed>): boolean => !ack.ok && (ack.error.code === "OUTCOME_UNKNOWN" || ack.error.code === "UNAVAILABLE");
 
 export function tally(records: readonly ClaimRecord[], maxPerPlayer: number): Tally {
   const firsts = new Map<string, ClaimRecord>();

@@ -9,9 +9,11 @@ export interface ServerProcess {
 
 /**
  * Runs a compiled script as its own process and resolves with the URL it prints once it
- * listens (a line matching `listening on http://…`, plain or in a JSON log line).
+ * listens (a line matching `listening on http://…`, plain or in a JSON log line) and, when
+ * `readyLine` is given, once it has also printed a line matching that (the bingo server
+ * listens before it has reached Redis, and logs "backends ready" when it has).
  */
-export function startServerProcess(script: string, args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
+export function startServerProcess(script: string, args: readonly string[], env: Record<string, string>, readyLine?: RegExp): Promise<ServerProcess> {
   const child = spawn(process.execPath, [script, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -25,7 +27,7 @@ export function startServerProcess(script: string, args: readonly string[], env:
       buffered += chunk;
       log += chunk;
       const match = /listening on (http:\/\/[^\s"]+)/.exec(buffered);
-      if (!match) return;
+      if (!match || (readyLine && !readyLine.test(buffered))) return;
       child.stdout!.off("data", onData);
       child.stdout!.resume();
       resolve({

@@ -34,6 +34,7 @@ export interface FleetOptions {
 }
 
 const DRAW_ATTEMPTS = 5;
+const RETRIED_DRAW_CODES: ReadonlySet<string> = new Set(["UNAVAILABLE", "OUTCOME_UNKNOWN"]);
 
 type Of<T extends FromWorker["type"]> = Extract<FromWorker, { type: T }>;
 
@@ -141,14 +142,15 @@ export class Fleet {
   }
 
   /**
-   * The host draws the next ball. UNAVAILABLE (the store answered too slowly on a loaded
-   * machine: nothing was drawn) is retried; the expected index keeps a retry from drawing twice.
+   * The host draws the next ball. UNAVAILABLE (not sent: nothing was drawn) and
+   * OUTCOME_UNKNOWN (the store answered too slowly on a loaded machine, after the SDK's own
+   * retries) are retried; the expected index keeps a retry from drawing twice.
    */
   async draw(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const drawn = await this.hostClient.draw(this.gameId);
       if (drawn.ok) return;
-      if (drawn.error.code !== "UNAVAILABLE" || attempt === DRAW_ATTEMPTS) throw new Error(`round:draw: ${drawn.error.code}`);
+      if (!RETRIED_DRAW_CODES.has(drawn.error.code) || attempt === DRAW_ATTEMPTS) throw new Error(`round:draw: ${drawn.error.code}`);
     }
   }
 
@@ -197,7 +199,7 @@ async function startTargets(o: FleetOptions, secret: string, gameId: string): Pr
     const main = distPath("server", "main.js");
     return Promise.all(
       Array.from({ length: o.nodes }, (_, n) =>
-        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...o.nodeEnv }),
+        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...o.nodeEnv }, /backends ready/),
       ),
     );
   }

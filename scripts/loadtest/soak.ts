@@ -138,7 +138,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         RATE_LIMIT_SOCKET_PER_SECOND: "1000",
         RATE_LIMIT_PLAYER_BURST: "1000",
         RATE_LIMIT_PLAYER_PER_SECOND: "1000",
-      }),
+      }, /backends ready/),
     ),
   );
   const admin = new Redis(o.redisUrl);

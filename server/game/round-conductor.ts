@@ -26,6 +26,11 @@ const AUTO_CALL = "auto";
 export class RoundConductor {
   private readonly autoLoops = new Map<string, unknown>();
   private readonly indexes = new Map<string, Promise<AutoClaimIndex | null>>();
+  /**
+   * Per game, the index of a draw this node sent whose answer never came (OUTCOME_UNKNOWN):
+   * if it was done, nobody announced it, so a repeat that returns it announces it then.
+   */
+  private readonly unannounced = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -39,8 +44,14 @@ export class RoundConductor {
 
   async draw(gameId: string, by: Drawer, expectedIndex: number | null): Promise<StoreResult<DrawResult>> {
     const drawn = await this.store.draw(gameId, by, expectedIndex);
-    if (!drawn.ok || !drawn.value.drewNow) return drawn;
-    const { ball, index, roundVersion, settleAt } = drawn.value;
+    if (!drawn.ok) {
+      if (drawn.error.code === "OUTCOME_UNKNOWN" && expectedIndex !== null) this.unannounced.set(gameId, expectedIndex);
+      return drawn;
+    }
+    const { ball, index, roundVersion, settleAt, drewNow } = drawn.value;
+    const lostAnswer = this.unannounced.get(gameId);
+    if (lostAnswer !== undefined && index >= lostAnswer) this.unannounced.delete(gameId);
+    if (!drewNow && lostAnswer !== index) return drawn;
     this.announcer.drawn({ gameId, ball, index, version: roundVersion, at: this.clock.now() });
     if (settleAt !== null) this.engine.settleAt(gameId, settleAt);
     const autoClaims = await this.index(gameId);
@@ -81,6 +92,7 @@ export class RoundConductor {
   forget(gameId: string): void {
     this.unfollow(gameId);
     this.indexes.delete(gameId);
+    this.unannounced.delete(gameId);
   }
 
   /** Lets go of a game's auto-claim index unless this node takes part in its auto-draw. */

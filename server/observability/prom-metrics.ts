@@ -140,7 +140,7 @@ export class PromMetrics implements Metrics {
 
   /** Series that exist before their first event, so a dashboard shows 0, not "no data". */
   private zeroes(): void {
-    for (const code of ["SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED", "RATE_LIMITED", "UNAVAILABLE"] as const) this.rejected.inc({ code }, 0);
+    for (const code of ["SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED", "RATE_LIMITED", "UNAVAILABLE", "OUTCOME_UNKNOWN"] as const) this.rejected.inc({ code }, 0);
     for (const scope of ["socket", "player"] as const) this.limited.inc({ scope }, 0);
     for (const reason of ["dead-token", "transient", "refused", "error"]) this.pushFailures.inc({ reason }, 0);
     for (const code of ["UNAVAILABLE", "FORBIDDEN", "UNAUTHORIZED"] as const) this.refusedConnections.inc({ code }, 0);

@@ -12,7 +12,10 @@ export interface TickMetrics {
   batch(claims: number, calls: number, storeSeconds: number): void;
   /** The store answered `count` claims with `reply` (granted, or refused with a code per claim). */
   claimsAnswered(reply: ClaimBatchReply, count: number): void;
-  /** `count` claims refused without a store answer: the store failed, the queue was full, the node is stopping. */
+  /**
+   * `count` claims answered without a store reply: the store was not reached (UNAVAILABLE),
+   * its answer did not arrive in time (OUTCOME_UNKNOWN), the queue was full, the node is stopping.
+   */
   claimsRefused(code: ErrorCode, count: number): void;
 }
 

@@ -11,6 +11,7 @@ import { newSeed } from "../game/seeds";
 import { roundOf, snapshotOf } from "../game/snapshots";
 import type { GameStore, RoundControl, StoreResult } from "../ports/game-store";
 import type { PlayerDirectory } from "../ports/push-ports";
+import { StoreNotReachedError } from "../ports/store-not-reached";
 import type { PushEvents } from "../push/push-events";
 import type { BingoServer, BingoSocket } from "./socket-types";
 import { hostsOf, roomOf } from "./socket-types";
@@ -36,16 +37,20 @@ export type Handlers = { readonly [E in ClientEvent]: Handler<E> };
 
 const DEFAULT_TITLE = "Bingo show";
 
-/** Runs a directory write; a store that cannot be reached is UNAVAILABLE. */
+/**
+ * Runs a directory write. UNAVAILABLE only when the write was never sent; a write that was
+ * sent and failed may have been done (OUTCOME_UNKNOWN: these writes are safe to send again).
+ */
 async function attempt<T extends object>(write: () => Promise<void>, body: T): Promise<Ack<T>> {
   try {
     await write();
     return { ok: true, ...body };
-  } catch {
-    return { ok: false, error: protocolError("UNAVAILABLE") };
+  } catch (error) {
+    return { ok: false, error: protocolError(error instanceof StoreNotReachedError ? "UNAVAILABLE" : "OUTCOME_UNKNOWN") };
   }
 }
 const CREATE_ATTEMPTS = 5;
+const READ_BACK_FAILED = "the change was made, but the round could not be read back in time; game:join shows the state";
 
 /**
  * What each client event does, once its sender's role and payload have been checked
@@ -72,9 +77,10 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
     toRoom(gameId).emit("game:phase", { gameId, phase: "running", paused, autoIntervalMs, version: roundVersion });
   };
 
+  /** Answers a round change the store has made: if reading it back fails, the change is still made, so never UNAVAILABLE. */
   const answerRound = async (gameId: string, hostId: string, reply: AckFn<RoundBody>): Promise<void> => {
     const round = await roundNow(gameId, hostId);
-    reply(round.ok ? { ok: true, ...round.value } : round);
+    reply(round.ok ? { ok: true, ...round.value } : { ok: false, error: protocolError("OUTCOME_UNKNOWN", READ_BACK_FAILED) });
   };
 
   return {

@@ -34,8 +34,15 @@ export interface BingoClientOptions {
   readonly token: string | TokenProvider;
   /** How long to wait for each ack before trying again. Default 5000. */
   readonly ackTimeoutMs?: number;
-  /** Further attempts for idempotent requests (join, claim, close). Default 3. */
+  /** Further attempts for idempotent requests (join, claim, close) when no ack arrives. Default 3. */
   readonly retries?: number;
+  /**
+   * Further attempts for idempotent requests answered OUTCOME_UNKNOWN (the server's store
+   * did not answer in time), each after a backoff. Default 5.
+   */
+  readonly outcomeRetries?: number;
+  /** The first backoff before such an attempt; it doubles each time (with jitter), up to 4 s. Default 250. */
+  readonly outcomeBackoffMs?: number;
   /** How long `open`/`connect` wait for the first connection. Default 10000. */
   readonly connectTimeoutMs?: number;
   /** Passed through to socket.io-client. */
@@ -72,11 +79,27 @@ const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
   "app:state",
 ]);
 
+/** Answers that say this attempt did nothing: after an earlier OUTCOME_UNKNOWN they settle nothing. */
+const NOTHING_DONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["UNAVAILABLE", "RATE_LIMITED"]);
+const MAX_OUTCOME_BACKOFF_MS = 4000;
+
 /**
  * The typed client of the bingo server, for players, hosts, bots and tests.
  *
  * - every request resolves to the server's ack (`{ ok: true, ... }` or `{ ok: false, error }`),
- *   never rejects; a request that got no answer resolves to UNAVAILABLE;
+ *   never rejects;
+ * - OUTCOME_UNKNOWN (the request reached the store, its answer did not arrive in time) is
+ *   settled here for requests that are safe to repeat — claims and bingo calls with their
+ *   `requestId`, a draw with its `index`, and the idempotent events (RETRYABLE): they are
+ *   sent again, with the same payload, after a backoff that doubles from `outcomeBackoffMs`
+ *   (at most `outcomeRetries` times), and the first definitive answer is returned. An
+ *   UNAVAILABLE or RATE_LIMITED after an OUTCOME_UNKNOWN settles nothing (that repeat did
+ *   nothing, the first may have been done) and is retried the same way;
+ * - a request still unsettled after its attempts resolves to OUTCOME_UNKNOWN if any attempt
+ *   may have reached the server (sent with no ack, or answered OUTCOME_UNKNOWN), and to
+ *   UNAVAILABLE only when none was sent. Events that are not safe to repeat (game:create,
+ *   claims:open, round:start, round:end, a draw without index) return OUTCOME_UNKNOWN as
+ *   they get it: `join` the game to see what happened;
  * - claims carry a `requestId` (made here unless given); retries reuse it, so a claim is
  *   granted at most once however often it is sent, to whichever node;
  * - after a reconnect it joins its games again and reports the fresh snapshots;
@@ -86,6 +109,8 @@ export class BingoClient {
   readonly socket: ClientSocket;
   private readonly ackTimeoutMs: number;
   private readonly retries: number;
+  private readonly outcomeRetries: number;
+  private readonly outcomeBackoffMs: number;
   private readonly connectTimeoutMs: number;
   private readonly latest = new Map<string, SlotState>();
   private readonly games = new Set<string>();
@@ -101,6 +126,8 @@ export class BingoClient {
   constructor(options: BingoClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
     this.retries = options.retries ?? 3;
+    this.outcomeRetries = options.outcomeRetries ?? 5;
+    this.outcomeBackoffMs = options.outcomeBackoffMs ?? 250;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.urls = typeof options.url === "string" ? [options.url] : [...options.url];
     if (this.urls.length === 0) throw new TypeError("BingoClient needs at least one server URL");
@@ -275,22 +302,44 @@ export class BingoClient {
   }
 
   /**
-   * Sends one event and resolves to its ack. Idempotent events are sent again, with the
-   * same payload, when no ack arrives in time.
+   * Sends one event and resolves to its ack. Events safe to repeat are sent again, with the
+   * same payload, when no ack arrives in time and when the answer is OUTCOME_UNKNOWN (after
+   * a backoff); see the class comment for what the result then means.
    */
   async request<E extends ClientEvent>(event: E, payload: PayloadOf<E>): Promise<Ack<AckOf<E>>> {
     const repeatable = RETRYABLE.has(event) || (event === "round:draw" && (payload as PayloadOf<"round:draw">).index !== undefined);
-    const attempts = repeatable ? 1 + this.retries : 1;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      if (!(await this.connected())) continue;
-      try {
-        const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as { emitWithAck(ev: string, p: unknown): Promise<Ack<AckOf<E>>> };
-        return await timed.emitWithAck(event, payload);
-      } catch {
-        // No ack in time: the request may or may not have been applied; only a repeat tells.
+    const unansweredAttempts = repeatable ? 1 + this.retries : 1;
+    let unanswered = 0;
+    let unknown = 0;
+    /** Some attempt may have reached the server: from then on only a definitive answer settles it. */
+    let mayBeDone = false;
+    for (;;) {
+      if (await this.connected()) {
+        try {
+          const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as { emitWithAck(ev: string, p: unknown): Promise<Ack<AckOf<E>>> };
+          const ack = await timed.emitWithAck(event, payload);
+          if (ack.ok || !repeatable) return ack;
+          if (ack.error.code !== "OUTCOME_UNKNOWN" && !(mayBeDone && NOTHING_DONE.has(ack.error.code))) return ack;
+          mayBeDone = true;
+          if (unknown >= this.outcomeRetries) break;
+          await delay(this.outcomeBackoff(unknown++));
+          continue;
+        } catch {
+          // No ack in time: the request may or may not have been applied; only a repeat tells.
+          mayBeDone = true;
+        }
       }
+      if (++unanswered >= unansweredAttempts) break;
     }
-    return { ok: false, error: protocolError("UNAVAILABLE", `no answer to ${event}`) };
+    return mayBeDone
+      ? { ok: false, error: protocolError("OUTCOME_UNKNOWN", `no definitive answer to ${event}; send it again (same requestId) or join the game to learn the outcome`) }
+      : { ok: false, error: protocolError("UNAVAILABLE", `${event} could not be sent: not connected`) };
+  }
+
+  /** Doubling from `outcomeBackoffMs`, capped, with jitter so clients refused together do not return together. */
+  private outcomeBackoff(attempt: number): number {
+    const ceiling = Math.min(MAX_OUTCOME_BACKOFF_MS, this.outcomeBackoffMs * 2 ** attempt);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
   private connected(): Promise<boolean> {
@@ -357,6 +406,10 @@ export class BingoClient {
   private async rejoin(): Promise<void> {
     for (const gameId of this.games) await this.resync(gameId);
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -14,7 +14,9 @@ export const ERROR_CODES = {
   INVALID_CLAIM: "A bingo call the drawn balls do not support (or too late for the ball that completed it); nothing changed.",
   TOO_MANY_GAMES: "The host already has MAX_GAMES_PER_HOST unfinished games; end one (round:end) before creating another. Nothing was created.",
   RATE_LIMITED: "Too many requests; nothing was done, try again later.",
-  UNAVAILABLE: "The store (Redis) is unreachable or did not answer in time; nothing was done.",
+  UNAVAILABLE: "Nothing was done: the request never reached the store (Redis not connected, this node shutting down or full). Try again later or on another node.",
+  OUTCOME_UNKNOWN:
+    "The request reached the store but its answer did not arrive in time; it may or may not have been done. Send it again with the same requestId (round:draw: the same index) to learn the outcome; for events that cannot be repeated (game:create, claims:open, round:start, round:end) game:join shows the state.",
   INTERNAL: "An unexpected server error; nothing was done.",
 } as const;
 

@@ -46,6 +46,7 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (deploymentName, startDeployment) => {
 
   beforeAll(async () => {
     redis = await startDeployment();
+    // Ready, not just listening: a node listens before it reaches Redis (or the Cluster).
     nodes = await Promise.all([0, 1].map(() => startNodeProcess({ ...redis.env, AUTH_SECRET: TEST_SECRET, TICK_MS: "50" })));
   });
 

@@ -21,8 +21,8 @@ afterAll(async () => {
   await Promise.all(redises.map((redis) => redis.stop()));
 });
 
-async function node(env: Record<string, string>): Promise<NodeProcess> {
-  const started = await startNodeProcess(env);
+async function node(env: Record<string, string>, options: { ready?: boolean } = {}): Promise<NodeProcess> {
+  const started = await startNodeProcess(env, options);
   nodes.push(started);
   return started;
 }
@@ -101,7 +101,7 @@ describe("NODE_ENV=production", () => {
 describe("Redis down at start", () => {
   test("one Redis: the node listens, /readyz 503 and UNAVAILABLE meanwhile; ready and serving claims once Redis starts on its port", async () => {
     const port = await freePort();
-    const started = await node({ NODE_ENV: "production", AUTH_SECRET: TEST_SECRET, REDIS_URL: `redis://127.0.0.1:${port}` });
+    const started = await node({ NODE_ENV: "production", AUTH_SECRET: TEST_SECRET, REDIS_URL: `redis://127.0.0.1:${port}` }, { ready: false });
     expect(await status(started.url, "/healthz")).toBe(200);
     expect(await status(started.url, "/readyz")).toBe(503);
     const early = await connect(started.url, "early-host", "host");
@@ -125,7 +125,7 @@ describe("Redis down at start", () => {
   test("Redis Cluster: seeds down at start, ready once the cluster forms on them", async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     const seeds = ports.map((port) => `127.0.0.1:${port}`).join(",");
-    const started = await node({ NODE_ENV: "production", AUTH_SECRET: TEST_SECRET, REDIS_CLUSTER_NODES: seeds });
+    const started = await node({ NODE_ENV: "production", AUTH_SECRET: TEST_SECRET, REDIS_CLUSTER_NODES: seeds }, { ready: false });
     expect(await status(started.url, "/healthz")).toBe(200);
     expect(await status(started.url, "/readyz")).toBe(503);
     const early = await connect(started.url, "early-cluster-host", "host");

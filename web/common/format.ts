@@ -48,6 +48,7 @@ export function phaseKey(phase: Phase, paused: boolean): string {
 }
 
 export function errorText(error: ProtocolError): string {
+  if (error.code === "OUTCOME_UNKNOWN") return "No answer in time: it may or may not have been done. The page shows the game as the server has it now.";
   return `${error.code}: ${error.message}`;
 }
 

@@ -3,7 +3,9 @@ import type { ErrorLine } from "./error-line";
 
 /**
  * Runs the console's requests: one at a time per button (its button stays disabled while
- * it is in flight), with every refusal shown on the error line.
+ * it is in flight), with every refusal shown on the error line. After an OUTCOME_UNKNOWN
+ * (the store got the request but its answer came too late) the console reads the game
+ * again, so it shows what was really done.
  */
 export class Actions {
   private readonly busy = new Set<string>();
@@ -11,6 +13,7 @@ export class Actions {
   constructor(
     private readonly errors: ErrorLine,
     private readonly changed: () => void,
+    private readonly reread: () => Promise<unknown>,
   ) {}
 
   isBusy(name: string): boolean {
@@ -21,7 +24,9 @@ export class Actions {
     this.busy.add(name);
     this.changed();
     try {
-      return this.errors.report(await request());
+      const answer = this.errors.report(await request());
+      if (!answer.ok && answer.error.code === "OUTCOME_UNKNOWN") await this.reread();
+      return answer;
     } finally {
       this.busy.delete(name);
       this.changed();

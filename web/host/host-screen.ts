@@ -33,7 +33,7 @@ export class HostScreen {
     errors: ErrorLine,
   ) {
     const render = coalesce(() => this.render());
-    const actions = new Actions(errors, render);
+    const actions = new Actions(errors, render, () => tracker.refresh());
     this.claims = new ClaimsControls(tracker, actions, errors);
     this.round = new RoundControls(tracker, actions, errors);
     this.stats = new StatsPanel(tracker);

@@ -16,7 +16,7 @@ export class ClaimPanel {
   private readonly button = byTestId<HTMLButtonElement>("claim-button");
   private readonly result = byTestId("claim-result");
   private busy = false;
-  /** A claim that got no answer is sent again with the same id, so it is never granted twice. */
+  /** A claim whose outcome is not known is sent again with the same id, so it is never granted twice. */
   private unanswered: { readonly count: number; readonly requestId: string } | null = null;
 
   constructor(private readonly tracker: GameTracker) {
@@ -69,7 +69,7 @@ export class ClaimPanel {
     setText(this.result, "Claiming…");
     const answer = await this.tracker.client.claim(this.tracker.id, count, requestId);
     this.busy = false;
-    this.unanswered = !answer.ok && answer.error.code === "UNAVAILABLE" ? { count, requestId } : null;
+    this.unanswered = !answer.ok && answer.error.code === "OUTCOME_UNKNOWN" ? { count, requestId } : null;
     if (answer.ok) {
       this.tracker.addCards(answer.cards);
       setText(this.result, `You got ${plural(answer.cards.length, "card")}`);
@@ -88,8 +88,10 @@ export class ClaimPanel {
         return "You already hold the maximum number of cards";
       case "CLAIMS_CLOSED":
         return "Claiming is closed";
+      case "OUTCOME_UNKNOWN":
+        return "No answer yet — press Claim cards again to learn the outcome (you never get cards twice)";
       case "UNAVAILABLE":
-        return "No answer yet — press Claim cards again to retry safely";
+        return "The server cannot take claims right now — nothing was claimed, try again";
       default:
         return fallback;
     }

@@ -1,3 +1,4 @@
+import calculateSlot from "cluster-key-slot";
 import { Cluster, Redis } from "ioredis";
 
 /** One seed node of a Redis Cluster. */
@@ -18,7 +19,9 @@ export function isCluster(client: RedisClient): client is Cluster {
 
 /**
  * The store's command connection. No offline queue and a command timeout: while Redis is
- * away a claim is answered UNAVAILABLE at once, never queued and applied minutes later.
+ * away a claim is answered UNAVAILABLE at once, never queued and applied minutes later
+ * (`readyToSend` tells beforehand). A command that was sent but timed out may still run:
+ * the stores answer it OUTCOME_UNKNOWN, never UNAVAILABLE.
  * On a Cluster the same holds per node (the timeout and retry limit sit in `redisOptions`),
  * and the client waits until CLUSTER INFO says the cluster is ok before it resolves.
  */
@@ -48,6 +51,28 @@ function commandClient(target: RedisTarget, commandTimeoutMs: number, onError: (
       : new Cluster(seeds(target), { lazyConnect: true, enableOfflineQueue: false, redisOptions: perNode });
   redis.on("error", onError);
   return redis;
+}
+
+/**
+ * Whether a command issued now on `client` would be written to Redis at once. When it is
+ * false the stores do not issue the command at all, which is what makes their UNAVAILABLE
+ * true: nothing was sent, so nothing can be done. It mirrors ioredis's own refusal without
+ * an offline queue (connection not ready or its socket not writable), decided from state
+ * before the command exists, never from the text of the error ioredis would raise.
+ *
+ * On a Cluster, `key` names the slot: the command is held back when the cluster is not
+ * ready, the slot has no known owner, or the client has no connection to the owner that is
+ * ready or yet to be opened ("wait": ioredis opens it and then sends). Without that
+ * connection ioredis would send the command to any node and follow redirections, and a
+ * stale slot table could make that node run it: holding it back is what makes it nothing.
+ */
+export function readyToSend(client: RedisClient, key: string): boolean {
+  if (!isCluster(client)) return client.status === "ready" && client.stream?.writable === true;
+  if (client.status !== "ready") return false;
+  const owner = client.slots[calculateSlot(key)]?.[0];
+  if (!owner) return false;
+  const node = client.nodes("master").find(({ options }) => `${options.host}:${options.port}` === owner);
+  return node !== undefined && (node.status === "ready" || node.status === "wait");
 }
 
 /** Resolves at the client's next "ready" (at once if it is ready now). */

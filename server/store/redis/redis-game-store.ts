@@ -21,7 +21,7 @@ import type {
 } from "../../ports/game-store";
 import { awardOf, expandCardRanges, parseCardRanges } from "../game-records";
 import type { RedisClient } from "./connection";
-import { answers } from "./connection";
+import { answers, readyToSend } from "./connection";
 import { isMissingFunction, loadFunctionLibrary } from "./function-library";
 import { gameKeys, hostGamesKey } from "./keys";
 
@@ -34,6 +34,7 @@ export interface RedisGameStoreOptions {
 
 const LIBRARY_RETRY_MS = 1000;
 const UNAVAILABLE = { ok: false, error: protocolError("UNAVAILABLE") } as const;
+const OUTCOME_UNKNOWN = { ok: false, error: protocolError("OUTCOME_UNKNOWN") } as const;
 /** A reservation in a host's index whose game does not exist yet is kept this long: its creation may be on its way. */
 const RESERVATION_GRACE_MS = 60_000;
 const NOT_FOUND = { ok: false, error: protocolError("NOT_FOUND") } as const;
@@ -47,6 +48,12 @@ type Reply = (string | number)[];
  *
  * The connection should be made with `enableOfflineQueue: false` and a `commandTimeout`
  * (connection.ts), so an unreachable Redis answers UNAVAILABLE at once.
+ *
+ * What a failure means depends on whether the command left the node (see `call`): a write
+ * held back because the connection was not ready is UNAVAILABLE (nothing was done); a write
+ * that was sent and got no answer in time is OUTCOME_UNKNOWN (Redis may still run it; the
+ * same requestId, draw index, or a fresh read tells the outcome). A read that got no answer
+ * changed nothing, so it stays UNAVAILABLE.
  */
 export class RedisGameStore implements GameStore {
   constructor(
@@ -93,43 +100,49 @@ export class RedisGameStore implements GameStore {
     const reserved = await this.reserveHostPlace(game.hostId, game.id, maxGamesPerHost);
     if (!reserved.ok) return reserved;
     const created = await this.createGameKeys(game);
-    if (!created.ok || created.value !== 1) {
-      await this.redis.zrem(hostGamesKey(game.hostId), game.id).catch(() => undefined);
-      return created.ok ? { ok: false, error: gameIdTaken() } : created;
-    }
-    return { ok: true, value: undefined };
+    if (created.ok && created.value === 1) return { ok: true, value: undefined };
+    // The game may exist when its creation's outcome is unknown: the place stays reserved
+    // (a game that does not exist leaves the index once the grace has passed).
+    if (created.ok || created.error.code !== "OUTCOME_UNKNOWN") await this.redis.zrem(hostGamesKey(game.hostId), game.id).catch(() => undefined);
+    return created.ok ? { ok: false, error: gameIdTaken() } : created;
   }
 
   /**
    * Under the limit this is one command. At the limit, the listed games' phases are read
-   * (at most `limit` of them) and the finished or expired ones leave the index first.
+   * (at most `limit` of them), then the finished or expired ones leave the index and the
+   * reservation is tried again. A reservation whose outcome is unknown is answered
+   * UNAVAILABLE: no game was created, and a stray reservation leaves after the grace.
    */
   private async reserveHostPlace(hostId: string, gameId: string, limit: number): Promise<StoreResult<void>> {
     const index = hostGamesKey(hostId);
     const limitArg = Number.isFinite(limit) ? limit : 0;
-    const reserve = (gone: string[]) =>
-      this.call(() => this.redis.fcall("bingo_host_reserve", 1, index, gameId, limitArg, this.options.gameTtlSeconds, RESERVATION_GRACE_MS, ...gone));
+    const reserve = async (gone: string[]): Promise<StoreResult<void>> => {
+      const reply = await this.call("write", index, () =>
+        this.redis.fcall("bingo_host_reserve", 1, index, gameId, limitArg, this.options.gameTtlSeconds, RESERVATION_GRACE_MS, ...gone),
+      );
+      if (!reply.ok) return reply.error.code === "OUTCOME_UNKNOWN" ? UNAVAILABLE : reply;
+      return reply.value === 1 ? { ok: true, value: undefined } : { ok: false, error: tooManyGames(limit) };
+    };
     const first = await reserve([]);
-    if (!first.ok || first.value === 1) return first.ok ? { ok: true, value: undefined } : first;
+    if (first.ok || first.error.code !== "TOO_MANY_GAMES") return first;
 
-    const listed = await this.call(() => this.redis.zrange(index, 0, "-1"));
+    const listed = await this.call("read", index, () => this.redis.zrange(index, 0, "-1"));
     if (!listed.ok) return listed;
     const ids = listed.value as string[];
-    const phases = await this.call(() => Promise.all(ids.map((id) => this.redis.hget(gameKeys(id).game, "phase"))));
-    if (!phases.ok) return phases;
+    const phases = await Promise.all(ids.map((id) => this.call("read", gameKeys(id).game, () => this.redis.hget(gameKeys(id).game, "phase"))));
     const gone: string[] = [];
-    (phases.value as (string | null)[]).forEach((phase, i) => {
-      if (phase === null) gone.push(ids[i], "missing");
-      else if (phase === "finished") gone.push(ids[i], "finished");
-    });
-    const second = await reserve(gone);
-    if (!second.ok) return second;
-    return second.value === 1 ? { ok: true, value: undefined } : { ok: false, error: tooManyGames(limit) };
+    for (let i = 0; i < ids.length; i++) {
+      const phase = phases[i];
+      if (!phase.ok) return phase;
+      if (phase.value === null) gone.push(ids[i], "missing");
+      else if (phase.value === "finished") gone.push(ids[i], "finished");
+    }
+    return reserve(gone);
   }
 
   private createGameKeys(game: NewGame): Promise<StoreResult<unknown>> {
     const k = gameKeys(game.id);
-    return this.call(() =>
+    return this.call("write", k.game, () =>
       this.redis.fcall(
         "bingo_create",
         2,
@@ -151,18 +164,18 @@ export class RedisGameStore implements GameStore {
   }
 
   async openClaims(gameId: string, hostId: string, totalSlots: number, maxPerPlayer: number): Promise<StoreResult<SlotState>> {
-    const reply = await this.status(() => this.redis.fcall("bingo_open", 1, gameKeys(gameId).game, hostId, totalSlots, maxPerPlayer));
+    const reply = await this.status(gameKeys(gameId).game, () => this.redis.fcall("bingo_open", 1, gameKeys(gameId).game, hostId, totalSlots, maxPerPlayer));
     return reply.ok ? { ok: true, value: slotsAt(reply.value, 1) } : reply;
   }
 
   async closeClaims(gameId: string, hostId: string): Promise<StoreResult<SlotState>> {
-    const reply = await this.status(() => this.redis.fcall("bingo_close", 1, gameKeys(gameId).game, hostId));
+    const reply = await this.status(gameKeys(gameId).game, () => this.redis.fcall("bingo_close", 1, gameKeys(gameId).game, hostId));
     return reply.ok ? { ok: true, value: slotsAt(reply.value, 1) } : reply;
   }
 
   async view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>> {
     const k = gameKeys(gameId);
-    const reply = await this.call(() => this.redis.fcall_ro("bingo_view", 4, k.game, k.cards, k.awards, k.autoFlags, playerId));
+    const reply = await this.call("read", k.game, () => this.redis.fcall_ro("bingo_view", 4, k.game, k.cards, k.awards, k.autoFlags, playerId));
     if (!reply.ok) return reply;
     const v = reply.value as string[];
     if (v.length === 0) return NOT_FOUND;
@@ -199,7 +212,7 @@ export class RedisGameStore implements GameStore {
 
   async roundLog(gameId: string): Promise<StoreResult<RoundLog>> {
     const k = gameKeys(gameId);
-    const reply = await this.call(async () => {
+    const reply = await this.call("read", k.game, async () => {
       // One slot (the game's hash tag): one MULTI, one round trip.
       const results = (await this.redis.multi().exists(k.game).lrange(k.times, 0, -1).lrange(k.awards, 0, -1).lrange(k.calls, 0, -1).exec())!;
       return results.map(([error, value]) => {
@@ -224,7 +237,7 @@ export class RedisGameStore implements GameStore {
   }
 
   async cardOwners(gameId: string): Promise<StoreResult<ReadonlyMap<string, readonly number[]>>> {
-    const reply = await this.call(() => this.redis.hgetall(gameKeys(gameId).cards));
+    const reply = await this.call("read", gameKeys(gameId).cards, () => this.redis.hgetall(gameKeys(gameId).cards));
     if (!reply.ok) return reply;
     const owners = new Map<string, number[]>();
     for (const [player, ranges] of Object.entries(reply.value as Record<string, string>)) {
@@ -236,7 +249,7 @@ export class RedisGameStore implements GameStore {
   async resolveTick(gameId: string, work: TickWork): Promise<StoreResult<TickResult>> {
     const k = gameKeys(gameId);
     const parts: ("claims" | "calls" | "settle")[] = [];
-    const reply = await this.call(async () => {
+    const reply = await this.call("write", k.game, async () => {
       // One MULTI per tick per game: everything below commits together, in one round trip.
       parts.length = 0;
       const tx = this.redis.multi();
@@ -278,14 +291,14 @@ export class RedisGameStore implements GameStore {
   }
 
   async startRound(gameId: string, hostId: string): Promise<StoreResult<RoundStarted>> {
-    const reply = await this.status(() => this.redis.fcall("bingo_start", 1, gameKeys(gameId).game, hostId));
+    const reply = await this.status(gameKeys(gameId).game, () => this.redis.fcall("bingo_start", 1, gameKeys(gameId).game, hostId));
     return reply.ok ? { ok: true, value: { roundVersion: Number(reply.value[1]), slots: slotsAt(reply.value, 2) } } : reply;
   }
 
   async draw(gameId: string, by: Drawer, expectedIndex: number | null): Promise<StoreResult<DrawResult>> {
     const k = gameKeys(gameId);
     const [host, token] = "hostId" in by ? [by.hostId, 0] : ["", by.leaseToken];
-    const reply = await this.status(() => this.redis.fcall("bingo_draw", 3, k.game, k.order, k.times, host, expectedIndex ?? -1, token));
+    const reply = await this.status(k.game, () => this.redis.fcall("bingo_draw", 3, k.game, k.order, k.times, host, expectedIndex ?? -1, token));
     if (!reply.ok) return reply;
     const [, ball, index, rv, drewNow, settleAt] = reply.value.map(Number);
     return { ok: true, value: { ball, index, roundVersion: rv, drewNow: drewNow === 1, settleAt: settleAt >= 0 ? settleAt : null } };
@@ -293,34 +306,34 @@ export class RedisGameStore implements GameStore {
 
   async controlRound(gameId: string, hostId: string, op: RoundOp): Promise<StoreResult<RoundControl>> {
     const value = op.op === "auto" ? (op.intervalMs ?? 0) : 0;
-    const reply = await this.status(() => this.redis.fcall("bingo_control", 1, gameKeys(gameId).game, hostId, op.op, value));
+    const reply = await this.status(gameKeys(gameId).game, () => this.redis.fcall("bingo_control", 1, gameKeys(gameId).game, hostId, op.op, value));
     if (!reply.ok) return reply;
     const [, rv, paused, auto] = reply.value.map(Number);
     return { ok: true, value: { roundVersion: rv, paused: paused === 1, autoIntervalMs: auto > 0 ? auto : null } };
   }
 
   async acquireLease(gameId: string, owner: string, ttlMs: number): Promise<StoreResult<Lease>> {
-    const reply = await this.call(() => this.redis.fcall("bingo_lease", 1, gameKeys(gameId).game, owner, ttlMs));
+    const reply = await this.call("write", gameKeys(gameId).game, () => this.redis.fcall("bingo_lease", 1, gameKeys(gameId).game, owner, ttlMs));
     if (!reply.ok) return reply;
     const [token, untilMs, auto] = (reply.value as number[]).map(Number);
     return { ok: true, value: { token, untilMs, autoIntervalMs: auto > 0 ? auto : null } };
   }
 
   async releaseLease(gameId: string, owner: string, token: number): Promise<StoreResult<void>> {
-    const reply = await this.call(() => this.redis.fcall("bingo_release", 1, gameKeys(gameId).game, owner, token));
+    const reply = await this.call("write", gameKeys(gameId).game, () => this.redis.fcall("bingo_release", 1, gameKeys(gameId).game, owner, token));
     return reply.ok ? { ok: true, value: undefined } : reply;
   }
 
   async setAutoClaim(gameId: string, playerId: string, enabled: boolean): Promise<StoreResult<void>> {
     const k = gameKeys(gameId);
-    const reply = await this.call(() => this.redis.fcall("bingo_set_auto", 2, k.game, k.autoFlags, playerId, enabled ? 1 : 0));
+    const reply = await this.call("write", k.game, () => this.redis.fcall("bingo_set_auto", 2, k.game, k.autoFlags, playerId, enabled ? 1 : 0));
     if (!reply.ok) return reply;
     return reply.value === 1 ? { ok: true, value: undefined } : NOT_FOUND;
   }
 
   async finishGame(gameId: string, hostId: string): Promise<StoreResult<GameFinished>> {
     const k = gameKeys(gameId);
-    const reply = await this.status(() => this.redis.fcall("bingo_finish", 4, k.game, k.pending, k.awards, k.times, hostId));
+    const reply = await this.status(k.game, () => this.redis.fcall("bingo_finish", 4, k.game, k.pending, k.awards, k.times, hostId));
     if (!reply.ok) return reply;
     const [, rv, seed, awardedNow, ...awards] = reply.value;
     return {
@@ -338,9 +351,9 @@ export class RedisGameStore implements GameStore {
     this.redis.disconnect();
   }
 
-  /** A call whose reply starts with 'OK' or an error code (and a detail). */
-  private async status(run: () => Promise<unknown>): Promise<StoreResult<Reply>> {
-    const reply = await this.call(run);
+  /** A write whose reply starts with 'OK' or an error code (and a detail). */
+  private async status(key: string, run: () => Promise<unknown>): Promise<StoreResult<Reply>> {
+    const reply = await this.call("write", key, run);
     if (!reply.ok) return reply;
     const value = reply.value as Reply;
     if (value[0] === "OK") return { ok: true, value };
@@ -348,28 +361,38 @@ export class RedisGameStore implements GameStore {
   }
 
   /**
-   * Runs one Redis round trip. A Redis that restarted without persistence (or a new
-   * Cluster master) has no function library: load it again and retry once. Connection
-   * problems become UNAVAILABLE.
+   * Runs one Redis round trip for the game of `key`. A Redis that restarted without
+   * persistence (or a new Cluster master) has no function library: load it again and retry
+   * once. A connection that is not ready means the command is never issued: UNAVAILABLE.
+   * Once issued, a failure without a Redis reply (a timeout, a connection lost under it)
+   * leaves a write's outcome unknown; a read's is still nothing.
    */
-  private async call(run: () => Promise<unknown>): Promise<StoreResult<unknown>> {
+  private async call(effect: "read" | "write", key: string, run: () => Promise<unknown>): Promise<StoreResult<unknown>> {
+    if (!readyToSend(this.redis, key)) return UNAVAILABLE;
     try {
       return { ok: true, value: await run() };
     } catch (error) {
+      // Redis answered "function not found": the first attempt did nothing, so the retry's fate is the answer.
       if (isMissingFunction(error)) {
         try {
           await loadFunctionLibrary(this.redis, { bestEffort: true });
+        } catch (loadError) {
+          return isReplyError(loadError) ? this.failure(effect, loadError) : UNAVAILABLE;
+        }
+        if (!readyToSend(this.redis, key)) return UNAVAILABLE;
+        try {
           return { ok: true, value: await run() };
         } catch (retryError) {
-          return this.failure(retryError);
+          return this.failure(effect, retryError);
         }
       }
-      return this.failure(error);
+      return this.failure(effect, error);
     }
   }
 
-  private failure(error: unknown): StoreResult<never> {
-    if (!isReplyError(error)) return UNAVAILABLE;
+  /** A command that was issued failed: Redis refused it (a bug), or its answer never came. */
+  private failure(effect: "read" | "write", error: unknown): StoreResult<never> {
+    if (!isReplyError(error)) return effect === "write" ? OUTCOME_UNKNOWN : UNAVAILABLE;
     this.options.onUnexpectedError?.(error);
     return { ok: false, error: protocolError("INTERNAL") };
   }

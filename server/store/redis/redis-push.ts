@@ -2,8 +2,9 @@ import calculateSlot from "cluster-key-slot";
 import type { Platform, PushEvent, PushTarget } from "../../domain/push-messages";
 import { isBackgrounded } from "../../domain/presence";
 import type { OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import { StoreNotReachedError } from "../../ports/store-not-reached";
 import type { RedisClient } from "./connection";
-import { isCluster } from "./connection";
+import { isCluster, readyToSend } from "./connection";
 
 const NODES = "bingo:nodes";
 const STREAM = "bingo:push";
@@ -20,16 +21,22 @@ const playerKeys = (playerId: string) => {
 const audienceKey = (gameId: string) => `bingo:{${gameId}}:audience`;
 const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
 
-/** Presence, devices and audiences in Redis, shared by every node. */
+/**
+ * Presence, devices and audiences in Redis, shared by every node. The writes a client asks
+ * for (tokens, app state) throw StoreNotReachedError when they were never sent (nothing
+ * done); any other throw means they were sent and may have run.
+ */
 export class RedisPlayerDirectory implements PlayerDirectory {
   constructor(private readonly redis: RedisClient) {}
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
     const k = playerKeys(playerId);
+    this.mustReach(k.tokens);
     await this.redis.multi().hset(k.tokens, token, platform).expire(k.tokens, PLAYER_TTL_S).exec();
   }
 
   async dropToken(playerId: string, token: string): Promise<void> {
+    this.mustReach(playerKeys(playerId).tokens);
     await this.redis.hdel(playerKeys(playerId).tokens, token);
   }
 
@@ -43,6 +50,7 @@ export class RedisPlayerDirectory implements PlayerDirectory {
 
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
     const k = playerKeys(playerId);
+    this.mustReach(k.presence);
     await this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S).exec();
   }
 
@@ -86,6 +94,11 @@ export class RedisPlayerDirectory implements PlayerDirectory {
       );
     }
     return targets;
+  }
+
+  /** Holds a write back, before it exists, when the connection could not send it now. */
+  private mustReach(key: string): void {
+    if (!readyToSend(this.redis, key)) throw new StoreNotReachedError();
   }
 
   /** Presence and tokens of each player, in one round trip: `[presence, tokens]` per player. */
