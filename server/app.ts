@@ -8,6 +8,7 @@ import { ClaimEngine } from "./claims/claim-engine";
 import type { TickFanout } from "./claims/claim-engine";
 import type { Config } from "./config";
 import { GameCatalog } from "./game/game-rules";
+import { IdleGameSweeper } from "./game/idle-games";
 import { PushDispatcher } from "./push/push-dispatcher";
 import { PushEvents } from "./push/push-events";
 import type { PlayerDirectory, PushGate, PushOutbox } from "./ports/push-ports";
@@ -61,6 +62,8 @@ const HEARTBEAT_MS = 5000;
  * not read can hold at most one interval's broadcasts over the cap.
  */
 const SEND_BUFFER_SWEEP_MS = 1000;
+/** How often per-game state of games no local socket is in is let go (see IdleGameSweeper). */
+const IDLE_SWEEP_MS = 5000;
 
 export interface RunningApp {
   readonly url: string;
@@ -70,6 +73,14 @@ export interface RunningApp {
   readonly metrics: PromMetrics;
   /** This node's TCP connections, admitted or still in their handshake (MAX_CONNECTIONS). */
   readonly connections: ConnectionGate;
+  /**
+   * How many games each per-game part of this node keeps something for (engine rooms,
+   * rules, auto-draw and auto-claim state, live figures, push counts). Also on /metrics
+   * as `bingo_node_game_state{kind}`.
+   */
+  gameState(): Record<string, number>;
+  /** Lets go of per-game state for games no local socket is in, now (it also runs every few seconds). */
+  sweepIdleGames(): void;
   /**
    * Drains: stops taking connections, answers every pending claim, tells each client to
    * reconnect elsewhere and closes its connection, then closes the store.
@@ -143,6 +154,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       return rooms;
     },
     outboxDepth: outboxDepth ?? (async () => null),
+    gameState: (): Record<string, number> => sweeper.sizes(),
   });
   /** Runs one emit to a room and times it. */
   const broadcast = (event: string, emit: () => void): void => {
@@ -221,8 +233,28 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     if (gameId) engine.release(gameId);
   });
 
+  const sweeper: IdleGameSweeper = new IdleGameSweeper(
+    (gameId) => io.of("/").adapter.rooms.has(roomOf(gameId)),
+    [
+      // The engine first: the rules of a game it still has a room for stay.
+      { kind: "engineRooms", games: () => engine.games(), size: () => engine.roomCount, release: (gameId) => engine.release(gameId) },
+      { kind: "roundConductor", games: () => conductor.games(), size: () => conductor.games().size, release: (gameId) => conductor.release(gameId) },
+      {
+        kind: "gameRules",
+        games: () => catalog.games(),
+        size: () => catalog.size,
+        release: (gameId) => {
+          if (!engine.hasRoom(gameId) && !conductor.isFollowing(gameId)) catalog.forget(gameId);
+        },
+      },
+      statsFeed.state,
+      { kind: "pushCounts", games: () => push.games(), size: () => push.size, release: (gameId) => push.forget(gameId) },
+    ],
+  );
+  sweeper.start(IDLE_SWEEP_MS);
+
   const { directory } = pushDeps;
-  const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, directory, push, log });
+  const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, maxGamesPerHost: config.maxGamesPerHost, directory, push, log });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock, { disconnectAfterMs: config.rateLimitDisconnectAfterMs });
   const gate = new ConnectionGate(httpServer, {
     maxConnections: config.maxConnections,
@@ -275,8 +307,11 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     engine,
     metrics,
     connections: gate,
+    gameState: () => sweeper.sizes(),
+    sweepIdleGames: () => sweeper.sweep(),
     async close() {
       draining = true;
+      sweeper.stop();
       // No new connections: they go to the other nodes (io.close below closes it again, harmlessly).
       httpServer.close();
       conductor.stop();

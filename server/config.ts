@@ -59,6 +59,7 @@ const envSchema = z.object({
   MAX_SEND_BUFFER_BYTES: int(16 * 1024, 1024 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_DISCONNECT_AFTER_MS: int(100, 3_600_000).default(10_000),
   MAX_PENDING_CLAIMS: int(1, 10_000_000).default(100_000),
+  MAX_GAMES_PER_HOST: int(1, 100_000).default(20),
   CORS_ORIGINS: z
     .string()
     .trim()
@@ -137,6 +138,8 @@ export interface Config {
   readonly rateLimitDisconnectAfterMs: number;
   /** Most card claims (and, separately, bingo calls) of one game waiting on this node; more are answered RATE_LIMITED. */
   readonly maxPendingClaims: number;
+  /** Most unfinished games one host may have; one more `game:create` is refused TOO_MANY_GAMES. */
+  readonly maxGamesPerHost: number;
   /**
    * Browser origins allowed to connect and to read the HTTP API ("*": any, with CORS
    * headers). Null (unset): sockets from any origin, HTTP without CORS headers.
@@ -212,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSendBufferBytes: e.MAX_SEND_BUFFER_BYTES,
     rateLimitDisconnectAfterMs: e.RATE_LIMIT_DISCONNECT_AFTER_MS,
     maxPendingClaims: e.MAX_PENDING_CLAIMS,
+    maxGamesPerHost: e.MAX_GAMES_PER_HOST,
     corsOrigins: !e.CORS_ORIGINS || e.CORS_ORIGINS.length === 0 ? null : e.CORS_ORIGINS.includes("*") ? "*" : e.CORS_ORIGINS,
   };
 }

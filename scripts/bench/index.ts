@@ -5,6 +5,7 @@
  * the README's Performance section (and the chart into docs/).
  *
  *   npm run bench -- --players 20000 --hold 60 --scenarios claim-storm,draw-fanout --kill-node
+ *   npm run bench -- --soak 60        (the soak alone; add --scenarios to run others too)
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -15,6 +16,8 @@ import { startRedis } from "../lib/private-redis";
 import { runBingoBurst } from "../loadtest/bingo-burst";
 import { runDrawFanout } from "../loadtest/draw-fanout";
 import { runReconnectStorm } from "../loadtest/reconnect-storm";
+import type { SoakResult } from "../loadtest/soak";
+import { runSoak } from "../loadtest/soak";
 import type { StormResult, Target } from "../loadtest/storm";
 import { runClaimStorm } from "../loadtest/storm";
 import { capacityMarkdown } from "./capacity-model";
@@ -32,7 +35,7 @@ const { values } = parseArgs({
   options: {
     players: { type: "string", default: "5000" },
     "baseline-players": { type: "string", default: "1000" },
-    scenarios: { type: "string", default: SCENARIOS.join(",") },
+    scenarios: { type: "string" },
     baselines: { type: "string", default: BASELINES.join(",") },
     nodes: { type: "string", default: "2" },
     workers: { type: "string", default: "4" },
@@ -40,6 +43,9 @@ const { values } = parseArgs({
     draws: { type: "string", default: "10" },
     "burst-balls": { type: "string", default: "30" },
     "kill-node": { type: "boolean", default: false },
+    soak: { type: "string" },
+    "soak-lanes": { type: "string", default: "4" },
+    "soak-players": { type: "string", default: "25" },
     readme: { type: "boolean", default: false },
   },
 });
@@ -62,14 +68,17 @@ async function main(): Promise<void> {
   const baselinePlayers = Math.min(players, Number(values["baseline-players"]));
   const nodes = Number(values.nodes);
   const workers = Number(values.workers);
-  const scenarios = values.scenarios!.split(",").filter(Boolean) as Scenario[];
+  const soakSeconds = values.soak === undefined ? null : Number(values.soak);
+  if (soakSeconds !== null && !(soakSeconds > 0)) throw new Error("--soak takes a number of seconds");
+  // --soak alone runs only the soak; the other scenarios run when asked for (or without --soak).
+  const scenarios = (values.scenarios ?? (soakSeconds === null ? SCENARIOS.join(",") : "")).split(",").filter(Boolean) as Scenario[];
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (one of ${SCENARIOS.join(", ")})`);
-  const baselines = values.baselines!.split(",").filter(Boolean) as Target[];
+  const baselines = (scenarios.includes("claim-storm") ? values.baselines! : "").split(",").filter(Boolean) as Target[];
   for (const b of baselines) if (!BASELINES.includes(b)) throw new Error(`unknown baseline ${b} (one of ${BASELINES.join(", ")})`);
   const base = { nodes, workers };
   const started = performance.now();
   const redis = await startRedis();
-  const results: { -readonly [K in keyof Omit<BenchResults, "wallSeconds">]: BenchResults[K] } & { claimStorm: StormResult[]; reconnectStorm: BenchResults["reconnectStorm"] } = {
+  const results: { -readonly [K in keyof Omit<BenchResults, "wallSeconds">]: BenchResults[K] } & { claimStorm: StormResult[]; reconnectStorm: BenchResults["reconnectStorm"]; soak: SoakResult | null } = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version.slice(1), redis: await redisVersion(redis.url) },
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
@@ -79,6 +88,7 @@ async function main(): Promise<void> {
     drawFanout: null,
     bingoBurst: null,
     reconnectStorm: [],
+    soak: null,
     failures: [],
   };
   /** Runs one scenario; a failure is recorded and reported, and the others still run. */
@@ -129,6 +139,20 @@ async function main(): Promise<void> {
           results.reconnectStorm.push(await runReconnectStorm({ ...base, redisUrl: redis.url, players, killNode, draws: 3 }));
         });
       }
+    }
+    if (soakSeconds !== null) {
+      await attempt(`soak: ${soakSeconds} s of rolling games`, async () => {
+        results.soak = await runSoak({
+          redisUrl: redis.url,
+          nodes,
+          seconds: soakSeconds,
+          lanes: Number(values["soak-lanes"]),
+          playersPerGame: Number(values["soak-players"]),
+          drawsPerGame: 20,
+          gameTtlSeconds: 60,
+          progress: log,
+        });
+      });
     }
   } finally {
     await redis.stop();

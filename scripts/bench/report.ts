@@ -71,6 +71,24 @@ function reconnectTable(r: BenchResults): string {
   return rows.join("\n");
 }
 
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+function soakTable(r: BenchResults): string {
+  const s = r.soak;
+  if (!s) return "";
+  const t = s.tolerance;
+  const heaps = s.start.heapBytes.map((start, i) => `${mib(start)} → ${mib(s.end.heapBytes[i])}`).join("; ");
+  const unexpected = Object.entries(s.unexpected).map(([what, count]) => `${count} ${what}`).join(", ") || "none";
+  const leftovers = Object.entries(s.leftoverKeys).map(([kind, count]) => `${count} \`${kind}\``).join(", ") || "none";
+  return [
+    `**Soak** — ${s.seconds} s of rolling games on ${s.nodes} nodes: ${s.lanes} games at a time, each with ${s.playersPerGame} players who join, claim a card, and come and go during a round of 20 balls (auto-claim on) until the host ends it; then everyone leaves and finished games expire (GAME_TTL_SECONDS 60). Memory is taken after one warm-up game per lane and again at the end (heap: lowest of a few samples). Flat means the end is within max(${mib(t.heapBytes)}, ${t.heapShare * 100} %) of the start for each node's heap and within max(${mib(t.redisBytes)}, ${t.redisShare * 100} %) for Redis.`,
+    "",
+    "| Soak | Games | Player sessions | Cards | Draws | Unexpected answers | Node heap used, start → end | Heap flat | Redis used_memory, start → end | Redis flat | Per-game state left on nodes | Keys left on Redis |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| ${s.seconds} s, ${s.nodes} nodes | ${n(s.gamesFinished)} | ${n(s.sessions)} | ${n(s.cardsGranted)} | ${n(s.draws)} | ${unexpected} | ${heaps} | ${yes(s.heapFlat)} | ${mib(s.start.redisBytes)} → ${mib(s.end.redisBytes)} (${n(s.start.redisKeys)} → ${n(s.end.redisKeys)} keys) | ${yes(s.redisFlat)} | ${s.nodeGameStateEnd} | ${leftovers} |`,
+  ].join("\n");
+}
+
 /** The issue's targets, each with the measured figure and whether it is met. */
 function targets(r: BenchResults): string {
   const bingo = r.claimStorm.find((s) => s.target === "bingo");
@@ -98,6 +116,10 @@ function targets(r: BenchResults): string {
     const f = r.drawFanout;
     rows.push(`| \`draw\` reaches all ${n(f.connected)} players, p99 ≤ 300 ms | ${f.incompleteDraws === 0 ? "all reached" : `${f.incompleteDraws} draws missed someone`}, p99 ${n(f.latencyMs.p99)} ms | ${yes(f.incompleteDraws === 0 && f.latencyMs.p99 <= 300)} |`);
   }
+  if (r.soak) {
+    const s = r.soak;
+    rows.push(`| Soak: node heap and Redis memory come back flat after ${s.seconds} s of rolling games | heap ${yes(s.heapFlat)}, Redis ${yes(s.redisFlat)}, per-game state left ${s.nodeGameStateEnd} | ${yes(s.heapFlat && s.redisFlat && s.nodeGameStateEnd === 0)} |`);
+  }
   if (naive) rows.push(`| naive-counter shows fluctuations under the same storm | ${n(naive.fluctuations)} seen by clients | ${yes(naive.fluctuations > 0)} |`);
   return rows.join("\n");
 }
@@ -114,12 +136,12 @@ export function benchMarkdown(r: BenchResults, chart: boolean): string {
     r.command,
     "```",
     "",
-    "**Claim storm** — every player claims 1 card the moment claims open, for slots = 75 % of the players, at most 2 per player; every 10th player repeats its claim with the same `requestId`. Correctness is counted at the clients." +
+    r.claimStorm.length === 0 ? "" : "**Claim storm** — every player claims 1 card the moment claims open, for slots = 75 % of the players, at most 2 per player; every 10th player repeats its claim with the same `requestId`. Correctness is counted at the clients." +
       (smaller
         ? ` The per-request baselines run at ${n(baselineN[0])} players: they broadcast the count after every request, O(players²) socket writes, and would not finish in the bench's time at ${n(bingoN)}.`
         : ""),
     "",
-    claimTable(r),
+    r.claimStorm.length === 0 ? "" : claimTable(r),
     holdLine(r),
     chart ? `![Claims acked per second and slots remaining during the claim storm](${README_CHART})\n` : "",
     fanoutTable(r),
@@ -127,6 +149,8 @@ export function benchMarkdown(r: BenchResults, chart: boolean): string {
     burstTable(r),
     "",
     reconnectTable(r),
+    "",
+    soakTable(r),
     "",
     r.failures.length > 0 ? `**Failed to run:** ${r.failures.map((f) => `\`${f}\``).join("; ")}\n` : "",
     "**Targets** (from the issue), checked against this run:",

@@ -2,6 +2,7 @@
 import type { BurstResult } from "../loadtest/bingo-burst";
 import type { FanoutResult } from "../loadtest/draw-fanout";
 import type { ReconnectResult } from "../loadtest/reconnect-storm";
+import type { SoakResult } from "../loadtest/soak";
 import type { StormResult } from "../loadtest/storm";
 
 export const SCENARIOS = ["claim-storm", "draw-fanout", "bingo-burst", "reconnect-storm"] as const;
@@ -20,6 +21,8 @@ export interface BenchResults {
   readonly drawFanout: FanoutResult | null;
   readonly bingoBurst: BurstResult | null;
   readonly reconnectStorm: ReconnectResult[];
+  /** `--soak S`: rolling games for S seconds, memory at the start and the end (absent in older files). */
+  readonly soak?: SoakResult | null;
   /** Scenarios that failed to run to the end, with why. */
   readonly failures: string[];
 }

@@ -154,6 +154,19 @@ export class ClaimEngine {
     if (room && !this.active.has(room) && room.settleAt === null) this.forget(room);
   }
 
+  /** Games this node has a room for (pending work, a scheduled award, or slot state). */
+  games(): Iterable<string> {
+    return this.rooms.keys();
+  }
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  hasRoom(gameId: string): boolean {
+    return this.rooms.has(gameId);
+  }
+
   /** Resolves everything pending, then stops ticking. Requests enqueued later are refused. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -10,4 +10,6 @@ export const wrongPhase = (phase: Phase | "paused" | "every ball is drawn" | str
 export const tooFewSlots = (granted: number | string): ProtocolError =>
   protocolError("BAD_REQUEST", `totalSlots must be at least the ${granted} cards already granted`);
 export const gameIdTaken = (): ProtocolError => protocolError("BAD_REQUEST", "game id already taken");
+export const tooManyGames = (limit: number): ProtocolError =>
+  protocolError("TOO_MANY_GAMES", `you already have ${limit} unfinished games (MAX_GAMES_PER_HOST); end one (round:end) before creating another`);
 export const notYourGame = (): ProtocolError => protocolError("FORBIDDEN", "this game belongs to another host");

@@ -78,4 +78,13 @@ export class GameCatalog {
   forget(gameId: string): void {
     this.rules.delete(gameId);
   }
+
+  /** Games whose rules are loaded. */
+  games(): Iterable<string> {
+    return this.rules.keys();
+  }
+
+  get size(): number {
+    return this.rules.size;
+  }
 }

@@ -33,6 +33,17 @@ export class LiveStats {
     return { connected, ...count };
   }
 
+  /** Drops a game's figures (no local room any more: nothing here reads them). */
+  forget(gameId: string): void {
+    this.counting.delete(gameId);
+    this.reports.delete(gameId);
+  }
+
+  /** Games with figures kept. */
+  games(): Set<string> {
+    return new Set([...this.counting.keys(), ...this.reports.keys()]);
+  }
+
   record(gameId: string, nodeId: string, stats: NodeStats, now: number): void {
     let byNode = this.reports.get(gameId);
     if (!byNode) this.reports.set(gameId, (byNode = new Map()));

@@ -95,6 +95,20 @@ export class RoundConductor {
     this.unannounced.delete(gameId);
   }
 
+  /** Lets go of a game's auto-claim index unless this node takes part in its auto-draw. */
+  release(gameId: string): void {
+    if (!this.autoLoops.has(gameId)) this.indexes.delete(gameId);
+  }
+
+  isFollowing(gameId: string): boolean {
+    return this.autoLoops.has(gameId);
+  }
+
+  /** Games this node follows auto-draw for, or keeps an auto-claim index for. */
+  games(): Set<string> {
+    return new Set([...this.autoLoops.keys(), ...this.indexes.keys()]);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const gameId of [...this.autoLoops.keys()]) this.unfollow(gameId);

@@ -12,6 +12,8 @@ export interface MetricProbes {
   rooms(): number;
   /** Push outbox entries not yet sent (waiting or in hand), over every node; null when unknown. */
   outboxDepth(): Promise<number | null>;
+  /** How many games each per-game part of the node keeps something for (see IdleGameSweeper). */
+  gameState?(): Record<string, number>;
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -58,6 +60,15 @@ export class PromMetrics implements Metrics {
       registers,
       collect() {
         this.set(probes.rooms());
+      },
+    });
+    new Gauge({
+      name: "bingo_node_game_state",
+      help: "Games each per-game part of this node keeps state for (engine rooms, rules, auto-draw, live figures, push counts); let go when no local socket is in the game.",
+      labelNames: ["kind"],
+      registers,
+      collect() {
+        for (const [kind, games] of Object.entries(probes.gameState?.() ?? {})) this.set({ kind }, games);
       },
     });
     new Gauge({

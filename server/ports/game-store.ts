@@ -128,8 +128,12 @@ export interface GameFinished {
  * host's game, or an unreachable store come back as `{ ok: false, error }` with a code.
  */
 export interface GameStore {
-  /** Creates the game; `ok: false` with BAD_REQUEST when the id is already taken. */
-  createGame(game: NewGame): Promise<StoreResult<void>>;
+  /**
+   * Creates the game; `ok: false` with BAD_REQUEST when the id is already taken, or
+   * TOO_MANY_GAMES when its host already has `maxGamesPerHost` unfinished games (default:
+   * no limit). Finished games and games whose keys expired do not count.
+   */
+  createGame(game: NewGame, maxGamesPerHost?: number): Promise<StoreResult<void>>;
 
   /**
    * Opens the claim window (lobby → claiming). `totalSlots` must cover the cards already

@@ -63,6 +63,23 @@ export class PushEvents {
     this.append("finished", gameId, { seed });
   }
 
+  /**
+   * Forgets a game's last count (no local room any more). Kept while a held-back count
+   * waits: it is sent with the latest count when its interval ends.
+   */
+  forget(gameId: string): void {
+    if (!this.trailing.has(gameId)) this.latest.delete(gameId);
+  }
+
+  /** Games whose last count is kept. */
+  games(): Iterable<string> {
+    return this.latest.keys();
+  }
+
+  get size(): number {
+    return this.latest.size;
+  }
+
   stop(): void {
     for (const timer of this.trailing.values()) this.clock.clearTimeout(timer);
     this.trailing.clear();

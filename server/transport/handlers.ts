@@ -26,6 +26,8 @@ export interface HandlerDeps {
   readonly conductor: RoundConductor;
   /** The claim window's grace after the next ball, for games created on this node. */
   readonly claimGraceMs: number;
+  /** Unfinished games one host may have (MAX_GAMES_PER_HOST). */
+  readonly maxGamesPerHost: number;
   /** Game lifecycle lines (created, claims opened and closed, round started, finished), with the game id. */
   readonly log: Logger;
 }
@@ -55,7 +57,7 @@ const READ_BACK_FAILED = "the change was made, but the round could not be read b
  * (socket-gateway.ts). Card claims and bingo calls only join their game's queue; the tick
  * answers them.
  */
-export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, directory, push, log }: HandlerDeps): Handlers {
+export function createHandlers({ io, store, engine, catalog, conductor, claimGraceMs, maxGamesPerHost, directory, push, log }: HandlerDeps): Handlers {
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
 
   const claimWindowChanged = (gameId: string, phase: Phase, slots: SlotState, maxPerPlayer?: number): void => {
@@ -101,7 +103,7 @@ export function createHandlers({ io, store, engine, catalog, conductor, claimGra
           order: drawOrder(seed, variant),
           graceMs: claimGraceMs,
           recordIds: payload.recordIds ?? "sub",
-        });
+        }, maxGamesPerHost);
         if (created.ok) {
           log.info({ gameId, hostId: socket.data.sub, variant }, "game created");
           return reply({ ok: true, gameId, commitment });

@@ -1,3 +1,4 @@
+import type { PerGameState } from "../game/idle-games";
 import { LiveStats } from "../game/live-stats";
 import type { Clock } from "../ports/clock";
 import type { BingoServer } from "./socket-types";
@@ -29,6 +30,13 @@ export function startStatsFeed(io: BingoServer, nodeId: string, multiNode: boole
   timer.unref();
   return {
     count: (gameId: string, claims: number): void => stats.count(gameId, claims),
+    /** Figures are only read for games with a local room: the others are let go. */
+    state: {
+      kind: "liveStats",
+      games: () => stats.games(),
+      size: () => stats.games().size,
+      release: (gameId: string) => stats.forget(gameId),
+    } satisfies PerGameState,
     stop: (): void => clearInterval(timer),
   };
 }

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   LIMIT_REACHED: "The player already holds maxPerPlayer cards; nothing was granted.",
   CLAIMS_CLOSED: "Claiming is not open for this game; nothing was granted.",
   INVALID_CLAIM: "A bingo call the drawn balls do not support (or too late for the ball that completed it); nothing changed.",
+  TOO_MANY_GAMES: "The host already has MAX_GAMES_PER_HOST unfinished games; end one (round:end) before creating another. Nothing was created.",
   RATE_LIMITED: "Too many requests; nothing was done, try again later.",
   UNAVAILABLE: "Nothing was done: the request never reached the store (Redis not connected, this node shutting down or full). Try again later or on another node.",
   OUTCOME_UNKNOWN:

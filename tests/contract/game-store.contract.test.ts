@@ -170,12 +170,40 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
     expect(view.ok && view.value.cardIds).toEqual([1, 2]);
   });
 
-  test("a refused request is answered the same way when repeated", async () => {
+  test("a refused request is not stored: repeated, it is refused again, or granted once the window opened", async () => {
     const id = await newGame(store);
     const closed = outcomes(await resolve(store, id, ["p", "early", 1]))[0];
-    await store.openClaims(id, HOST, 10, 1);
+    expect(closed.status).toBe(ClaimStatus.CLAIMS_CLOSED);
     expect(outcomes(await resolve(store, id, ["p", "early", 1]))[0]).toEqual(closed);
-    expect(outcomes(await resolve(store, id, ["p", "fresh", 1]))[0]).toMatchObject({ status: ClaimStatus.GRANTED, granted: 1 });
+    await store.openClaims(id, HOST, 10, 1);
+    const granted = outcomes(await resolve(store, id, ["p", "early", 1]))[0];
+    expect(granted).toMatchObject({ status: ClaimStatus.GRANTED, granted: 1 });
+    // Now granted, it is stored: the same answer for ever, whatever the window does.
+    await store.closeClaims(id, HOST);
+    expect(outcomes(await resolve(store, id, ["p", "early", 1]))[0]).toEqual(granted);
+    expect(outcomes(await resolve(store, id, ["p", "fresh", 1]))[0].status).toBe(ClaimStatus.CLAIMS_CLOSED);
+  });
+
+  test("a host with maxGamesPerHost unfinished games is refused TOO_MANY_GAMES; a finished game frees its place", async () => {
+    const host = `limited-${Date.now().toString(36)}-${++gameCounter}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = `h${Date.now().toString(36)}${++gameCounter}`;
+      expect(await store.createGame(gameFixture(id, host), 3)).toEqual({ ok: true, value: undefined });
+      ids.push(id);
+    }
+    const extra = `h${Date.now().toString(36)}${++gameCounter}`;
+    expect(await store.createGame(gameFixture(extra, host), 3)).toEqual({ ok: false, error: expect.objectContaining({ code: "TOO_MANY_GAMES" }) });
+    expect(await store.view(extra, host)).toEqual({ ok: false, error: expect.objectContaining({ code: "NOT_FOUND" }) });
+    // Other hosts are not affected.
+    expect((await store.createGame(gameFixture(`o${extra}`, `other-${host}`), 3)).ok).toBe(true);
+    // A game in any phase but finished counts; a finished one does not.
+    await store.openClaims(ids[0], host, 10, 1);
+    await store.startRound(ids[1], host);
+    expect((await store.createGame(gameFixture(extra, host), 3)).ok).toBe(false);
+    expect((await store.finishGame(ids[2], host)).ok).toBe(true);
+    expect(await store.createGame(gameFixture(extra, host), 3)).toEqual({ ok: true, value: undefined });
+    expect((await store.createGame(gameFixture(`${extra}x`, host), 3)).ok).toBe(false);
   });
 
   test("close stops claims and steps the version once; reopening keeps what was granted", async () => {

@@ -1,6 +1,7 @@
 import { runBingoBurst } from "../../scripts/loadtest/bingo-burst";
 import { runDrawFanout } from "../../scripts/loadtest/draw-fanout";
 import { runReconnectStorm } from "../../scripts/loadtest/reconnect-storm";
+import { runSoak } from "../../scripts/loadtest/soak";
 import { runClaimStorm } from "../../scripts/loadtest/storm";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
@@ -80,4 +81,16 @@ test("reconnect storm at 200 players with a node killed: its clients rejoin on t
   const result = await runReconnectStorm({ redisUrl: redis.url, players: 200, nodes: 2, workers: 2, killNode: true, draws: 3 });
   expect(result).toMatchObject({ connected: 200, dropped: 100, reconnected: 100, failed: 0, inconsistentStates: 0, cardMismatches: 0 });
   expect(result.expectedState).toMatch(/^running slots 0\/200 .* draws 3 /);
+}, 120_000);
+
+test("soak for a few seconds on 2 nodes: rolling games all finish with no unexpected answer, and the nodes let go of every game once its players left", async () => {
+  const result = await runSoak({ redisUrl: redis.url, nodes: 2, seconds: 3, lanes: 2, playersPerGame: 5, drawsPerGame: 5, gameTtlSeconds: 60, waitForExpiry: false });
+  expect(result.unexpected).toEqual({});
+  expect(result.gamesFinished).toBeGreaterThanOrEqual(2);
+  expect(result.cardsGranted).toBeGreaterThanOrEqual(result.gamesFinished * 4);
+  expect(result.draws).toBe(result.gamesFinished * 5);
+  // Memory figures depend on the machine; only what must hold anywhere is asserted.
+  expect(result.nodeGameStateEnd).toBe(0);
+  expect(result.start.heapBytes).toHaveLength(2);
+  expect(result.end.heapBytes.every((bytes) => bytes > 0)).toBe(true);
 }, 120_000);

@@ -72,6 +72,8 @@ export async function startTestApp(
     nodeId: `test-node-${++nodeCounter}-${process.pid}`,
     // Tests fire hundreds of events per socket as fast as they can; the limits have their own tests (limits.test.ts).
     rateLimits: { socket: UNLIMITED, player: UNLIMITED },
+    // Tests create games by the dozen under one host; the cap has its own test (bounded-state.test.ts).
+    maxGamesPerHost: 100_000,
     ...options.config,
   };
   const log = options.log ?? pino({ level: "silent" });

@@ -51,6 +51,7 @@ describe("loadConfig", () => {
       maxSendBufferBytes: 1024 * 1024,
       rateLimitDisconnectAfterMs: 10_000,
       maxPendingClaims: 100_000,
+      maxGamesPerHost: 20,
       corsOrigins: null,
     });
   });
@@ -89,6 +90,7 @@ describe("loadConfig", () => {
       MAX_SEND_BUFFER_BYTES: "65536",
       RATE_LIMIT_DISCONNECT_AFTER_MS: "30000",
       MAX_PENDING_CLAIMS: "20000",
+      MAX_GAMES_PER_HOST: "5",
       CORS_ORIGINS: "https://shows.example, HTTP://Localhost:8080",
     });
     expect(config).toEqual({
@@ -121,6 +123,7 @@ describe("loadConfig", () => {
       maxSendBufferBytes: 65_536,
       rateLimitDisconnectAfterMs: 30_000,
       maxPendingClaims: 20_000,
+      maxGamesPerHost: 5,
       corsOrigins: ["https://shows.example", "http://localhost:8080"],
     });
   });
@@ -230,6 +233,7 @@ describe("loadConfig", () => {
     ["MAX_SEND_BUFFER_BYTES", "1000"],
     ["RATE_LIMIT_DISCONNECT_AFTER_MS", "soon"],
     ["MAX_PENDING_CLAIMS", "0"],
+    ["MAX_GAMES_PER_HOST", "0"],
     ["CORS_ORIGINS", "shows.example"],
     ["CORS_ORIGINS", "https://shows.example/path"],
     ["CORS_ORIGINS", "ftp://shows.example"],
@@ -343,6 +347,7 @@ describe("loadConfig", () => {
         "MAX_SEND_BUFFER_BYTES",
         "RATE_LIMIT_DISCONNECT_AFTER_MS",
         "MAX_PENDING_CLAIMS",
+        "MAX_GAMES_PER_HOST",
         "CORS_ORIGINS",
       ].sort(),
     );

@@ -3,7 +3,7 @@ import { protocolError } from "../../../shared/protocol";
 import type { ClaimBatchArgs, ClaimBatchReply } from "../../domain/claim-batch";
 import { CLAIM_STRIDE, ClaimStatus, HEADER, OUTCOME_STRIDE, requestKey } from "../../domain/claim-batch";
 import { decideClaim } from "../../domain/claim-decision";
-import { gameIdTaken, notYourGame, tooFewSlots, wrongPhase } from "../../domain/game-errors";
+import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
 import type { Clock } from "../../ports/clock";
 import { systemClock } from "../../ports/clock";
 import type {
@@ -36,11 +36,18 @@ const REFUSAL_STATUS = { CLAIMS_CLOSED: ClaimStatus.CLAIMS_CLOSED, SOLD_OUT: Cla
  */
 export class MemoryGameStore implements GameStore {
   private readonly games = new Map<string, MemoryGame>();
+  /** hostId → ids of the host's games not yet seen finished (pruned on create). */
+  private readonly unfinishedByHost = new Map<string, Set<string>>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
-  async createGame(game: NewGame): Promise<StoreResult<void>> {
+  async createGame(game: NewGame, maxGamesPerHost = Infinity): Promise<StoreResult<void>> {
     if (this.games.has(game.id)) return { ok: false, error: gameIdTaken() };
+    let mine = this.unfinishedByHost.get(game.hostId);
+    if (!mine) this.unfinishedByHost.set(game.hostId, (mine = new Set()));
+    for (const id of mine) if (this.games.get(id)?.phase === "finished") mine.delete(id);
+    if (mine.size >= maxGamesPerHost) return { ok: false, error: tooManyGames(maxGamesPerHost) };
+    mine.add(game.id);
     this.games.set(game.id, newMemoryGame(game));
     return { ok: true, value: undefined };
   }
@@ -239,7 +246,10 @@ export class MemoryGameStore implements GameStore {
       reply[at + 4] = g.remaining;
       reply[at + 5] = g.version;
     }
-    for (const [key, at] of firstInBatch) g.requests.set(key, reply.slice(at, at + OUTCOME_STRIDE));
+    // Only grants are stored: a refusal writes nothing, and a repeat of it is decided again.
+    for (const [key, at] of firstInBatch) {
+      if (reply[at] === ClaimStatus.GRANTED) g.requests.set(key, reply.slice(at, at + OUTCOME_STRIDE));
+    }
     return reply;
   }
 
@@ -249,6 +259,7 @@ export class MemoryGameStore implements GameStore {
 
   async close(): Promise<void> {
     this.games.clear();
+    this.unfinishedByHost.clear();
   }
 
   private game(gameId: string): StoreResult<MemoryGame> {

@@ -109,6 +109,7 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
     }
     let j = Number(String(batch[at + 3]).split(",")[g.pattern] ?? "-1");
     let status: number = CallStatus.OK;
+    let fresh = false;
     if (g.phase !== "running") status = CallStatus.WRONG_PHASE;
     else if (!holds(g.cardRanges.get(player), card)) status = CallStatus.FORBIDDEN;
     else if (auto && g.autoFlags.get(player) === false) status = CallStatus.SKIPPED;
@@ -124,6 +125,8 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
           g.pendingCalls.clear();
           g.pending = j;
         }
+        // Only the first valid call of a card for a pattern is new: it alone is recorded.
+        fresh = !g.called.has(`${g.pattern}:${card}`);
         // A valid call on a later ball than the pending one is answered OK all the same.
         if (j === g.pending) g.pendingCalls.set(card, player);
         log(j, auto, card, player);
@@ -131,7 +134,9 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
     }
     const outcome = [status, g.pattern, status === CallStatus.OK ? j : -1];
     reply.push(...outcome);
-    if (!auto && status !== CallStatus.SKIPPED) answered.set(key, outcome);
+    // Only the first valid call of a card for a pattern is stored (as round.lua): refusals and
+    // repeats are decided afresh, so a player's calls cannot grow the records without bound.
+    if (!auto && fresh) answered.set(key, outcome);
   }
   for (const [key, outcome] of answered) g.requests.set(key, outcome);
   g.callLog.push(...groups.values());

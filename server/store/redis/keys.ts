@@ -18,3 +18,13 @@ export function gameKeys(gameId: string) {
     calls: `${tag}:calls`,
   } as const;
 }
+
+/**
+ * The index of one host's unfinished games: a sorted set of game ids scored by the ms
+ * each was reserved. Its own hash tag {host:<hostId>}: on a Redis Cluster it lives on
+ * another slot than the games, so it is read and written in commands of its own (see
+ * RedisGameStore.createGame), never in a game's function.
+ */
+export function hostGamesKey(hostId: string): string {
+  return `bingo:{host:${hostId}}:games`;
+}

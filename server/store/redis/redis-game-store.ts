@@ -1,7 +1,7 @@
 import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
 import { isErrorCode, protocolError } from "../../../shared/protocol";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
-import { gameIdTaken, notYourGame, tooFewSlots, wrongPhase } from "../../domain/game-errors";
+import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
 import type {
   DrawResult,
   Drawer,
@@ -23,7 +23,7 @@ import { awardOf, expandCardRanges, parseCardRanges } from "../game-records";
 import type { RedisClient } from "./connection";
 import { answers, readyToSend } from "./connection";
 import { isMissingFunction, loadFunctionLibrary } from "./function-library";
-import { gameKeys } from "./keys";
+import { gameKeys, hostGamesKey } from "./keys";
 
 export interface RedisGameStoreOptions {
   /** Seconds a game's keys live after their last write. */
@@ -35,6 +35,8 @@ export interface RedisGameStoreOptions {
 const LIBRARY_RETRY_MS = 1000;
 const UNAVAILABLE = { ok: false, error: protocolError("UNAVAILABLE") } as const;
 const OUTCOME_UNKNOWN = { ok: false, error: protocolError("OUTCOME_UNKNOWN") } as const;
+/** A reservation in a host's index whose game does not exist yet is kept this long: its creation may be on its way. */
+const RESERVATION_GRACE_MS = 60_000;
 const NOT_FOUND = { ok: false, error: protocolError("NOT_FOUND") } as const;
 
 type Reply = (string | number)[];
@@ -87,9 +89,60 @@ export class RedisGameStore implements GameStore {
     });
   }
 
-  async createGame(game: NewGame): Promise<StoreResult<void>> {
+  /**
+   * Reserves a place in the host's index (its own key and slot), then creates the game (the
+   * game's slot). Two commands, never one transaction: on a Cluster they live on different
+   * slots. The index is only a list of candidates; what counts is each listed game's phase,
+   * read here first, so finished and expired games stop counting. A creation that fails
+   * gives its place back.
+   */
+  async createGame(game: NewGame, maxGamesPerHost = Infinity): Promise<StoreResult<void>> {
+    const reserved = await this.reserveHostPlace(game.hostId, game.id, maxGamesPerHost);
+    if (!reserved.ok) return reserved;
+    const created = await this.createGameKeys(game);
+    if (created.ok && created.value === 1) return { ok: true, value: undefined };
+    // The game may exist when its creation's outcome is unknown: the place stays reserved
+    // (a game that does not exist leaves the index once the grace has passed).
+    if (created.ok || created.error.code !== "OUTCOME_UNKNOWN") await this.redis.zrem(hostGamesKey(game.hostId), game.id).catch(() => undefined);
+    return created.ok ? { ok: false, error: gameIdTaken() } : created;
+  }
+
+  /**
+   * Under the limit this is one command. At the limit, the listed games' phases are read
+   * (at most `limit` of them), then the finished or expired ones leave the index and the
+   * reservation is tried again. A reservation whose outcome is unknown is answered
+   * UNAVAILABLE: no game was created, and a stray reservation leaves after the grace.
+   */
+  private async reserveHostPlace(hostId: string, gameId: string, limit: number): Promise<StoreResult<void>> {
+    const index = hostGamesKey(hostId);
+    const limitArg = Number.isFinite(limit) ? limit : 0;
+    const reserve = async (gone: string[]): Promise<StoreResult<void>> => {
+      const reply = await this.call("write", index, () =>
+        this.redis.fcall("bingo_host_reserve", 1, index, gameId, limitArg, this.options.gameTtlSeconds, RESERVATION_GRACE_MS, ...gone),
+      );
+      if (!reply.ok) return reply.error.code === "OUTCOME_UNKNOWN" ? UNAVAILABLE : reply;
+      return reply.value === 1 ? { ok: true, value: undefined } : { ok: false, error: tooManyGames(limit) };
+    };
+    const first = await reserve([]);
+    if (first.ok || first.error.code !== "TOO_MANY_GAMES") return first;
+
+    const listed = await this.call("read", index, () => this.redis.zrange(index, 0, "-1"));
+    if (!listed.ok) return listed;
+    const ids = listed.value as string[];
+    const phases = await Promise.all(ids.map((id) => this.call("read", gameKeys(id).game, () => this.redis.hget(gameKeys(id).game, "phase"))));
+    const gone: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const phase = phases[i];
+      if (!phase.ok) return phase;
+      if (phase.value === null) gone.push(ids[i], "missing");
+      else if (phase.value === "finished") gone.push(ids[i], "finished");
+    }
+    return reserve(gone);
+  }
+
+  private createGameKeys(game: NewGame): Promise<StoreResult<unknown>> {
     const k = gameKeys(game.id);
-    const reply = await this.call("write", k.game, () =>
+    return this.call("write", k.game, () =>
       this.redis.fcall(
         "bingo_create",
         2,
@@ -108,8 +161,6 @@ export class RedisGameStore implements GameStore {
         ...game.order,
       ),
     );
-    if (!reply.ok) return reply;
-    return reply.value === 1 ? { ok: true, value: undefined } : { ok: false, error: gameIdTaken() };
   }
 
   async openClaims(gameId: string, hostId: string, totalSlots: number, maxPerPlayer: number): Promise<StoreResult<SlotState>> {

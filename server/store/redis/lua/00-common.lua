@@ -29,6 +29,18 @@ local function refresh_ttl(ttl, ...)
   end
 end
 
+-- Gives keys a player's request wrote the game's remaining lifetime: a new key then never
+-- outlives the game, and an existing one is never extended. Only host actions and real
+-- progress (grants, draws, awards) extend a game (refresh_ttl); a player who keeps sending
+-- refused or repeated requests cannot keep it alive.
+local function expire_with_game(game, ...)
+  local left = redis.call('PTTL', game)
+  if left <= 0 then return end
+  for _, key in ipairs({ ... }) do
+    redis.call('PEXPIRE', key, left)
+  end
+end
+
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

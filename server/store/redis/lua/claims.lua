@@ -75,6 +75,9 @@ local function hset_many(key, flat)
 end
 
 -- KEYS: game, owned, cards, req. ARGV: playerId, requestId, count, ... (one triple per claim).
+-- Only granted claims are recorded (and only they extend the game's expiry): a refused
+-- claim writes nothing, so a repeat of it is decided again (refused again, or granted if
+-- the window reopened with room).
 -- Returns { total, remaining, version, then per claim: status, first, count, total, remaining, version }
 -- or { -1 } when the game does not exist. Every decision is made before the writes that
 -- follow from it, and nothing here can fail halfway: MULTI has no rollback.
@@ -178,12 +181,14 @@ local function claims(keys, args)
       local e = first_in_batch[rkeys[c]]
       reply[at], reply[at + 1], reply[at + 2] = status[e], first[e], granted[e]
       reply[at + 3], reply[at + 4], reply[at + 5] = total, remaining, version
-      if e == c then
+      -- Only grants are stored: a refusal writes nothing (a retry is decided afresh).
+      if e == c and status[c] == GRANTED then
         records[#records + 1] = rkeys[c]
         records[#records + 1] = status[c] .. ':' .. first[c] .. ':' .. granted[c] .. after
       end
     end
   end
+  -- A grant is progress: the game lives on. A batch of refusals writes nothing at all.
   if #records > 0 then
     hset_many(req_key, records)
     refresh_ttl(ttl, game, req_key, owned_key, cards_key)

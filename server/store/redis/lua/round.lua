@@ -74,7 +74,8 @@ local function draw(keys, args)
   local pending = tonumber(m[8])
   local settle_at = -1
   if pending >= 0 then settle_at = window_close(game, times, pending, tonumber(m[9])) or -1 end
-  refresh_ttl(redis.call('HGET', game, 'ttl'), times)
+  -- A draw is progress (by the host or its auto-draw): the game lives on.
+  refresh_ttl(redis.call('HGET', game, 'ttl'), game, order, times)
   return { 'OK', ball, drawn, rv, 1, settle_at }
 end
 
@@ -125,7 +126,8 @@ end
 local function set_auto(keys, args)
   if redis.call('EXISTS', keys[1]) == 0 then return 0 end
   redis.call('HSET', keys[2], args[1], args[2])
-  refresh_ttl(redis.call('HGET', keys[1], 'ttl'), keys[2])
+  -- A player's choice never extends the game.
+  expire_with_game(keys[1], keys[2])
   return 1
 end
 
@@ -138,7 +140,7 @@ end
 local function calls(keys, args)
   local game, cards_key, req_key, pend_key, auto_key, times = keys[1], keys[2], keys[3], keys[4], keys[5], keys[6]
   local called_key, log_key = keys[7], keys[8]
-  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'from', 'grace', 'drawn', 'ttl')
+  local m = redis.call('HMGET', game, 'phase', 'pattern', 'pending', 'from', 'grace', 'drawn')
   if not m[1] then return { -2 } end
   local running = m[1] == 'running'
   -- A game created before 'from' existed (a rolling upgrade) plays as if no pattern came into play late.
@@ -150,12 +152,14 @@ local function calls(keys, args)
   -- This tick's log entries: one per (ball, auto), in order of first appearance.
   local groups, group_list = {}, {}
   local pending_changed = false
+  local wrote = false
   local function auto_off(player)
     if flags[player] == nil then flags[player] = redis.call('HGET', auto_key, player) or '1' end
     return flags[player] == '0'
   end
+  -- Logs the first valid call of a card for the pattern in play; true when it was the first.
   local function log_call(j, auto, card, player)
-    if redis.call('HSETNX', called_key, pattern .. ':' .. card, 1) == 0 then return end
+    if redis.call('HSETNX', called_key, pattern .. ':' .. card, 1) == 0 then return false end
     local gkey = j .. (auto and 'a' or 'm')
     local group = groups[gkey]
     if not group then
@@ -164,6 +168,7 @@ local function calls(keys, args)
       group_list[#group_list + 1] = group
     end
     group.cards[#group.cards + 1] = { cardId = card, playerId = player }
+    return true
   end
 
   for i = 1, #args, 5 do
@@ -171,6 +176,7 @@ local function calls(keys, args)
     local j = tonumber(split(args[i + 3], ',')[pattern + 1] or '-1')
     local rkey = 'b' .. #player .. ':' .. player .. args[i + 1]
     local status = CALL_OK
+    local fresh = false
     local stored = (not auto) and (new_requests[rkey] or redis.call('HGET', req_key, rkey))
     if stored then
       local parts = split(stored, ':')
@@ -200,12 +206,16 @@ local function calls(keys, args)
           end
           -- A valid call on a later ball than the pending one is answered OK all the same.
           if j == pending then redis.call('HSET', pend_key, card, player) end
-          log_call(j, auto, card, player)
+          fresh = log_call(j, auto, card, player)
+          wrote = true
         end
       end
       local ball_index = status == CALL_OK and j or -1
       reply[#reply + 1], reply[#reply + 2], reply[#reply + 3] = status, pattern, ball_index
-      if not auto and status ~= CALL_SKIPPED then
+      -- Only the first valid call of a card for a pattern is stored: refusals and repeats
+      -- of a card already called write nothing (a retry is decided afresh), so a player's
+      -- calls cannot grow the records without bound.
+      if not auto and fresh then
         new_requests[rkey] = status .. ':' .. pattern .. ':' .. ball_index
       end
     end
@@ -227,7 +237,9 @@ local function calls(keys, args)
     for k, group in ipairs(group_list) do entries[k] = cjson.encode(group) end
     redis.call('RPUSH', log_key, unpack(entries))
   end
-  refresh_ttl(m[7], req_key, pend_key, called_key, log_key)
+  -- Calls never extend the game (a player could keep it alive for ever): what they wrote
+  -- lives as long as the game does.
+  if wrote then expire_with_game(game, req_key, pend_key, called_key, log_key) end
   if pending >= 0 then reply[1] = window_close(game, times, pending, grace) or -1 end
   return reply
 end
