@@ -51,8 +51,6 @@ export interface AppDeps {
   readonly outboxDepth?: () => Promise<number | null>;
 }
 
-const HEARTBEAT_MS = 5000;
-
 export interface RunningApp {
   readonly url: string;
   readonly port: number;
@@ -137,12 +135,13 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const multiNode = adapter !== undefined;
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
   const catalog = new GameCatalog(store);
-  const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs);
-  const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, countedSender(pushDeps.sender, metrics), clock, log, {
+  const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs, metrics);
+  const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, pushDeps.gate, countedSender(pushDeps.sender, metrics), clock, log, {
     nodeId: config.nodeId,
     graceMs: config.backgroundGraceMs,
     claimTimeoutMs: config.pushClaimTimeoutMs,
     retryDelaysMs: [500, 2000, 8000],
+    metrics,
   });
   const fanout: TickFanout = {
     emitLocal: (gameId, state) => broadcast("slots", () => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state, at: clock.now() })),
@@ -208,16 +207,30 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, directory, push, log });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock);
   attachGateway(io, { tokens, handlers, log, limits, origins, metrics, maxConnections: config.maxConnections });
-  // Presence for push: count players' sockets on this node, beat so other nodes trust the count.
+  // Presence for push: this start's own instance id, so a node restarted under the same
+  // NODE_ID never revives the counts of the sockets that died with its former self.
+  const instance = `${config.nodeId}:${randomBytes(6).toString("base64url")}`;
+  /** Sockets per player on this instance: what the heartbeat restores if Redis lost it. */
+  const localSockets = new Map<string, number>();
   io.on("connection", (socket) => {
     if (socket.data.role !== "player") return;
     const playerId = socket.data.sub;
-    directory.socketOpened(playerId, config.nodeId).catch(() => undefined);
-    socket.on("disconnect", () => void directory.socketClosed(playerId, config.nodeId).catch(() => undefined));
+    localSockets.set(playerId, (localSockets.get(playerId) ?? 0) + 1);
+    directory.socketOpened(playerId, instance).catch(() => undefined);
+    socket.on("disconnect", () => {
+      const left = (localSockets.get(playerId) ?? 1) - 1;
+      if (left > 0) localSockets.set(playerId, left);
+      else localSockets.delete(playerId);
+      directory.socketClosed(playerId, instance).catch(() => undefined);
+    });
   });
-  const beat = (): void => void directory.heartbeat(config.nodeId).catch(() => undefined);
-  beat();
-  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  const beat = async (): Promise<void> => {
+    // Unknown to the store (it lost its data, or pruned this instance after a long stall):
+    // rebuild this instance's counts from the sockets it holds.
+    if (await directory.heartbeat(instance)) await directory.restoreSockets(instance, localSockets);
+  };
+  await beat().catch(() => undefined);
+  const heartbeat = setInterval(() => void beat().catch(() => undefined), config.presenceHeartbeatMs);
   heartbeat.unref();
   dispatcher.start();
 

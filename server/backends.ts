@@ -6,6 +6,7 @@ import type { Clock } from "./ports/clock";
 import { systemClock } from "./ports/clock";
 import type { GameStore } from "./ports/game-store";
 import type { PushSender } from "./ports/push-sender";
+import type { DeviceLimits } from "./ports/push-ports";
 import { fcmSenderFromEnv } from "./push/fcm-sender";
 import { LogPushSender } from "./push/log-sender";
 import { MemoryGameStore } from "./store/memory/memory-game-store";
@@ -27,12 +28,23 @@ export interface Backends {
   close(): void;
 }
 
+type PushConfig = Pick<Config, "maxPushTokensPerPlayer" | "pushTokenTtlDays" | "presenceHeartbeatMs">;
+
+function deviceLimits(config: PushConfig): DeviceLimits {
+  return { maxTokensPerPlayer: config.maxPushTokensPerPlayer, tokenTtlMs: config.pushTokenTtlDays * 24 * 3600_000 };
+}
+
+/** A node instance silent for three beats is dead: its players' sockets no longer count. */
+export function nodeTimeoutMs(heartbeatMs: number): number {
+  return 3 * heartbeatMs;
+}
+
 /** One node, everything in this process: the embedded default. */
-export function memoryBackends(clock: Clock = systemClock): Backends {
+export function memoryBackends(clock: Clock = systemClock, config?: PushConfig): Backends {
   const outbox = new MemoryPushOutbox(clock);
   return {
     store: new MemoryGameStore(clock),
-    push: { directory: new MemoryPlayerDirectory(clock), outbox, gate: new MemoryPushGate(clock) },
+    push: { directory: new MemoryPlayerDirectory(clock, config ? deviceLimits(config) : undefined), outbox, gate: new MemoryPushGate(clock) },
     outboxDepth: async () => outbox.depth,
     close: () => undefined,
   };
@@ -42,7 +54,11 @@ export function memoryBackends(clock: Clock = systemClock): Backends {
  * Any number of nodes on one Redis or one Redis Cluster: store, push outbox and presence
  * there, broadcasts through the sharded adapter.
  */
-export async function redisBackends(target: RedisTarget, config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds">, log: Logger): Promise<Backends> {
+export async function redisBackends(
+  target: RedisTarget,
+  config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds"> & PushConfig,
+  log: Logger,
+): Promise<Backends> {
   const onError = (err: Error): void => log.warn({ err: err.message }, "redis connection error");
   const commands = await connectCommands(target, config.redisCommandTimeoutMs, onError);
   const store = new RedisGameStore(commands, {
@@ -55,7 +71,7 @@ export async function redisBackends(target: RedisTarget, config: Pick<Config, "r
   const broadcasts = await createRedisAdapter(target, onError);
   return {
     store,
-    push: { directory: new RedisPlayerDirectory(commands), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
+    push: { directory: new RedisPlayerDirectory(commands, { ...deviceLimits(config), nodeTimeoutMs: nodeTimeoutMs(config.presenceHeartbeatMs) }), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
     adapter: broadcasts.adapter,
     // On the command connection: the outbox's own one is busy with blocking reads.
     outboxDepth: () => outboxDepth(commands),

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const seeds = config.redisClusterNodes.map(({ host, port }) => `${host}:${port}`);
     log.info({ redisCluster: seeds }, "using Redis Cluster: each game on the master that owns its hash slot, broadcasts through sharded Pub/Sub");
   } else {
-    backends = memoryBackends();
+    backends = memoryBackends(undefined, config);
     log.warn("neither REDIS_URL nor REDIS_CLUSTER_NODES is set: running ONE node on the embedded in-memory store (state is lost on exit)");
   }
   if (config.firebase) log.info({ projectId: config.firebase.projectId }, "push: FCM on");

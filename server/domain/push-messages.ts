@@ -27,6 +27,39 @@ export interface PushEvent {
   readonly at: number;
 }
 
+/** A game's stages as pushes describe them, in the game's order. */
+export const PUSH_STAGES = ["open", "closed", "running", "finished"] as const;
+export type PushStage = (typeof PUSH_STAGES)[number];
+
+/** The stage a push of this kind describes; null for `won` (every pattern has its own). */
+export function stageOf(kind: PushKind): PushStage | null {
+  switch (kind) {
+    case "claims":
+      return "open";
+    case "claims-closed":
+      return "closed";
+    case "round-start":
+      return "running";
+    case "finished":
+      return "finished";
+    case "won":
+      return null;
+  }
+}
+
+/**
+ * Whether an entry no longer describes the game, judged when it is about to be sent
+ * against what the cross-node gate recorded since it was queued: a later stage (a count
+ * after the close, a close after the round started), or for a count, a newer version
+ * pushed. `won` and `finished` are never superseded.
+ */
+export function isSuperseded(event: PushEvent, gate: { readonly stage: PushStage | null; readonly version: number }): boolean {
+  const stage = stageOf(event.kind);
+  if (stage === null || stage === "finished" || gate.stage === null) return false;
+  if (PUSH_STAGES.indexOf(gate.stage) > PUSH_STAGES.indexOf(stage)) return true;
+  return event.kind === "claims" && Number(event.data.version ?? -1) < gate.version;
+}
+
 export interface PushTarget {
   readonly playerId: string;
   readonly token: string;

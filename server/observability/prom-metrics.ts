@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { ErrorCode } from "../../shared/protocol";
 import type { ClaimBatchReply } from "../domain/claim-batch";
 import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domain/claim-batch";
-import type { LimitScope, Metrics } from "../ports/metrics";
+import type { LimitScope, Metrics, PushSuppression } from "../ports/metrics";
 
 /** Figures read when Prometheus scrapes, not counted as they change. */
 export interface MetricProbes {
@@ -36,6 +36,7 @@ export class PromMetrics implements Metrics {
   private readonly refusedConnections: Counter<"code">;
   private readonly pushes: Counter;
   private readonly pushFailures: Counter<"reason">;
+  private readonly pushSuppressions: Counter<"reason">;
   /** Refusals per status of one reply, reused batch after batch. */
   private readonly tally = new Array<number>(REFUSAL_BY_STATUS.length).fill(0);
 
@@ -124,6 +125,12 @@ export class PromMetrics implements Metrics {
       labelNames: ["reason"],
       registers,
     });
+    this.pushSuppressions = new Counter({
+      name: "bingo_push_suppressed_total",
+      help: "Pushes not queued or not sent because they no longer described the game (stale count, duplicate phase, superseded before sending).",
+      labelNames: ["reason"],
+      registers,
+    });
     this.zeroes();
   }
 
@@ -131,7 +138,8 @@ export class PromMetrics implements Metrics {
   private zeroes(): void {
     for (const code of ["SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED", "RATE_LIMITED", "UNAVAILABLE"] as const) this.rejected.inc({ code }, 0);
     for (const scope of ["socket", "player"] as const) this.limited.inc({ scope }, 0);
-    for (const reason of ["dead-token", "transient", "refused", "error"]) this.pushFailures.inc({ reason }, 0);
+    for (const reason of ["dead-token", "transient", "invalid-argument", "payload", "refused", "error"]) this.pushFailures.inc({ reason }, 0);
+    for (const reason of ["stale", "duplicate-phase", "superseded"]) this.pushSuppressions.inc({ reason }, 0);
     for (const code of ["UNAVAILABLE", "FORBIDDEN", "UNAUTHORIZED"] as const) this.refusedConnections.inc({ code }, 0);
   }
 
@@ -193,6 +201,10 @@ export class PromMetrics implements Metrics {
 
   pushSent(count: number): void {
     if (count > 0) this.pushes.inc(count);
+  }
+
+  pushSuppressed(reason: PushSuppression): void {
+    this.pushSuppressions.inc({ reason });
   }
 
   pushFailed(reason: string, count: number): void {

@@ -33,7 +33,15 @@ export interface Metrics extends TickMetrics {
   pushSent(count: number): void;
   /** Push messages that failed one attempt: `reason` is "dead-token", "transient", "refused" or "error". */
   pushFailed(reason: string, count: number): void;
+  /**
+   * A push not queued or not sent because it no longer described the game: "stale" (a count
+   * after a later phase or a newer push), "duplicate-phase" (a phase another node already
+   * pushed), "superseded" (queued, then overtaken before it was sent).
+   */
+  pushSuppressed(reason: PushSuppression): void;
 }
+
+export type PushSuppression = "stale" | "duplicate-phase" | "superseded";
 
 const nothing = (): void => undefined;
 
@@ -49,4 +57,5 @@ export const noMetrics: Metrics = {
   connectionRefused: nothing,
   pushSent: nothing,
   pushFailed: nothing,
+  pushSuppressed: nothing,
 };

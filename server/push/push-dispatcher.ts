@@ -1,8 +1,10 @@
 import type { Logger } from "pino";
-import type { PushMessage, PushTarget } from "../domain/push-messages";
-import { pushMessage } from "../domain/push-messages";
+import type { Platform, PushEvent, PushMessage, PushTarget } from "../domain/push-messages";
+import { isSuperseded, pushMessage } from "../domain/push-messages";
+import type { Metrics } from "../ports/metrics";
+import { noMetrics } from "../ports/metrics";
 import type { Clock } from "../ports/clock";
-import type { OutboxEntry, PlayerDirectory, PushOutbox } from "../ports/push-ports";
+import type { OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../ports/push-ports";
 import type { PushSender } from "../ports/push-sender";
 import { MAX_PUSH_BATCH } from "../ports/push-sender";
 
@@ -14,6 +16,7 @@ export interface PushDispatcherOptions {
   readonly claimTimeoutMs: number;
   /** Waits between attempts for messages that failed transiently (quota, unavailable). */
   readonly retryDelaysMs: readonly number[];
+  readonly metrics?: Pick<Metrics, "pushSuppressed" | "pushFailed">;
 }
 
 const TAKE_COUNT = 50;
@@ -35,6 +38,7 @@ export class PushDispatcher {
   constructor(
     private readonly outbox: PushOutbox,
     private readonly directory: PlayerDirectory,
+    private readonly gate: PushGate,
     private readonly sender: PushSender,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -74,6 +78,13 @@ export class PushDispatcher {
   /** Sends one entry's messages, then acknowledges it. */
   private async deliver(entry: OutboxEntry): Promise<void> {
     const { event } = entry;
+    const metrics = this.options.metrics ?? noMetrics;
+    // Checked again here: a phase may have moved on (on any node) since it was queued.
+    if (isSuperseded(event, await this.gate.current(event.gameId))) {
+      metrics.pushSuppressed("superseded");
+      await this.outbox.ack([entry.id]);
+      return;
+    }
     const targets = await this.directory.pushTargets(event.gameId, event.players ?? null, this.options.graceMs);
     let pending: { target: PushTarget; message: PushMessage }[] = [];
     const now = this.clock.now();
@@ -81,6 +92,9 @@ export class PushDispatcher {
       const message = pushMessage(event, target, now);
       if (message) pending.push({ target, message });
     }
+    /** Platforms FCM accepted a message of this entry for: the payload is fine there. */
+    const acceptedOn = new Set<Platform>();
+    const ambiguous: PushTarget[] = [];
     for (let attempt = 0; pending.length > 0; attempt++) {
       const failed: typeof pending = [];
       for (let i = 0; i < pending.length; i += MAX_PUSH_BATCH) {
@@ -95,8 +109,9 @@ export class PushDispatcher {
         }
         for (let k = 0; k < batch.length; k++) {
           const outcome = outcomes[k];
-          if (outcome.ok) continue;
-          if (outcome.dropToken) await this.directory.dropToken(batch[k].target.playerId, batch[k].target.token);
+          if (outcome.ok) acceptedOn.add(batch[k].target.platform);
+          else if (outcome.dropToken) await this.directory.dropToken(batch[k].target.playerId, batch[k].target.token);
+          else if (outcome.ambiguous) ambiguous.push(batch[k].target);
           else if (outcome.retry) failed.push(batch[k]);
           else this.log.warn({ code: outcome.code, gameId: event.gameId, kind: event.kind }, "push refused");
         }
@@ -108,7 +123,25 @@ export class PushDispatcher {
       await delay(this.options.retryDelaysMs[attempt]);
       pending = failed;
     }
+    await this.settleAmbiguous(event, ambiguous, acceptedOn, metrics);
     await this.outbox.ack([entry.id]);
+  }
+
+  /**
+   * INVALID_ARGUMENT is the token's fault only where the same message was accepted for
+   * another device of that platform; refused for every device of a platform, it is the
+   * payload's: a bug to log and count, and no token is dropped for it.
+   */
+  private async settleAmbiguous(event: PushEvent, refused: readonly PushTarget[], acceptedOn: ReadonlySet<Platform>, metrics: Pick<Metrics, "pushFailed">): Promise<void> {
+    const payloadErrors = new Map<Platform, number>();
+    for (const target of refused) {
+      if (acceptedOn.has(target.platform)) await this.directory.dropToken(target.playerId, target.token);
+      else payloadErrors.set(target.platform, (payloadErrors.get(target.platform) ?? 0) + 1);
+    }
+    for (const [platform, count] of payloadErrors) {
+      metrics.pushFailed("payload", count);
+      this.log.error({ gameId: event.gameId, kind: event.kind, platform, count }, "FCM refused the push payload (INVALID_ARGUMENT for every device of a platform): a bug; no token dropped");
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { systemClock } from "../../server/ports/clock";
 import { isComplete } from "../../server/domain/patterns";
 import { nextEvent } from "../support/events";
 import { connectCommands } from "../../server/store/redis/connection";
-import { RedisPlayerDirectory, RedisPushOutbox } from "../../server/store/redis/redis-push";
+import { RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "../../server/store/redis/redis-push";
 import type { FakeFcm, FakeFcmMessaging } from "../support/fake-fcm";
 import { fakeFcmMessaging, startFakeFcm } from "../support/fake-fcm";
 import type { TestRedis } from "../support/redis-server";
@@ -181,7 +181,7 @@ test("entries a node took and never finished (it died) are sent by another node"
   const log = pino({ level: "silent" });
   const outboxA = await connectCommands(redis.url, 5000, () => undefined);
   const commandsA = await connectCommands(redis.url, 5000, () => undefined);
-  const dispatcherA = new PushDispatcher(new RedisPushOutbox(outboxA), new RedisPlayerDirectory(commandsA), new FcmPushSender(stuckFcm.messaging), systemClock, log, {
+  const dispatcherA = new PushDispatcher(new RedisPushOutbox(outboxA), new RedisPlayerDirectory(commandsA), new RedisPushGate(commandsA), new FcmPushSender(stuckFcm.messaging), systemClock, log, {
     nodeId: "doomed-node",
     graceMs: 60_000,
     claimTimeoutMs: 60_000,

@@ -74,7 +74,7 @@ export async function startTestApp(
   };
   const log = options.log ?? pino({ level: "silent" });
   const clients: BingoClient[] = [];
-  const backends = options.redisUrl ? await redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock);
+  const backends = options.redisUrl ? await redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock, config);
   const sender = options.pushSender ?? new LogPushSender(() => undefined);
   const app = await startApp({
     config,

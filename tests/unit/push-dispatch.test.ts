@@ -34,7 +34,7 @@ async function setup(players: number) {
     await directory.registerToken(`p${p}`, `t${p}`, "android");
     await directory.setAppState(`p${p}`, "background");
   }
-  const dispatcher = new PushDispatcher(outbox, directory, sender, systemClock, log, {
+  const dispatcher = new PushDispatcher(outbox, directory, new MemoryPushGate(), sender, systemClock, log, {
     nodeId: "n1",
     graceMs: 60_000,
     claimTimeoutMs: 60_000,
