@@ -48,16 +48,15 @@ export function stageOf(kind: PushKind): PushStage | null {
 }
 
 /**
- * Whether an entry no longer describes the game, judged when it is about to be sent
- * against what the cross-node gate recorded since it was queued: a later stage (a count
- * after the close, a close after the round started), or for a count, a newer version
- * pushed. `won` and `finished` are never superseded.
+ * Whether a `claims` entry (the opening or a count) no longer describes the game, judged
+ * when it is about to be sent against what the cross-node gate recorded since it was
+ * queued: claims closed since (on any node), or a newer count was let through. Phase
+ * pushes are never superseded: each is queued once, in the game's order, and a later one
+ * does not say everything an earlier one did ("sold out" is news after "round started").
  */
 export function isSuperseded(event: PushEvent, gate: { readonly stage: PushStage | null; readonly version: number }): boolean {
-  const stage = stageOf(event.kind);
-  if (stage === null || stage === "finished" || gate.stage === null) return false;
-  if (PUSH_STAGES.indexOf(gate.stage) > PUSH_STAGES.indexOf(stage)) return true;
-  return event.kind === "claims" && Number(event.data.version ?? -1) < gate.version;
+  if (event.kind !== "claims" || gate.stage === null) return false;
+  return gate.stage !== "open" || Number(event.data.version ?? -1) < gate.version;
 }
 
 export interface PushTarget {
