@@ -42,12 +42,14 @@ local function push_count(keys, args)
   return 'passed'
 end
 
--- KEYS: tokens (hash: token -> "platform:registeredMs"). ARGV: token, platform, maxTokens, ttlS.
+-- KEYS: tokens (hash: token -> "platform:registeredMs", ms to the microsecond so that two
+-- registrations in one ms keep their order). ARGV: token, platform, maxTokens, ttlS.
 -- Registers (or refreshes) a device, then drops the oldest others beyond maxTokens.
 -- Returns the dropped tokens.
 local function push_register(keys, args)
   local tokens, token = keys[1], args[1]
-  redis.call('HSET', tokens, token, args[2] .. ':' .. now_ms())
+  local t = redis.call('TIME')
+  redis.call('HSET', tokens, token, args[2] .. ':' .. t[1] .. string.format('%03d.%03d', math.floor(tonumber(t[2]) / 1000), tonumber(t[2]) % 1000))
   redis.call('EXPIRE', tokens, args[4])
   local max = tonumber(args[3])
   if redis.call('HLEN', tokens) <= max then return {} end
@@ -55,7 +57,7 @@ local function push_register(keys, args)
   local others = {}
   for i = 1, #all, 2 do
     if all[i] ~= token then
-      local at = tonumber(string.match(all[i + 1], ':(%d+)$') or '0')
+      local at = tonumber(string.match(all[i + 1], ':([%d.]+)$') or '0')
       others[#others + 1] = { all[i], at }
     end
   end
