@@ -8,7 +8,7 @@ import { ClaimEngine } from "./claims/claim-engine";
 import type { TickFanout } from "./claims/claim-engine";
 import type { Config } from "./config";
 import { GameCatalog } from "./game/game-rules";
-import { PushDispatcher } from "./push/push-dispatcher";
+import { PUSH_RETRY_DELAYS_MS, PushDispatcher } from "./push/push-dispatcher";
 import { PushEvents } from "./push/push-events";
 import type { PlayerDirectory, PushGate, PushOutbox } from "./ports/push-ports";
 import type { PushSender } from "./ports/push-sender";
@@ -140,7 +140,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     nodeId: config.nodeId,
     graceMs: config.backgroundGraceMs,
     claimTimeoutMs: config.pushClaimTimeoutMs,
-    retryDelaysMs: [500, 2000, 8000],
+    retryDelaysMs: PUSH_RETRY_DELAYS_MS,
     metrics,
   });
   const fanout: TickFanout = {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * What the server pushes to a backgrounded player's phone, as FCM v1 data messages. Pure:
  * the outbox decides who gets an event; this decides what each message looks like.
@@ -25,6 +26,8 @@ export interface PushEvent {
   readonly players?: readonly string[];
   /** Store-clock ms when the event happened (the TTL counts from here). */
   readonly at: number;
+  /** A dead letter replayed: the outbox entry it came from, whose deliveries are skipped. */
+  readonly replayOf?: string;
 }
 
 /** A game's stages as pushes describe them, in the game's order. */
@@ -120,4 +123,9 @@ export function pushMessage(event: PushEvent, target: PushTarget, now: number): 
     },
     webpush: { headers: { TTL: String(Math.ceil(ttlMs / 1000)), Topic: key.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32), Urgency: "high" } },
   };
+}
+
+/** How a delivery record names a device: short, and not the token itself (a credential). */
+export function deliveryKey(token: string): string {
+  return createHash("sha256").update(token).digest("base64url").slice(0, 16);
 }

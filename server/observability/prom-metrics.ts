@@ -37,6 +37,9 @@ export class PromMetrics implements Metrics {
   private readonly pushes: Counter;
   private readonly pushFailures: Counter<"reason">;
   private readonly pushSuppressions: Counter<"reason">;
+  private readonly pushDeadLetters: Counter;
+  private readonly pushTakeovers: Counter;
+  private readonly pushLatencySeconds: Histogram;
   /** Refusals per status of one reply, reused batch after batch. */
   private readonly tally = new Array<number>(REFUSAL_BY_STATUS.length).fill(0);
 
@@ -131,6 +134,22 @@ export class PromMetrics implements Metrics {
       labelNames: ["reason"],
       registers,
     });
+    this.pushDeadLetters = new Counter({
+      name: "bingo_push_dead_letters_total",
+      help: "Push outbox entries that exhausted their retries and went to the dead letters (bingo:push:dead).",
+      registers,
+    });
+    this.pushTakeovers = new Counter({
+      name: "bingo_push_takeovers_total",
+      help: "Push outbox entries this node took over from a node that stopped renewing them.",
+      registers,
+    });
+    this.pushLatencySeconds = new Histogram({
+      name: "bingo_push_latency_seconds",
+      help: "From a game event to the first push of it FCM accepted.",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
     this.zeroes();
   }
 
@@ -201,6 +220,18 @@ export class PromMetrics implements Metrics {
 
   pushSent(count: number): void {
     if (count > 0) this.pushes.inc(count);
+  }
+
+  pushDeadLettered(): void {
+    this.pushDeadLetters.inc();
+  }
+
+  pushTakenOver(): void {
+    this.pushTakeovers.inc();
+  }
+
+  pushLatency(seconds: number): void {
+    this.pushLatencySeconds.observe(seconds);
   }
 
   pushSuppressed(reason: PushSuppression): void {

@@ -39,6 +39,12 @@ export interface Metrics extends TickMetrics {
    * pushed), "superseded" (queued, then overtaken before it was sent).
    */
   pushSuppressed(reason: PushSuppression): void;
+  /** An outbox entry that exhausted its retries went to the dead letters. */
+  pushDeadLettered(): void;
+  /** This node took over an entry another node had taken and not renewed. */
+  pushTakenOver(): void;
+  /** From an event to the first message of it FCM accepted (seconds). */
+  pushLatency(seconds: number): void;
 }
 
 export type PushSuppression = "stale" | "duplicate-phase" | "superseded";
@@ -58,4 +64,7 @@ export const noMetrics: Metrics = {
   pushSent: nothing,
   pushFailed: nothing,
   pushSuppressed: nothing,
+  pushDeadLettered: nothing,
+  pushTakenOver: nothing,
+  pushLatency: nothing,
 };

@@ -65,7 +65,23 @@ export interface PushOutbox {
   take(consumer: string, count: number, waitMs: number): Promise<OutboxEntry[]>;
   /** Entries taken by any consumer and not acknowledged for `idleMs`: now `consumer`'s. */
   reclaim(consumer: string, idleMs: number, count: number): Promise<OutboxEntry[]>;
+  /** Acknowledges entries: done, never to be sent again; their delivery records go too. */
   ack(ids: readonly string[]): Promise<void>;
+  /**
+   * Keeps `consumer`'s claim on entries it is still sending (their idle time starts again),
+   * so no other node takes them over. Returns the ids that are still `consumer`'s: an entry
+   * missing from the answer was taken over, and its sender stops.
+   */
+  renew(consumer: string, ids: readonly string[]): Promise<string[]>;
+  /** Devices an entry was already sent to (by any node), as `deliveryKey`s. */
+  delivered(entryId: string): Promise<Set<string>>;
+  /** Records that an entry was sent to these devices (`deliveryKey`s), before anything else happens to it. */
+  recordDelivered(entryId: string, keys: readonly string[]): Promise<void>;
+  /**
+   * Moves an entry whose messages kept failing to the dead letters (and acknowledges it);
+   * its delivery record stays, so a replay sends only to the devices it missed.
+   */
+  deadLetter(entry: OutboxEntry, failed: number, reason: string): Promise<void>;
   close(): Promise<void>;
 }
 

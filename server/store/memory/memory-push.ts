@@ -96,6 +96,9 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
 export class MemoryPushOutbox implements PushOutbox {
   private readonly queue: OutboxEntry[] = [];
   private readonly taken = new Map<string, { entry: OutboxEntry; consumer: string; at: number }>();
+  private readonly deliveries = new Map<string, Set<string>>();
+  /** Entries that exhausted their retries (kept for inspection; a process restart loses them). */
+  readonly deadLetters: { entry: OutboxEntry; failed: number; reason: string }[] = [];
   private nextId = 1;
   private wake: (() => void) | null = null;
 
@@ -141,7 +144,37 @@ export class MemoryPushOutbox implements PushOutbox {
   }
 
   async ack(ids: readonly string[]): Promise<void> {
-    for (const id of ids) this.taken.delete(id);
+    for (const id of ids) {
+      this.taken.delete(id);
+      this.deliveries.delete(id);
+    }
+  }
+
+  async renew(consumer: string, ids: readonly string[]): Promise<string[]> {
+    const mine: string[] = [];
+    for (const id of ids) {
+      const taken = this.taken.get(id);
+      if (taken?.consumer !== consumer) continue;
+      taken.at = this.clock.now();
+      mine.push(id);
+    }
+    return mine;
+  }
+
+  async delivered(entryId: string): Promise<Set<string>> {
+    return new Set(this.deliveries.get(entryId));
+  }
+
+  async recordDelivered(entryId: string, keys: readonly string[]): Promise<void> {
+    let record = this.deliveries.get(entryId);
+    if (!record) this.deliveries.set(entryId, (record = new Set()));
+    for (const key of keys) record.add(key);
+  }
+
+  async deadLetter(entry: OutboxEntry, failed: number, reason: string): Promise<void> {
+    this.deadLetters.push({ entry, failed, reason });
+    if (this.deadLetters.length > this.maxLength) this.deliveries.delete(this.deadLetters.shift()!.entry.id);
+    this.taken.delete(entry.id);
   }
 
   /** Entries not yet sent: waiting, or taken and not acknowledged (for metrics). */

@@ -9,6 +9,12 @@ import { isCluster } from "./connection";
 
 const NODES = "bingo:nodes";
 const STREAM = "bingo:push";
+/** Entries that exhausted their retries (see scripts/push-replay.ts). */
+export const DEAD_LETTERS = "bingo:push:dead";
+const DEAD_LETTERS_MAX = 100_000;
+/** Delivery records outlive any retry or takeover of their entry, and a day of replays. */
+const DELIVERY_TTL_S = 24 * 3600;
+const deliveredKey = (entryId: string) => `bingo:push:sent:${entryId}`;
 const GROUP = "push";
 const PLAYER_TTL_S = 7 * 24 * 3600;
 const PIPELINE_CHUNK = 500;
@@ -221,7 +227,28 @@ export class RedisPushOutbox implements PushOutbox {
   }
 
   async ack(ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.xack(STREAM, GROUP, ...ids);
+    if (ids.length === 0) return;
+    await this.redis.xack(STREAM, GROUP, ...ids);
+    await Promise.all(ids.map((id) => this.redis.del(deliveredKey(id))));
+  }
+
+  async renew(consumer: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.redis.fcall("bingo_push_renew", 1, STREAM, GROUP, consumer, ...ids)) as string[];
+  }
+
+  async delivered(entryId: string): Promise<Set<string>> {
+    return new Set(await this.redis.smembers(deliveredKey(entryId)));
+  }
+
+  async recordDelivered(entryId: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.redis.multi().sadd(deliveredKey(entryId), ...keys).expire(deliveredKey(entryId), DELIVERY_TTL_S).exec();
+  }
+
+  async deadLetter(entry: OutboxEntry, failed: number, reason: string): Promise<void> {
+    await this.redis.xadd(DEAD_LETTERS, "MAXLEN", "~", DEAD_LETTERS_MAX, "*", "entry", entry.id, "event", JSON.stringify(entry.event), "failed", failed, "reason", reason);
+    await this.redis.xack(STREAM, GROUP, entry.id);
   }
 
   async close(): Promise<void> {

@@ -80,3 +80,20 @@ redis.register_function('bingo_push_phase', push_phase)
 redis.register_function('bingo_push_count', push_count)
 redis.register_function('bingo_push_register', push_register)
 redis.register_function('bingo_push_disown', push_disown)
+
+-- KEYS: outbox stream. ARGV: group, consumer, ids... Renews the consumer's claim on the
+-- entries still its own (XCLAIM JUSTID starts their idle time again), and returns those:
+-- an entry another node took over meanwhile is left to that node.
+local function push_renew(keys, args)
+  local mine = {}
+  for i = 3, #args do
+    local pending = redis.call('XPENDING', keys[1], args[1], args[i], args[i], 1)
+    if pending[1] and pending[1][2] == args[2] then
+      redis.call('XCLAIM', keys[1], args[1], args[2], 0, args[i], 'JUSTID')
+      mine[#mine + 1] = args[i]
+    end
+  end
+  return mine
+end
+
+redis.register_function('bingo_push_renew', push_renew)
