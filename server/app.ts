@@ -49,6 +49,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Push outbox entries not yet sent, for /metrics (see Backends); absent: the series is left out. */
   readonly outboxDepth?: () => Promise<number | null>;
+  /** Age (ms) of the oldest outbox entry not yet sent, for /metrics; absent: reported as 0. */
+  readonly outboxOldestAgeMs?: () => Promise<number | null>;
 }
 
 export interface RunningApp {
@@ -85,7 +87,7 @@ async function closeConnections(io: BingoServer): Promise<void> {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs }: AppDeps): Promise<RunningApp> {
   let secret = config.authSecret;
   if (!secret) {
     secret = randomBytes(32).toString("base64url");
@@ -124,6 +126,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       return rooms;
     },
     outboxDepth: outboxDepth ?? (async () => null),
+    ...(outboxOldestAgeMs ? { outboxOldestAgeMs } : {}),
   });
   /** Runs one emit to a room and times it. */
   const broadcast = (event: string, emit: () => void): void => {

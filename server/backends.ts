@@ -14,7 +14,7 @@ import { MemoryPlayerDirectory, MemoryPushGate, MemoryPushOutbox } from "./store
 import type { RedisTarget } from "./store/redis/connection";
 import { connectCommands } from "./store/redis/connection";
 import { RedisGameStore } from "./store/redis/redis-game-store";
-import { outboxDepth, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
+import { outboxDepth, outboxOldestAgeMs, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
 import { createRedisAdapter } from "./transport/redis-adapter";
 
 /** Where a node keeps its state: the pieces startApp takes, and how to let go of them. */
@@ -24,6 +24,8 @@ export interface Backends {
   readonly adapter?: ServerOptions["adapter"];
   /** Push outbox entries not yet sent, over every node (for metrics); null when unknown. */
   outboxDepth(): Promise<number | null>;
+  /** Age (ms) of the oldest outbox entry not yet sent (for metrics); null when none or unknown. */
+  outboxOldestAgeMs(): Promise<number | null>;
   /** Closes connections startApp does not own (the adapter's). */
   close(): void;
 }
@@ -46,6 +48,7 @@ export function memoryBackends(clock: Clock = systemClock, config?: PushConfig):
     store: new MemoryGameStore(clock),
     push: { directory: new MemoryPlayerDirectory(clock, config ? deviceLimits(config) : undefined), outbox, gate: new MemoryPushGate(clock) },
     outboxDepth: async () => outbox.depth,
+    outboxOldestAgeMs: async () => outbox.oldestAgeMs(),
     close: () => undefined,
   };
 }
@@ -75,6 +78,7 @@ export async function redisBackends(
     adapter: broadcasts.adapter,
     // On the command connection: the outbox's own one is busy with blocking reads.
     outboxDepth: () => outboxDepth(commands),
+    outboxOldestAgeMs: () => outboxOldestAgeMs(commands),
     close: () => broadcasts.close(),
   };
 }

@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   // A library promise nobody awaited must not take a live show down: log it and go on.
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
-  const { store, push, adapter, outboxDepth } = backends;
-  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth });
+  const { store, push, adapter, outboxDepth, outboxOldestAgeMs } = backends;
+  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth, outboxOldestAgeMs });
   log.info({ url: app.url, port: app.port, tickMs: config.tickMs }, `listening on ${app.url}`);
 
   let closing = false;

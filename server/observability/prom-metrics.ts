@@ -12,6 +12,8 @@ export interface MetricProbes {
   rooms(): number;
   /** Push outbox entries not yet sent (waiting or in hand), over every node; null when unknown. */
   outboxDepth(): Promise<number | null>;
+  /** Age (ms) of the oldest outbox entry not yet sent, over every node; null when none or unknown. */
+  outboxOldestAgeMs?(): Promise<number | null>;
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -133,6 +135,15 @@ export class PromMetrics implements Metrics {
       help: "Pushes not queued or not sent because they no longer described the game (stale count, duplicate phase, superseded before sending).",
       labelNames: ["reason"],
       registers,
+    });
+    new Gauge({
+      name: "bingo_push_outbox_oldest_age_seconds",
+      help: "Age of the oldest push outbox entry not yet sent (waiting, or taken and not finished), over every node; 0 when none.",
+      registers,
+      async collect() {
+        const age = probes.outboxOldestAgeMs ? await probes.outboxOldestAgeMs().catch(() => null) : null;
+        this.set((age ?? 0) / 1000);
+      },
     });
     this.pushDeadLetters = new Counter({
       name: "bingo_push_dead_letters_total",

@@ -8,7 +8,7 @@ import { PushDispatcher } from "../../server/push/push-dispatcher";
 import type { RedisClient } from "../../server/store/redis/connection";
 import { connectCommands } from "../../server/store/redis/connection";
 import { loadFunctionLibrary } from "../../server/store/redis/function-library";
-import { DEAD_LETTERS, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "../../server/store/redis/redis-push";
+import { DEAD_LETTERS, outboxOldestAgeMs, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox, replayDeadLetters } from "../../server/store/redis/redis-push";
 import type { FakeFcm, FakeFcmMessaging } from "../support/fake-fcm";
 import { fakeFcmMessaging, startFakeFcm } from "../support/fake-fcm";
 import type { TestRedis } from "../support/redis-server";
@@ -137,7 +137,7 @@ test("a node that dies between sending and acknowledging: the node taking over s
 test("an entry still failing after its retries goes to the dead letters; the other entries go on meanwhile", async () => {
   fake.fail("dlq-down", "internal");
   const before = await admin.xlen(DEAD_LETTERS);
-  await queued("ONCE0003", ["dlq-down"]);
+  await queued("ONCE0003", ["dlq-down", "dlq-reached"]);
   await queued("ONCE0004", ["dlq-fine"]);
   (await dispatcher("dlq-node", (o) => o, [1000, 1000])).start();
   // The second entry goes out while the first one waits for its retries.
@@ -150,4 +150,28 @@ test("an entry still failing after its retries goes to the dead letters; the oth
   expect(JSON.parse(record.event)).toMatchObject({ kind: "round-start", gameId: "ONCE0003" });
   expect(record).toMatchObject({ failed: "1", reason: "retries-exhausted" });
   expect(await drained()).toBe(true);
+  expect(requestsTo("dlq-reached")).toBe(1);
+
+  // FCM works again: the replay reaches only the device the entry missed.
+  fake.reset();
+  expect(await replayDeadLetters(await connection(), 100)).toBe(1);
+  await until("the replay sent", () => requestsTo("dlq-down") === 1);
+  await until("the replay acknowledged", drained);
+  expect(requestsTo("dlq-reached")).toBe(0);
+  expect(await admin.xlen(DEAD_LETTERS)).toBe(before);
+});
+
+test("the age of the oldest entry not yet sent is what /metrics reports", async () => {
+  const commands = await connection();
+  await until("the outbox drained", drained);
+  const producer = new RedisPushOutbox(await connection());
+  await producer.append({ kind: "finished", gameId: "AGE00001", data: {}, at: Date.now() });
+  const [[id]] = (await admin.xrevrange("bingo:push", "+", "-", "COUNT", 1)) as [string, string[]][];
+  const age = await outboxOldestAgeMs(commands);
+  expect(age).not.toBeNull();
+  expect(age!).toBeGreaterThanOrEqual(0);
+  expect(age!).toBeLessThanOrEqual(Date.now() - Number(id.split("-")[0]));
+  (await dispatcher("age-node")).start();
+  await until("the entry sent", drained);
+  await until("nothing left", async () => (await outboxOldestAgeMs(commands)) === null);
 });

@@ -84,6 +84,7 @@ export async function startTestApp(
     adapter: backends.adapter,
     clock: options.clock,
     outboxDepth: () => backends.outboxDepth(),
+    outboxOldestAgeMs: () => backends.outboxOldestAgeMs(),
   });
   return {
     ...app,

@@ -177,6 +177,14 @@ export class MemoryPushOutbox implements PushOutbox {
     this.taken.delete(entry.id);
   }
 
+  /** Age (ms) of the oldest event not yet sent, null when none (for metrics). */
+  oldestAgeMs(): number | null {
+    let oldest = Infinity;
+    for (const entry of this.queue) oldest = Math.min(oldest, entry.event.at);
+    for (const { entry } of this.taken.values()) oldest = Math.min(oldest, entry.event.at);
+    return oldest === Infinity ? null : Math.max(0, this.clock.now() - oldest);
+  }
+
   /** Entries not yet sent: waiting, or taken and not acknowledged (for metrics). */
   get depth(): number {
     return this.queue.length + this.taken.size;

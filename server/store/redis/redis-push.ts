@@ -318,3 +318,45 @@ export async function outboxDepth(redis: { xinfo(subcommand: "GROUPS", key: stri
   }
   return null;
 }
+
+/**
+ * Puts up to `max` dead letters back into the outbox, oldest first, each marked as a replay
+ * of its entry so devices it already reached are skipped; removes them from the dead
+ * letters. Returns how many were replayed.
+ */
+export async function replayDeadLetters(redis: RedisClient, max: number): Promise<number> {
+  const letters = (await redis.xrange(DEAD_LETTERS, "-", "+", "COUNT", max)) as [string, string[]][];
+  for (const [id, fields] of letters) {
+    const field = (name: string): string | undefined => fields[fields.indexOf(name) + 1];
+    const event = JSON.parse(field("event") ?? "{}") as PushEvent;
+    const replay: PushEvent = { ...event, replayOf: event.replayOf ?? field("entry") };
+    await redis.xadd(STREAM, "MAXLEN", "~", 100_000, "*", "event", JSON.stringify(replay));
+    await redis.xdel(DEAD_LETTERS, id);
+  }
+  return letters.length;
+}
+
+/**
+ * Age (ms) of the oldest outbox entry not yet sent: taken and not acknowledged, or not yet
+ * delivered to any node. Null when there is none or Redis cannot tell. On `redis`, not the
+ * outbox's own (blocking) connection.
+ */
+export async function outboxOldestAgeMs(redis: RedisClient): Promise<number | null> {
+  try {
+    const ids: string[] = [];
+    const summary = (await redis.xpending(STREAM, GROUP)) as [number, string | null, string | null, unknown];
+    if (summary[1]) ids.push(summary[1]);
+    const groups = (await redis.xinfo("GROUPS", STREAM)) as unknown[][];
+    const group = groups.find((fields) => fields[fields.indexOf("name") + 1] === GROUP);
+    const lastDelivered = group?.[group.indexOf("last-delivered-id") + 1];
+    if (typeof lastDelivered === "string") {
+      const next = (await redis.xrange(STREAM, `(${lastDelivered}`, "+", "COUNT", 1)) as [string, string[]][];
+      if (next[0]) ids.push(next[0][0]);
+    }
+    if (ids.length === 0) return null;
+    const oldest = Math.min(...ids.map((id) => Number(id.split("-")[0])));
+    return Math.max(0, Date.now() - oldest);
+  } catch {
+    return null;
+  }
+}
