@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
 /**
  * What the server pushes to a backgrounded player's phone, as FCM v1 data messages. Pure:
  * the outbox decides who gets an event; this decides what each message looks like.
  */
+
+import { createHash } from "node:crypto";
 
 export const PUSH_KINDS = ["claims", "claims-closed", "round-start", "won", "finished"] as const;
 /**

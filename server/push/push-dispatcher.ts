@@ -33,8 +33,8 @@ type Pending = { target: PushTarget; message: PushMessage; key: string };
 /**
  * Every node runs one: it takes outbox entries (each goes to one node), finds the devices
  * of the backgrounded players concerned, and sends one message per device, in batches of
- * up to 500. Several entries are sent at once, so one entry's retries never hold the
- * others up.
+ * up to 500. Entries of different games are sent at once, so one entry's retries never
+ * hold other games up; entries of one game go one after another, in the outbox's order.
  *
  * Exactly once per device: while an entry is being sent its claim is renewed (every third
  * of `claimTimeoutMs`), so a slow but live node keeps it; each batch's accepted devices are
@@ -52,6 +52,8 @@ export class PushDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   /** Ids of the entries in `inFlight`: one this node is still sending is never taken over by itself. */
   private readonly sending = new Set<string>();
+  /** The last entry of each game in hand here: the next one of that game follows it. */
+  private readonly lastOfGame = new Map<string, Promise<void>>();
 
   constructor(
     private readonly outbox: PushOutbox,
@@ -106,8 +108,16 @@ export class PushDispatcher {
     }
   }
 
+  /**
+   * Starts sending an entry: at once, unless an earlier entry of the same game is still in
+   * hand here, which it then follows (a player's pushes keep the game's order; other games
+   * are not held up).
+   */
   private launch(entry: OutboxEntry): void {
-    const task: Promise<void> = this.deliver(entry)
+    const gameId = entry.event.gameId;
+    const before = this.lastOfGame.get(gameId);
+    const task: Promise<void> = (before ?? Promise.resolve())
+      .then(() => this.deliver(entry))
       .catch((error: unknown) => {
         // Left unacknowledged: taken over after PUSH_CLAIM_TIMEOUT_MS, sent devices skipped.
         this.log.warn({ err: error instanceof Error ? error.message : error, entry: entry.id }, "push entry failed; another node will take it over");
@@ -115,9 +125,11 @@ export class PushDispatcher {
       .finally(() => {
         this.inFlight.delete(task);
         this.sending.delete(entry.id);
+        if (this.lastOfGame.get(gameId) === task) this.lastOfGame.delete(gameId);
       });
     this.inFlight.add(task);
     this.sending.add(entry.id);
+    this.lastOfGame.set(gameId, task);
   }
 
   /** Sends one entry's messages, then acknowledges it (or dead-letters it). */

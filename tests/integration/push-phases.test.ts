@@ -61,7 +61,7 @@ function receivedBy(token: string): [string, string | undefined][] {
 }
 
 test("a count held back on one node is not pushed after claims closed on another: open, closed, round start, in that order", async () => {
-  const [a, b] = await nodes(2, { pushMinIntervalMs: 1500 });
+  const [a, b] = await nodes(2, { pushMinIntervalMs: 4000 });
   try {
     const host = await b.client("phase-host", "host");
     const { gameId } = ok(await host.createGame({}), "create");
