@@ -78,8 +78,9 @@ export class PushDispatcher {
     await Promise.all(this.inFlight);
   }
 
-  private get metrics() {
-    return { ...noMetrics, ...this.options.metrics };
+  private get metrics(): NonNullable<PushDispatcherOptions["metrics"]> {
+    // Not spread into a new object: PromMetrics's methods live on its prototype.
+    return this.options.metrics ?? noMetrics;
   }
 
   private async run(): Promise<void> {

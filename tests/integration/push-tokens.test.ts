@@ -127,6 +127,9 @@ describe("FCM's INVALID_ARGUMENT", () => {
     await fake.waitForRequests(2);
     await until("the bad token dropped", async () => (await app.push.directory.pushTargets(gameId, null, 0)).length === 1);
     expect((await app.push.directory.pushTargets(gameId, null, 0)).map((t) => t.token)).toEqual(["inv-good"]);
+    // The node's own metrics saw it: event-to-send latency of the accepted message.
+    const latency = (await app.metrics.registry.getSingleMetric("bingo_push_latency_seconds")!.get()).values;
+    expect(latency.find((v) => v.metricName === "bingo_push_latency_seconds_count")?.value).toBeGreaterThanOrEqual(1);
   });
 
   test("for every device of a platform (a payload bug): logged and counted, no token dropped", async () => {
