@@ -9,7 +9,7 @@ import type { TickFanout } from "./claims/claim-engine";
 import type { Config } from "./config";
 import { GameCatalog } from "./game/game-rules";
 import { IdleGameSweeper } from "./game/idle-games";
-import { PushDispatcher } from "./push/push-dispatcher";
+import { PUSH_RETRY_DELAYS_MS, PushDispatcher } from "./push/push-dispatcher";
 import { PushEvents } from "./push/push-events";
 import type { PlayerDirectory, PushGate, PushOutbox } from "./ports/push-ports";
 import type { PushSender } from "./ports/push-sender";
@@ -53,9 +53,10 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Push outbox entries not yet sent, for /metrics (see Backends); absent: the series is left out. */
   readonly outboxDepth?: () => Promise<number | null>;
+  /** Age (ms) of the oldest outbox entry not yet sent, for /metrics; absent: reported as 0. */
+  readonly outboxOldestAgeMs?: () => Promise<number | null>;
 }
 
-const HEARTBEAT_MS = 5000;
 /**
  * How often every local socket's unsent data is checked against MAX_SEND_BUFFER_BYTES, for
  * what room broadcasts queue (answers are checked as they are sent). A client that does
@@ -109,7 +110,7 @@ async function closeConnections(io: BingoServer): Promise<void> {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs }: AppDeps): Promise<RunningApp> {
   let secret = config.authSecret;
   if (!secret) {
     // loadConfig refuses production without AUTH_SECRET, so this is development only.
@@ -155,6 +156,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     },
     outboxDepth: outboxDepth ?? (async () => null),
     gameState: (): Record<string, number> => sweeper.sizes(),
+    ...(outboxOldestAgeMs ? { outboxOldestAgeMs } : {}),
   });
   /** Runs one emit to a room and times it. */
   const broadcast = (event: string, emit: () => void): void => {
@@ -166,12 +168,13 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const multiNode = adapter !== undefined;
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
   const catalog = new GameCatalog(store);
-  const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs);
-  const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, countedSender(pushDeps.sender, metrics), clock, log, {
+  const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs, metrics);
+  const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, pushDeps.gate, countedSender(pushDeps.sender, metrics), clock, log, {
     nodeId: config.nodeId,
     graceMs: config.backgroundGraceMs,
     claimTimeoutMs: config.pushClaimTimeoutMs,
-    retryDelaysMs: [500, 2000, 8000],
+    retryDelaysMs: PUSH_RETRY_DELAYS_MS,
+    metrics,
   });
   const fanout: TickFanout = {
     emitLocal: (gameId, state) => broadcast("slots", () => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state, at: clock.now() })),
@@ -277,16 +280,30 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     sendBuffers,
   });
   const sessions = watchSessionExpiry(io, Date.now);
-  // Presence for push: count players' sockets on this node, beat so other nodes trust the count.
+  // Presence for push: this start's own instance id, so a node restarted under the same
+  // NODE_ID never revives the counts of the sockets that died with its former self.
+  const instance = `${config.nodeId}:${randomBytes(6).toString("base64url")}`;
+  /** Sockets per player on this instance: what the heartbeat restores if Redis lost it. */
+  const localSockets = new Map<string, number>();
   io.on("connection", (socket) => {
     if (socket.data.role !== "player") return;
     const playerId = socket.data.sub;
-    directory.socketOpened(playerId, config.nodeId).catch(() => undefined);
-    socket.on("disconnect", () => void directory.socketClosed(playerId, config.nodeId).catch(() => undefined));
+    localSockets.set(playerId, (localSockets.get(playerId) ?? 0) + 1);
+    directory.socketOpened(playerId, instance).catch(() => undefined);
+    socket.on("disconnect", () => {
+      const left = (localSockets.get(playerId) ?? 1) - 1;
+      if (left > 0) localSockets.set(playerId, left);
+      else localSockets.delete(playerId);
+      directory.socketClosed(playerId, instance).catch(() => undefined);
+    });
   });
-  const beat = (): void => void directory.heartbeat(config.nodeId).catch(() => undefined);
-  beat();
-  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  const beat = async (): Promise<void> => {
+    // Unknown to the store (it lost its data, or pruned this instance after a long stall):
+    // rebuild this instance's counts from the sockets it holds.
+    if (await directory.heartbeat(instance)) await directory.restoreSockets(instance, localSockets);
+  };
+  await beat().catch(() => undefined);
+  const heartbeat = setInterval(() => void beat().catch(() => undefined), config.presenceHeartbeatMs);
   heartbeat.unref();
   dispatcher.start();
 

@@ -6,6 +6,7 @@ import type { Clock } from "./ports/clock";
 import { systemClock } from "./ports/clock";
 import type { GameStore } from "./ports/game-store";
 import type { PushSender } from "./ports/push-sender";
+import type { DeviceLimits } from "./ports/push-ports";
 import { fcmSenderFromEnv } from "./push/fcm-sender";
 import { LogPushSender } from "./push/log-sender";
 import { MemoryGameStore } from "./store/memory/memory-game-store";
@@ -13,7 +14,7 @@ import { MemoryPlayerDirectory, MemoryPushGate, MemoryPushOutbox } from "./store
 import type { RedisTarget } from "./store/redis/connection";
 import { openCommands, whenReady } from "./store/redis/connection";
 import { RedisGameStore } from "./store/redis/redis-game-store";
-import { outboxDepth, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
+import { outboxDepth, outboxOldestAgeMs, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
 import { createRedisAdapter } from "./transport/redis-adapter";
 
 /** Where a node keeps its state: the pieces startApp takes, and how to let go of them. */
@@ -25,18 +26,32 @@ export interface Backends {
   readonly ready: Promise<void>;
   /** Push outbox entries not yet sent, over every node (for metrics); null when unknown. */
   outboxDepth(): Promise<number | null>;
+  /** Age (ms) of the oldest outbox entry not yet sent (for metrics); null when none or unknown. */
+  outboxOldestAgeMs(): Promise<number | null>;
   /** Closes connections startApp does not own (the adapter's). */
   close(): void;
 }
 
+type PushConfig = Pick<Config, "maxPushTokensPerPlayer" | "pushTokenTtlDays" | "presenceHeartbeatMs">;
+
+function deviceLimits(config: PushConfig): DeviceLimits {
+  return { maxTokensPerPlayer: config.maxPushTokensPerPlayer, tokenTtlMs: config.pushTokenTtlDays * 24 * 3600_000 };
+}
+
+/** A node instance silent for three beats is dead: its players' sockets no longer count. */
+export function nodeTimeoutMs(heartbeatMs: number): number {
+  return 3 * heartbeatMs;
+}
+
 /** One node, everything in this process: the embedded default. */
-export function memoryBackends(clock: Clock = systemClock): Backends {
+export function memoryBackends(clock: Clock = systemClock, config?: PushConfig): Backends {
   const outbox = new MemoryPushOutbox(clock);
   return {
     ready: Promise.resolve(),
     store: new MemoryGameStore(clock),
-    push: { directory: new MemoryPlayerDirectory(clock), outbox, gate: new MemoryPushGate(clock) },
+    push: { directory: new MemoryPlayerDirectory(clock, config ? deviceLimits(config) : undefined), outbox, gate: new MemoryPushGate(clock) },
     outboxDepth: async () => outbox.depth,
+    outboxOldestAgeMs: async () => outbox.oldestAgeMs(),
     close: () => undefined,
   };
 }
@@ -45,7 +60,11 @@ export function memoryBackends(clock: Clock = systemClock): Backends {
  * Any number of nodes on one Redis or one Redis Cluster: store, push outbox and presence
  * there, broadcasts through the sharded adapter.
  */
-export function redisBackends(target: RedisTarget, config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds">, log: Logger): Backends {
+export function redisBackends(
+  target: RedisTarget,
+  config: Pick<Config, "redisCommandTimeoutMs" | "gameTtlSeconds"> & PushConfig,
+  log: Logger,
+): Backends {
   const onError = (err: Error): void => log.warn({ err: err.message }, "redis connection error");
   // Nothing here waits for Redis: a node whose Redis is down at start listens, answers
   // UNAVAILABLE and /readyz 503, and becomes ready once its clients get through (ready below).
@@ -61,10 +80,11 @@ export function redisBackends(target: RedisTarget, config: Pick<Config, "redisCo
   return {
     ready: Promise.all([libraryLoaded, whenReady(outboxConnection), broadcasts.ready]).then(() => undefined),
     store,
-    push: { directory: new RedisPlayerDirectory(commands), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
+    push: { directory: new RedisPlayerDirectory(commands, { ...deviceLimits(config), nodeTimeoutMs: nodeTimeoutMs(config.presenceHeartbeatMs) }), outbox: new RedisPushOutbox(outboxConnection), gate: new RedisPushGate(commands) },
     adapter: broadcasts.adapter,
     // On the command connection: the outbox's own one is busy with blocking reads.
     outboxDepth: () => outboxDepth(commands),
+    outboxOldestAgeMs: () => outboxOldestAgeMs(commands),
     close: () => broadcasts.close(),
   };
 }

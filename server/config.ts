@@ -41,6 +41,9 @@ const envSchema = z.object({
   BACKGROUND_GRACE_MS: int(0, 600_000).default(15_000),
   PUSH_MIN_INTERVAL_MS: int(0, 600_000).default(5000),
   PUSH_CLAIM_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  PRESENCE_HEARTBEAT_MS: int(50, 60_000).default(5000),
+  MAX_PUSH_TOKENS_PER_PLAYER: int(1, 100).default(10),
+  PUSH_TOKEN_TTL_DAYS: int(1, 365).default(30),
   FIREBASE_PROJECT_ID: z.string().trim().min(1).max(128).optional(),
   GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1).optional(),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
@@ -107,6 +110,12 @@ export interface Config {
   readonly pushMinIntervalMs: number;
   /** An outbox entry a node took and did not finish within this is taken over by another. */
   readonly pushClaimTimeoutMs: number;
+  /** Each node instance beats this often; one silent for 3 beats is dead and its players' sockets no longer count. */
+  readonly presenceHeartbeatMs: number;
+  /** Registering one more device drops the player's oldest. */
+  readonly maxPushTokensPerPlayer: number;
+  /** A device token not registered again for this many days is pruned. */
+  readonly pushTokenTtlDays: number;
   /** FCM is on when both are set; otherwise pushes are logged. */
   readonly firebase: { readonly projectId: string; readonly credentialsPath: string } | null;
   readonly redisCommandTimeoutMs: number;
@@ -195,6 +204,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backgroundGraceMs: e.BACKGROUND_GRACE_MS,
     pushMinIntervalMs: e.PUSH_MIN_INTERVAL_MS,
     pushClaimTimeoutMs: e.PUSH_CLAIM_TIMEOUT_MS,
+    presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
+    maxPushTokensPerPlayer: e.MAX_PUSH_TOKENS_PER_PLAYER,
+    pushTokenTtlDays: e.PUSH_TOKEN_TTL_DAYS,
     firebase:
       e.FIREBASE_PROJECT_ID && e.GOOGLE_APPLICATION_CREDENTIALS
         ? { projectId: e.FIREBASE_PROJECT_ID, credentialsPath: e.GOOGLE_APPLICATION_CREDENTIALS }

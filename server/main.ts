@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const seeds = config.redisClusterNodes.map(({ host, port }) => `${host}:${port}`);
     log.info({ redisCluster: seeds }, "using Redis Cluster: each game on the master that owns its hash slot, broadcasts through sharded Pub/Sub");
   } else {
-    backends = memoryBackends();
+    backends = memoryBackends(undefined, config);
     log.warn("neither REDIS_URL nor REDIS_CLUSTER_NODES is set: running ONE node on the embedded in-memory store (state is lost on exit)");
   }
   if (config.firebase) log.info({ projectId: config.firebase.projectId }, "push: FCM on");
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   // A library promise nobody awaited must not take a live show down: log it and go on.
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
-  const { store, push, adapter, outboxDepth } = backends;
-  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth });
+  const { store, push, adapter, outboxDepth, outboxOldestAgeMs } = backends;
+  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth, outboxOldestAgeMs });
   log.info({ url: app.url, port: app.port, tickMs: config.tickMs }, `listening on ${app.url}`);
   // A Redis that is down at start is waited for (with backoff) while the node listens: /readyz
   // says 503 and every request is answered UNAVAILABLE until then.

@@ -3,6 +3,8 @@
  * the outbox decides who gets an event; this decides what each message looks like.
  */
 
+import { createHash } from "node:crypto";
+
 export const PUSH_KINDS = ["claims", "claims-closed", "round-start", "won", "finished"] as const;
 /**
  * - claims: the claim window opened, or its count moved (throttled, always the latest)
@@ -25,6 +27,40 @@ export interface PushEvent {
   readonly players?: readonly string[];
   /** Store-clock ms when the event happened (the TTL counts from here). */
   readonly at: number;
+  /** A dead letter replayed: the outbox entry it came from, whose deliveries are skipped. */
+  readonly replayOf?: string;
+}
+
+/** A game's stages as pushes describe them, in the game's order. */
+export const PUSH_STAGES = ["open", "closed", "running", "finished"] as const;
+export type PushStage = (typeof PUSH_STAGES)[number];
+
+/** The stage a push of this kind describes; null for `won` (every pattern has its own). */
+export function stageOf(kind: PushKind): PushStage | null {
+  switch (kind) {
+    case "claims":
+      return "open";
+    case "claims-closed":
+      return "closed";
+    case "round-start":
+      return "running";
+    case "finished":
+      return "finished";
+    case "won":
+      return null;
+  }
+}
+
+/**
+ * Whether a `claims` entry (the opening or a count) no longer describes the game, judged
+ * when it is about to be sent against what the cross-node gate recorded since it was
+ * queued: claims closed since (on any node), or a newer count was let through. Phase
+ * pushes are never superseded: each is queued once, in the game's order, and a later one
+ * does not say everything an earlier one did ("sold out" is news after "round started").
+ */
+export function isSuperseded(event: PushEvent, gate: { readonly stage: PushStage | null; readonly version: number }): boolean {
+  if (event.kind !== "claims" || gate.stage === null) return false;
+  return gate.stage !== "open" || Number(event.data.version ?? -1) < gate.version;
 }
 
 export interface PushTarget {
@@ -88,4 +124,9 @@ export function pushMessage(event: PushEvent, target: PushTarget, now: number): 
     },
     webpush: { headers: { TTL: String(Math.ceil(ttlMs / 1000)), Topic: key.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32), Urgency: "high" } },
   };
+}
+
+/** How a delivery record names a device: short, and not the token itself (a credential). */
+export function deliveryKey(token: string): string {
+  return createHash("sha256").update(token).digest("base64url").slice(0, 16);
 }

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { ErrorCode } from "../../shared/protocol";
 import type { ClaimBatchReply } from "../domain/claim-batch";
 import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domain/claim-batch";
-import type { CutReason, LimitScope, Metrics } from "../ports/metrics";
+import type { CutReason, LimitScope, Metrics, PushSuppression } from "../ports/metrics";
 
 /** Figures read when Prometheus scrapes, not counted as they change. */
 export interface MetricProbes {
@@ -14,6 +14,8 @@ export interface MetricProbes {
   outboxDepth(): Promise<number | null>;
   /** How many games each per-game part of the node keeps something for (see IdleGameSweeper). */
   gameState?(): Record<string, number>;
+  /** Age (ms) of the oldest outbox entry not yet sent, over every node; null when none or unknown. */
+  outboxOldestAgeMs?(): Promise<number | null>;
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -39,6 +41,10 @@ export class PromMetrics implements Metrics {
   private readonly cutConnections: Counter<"reason">;
   private readonly pushes: Counter;
   private readonly pushFailures: Counter<"reason">;
+  private readonly pushSuppressions: Counter<"reason">;
+  private readonly pushDeadLetters: Counter;
+  private readonly pushTakeovers: Counter;
+  private readonly pushLatencySeconds: Histogram;
   /** Refusals per status of one reply, reused batch after batch. */
   private readonly tally = new Array<number>(REFUSAL_BY_STATUS.length).fill(0);
 
@@ -142,6 +148,37 @@ export class PromMetrics implements Metrics {
       labelNames: ["reason"],
       registers,
     });
+    this.pushSuppressions = new Counter({
+      name: "bingo_push_suppressed_total",
+      help: "Pushes not queued or not sent because they no longer described the game (stale count, duplicate phase, superseded before sending).",
+      labelNames: ["reason"],
+      registers,
+    });
+    new Gauge({
+      name: "bingo_push_outbox_oldest_age_seconds",
+      help: "Age of the oldest push outbox entry not yet sent (waiting, or taken and not finished), over every node; 0 when none.",
+      registers,
+      async collect() {
+        const age = probes.outboxOldestAgeMs ? await probes.outboxOldestAgeMs().catch(() => null) : null;
+        this.set((age ?? 0) / 1000);
+      },
+    });
+    this.pushDeadLetters = new Counter({
+      name: "bingo_push_dead_letters_total",
+      help: "Push outbox entries that exhausted their retries and went to the dead letters (bingo:push:dead).",
+      registers,
+    });
+    this.pushTakeovers = new Counter({
+      name: "bingo_push_takeovers_total",
+      help: "Push outbox entries this node took over from a node that stopped renewing them.",
+      registers,
+    });
+    this.pushLatencySeconds = new Histogram({
+      name: "bingo_push_latency_seconds",
+      help: "From a game event to the first push of it FCM accepted.",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
     this.zeroes();
   }
 
@@ -149,7 +186,8 @@ export class PromMetrics implements Metrics {
   private zeroes(): void {
     for (const code of ["SOLD_OUT", "LIMIT_REACHED", "CLAIMS_CLOSED", "RATE_LIMITED", "UNAVAILABLE", "OUTCOME_UNKNOWN"] as const) this.rejected.inc({ code }, 0);
     for (const scope of ["socket", "player"] as const) this.limited.inc({ scope }, 0);
-    for (const reason of ["dead-token", "transient", "refused", "error"]) this.pushFailures.inc({ reason }, 0);
+    for (const reason of ["dead-token", "transient", "invalid-argument", "payload", "refused", "error"]) this.pushFailures.inc({ reason }, 0);
+    for (const reason of ["stale", "duplicate-phase", "superseded"]) this.pushSuppressions.inc({ reason }, 0);
     for (const code of ["UNAVAILABLE", "FORBIDDEN", "UNAUTHORIZED", "RATE_LIMITED"] as const) this.refusedConnections.inc({ code }, 0);
     for (const reason of ["send-buffer", "rate-abuse", "handshake-timeout", "over-capacity"] as const) this.cutConnections.inc({ reason }, 0);
   }
@@ -216,6 +254,22 @@ export class PromMetrics implements Metrics {
 
   pushSent(count: number): void {
     if (count > 0) this.pushes.inc(count);
+  }
+
+  pushDeadLettered(): void {
+    this.pushDeadLetters.inc();
+  }
+
+  pushTakenOver(): void {
+    this.pushTakeovers.inc();
+  }
+
+  pushLatency(seconds: number): void {
+    this.pushLatencySeconds.observe(seconds);
+  }
+
+  pushSuppressed(reason: PushSuppression): void {
+    this.pushSuppressions.inc({ reason });
   }
 
   pushFailed(reason: string, count: number): void {

@@ -45,7 +45,21 @@ export interface Metrics extends TickMetrics {
   pushSent(count: number): void;
   /** Push messages that failed one attempt: `reason` is "dead-token", "transient", "refused" or "error". */
   pushFailed(reason: string, count: number): void;
+  /**
+   * A push not queued or not sent because it no longer described the game: "stale" (a count
+   * after a later phase or a newer push), "duplicate-phase" (a phase another node already
+   * pushed), "superseded" (queued, then overtaken before it was sent).
+   */
+  pushSuppressed(reason: PushSuppression): void;
+  /** An outbox entry that exhausted its retries went to the dead letters. */
+  pushDeadLettered(): void;
+  /** This node took over an entry another node had taken and not renewed. */
+  pushTakenOver(): void;
+  /** From an event to the first message of it FCM accepted (seconds). */
+  pushLatency(seconds: number): void;
 }
+
+export type PushSuppression = "stale" | "duplicate-phase" | "superseded";
 
 const nothing = (): void => undefined;
 
@@ -62,4 +76,8 @@ export const noMetrics: Metrics = {
   connectionCut: nothing,
   pushSent: nothing,
   pushFailed: nothing,
+  pushSuppressed: nothing,
+  pushDeadLettered: nothing,
+  pushTakenOver: nothing,
+  pushLatency: nothing,
 };

@@ -1,23 +1,49 @@
-import type { Platform, PushEvent, PushTarget } from "../domain/push-messages";
+import type { Platform, PushEvent, PushStage, PushTarget } from "../domain/push-messages";
+
+/** Limits on each player's devices. */
+export interface DeviceLimits {
+  /** MAX_PUSH_TOKENS_PER_PLAYER: registering one more drops the player's oldest. */
+  readonly maxTokensPerPlayer: number;
+  /** PUSH_TOKEN_TTL_DAYS in ms: a token not registered again for this long is pruned. */
+  readonly tokenTtlMs: number;
+}
 
 /**
  * Who can be reached by push: each player's devices (FCM tokens), which games they joined,
- * and their presence (sockets per node, app state). Redis for several nodes, memory for one.
+ * and their presence (sockets per node instance, app state). Redis for several nodes,
+ * memory for one.
  */
 export interface PlayerDirectory {
+  /**
+   * Registers (or refreshes) a device for the player. A token belongs to one player at a
+   * time: registering it moves it from whoever had it. Beyond the player's limit the oldest
+   * of their other tokens is dropped.
+   */
   registerToken(playerId: string, token: string, platform: Platform): Promise<void>;
   /** Forgets a token: the player unregistered it, or FCM said it is dead. */
   dropToken(playerId: string, token: string): Promise<void>;
   /** The player joined a game on some node: a member of its audience, and back in the foreground. */
   joined(gameId: string, playerId: string): Promise<void>;
   setAppState(playerId: string, state: "foreground" | "background"): Promise<void>;
-  socketOpened(playerId: string, nodeId: string): Promise<void>;
-  socketClosed(playerId: string, nodeId: string): Promise<void>;
-  /** This node is alive; sockets counted on nodes silent for long are ignored. */
-  heartbeat(nodeId: string): Promise<void>;
+  /**
+   * A socket of the player opened or closed on the node instance `instance` (one id per
+   * process start, so a restarted node never inherits its former self's counts).
+   */
+  socketOpened(playerId: string, instance: string): Promise<void>;
+  socketClosed(playerId: string, instance: string): Promise<void>;
+  /**
+   * This instance is alive; counts of instances silent for long are ignored, and their
+   * players count as gone since that instance's last beat. Resolves true when the store
+   * did not know the instance (first beat, or the store lost it): the caller then restores
+   * its counts with `restoreSockets`.
+   */
+  heartbeat(instance: string): Promise<boolean>;
+  /** Writes this instance's socket count of each player again, from its live sockets. */
+  restoreSockets(instance: string, counts: ReadonlyMap<string, number>): Promise<void>;
   /**
    * The devices to push an event to: of `players` when given, else of every player who
    * joined the game; in both cases only players in the background (see isBackgrounded).
+   * Each token at most once.
    */
   pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]>;
 }
@@ -39,15 +65,45 @@ export interface PushOutbox {
   take(consumer: string, count: number, waitMs: number): Promise<OutboxEntry[]>;
   /** Entries taken by any consumer and not acknowledged for `idleMs`: now `consumer`'s. */
   reclaim(consumer: string, idleMs: number, count: number): Promise<OutboxEntry[]>;
+  /** Acknowledges entries: done, never to be sent again; their delivery records go too. */
   ack(ids: readonly string[]): Promise<void>;
+  /**
+   * Keeps `consumer`'s claim on entries it is still sending (their idle time starts again),
+   * so no other node takes them over. Returns the ids that are still `consumer`'s: an entry
+   * missing from the answer was taken over, and its sender stops.
+   */
+  renew(consumer: string, ids: readonly string[]): Promise<string[]>;
+  /** Devices an entry was already sent to (by any node), as `deliveryKey`s. */
+  delivered(entryId: string): Promise<Set<string>>;
+  /** Records that an entry was sent to these devices (`deliveryKey`s), before anything else happens to it. */
+  recordDelivered(entryId: string, keys: readonly string[]): Promise<void>;
+  /**
+   * Moves an entry whose messages kept failing to the dead letters (and acknowledges it);
+   * its delivery record stays, so a replay sends only to the devices it missed.
+   */
+  deadLetter(entry: OutboxEntry, failed: number, reason: string): Promise<void>;
   close(): Promise<void>;
 }
 
+/** What the gate knows of a game's pushes: its stage, and the newest slot version pushed. */
+export interface GateState {
+  readonly stage: PushStage | null;
+  readonly version: number;
+}
+
 /**
- * Throttles pushes of one kind for one game across nodes: at most one event per interval,
- * and only a newer version than the last one let through.
+ * Keeps one game's pushes in the game's order across nodes. Phase changes are recorded
+ * (only forward, so a repeat is "stale"); a slot count passes only while claims are open,
+ * only newer than every push of the game so far, and at most one per interval.
  */
 export interface PushGate {
-  /** "passed", or why not: "too-soon" (try again later with the latest) or "stale" (already sent). */
-  pass(gameId: string, kind: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale">;
+  /** Records a phase change before its push is queued: "passed", or "stale" (at that stage already, or past it). */
+  phase(gameId: string, stage: PushStage, version: number): Promise<"passed" | "stale">;
+  /** "passed", or why not: "too-soon" (try again later with the latest) or "stale" (a newer push or a later phase). */
+  count(gameId: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale">;
+  /** The game's stage and newest pushed version now (the sender checks entries against it). */
+  current(gameId: string): Promise<GateState>;
 }
+
+/** The defaults of MAX_PUSH_TOKENS_PER_PLAYER and PUSH_TOKEN_TTL_DAYS. */
+export const DEFAULT_DEVICE_LIMITS: DeviceLimits = { maxTokensPerPlayer: 10, tokenTtlMs: 30 * 24 * 3600_000 };

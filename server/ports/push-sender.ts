@@ -3,8 +3,13 @@ import type { PushMessage } from "../domain/push-messages";
 /** What became of one message. */
 export type PushOutcome =
   | { readonly ok: true }
-  /** `retry`: a transient failure (unavailable, quota); `dropToken`: the token is dead or invalid. */
-  | { readonly ok: false; readonly code: string; readonly retry: boolean; readonly dropToken: boolean };
+  /**
+   * `retry`: a transient failure (unavailable, quota); `dropToken`: the token is dead.
+   * `ambiguous`: FCM's INVALID_ARGUMENT, which means a bad token OR a bad payload (the SDK
+   * keeps no detail to tell them apart): the caller decides, and never drops a token on it
+   * alone (see PushDispatcher).
+   */
+  | { readonly ok: false; readonly code: string; readonly retry: boolean; readonly dropToken: boolean; readonly ambiguous?: true };
 
 /**
  * Sends push messages (FCM, or a log in development). `send` takes at most

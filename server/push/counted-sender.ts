@@ -16,15 +16,18 @@ export function countedSender(sender: PushSender, metrics: Pick<Metrics, "pushSe
       let sent = 0;
       let dead = 0;
       let transient = 0;
+      let invalid = 0;
       for (const outcome of outcomes) {
         if (outcome.ok) sent++;
         else if (outcome.dropToken) dead++;
+        else if (outcome.ambiguous) invalid++;
         else if (outcome.retry) transient++;
       }
       metrics.pushSent(sent);
       metrics.pushFailed("dead-token", dead);
       metrics.pushFailed("transient", transient);
-      metrics.pushFailed("refused", outcomes.length - sent - dead - transient);
+      metrics.pushFailed("invalid-argument", invalid);
+      metrics.pushFailed("refused", outcomes.length - sent - dead - transient - invalid);
       return outcomes;
     },
   };

@@ -4,11 +4,14 @@ import type { PushMessage } from "../domain/push-messages";
 import { MAX_PUSH_BATCH, type PushOutcome, type PushSender } from "../ports/push-sender";
 
 /** The token is dead or invalid: stop sending to it. */
-const DROP_TOKEN = new Set([
-  "messaging/registration-token-not-registered",
-  "messaging/invalid-argument",
-  "messaging/invalid-registration-token",
-]);
+const DROP_TOKEN = new Set(["messaging/registration-token-not-registered", "messaging/invalid-registration-token"]);
+
+/**
+ * FCM v1 answers INVALID_ARGUMENT both for a token that is not a valid registration token
+ * and for a payload it refuses (a bad TTL, a data value…); the SDK keeps only the code, not
+ * the BadRequest details that would tell them apart. So it drops nothing by itself.
+ */
+const AMBIGUOUS = "messaging/invalid-argument";
 
 /** Worth sending again later (with back-off): FCM or the network, not the message or token. */
 const TRANSIENT = new Set([
@@ -30,6 +33,7 @@ const TRANSIENT = new Set([
  * refused locally: `messaging/invalid-payload`…) is neither retried nor a reason to drop.
  */
 export function fcmFailureOutcome(code: string): PushOutcome {
+  if (code === AMBIGUOUS) return { ok: false, code, retry: false, dropToken: false, ambiguous: true };
   return { ok: false, code, retry: TRANSIENT.has(code), dropToken: DROP_TOKEN.has(code) };
 }
 

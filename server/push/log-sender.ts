@@ -3,9 +3,12 @@ import { MAX_PUSH_BATCH, type PushOutcome, type PushSender } from "../ports/push
 
 /**
  * A token as it may appear in logs: its first 8 characters and "…" (at most half of a short
- * one), never the whole token, which is a credential to push to that phone.
+ * one), never the whole token, which is a credential to push to that phone. Shortening
+ * twice changes nothing.
  */
 export function shortToken(token: string): string {
+  // Already short: the log sender shortens, then the logger's redaction passes it here again.
+  if (token.endsWith("…")) return `${token.slice(0, Math.min(8, token.length - 1))}…`;
   return `${token.slice(0, Math.min(8, Math.floor(token.length / 2)))}…`;
 }
 

@@ -1,14 +1,19 @@
 import type { Logger } from "pino";
 import type { Award, SlotState } from "../../shared/protocol";
-import type { PushEvent, PushKind } from "../domain/push-messages";
+import type { PushEvent, PushKind, PushStage } from "../domain/push-messages";
 import type { Clock } from "../ports/clock";
+import type { Metrics } from "../ports/metrics";
+import { noMetrics } from "../ports/metrics";
 import type { PushGate, PushOutbox } from "../ports/push-ports";
 
 /**
  * Turns what happens in a game into outbox entries, once, on the node where it happened.
- * The count of slots is throttled across nodes (PushGate): at most one push per
+ * Every phase change goes through the cross-node gate (PushGate) before its entry is
+ * queued, so a count held back on one node can never pass after a close, sell-out or round
+ * start made on another. Counts are throttled there too: at most one push per
  * `minIntervalMs` per game, and a push held back is sent at the end of the interval with
- * the latest count. Failing to reach the outbox is logged, never thrown at the game.
+ * the latest count this node saw (the gate refuses it when that is no longer the newest).
+ * Failing to reach the gate or the outbox is logged, never thrown at the game.
  */
 export class PushEvents {
   private readonly latest = new Map<string, SlotState>();
@@ -20,13 +25,13 @@ export class PushEvents {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly minIntervalMs: number,
+    private readonly metrics: Pick<Metrics, "pushSuppressed"> = noMetrics,
   ) {}
 
   claimsOpened(gameId: string, slots: SlotState): void {
     this.latest.set(gameId, slots);
-    // Sent at once, in order with what follows; the gate is stamped so counts wait an interval.
-    this.append("claims", gameId, { state: "open", ...slotData(slots) });
-    this.gate.pass(gameId, "claims", slots.version, 0).catch(() => undefined);
+    // The gate is stamped too, so counts wait an interval after the opening.
+    void this.phase("open", slots.version, "claims", gameId, { state: "open", ...slotData(slots) });
   }
 
   /** A slot state this node committed. */
@@ -35,22 +40,22 @@ export class PushEvents {
     if (before && before.version >= slots.version) return;
     this.latest.set(gameId, slots);
     if (slots.remaining === 0 && (!before || before.remaining > 0)) {
-      this.append("claims-closed", gameId, { reason: "sold-out", ...slotData(slots) });
+      void this.phase("closed", slots.version, "claims-closed", gameId, { reason: "sold-out", ...slotData(slots) });
       return;
     }
     void this.gated(gameId, slots);
   }
 
   claimsClosed(gameId: string, slots: SlotState): void {
-    // Held as if none were left, so no count follows the close.
+    // Held as if none were left, so this node queues no count after the close.
     this.latest.set(gameId, { ...slots, remaining: 0 });
-    this.append("claims-closed", gameId, { reason: "closed", ...slotData(slots) });
+    void this.phase("closed", slots.version, "claims-closed", gameId, { reason: "closed", ...slotData(slots) });
   }
 
   /** The round started (claims are closed now): no count is pushed after this. */
   roundStarted(gameId: string, slots: SlotState): void {
     this.latest.set(gameId, { ...slots, remaining: 0 });
-    this.append("round-start", gameId, {});
+    void this.phase("running", slots.version, "round-start", gameId, { version: String(slots.version) });
   }
 
   won(gameId: string, award: Award): void {
@@ -60,7 +65,7 @@ export class PushEvents {
 
   finished(gameId: string, seed: string): void {
     this.latest.delete(gameId);
-    this.append("finished", gameId, { seed });
+    void this.phase("finished", 0, "finished", gameId, { seed });
   }
 
   /**
@@ -85,11 +90,26 @@ export class PushEvents {
     this.trailing.clear();
   }
 
+  /** Records the phase change at the gate, then queues its push (one per phase change, whichever node reports it). */
+  private async phase(stage: PushStage, version: number, kind: PushKind, gameId: string, data: Record<string, string>): Promise<void> {
+    try {
+      if ((await this.gate.phase(gameId, stage, version)) === "stale") {
+        this.metrics.pushSuppressed("duplicate-phase");
+        return;
+      }
+    } catch (error) {
+      // Better a push that might repeat than none: the sender checks the gate again.
+      this.log.warn({ err: error instanceof Error ? error.message : error, gameId }, "push gate unavailable");
+    }
+    this.append(kind, gameId, data);
+  }
+
   private async gated(gameId: string, slots: SlotState): Promise<void> {
     try {
-      const verdict = await this.gate.pass(gameId, "claims", slots.version, this.minIntervalMs);
+      const verdict = await this.gate.count(gameId, slots.version, this.minIntervalMs);
       if (verdict === "passed") this.append("claims", gameId, { state: "open", ...slotData(slots) });
-      else if (verdict === "too-soon" && !this.trailing.has(gameId)) {
+      else if (verdict === "stale") this.metrics.pushSuppressed("stale");
+      else if (!this.trailing.has(gameId)) {
         this.trailing.set(
           gameId,
           this.clock.setTimeout(() => {

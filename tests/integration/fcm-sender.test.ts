@@ -56,7 +56,8 @@ function messageTo(tokenValue: string): PushMessage {
 
 const OK: PushOutcome = { ok: true };
 const UNREGISTERED: PushOutcome = { ok: false, code: "messaging/registration-token-not-registered", retry: false, dropToken: true };
-const INVALID: PushOutcome = { ok: false, code: "messaging/invalid-argument", retry: false, dropToken: true };
+/** Token-level or payload-level: the sender cannot tell, so it never says "drop" on it alone. */
+const INVALID: PushOutcome = { ok: false, code: "messaging/invalid-argument", retry: false, dropToken: false, ambiguous: true };
 const RATE: PushOutcome = { ok: false, code: "messaging/message-rate-exceeded", retry: true, dropToken: false };
 const INTERNAL: PushOutcome = { ok: false, code: "messaging/internal-error", retry: true, dropToken: false };
 const MISMATCH: PushOutcome = { ok: false, code: "messaging/mismatched-credential", retry: false, dropToken: false };
@@ -178,7 +179,7 @@ describe.each(["http2", "http1"] as const)("FcmPushSender over %s", (transport) 
     expect(fake.requests).toHaveLength(0);
   });
 
-  test("UNREGISTERED and INVALID_ARGUMENT drop the token; 429 and 500 are retried; SENDER_ID_MISMATCH neither", async () => {
+  test("UNREGISTERED drops the token; INVALID_ARGUMENT is ambiguous (never dropped by itself); 429 and 500 are retried; SENDER_ID_MISMATCH neither", async () => {
     fake.fail(token("gone"), "unregistered");
     fake.fail(token("garbage"), "invalid-argument");
     fake.fail(token("throttled"), "quota-exceeded");

@@ -8,13 +8,14 @@ import { systemClock } from "../../server/ports/clock";
 import { isComplete } from "../../server/domain/patterns";
 import { nextEvent } from "../support/events";
 import { connectCommands } from "../../server/store/redis/connection";
-import { RedisPlayerDirectory, RedisPushOutbox } from "../../server/store/redis/redis-push";
+import { RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "../../server/store/redis/redis-push";
 import type { FakeFcm, FakeFcmMessaging } from "../support/fake-fcm";
 import { fakeFcmMessaging, startFakeFcm } from "../support/fake-fcm";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
+import { until } from "../support/until";
 
 let redis: TestRedis;
 let fake: FakeFcm;
@@ -92,6 +93,7 @@ test("one event reaches each backgrounded player's device exactly once across 2 
     });
     // Every entry was acknowledged: nothing left for another node to send again.
     const admin = new Redis(redis.url);
+    await until("every entry acknowledged", async () => ((await admin.xpending("bingo:push", "push")) as unknown[])[0] === 0);
     expect(await admin.xpending("bingo:push", "push")).toEqual([0, null, null, null]);
     admin.disconnect();
   } finally {
@@ -143,6 +145,8 @@ test("a dead token is removed and FCM is not asked again; winners and the end ar
     ok(await p.request("app:state", { state: "background" }), "background");
     fake.fail("tok-dead", "unregistered");
     ok(await host.openClaims({ gameId, totalSlots: 40, maxPerPlayer: 40 }), "open");
+    // Sent before the sell-out: a "claims" push still waiting when claims close is dropped.
+    await fake.waitForRequests(2);
     const cards = ok(await p.claim(gameId, 40), "claim").cards; // sold out
     ok(await host.startRound(gameId), "start");
     // Draw until one of the player's cards has a line (auto-claim calls it), then one more
@@ -181,7 +185,7 @@ test("entries a node took and never finished (it died) are sent by another node"
   const log = pino({ level: "silent" });
   const outboxA = await connectCommands(redis.url, 5000, () => undefined);
   const commandsA = await connectCommands(redis.url, 5000, () => undefined);
-  const dispatcherA = new PushDispatcher(new RedisPushOutbox(outboxA), new RedisPlayerDirectory(commandsA), new FcmPushSender(stuckFcm.messaging), systemClock, log, {
+  const dispatcherA = new PushDispatcher(new RedisPushOutbox(outboxA), new RedisPlayerDirectory(commandsA), new RedisPushGate(commandsA), new FcmPushSender(stuckFcm.messaging), systemClock, log, {
     nodeId: "doomed-node",
     graceMs: 60_000,
     claimTimeoutMs: 60_000,

@@ -78,7 +78,7 @@ export async function startTestApp(
   };
   const log = options.log ?? pino({ level: "silent" });
   const clients: BingoClient[] = [];
-  const backends = options.redisUrl ? redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock);
+  const backends = options.redisUrl ? redisBackends(options.redisUrl, config, log) : memoryBackends(options.clock, config);
   // Tests start on a Redis that is up: serve once it is reached and the library is loaded.
   await backends.ready;
   const sender = options.pushSender ?? new LogPushSender(() => undefined);
@@ -90,6 +90,7 @@ export async function startTestApp(
     adapter: backends.adapter,
     clock: options.clock,
     outboxDepth: () => backends.outboxDepth(),
+    outboxOldestAgeMs: () => backends.outboxOldestAgeMs(),
   });
   return {
     ...app,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { pushMessage, type PushMessage } from "../../server/domain/push-messages";
 import { MAX_PUSH_BATCH } from "../../server/ports/push-sender";
 import { LogPushSender, shortToken } from "../../server/push/log-sender";
+import { createLogger } from "../../server/observability/logger";
 
 const AT = 1_700_000_000_000;
 
@@ -68,4 +69,18 @@ test("an empty batch logs nothing; more than 500 is refused like FCM's", async (
   await expect(sender.send(tooMany)).rejects.toThrow(RangeError);
   expect(lines).toHaveLength(0);
   await expect(sender.send(tooMany.slice(1))).resolves.toHaveLength(MAX_PUSH_BATCH);
+});
+
+test("shortening twice changes nothing (the log sender shortens, then the logger's redaction again)", () => {
+  const token = fcmLikeToken();
+  expect(shortToken(shortToken(token))).toBe(`${token.slice(0, 8)}…`);
+  expect(shortToken(shortToken("abcdefgh"))).toBe("abcd…");
+});
+
+test("through the node's logger a pushed token still shows its first 8 characters", async () => {
+  const written: string[] = [];
+  const log = createLogger({ logLevel: "info", nodeId: "n" }, { write: (line: string) => void written.push(line) });
+  const token = fcmLikeToken();
+  await new LogPushSender((line) => log.info(line, "push")).send([messageTo(token)]);
+  expect(JSON.parse(written[0] ?? "{}")).toMatchObject({ token: `${token.slice(0, 8)}…` });
 });

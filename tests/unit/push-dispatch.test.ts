@@ -34,7 +34,7 @@ async function setup(players: number) {
     await directory.registerToken(`p${p}`, `t${p}`, "android");
     await directory.setAppState(`p${p}`, "background");
   }
-  const dispatcher = new PushDispatcher(outbox, directory, sender, systemClock, log, {
+  const dispatcher = new PushDispatcher(outbox, directory, new MemoryPushGate(), sender, systemClock, log, {
     nodeId: "n1",
     graceMs: 60_000,
     claimTimeoutMs: 60_000,
@@ -131,5 +131,27 @@ describe("slot counts are throttled per game, always ending on the latest", () =
     await settle();
     expect(await sent()).toEqual([]);
     push.stop();
+  });
+});
+
+describe("devices in the one-node directory follow the same rules as on Redis", () => {
+  test("a token moves to the player who registered it last; beyond the limit the oldest goes; past the TTL it is pruned", async () => {
+    const clock = new ManualClock();
+    const directory = new MemoryPlayerDirectory(clock, { maxTokensPerPlayer: 2, tokenTtlMs: 1000 });
+    for (const p of ["a", "b"]) {
+      await directory.joined("G", p);
+      await directory.setAppState(p, "background");
+    }
+    await directory.registerToken("a", "shared", "android");
+    await directory.registerToken("b", "shared", "android");
+    await directory.registerToken("a", "a1", "ios");
+    await directory.registerToken("a", "a2", "ios");
+    await directory.registerToken("a", "a3", "ios"); // a1 goes
+    const tokens = async () => (await directory.pushTargets("G", null, 0)).map((t) => `${t.playerId}:${t.token}`).sort();
+    expect(await tokens()).toEqual(["a:a2", "a:a3", "b:shared"]);
+    clock.advance(600);
+    await directory.registerToken("a", "a2", "ios"); // refreshed
+    clock.advance(600);
+    expect(await tokens()).toEqual(["a:a2"]);
   });
 });

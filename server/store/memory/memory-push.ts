@@ -1,11 +1,13 @@
-import type { Platform, PushEvent, PushTarget } from "../../domain/push-messages";
+import { PUSH_STAGES, type Platform, type PushEvent, type PushStage, type PushTarget } from "../../domain/push-messages";
 import { isBackgrounded } from "../../domain/presence";
 import type { Clock } from "../../ports/clock";
 import { systemClock } from "../../ports/clock";
-import type { OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import { DEFAULT_DEVICE_LIMITS } from "../../ports/push-ports";
 
 interface PlayerRecord {
-  readonly tokens: Map<string, Platform>;
+  /** token -> platform and when it was last registered (ms). */
+  readonly tokens: Map<string, { platform: Platform; at: number }>;
   appState: "foreground" | "background" | null;
   sockets: number;
   goneSince: number | null;
@@ -15,15 +17,30 @@ interface PlayerRecord {
 export class MemoryPlayerDirectory implements PlayerDirectory {
   private readonly players = new Map<string, PlayerRecord>();
   private readonly audiences = new Map<string, Set<string>>();
+  /** token -> the player it belongs to. */
+  private readonly owners = new Map<string, string>();
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    private readonly limits: DeviceLimits = DEFAULT_DEVICE_LIMITS,
+  ) {}
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
-    this.player(playerId).tokens.set(token, platform);
+    const previous = this.owners.get(token);
+    if (previous !== undefined && previous !== playerId) this.players.get(previous)?.tokens.delete(token);
+    this.owners.set(token, playerId);
+    const { tokens } = this.player(playerId);
+    tokens.delete(token); // re-inserted last: the Map's order is the registration order
+    tokens.set(token, { platform, at: this.clock.now() });
+    for (const oldest of tokens.keys()) {
+      if (tokens.size <= this.limits.maxTokensPerPlayer) break;
+      await this.dropToken(playerId, oldest);
+    }
   }
 
   async dropToken(playerId: string, token: string): Promise<void> {
     this.players.get(playerId)?.tokens.delete(token);
+    if (this.owners.get(token) === playerId) this.owners.delete(token);
   }
 
   async joined(gameId: string, playerId: string): Promise<void> {
@@ -47,7 +64,12 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     if (record.sockets === 0) record.goneSince = this.clock.now();
   }
 
-  async heartbeat(): Promise<void> {}
+  /** One process: its counts live and die with it, nothing to restore. */
+  async heartbeat(): Promise<boolean> {
+    return false;
+  }
+
+  async restoreSockets(): Promise<void> {}
 
   async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]> {
     const now = this.clock.now();
@@ -55,7 +77,10 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     for (const playerId of players ?? this.audiences.get(gameId) ?? []) {
       const record = this.players.get(playerId);
       if (!record || !isBackgrounded({ appState: record.appState, liveSockets: record.sockets, goneSince: record.goneSince }, now, graceMs)) continue;
-      for (const [token, platform] of record.tokens) targets.push({ playerId, token, platform });
+      for (const [token, { platform, at }] of record.tokens) {
+        if (now - at >= this.limits.tokenTtlMs) await this.dropToken(playerId, token);
+        else targets.push({ playerId, token, platform });
+      }
     }
     return targets;
   }
@@ -71,6 +96,9 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
 export class MemoryPushOutbox implements PushOutbox {
   private readonly queue: OutboxEntry[] = [];
   private readonly taken = new Map<string, { entry: OutboxEntry; consumer: string; at: number }>();
+  private readonly deliveries = new Map<string, Set<string>>();
+  /** Entries that exhausted their retries (kept for inspection; a process restart loses them). */
+  readonly deadLetters: { entry: OutboxEntry; failed: number; reason: string }[] = [];
   private nextId = 1;
   private wake: (() => void) | null = null;
 
@@ -116,7 +144,45 @@ export class MemoryPushOutbox implements PushOutbox {
   }
 
   async ack(ids: readonly string[]): Promise<void> {
-    for (const id of ids) this.taken.delete(id);
+    for (const id of ids) {
+      this.taken.delete(id);
+      this.deliveries.delete(id);
+    }
+  }
+
+  async renew(consumer: string, ids: readonly string[]): Promise<string[]> {
+    const mine: string[] = [];
+    for (const id of ids) {
+      const taken = this.taken.get(id);
+      if (taken?.consumer !== consumer) continue;
+      taken.at = this.clock.now();
+      mine.push(id);
+    }
+    return mine;
+  }
+
+  async delivered(entryId: string): Promise<Set<string>> {
+    return new Set(this.deliveries.get(entryId));
+  }
+
+  async recordDelivered(entryId: string, keys: readonly string[]): Promise<void> {
+    let record = this.deliveries.get(entryId);
+    if (!record) this.deliveries.set(entryId, (record = new Set()));
+    for (const key of keys) record.add(key);
+  }
+
+  async deadLetter(entry: OutboxEntry, failed: number, reason: string): Promise<void> {
+    this.deadLetters.push({ entry, failed, reason });
+    if (this.deadLetters.length > this.maxLength) this.deliveries.delete(this.deadLetters.shift()!.entry.id);
+    this.taken.delete(entry.id);
+  }
+
+  /** Age (ms) of the oldest event not yet sent, null when none (for metrics). */
+  oldestAgeMs(): number | null {
+    let oldest = Infinity;
+    for (const entry of this.queue) oldest = Math.min(oldest, entry.event.at);
+    for (const { entry } of this.taken.values()) oldest = Math.min(oldest, entry.event.at);
+    return oldest === Infinity ? null : Math.max(0, this.clock.now() - oldest);
   }
 
   /** Entries not yet sent: waiting, or taken and not acknowledged (for metrics). */
@@ -129,18 +195,39 @@ export class MemoryPushOutbox implements PushOutbox {
   }
 }
 
+/** The one-node gate, with the same rules as the Redis one (push.lua). */
 export class MemoryPushGate implements PushGate {
-  private readonly passed = new Map<string, { version: number; at: number }>();
+  private readonly games = new Map<string, { stage: PushStage | null; version: number; claimsAt: number | null }>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
-  async pass(gameId: string, kind: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
-    const key = `${kind}:${gameId}`;
-    const now = this.clock.now();
-    const last = this.passed.get(key);
-    if (last && version <= last.version) return "stale";
-    if (last && now - last.at < intervalMs) return "too-soon";
-    this.passed.set(key, { version, at: now });
+  async phase(gameId: string, stage: PushStage, version: number): Promise<"passed" | "stale"> {
+    const game = this.game(gameId);
+    if (stage === "open" ? version <= game.version : game.stage !== null && PUSH_STAGES.indexOf(stage) <= PUSH_STAGES.indexOf(game.stage)) return "stale";
+    game.stage = stage;
+    game.version = Math.max(game.version, version);
+    if (stage === "open") game.claimsAt = this.clock.now();
     return "passed";
+  }
+
+  async count(gameId: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
+    const game = this.game(gameId);
+    if (game.stage !== "open" || version <= game.version) return "stale";
+    const now = this.clock.now();
+    if (game.claimsAt !== null && now - game.claimsAt < intervalMs) return "too-soon";
+    game.version = version;
+    game.claimsAt = now;
+    return "passed";
+  }
+
+  async current(gameId: string): Promise<GateState> {
+    const { stage, version } = this.game(gameId);
+    return { stage, version };
+  }
+
+  private game(gameId: string) {
+    let game = this.games.get(gameId);
+    if (!game) this.games.set(gameId, (game = { stage: null, version: -1, claimsAt: null }));
+    return game;
   }
 }

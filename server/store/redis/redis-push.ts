@@ -1,16 +1,22 @@
+import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
-import type { Platform, PushEvent, PushTarget } from "../../domain/push-messages";
+import { PUSH_STAGES, type Platform, type PushEvent, type PushStage, type PushTarget } from "../../domain/push-messages";
 import { isBackgrounded } from "../../domain/presence";
-import type { OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import { DEFAULT_DEVICE_LIMITS } from "../../ports/push-ports";
 import { StoreNotReachedError } from "../../ports/store-not-reached";
 import type { RedisClient } from "./connection";
 import { isCluster, readyToSend } from "./connection";
 
 const NODES = "bingo:nodes";
 const STREAM = "bingo:push";
+/** Entries that exhausted their retries (see scripts/push-replay.ts). */
+export const DEAD_LETTERS = "bingo:push:dead";
+const DEAD_LETTERS_MAX = 100_000;
+/** Delivery records outlive any retry or takeover of their entry, and a day of replays. */
+const DELIVERY_TTL_S = 24 * 3600;
+const deliveredKey = (entryId: string) => `bingo:push:sent:${entryId}`;
 const GROUP = "push";
-/** A node that has not beaten for this long is taken for dead: its sockets no longer count. */
-const NODE_TIMEOUT_MS = 15_000;
 const PLAYER_TTL_S = 7 * 24 * 3600;
 const PIPELINE_CHUNK = 500;
 
@@ -20,24 +26,57 @@ const playerKeys = (playerId: string) => {
 };
 const audienceKey = (gameId: string) => `bingo:{${gameId}}:audience`;
 const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
+/** Which player a device token belongs to (the token hashed: tokens run to 4 KB). */
+const ownerKey = (token: string) => `bingo:{t:${createHash("sha256").update(token).digest("base64url").slice(0, 22)}}:owner`;
+
+export interface RedisDirectoryOptions extends DeviceLimits {
+  /** An instance that has not beaten for this long is taken for dead: its sockets no longer count. */
+  readonly nodeTimeoutMs: number;
+}
 
 /**
- * Presence, devices and audiences in Redis, shared by every node. The writes a client asks
- * for (tokens, app state) throw StoreNotReachedError when they were never sent (nothing
- * done); any other throw means they were sent and may have run.
+ * Presence, devices and audiences in Redis, shared by every node.
+ *
+ * Presence hash per player: `app` (foreground/background), `gone` (ms the last socket
+ * closed), and `n:<instance>` = sockets open on that node instance. An instance is one
+ * start of a node (NODE_ID plus a random part), so a node restarted under the same NODE_ID
+ * never revives the counts of the sockets that died with its former self. Counts of an
+ * instance missing from the heartbeat set for `nodeTimeoutMs` are ignored, and their
+ * players count as gone since its last beat.
+ *
+ * Tokens hash per player: token -> "platform:registeredMs"; and per token an owner key.
+ *
+ * The writes a client asks for (tokens, app state) throw StoreNotReachedError when they
+ * were never sent (nothing done); any other throw means they were sent and may have run.
  */
 export class RedisPlayerDirectory implements PlayerDirectory {
-  constructor(private readonly redis: RedisClient) {}
+  private readonly options: RedisDirectoryOptions;
+
+  constructor(
+    private readonly redis: RedisClient,
+    options: Partial<RedisDirectoryOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_DEVICE_LIMITS, nodeTimeoutMs: 15_000, ...options };
+  }
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
-    const k = playerKeys(playerId);
-    this.mustReach(k.tokens);
-    await this.redis.multi().hset(k.tokens, token, platform).expire(k.tokens, PLAYER_TTL_S).exec();
+    const ttlS = Math.ceil(this.options.tokenTtlMs / 1000);
+    this.mustReach(ownerKey(token));
+    // The token moves to this player: off the previous owner's devices first.
+    const previous = (await this.redis.call("SET", ownerKey(token), playerId, "EX", ttlS, "GET")) as string | null;
+    if (previous !== null && previous !== playerId) await this.redis.hdel(playerKeys(previous).tokens, token);
+    const dropped = (await this.redis.fcall("bingo_push_register", 1, playerKeys(playerId).tokens, token, platform, this.options.maxTokensPerPlayer, ttlS)) as string[];
+    await Promise.all(dropped.map((old) => this.disown(playerId, old)));
   }
 
   async dropToken(playerId: string, token: string): Promise<void> {
     this.mustReach(playerKeys(playerId).tokens);
     await this.redis.hdel(playerKeys(playerId).tokens, token);
+    await this.disown(playerId, token);
+  }
+
+  private async disown(playerId: string, token: string): Promise<void> {
+    await this.redis.fcall("bingo_push_disown", 1, ownerKey(token), playerId);
   }
 
   async joined(gameId: string, playerId: string): Promise<void> {
@@ -54,27 +93,49 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     await this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S).exec();
   }
 
-  async socketOpened(playerId: string, nodeId: string): Promise<void> {
+  async socketOpened(playerId: string, instance: string): Promise<void> {
     const k = playerKeys(playerId);
-    await this.redis.multi().hincrby(k.presence, `n:${nodeId}`, 1).expire(k.presence, PLAYER_TTL_S).exec();
+    await this.redis.multi().hincrby(k.presence, `n:${instance}`, 1).expire(k.presence, PLAYER_TTL_S).exec();
   }
 
-  async socketClosed(playerId: string, nodeId: string): Promise<void> {
-    // One write: `gone` only matters once no live node counts a socket for the player.
+  async socketClosed(playerId: string, instance: string): Promise<void> {
+    // One write: `gone` only matters once no live instance counts a socket for the player.
     const k = playerKeys(playerId);
-    await this.redis.multi().hincrby(k.presence, `n:${nodeId}`, -1).hset(k.presence, "gone", Date.now()).exec();
+    await this.redis.multi().hincrby(k.presence, `n:${instance}`, -1).hset(k.presence, "gone", Date.now()).exec();
   }
 
-  async heartbeat(nodeId: string): Promise<void> {
+  async heartbeat(instance: string): Promise<boolean> {
     const now = Date.now();
-    await this.redis.multi().zadd(NODES, now, nodeId).zremrangebyscore(NODES, 0, now - 10 * NODE_TIMEOUT_MS).exec();
+    const reply = await this.redis
+      .multi()
+      .zadd(NODES, now, instance)
+      .zremrangebyscore(NODES, 0, now - 10 * this.options.nodeTimeoutMs)
+      .exec();
+    return reply?.[0]?.[1] === 1;
+  }
+
+  async restoreSockets(instance: string, counts: ReadonlyMap<string, number>): Promise<void> {
+    const entries = [...counts];
+    for (let i = 0; i < entries.length; i += PIPELINE_CHUNK) {
+      await Promise.all(
+        entries.slice(i, i + PIPELINE_CHUNK).map(([playerId, count]) => {
+          const k = playerKeys(playerId);
+          return this.redis.multi().hset(k.presence, `n:${instance}`, count).expire(k.presence, PLAYER_TTL_S).exec();
+        }),
+      );
+    }
   }
 
   async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]> {
     const now = Date.now();
     const audience = players ?? (await this.redis.smembers(audienceKey(gameId)));
-    const live = new Set(await this.redis.zrangebyscore(NODES, now - NODE_TIMEOUT_MS, "+inf"));
+    // Every instance that beat within the pruning horizon, with its last beat.
+    const beats = await this.redis.zrangebyscore(NODES, "-inf", "+inf", "WITHSCORES");
+    const lastBeat = new Map<string, number>();
+    for (let i = 0; i < beats.length; i += 2) lastBeat.set(beats[i], Number(beats[i + 1]));
     const targets: PushTarget[] = [];
+    const seen = new Set<string>();
+    const expired: [string, string][] = [];
     for (let i = 0; i < audience.length; i += PIPELINE_CHUNK) {
       const groups = byServingNode(this.redis, audience.slice(i, i + PIPELINE_CHUNK));
       const read = await Promise.all(groups.map((group) => this.readPlayers(group)));
@@ -83,16 +144,32 @@ export class RedisPlayerDirectory implements PlayerDirectory {
           const presence = (read[g][2 * n][1] ?? {}) as Record<string, string>;
           const tokens = (read[g][2 * n + 1][1] ?? {}) as Record<string, string>;
           let liveSockets = 0;
-          for (const [field, count] of Object.entries(presence)) {
-            if (field.startsWith("n:") && live.has(field.slice(2))) liveSockets += Math.max(0, Number(count));
+          let goneSince = presence.gone ? Number(presence.gone) : null;
+          for (const [field, value] of Object.entries(presence)) {
+            const count = Number(value);
+            if (!field.startsWith("n:") || !(count > 0)) continue;
+            const beat = lastBeat.get(field.slice(2)) ?? 0;
+            if (now - beat < this.options.nodeTimeoutMs) liveSockets += count;
+            // Sockets of a dead instance closed, unseen, when it last beat (or long ago).
+            else goneSince = Math.max(goneSince ?? 0, beat);
           }
           const appState = presence.app === "background" || presence.app === "foreground" ? presence.app : null;
-          const goneSince = presence.gone ? Number(presence.gone) : null;
           if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) return;
-          for (const [token, platform] of Object.entries(tokens)) targets.push({ playerId, token, platform: platform as Platform });
+          for (const [token, value] of Object.entries(tokens)) {
+            const [platform, at] = value.split(":");
+            if (at !== undefined && now - Number(at) >= this.options.tokenTtlMs) {
+              expired.push([playerId, token]);
+              continue;
+            }
+            if (seen.has(token)) continue;
+            seen.add(token);
+            targets.push({ playerId, token, platform: platform as Platform });
+          }
         }),
       );
     }
+    // Pruned here, where they are found: a token the app has not registered again for the TTL.
+    await Promise.all(expired.map(([playerId, token]) => this.dropToken(playerId, token)));
     return targets;
   }
 
@@ -162,7 +239,28 @@ export class RedisPushOutbox implements PushOutbox {
   }
 
   async ack(ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.xack(STREAM, GROUP, ...ids);
+    if (ids.length === 0) return;
+    await this.redis.xack(STREAM, GROUP, ...ids);
+    await Promise.all(ids.map((id) => this.redis.del(deliveredKey(id))));
+  }
+
+  async renew(consumer: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.redis.fcall("bingo_push_renew", 1, STREAM, GROUP, consumer, ...ids)) as string[];
+  }
+
+  async delivered(entryId: string): Promise<Set<string>> {
+    return new Set(await this.redis.smembers(deliveredKey(entryId)));
+  }
+
+  async recordDelivered(entryId: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.redis.multi().sadd(deliveredKey(entryId), ...keys).expire(deliveredKey(entryId), DELIVERY_TTL_S).exec();
+  }
+
+  async deadLetter(entry: OutboxEntry, failed: number, reason: string): Promise<void> {
+    await this.redis.xadd(DEAD_LETTERS, "MAXLEN", "~", DEAD_LETTERS_MAX, "*", "entry", entry.id, "event", JSON.stringify(entry.event), "failed", failed, "reason", reason);
+    await this.redis.xack(STREAM, GROUP, entry.id);
   }
 
   async close(): Promise<void> {
@@ -196,8 +294,17 @@ function entriesOf(raw: [string, string[]][]): OutboxEntry[] {
 export class RedisPushGate implements PushGate {
   constructor(private readonly redis: RedisClient) {}
 
-  async pass(gameId: string, kind: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
-    return (await this.redis.fcall("bingo_push_gate", 1, gateKey(gameId), kind, version, intervalMs)) as "passed" | "too-soon" | "stale";
+  async phase(gameId: string, stage: PushStage, version: number): Promise<"passed" | "stale"> {
+    return (await this.redis.fcall("bingo_push_phase", 1, gateKey(gameId), stage, version)) as "passed" | "stale";
+  }
+
+  async count(gameId: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
+    return (await this.redis.fcall("bingo_push_count", 1, gateKey(gameId), version, intervalMs)) as "passed" | "too-soon" | "stale";
+  }
+
+  async current(gameId: string): Promise<GateState> {
+    const [stage, version] = await this.redis.hmget(gateKey(gameId), "stage", "pv");
+    return { stage: (PUSH_STAGES as readonly string[]).includes(stage ?? "") ? (stage as PushStage) : null, version: version === null ? -1 : Number(version) };
   }
 }
 
@@ -222,4 +329,46 @@ export async function outboxDepth(redis: { xinfo(subcommand: "GROUPS", key: stri
     return typeof lag === "number" && typeof pending === "number" ? lag + pending : null;
   }
   return null;
+}
+
+/**
+ * Puts up to `max` dead letters back into the outbox, oldest first, each marked as a replay
+ * of its entry so devices it already reached are skipped; removes them from the dead
+ * letters. Returns how many were replayed.
+ */
+export async function replayDeadLetters(redis: RedisClient, max: number): Promise<number> {
+  const letters = (await redis.xrange(DEAD_LETTERS, "-", "+", "COUNT", max)) as [string, string[]][];
+  for (const [id, fields] of letters) {
+    const field = (name: string): string | undefined => fields[fields.indexOf(name) + 1];
+    const event = JSON.parse(field("event") ?? "{}") as PushEvent;
+    const replay: PushEvent = { ...event, replayOf: event.replayOf ?? field("entry") };
+    await redis.xadd(STREAM, "MAXLEN", "~", 100_000, "*", "event", JSON.stringify(replay));
+    await redis.xdel(DEAD_LETTERS, id);
+  }
+  return letters.length;
+}
+
+/**
+ * Age (ms) of the oldest outbox entry not yet sent: taken and not acknowledged, or not yet
+ * delivered to any node. Null when there is none or Redis cannot tell. On `redis`, not the
+ * outbox's own (blocking) connection.
+ */
+export async function outboxOldestAgeMs(redis: RedisClient): Promise<number | null> {
+  try {
+    const ids: string[] = [];
+    const summary = (await redis.xpending(STREAM, GROUP)) as [number, string | null, string | null, unknown];
+    if (summary[1]) ids.push(summary[1]);
+    const groups = (await redis.xinfo("GROUPS", STREAM)) as unknown[][];
+    const group = groups.find((fields) => fields[fields.indexOf("name") + 1] === GROUP);
+    const lastDelivered = group?.[group.indexOf("last-delivered-id") + 1];
+    if (typeof lastDelivered === "string") {
+      const next = (await redis.xrange(STREAM, `(${lastDelivered}`, "+", "COUNT", 1)) as [string, string[]][];
+      if (next[0]) ids.push(next[0][0]);
+    }
+    if (ids.length === 0) return null;
+    const oldest = Math.min(...ids.map((id) => Number(id.split("-")[0])));
+    return Math.max(0, Date.now() - oldest);
+  } catch {
+    return null;
+  }
 }

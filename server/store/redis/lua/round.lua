@@ -309,22 +309,3 @@ redis.register_function('bingo_set_auto', set_auto)
 redis.register_function('bingo_calls', calls)
 redis.register_function('bingo_settle', settle)
 redis.register_function('bingo_finish', finish)
-
--- KEYS: gate (hash: kind -> "version:ms"). ARGV: kind, version, intervalMs.
--- At most one push of a kind per interval per game, and only newer versions.
--- Returns 'passed', 'too-soon' or 'stale'.
-local function push_gate(keys, args)
-  local last = redis.call('HGET', keys[1], args[1])
-  local now = now_ms()
-  local version = tonumber(args[2])
-  if last then
-    local parts = split(last, ':')
-    if version <= tonumber(parts[1]) then return 'stale' end
-    if now - tonumber(parts[2]) < tonumber(args[3]) then return 'too-soon' end
-  end
-  redis.call('HSET', keys[1], args[1], version .. ':' .. now)
-  redis.call('PEXPIRE', keys[1], 86400000)
-  return 'passed'
-end
-
-redis.register_function('bingo_push_gate', push_gate)
