@@ -4,7 +4,7 @@ import { FcmPushSender } from "../../server/push/fcm-sender";
 import { connectCommands } from "../../server/store/redis/connection";
 import type { RedisClient } from "../../server/store/redis/connection";
 import { loadFunctionLibrary } from "../../server/store/redis/function-library";
-import { RedisPushGate } from "../../server/store/redis/redis-push";
+import { RedisPlayerDirectory, RedisPushGate } from "../../server/store/redis/redis-push";
 import { ok } from "../support/acks";
 import type { FakeFcm, FakeFcmMessaging } from "../support/fake-fcm";
 import { fakeFcmMessaging, startFakeFcm } from "../support/fake-fcm";
@@ -147,6 +147,22 @@ describe("the Redis push gate", () => {
     expect(await gate.current(g)).toEqual({ stage: "finished", version: 3 });
     const admin = new Redis(redis.url);
     expect(await admin.pttl(`bingo:{${g}}:pushgate`)).toBeGreaterThan(0);
+    admin.disconnect();
+  });
+
+  test("a game's push gate and audience live no longer than the game itself (they never outlast it)", async () => {
+    const g = "GATE0003";
+    const admin = new Redis(redis.url);
+    await admin.set(`bingo:{${g}}:game`, "x", "PX", 60_000);
+    expect(await gate.phase(g, "open", 1)).toBe("passed");
+    expect(await gate.count(g, 2, 0)).toBe("passed");
+    await new RedisPlayerDirectory(commands).joined(g, "audience-player");
+    for (const key of [`bingo:{${g}}:pushgate`, `bingo:{${g}}:audience`]) {
+      const left = await admin.pttl(key);
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(60_000);
+    }
+    expect(await admin.smembers(`bingo:{${g}}:audience`)).toEqual(["audience-player"]);
     admin.disconnect();
   });
 

@@ -7,6 +7,7 @@ import { DEFAULT_DEVICE_LIMITS } from "../../ports/push-ports";
 import { StoreNotReachedError } from "../../ports/store-not-reached";
 import type { RedisClient } from "./connection";
 import { isCluster, readyToSend } from "./connection";
+import { gameKeys } from "./keys";
 
 const NODES = "bingo:nodes";
 const STREAM = "bingo:push";
@@ -82,7 +83,7 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   async joined(gameId: string, playerId: string): Promise<void> {
     const k = playerKeys(playerId);
     await Promise.all([
-      this.redis.multi().sadd(audienceKey(gameId), playerId).expire(audienceKey(gameId), PLAYER_TTL_S).exec(),
+      this.redis.fcall("bingo_push_audience", 2, audienceKey(gameId), gameKeys(gameId).game, playerId),
       this.redis.multi().hset(k.presence, "app", "foreground").expire(k.presence, PLAYER_TTL_S).exec(),
     ]);
   }
@@ -295,11 +296,11 @@ export class RedisPushGate implements PushGate {
   constructor(private readonly redis: RedisClient) {}
 
   async phase(gameId: string, stage: PushStage, version: number): Promise<"passed" | "stale"> {
-    return (await this.redis.fcall("bingo_push_phase", 1, gateKey(gameId), stage, version)) as "passed" | "stale";
+    return (await this.redis.fcall("bingo_push_phase", 2, gateKey(gameId), gameKeys(gameId).game, stage, version)) as "passed" | "stale";
   }
 
   async count(gameId: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
-    return (await this.redis.fcall("bingo_push_count", 1, gateKey(gameId), version, intervalMs)) as "passed" | "too-soon" | "stale";
+    return (await this.redis.fcall("bingo_push_count", 2, gateKey(gameId), gameKeys(gameId).game, version, intervalMs)) as "passed" | "too-soon" | "stale";
   }
 
   async current(gameId: string): Promise<GateState> {

@@ -7,9 +7,16 @@
 -- Stages only move forward, except a new `open` with a newer version (claims reopened).
 
 local PUSH_STAGES = { open = 1, closed = 2, running = 3, finished = 4 }
-local PUSH_GATE_TTL_MS = 86400000
+-- A game's push keys live as long as the game (its hash's expiry), so they never outlast
+-- it; this is their lifetime only when the game has none (gone, or kept without expiry).
+local PUSH_KEY_TTL_MS = 86400000
 
--- KEYS: gate. ARGV: stage, version. Records a phase change before its push is queued.
+local function expire_with(game, key)
+  local left = redis.call('PTTL', game)
+  redis.call('PEXPIRE', key, left > 0 and left or PUSH_KEY_TTL_MS)
+end
+
+-- KEYS: gate, game. ARGV: stage, version. Records a phase change before its push is queued.
 -- 'passed', or 'stale' when the game is already at that stage or past it (the push is
 -- then not queued: a second close after a sell-out, a close from a node that lagged).
 local function push_phase(keys, args)
@@ -24,11 +31,11 @@ local function push_phase(keys, args)
   end
   redis.call('HSET', gate, 'stage', stage, 'pv', math.max(pv, version))
   if stage == 'open' then redis.call('HSET', gate, 'claims', now_ms()) end
-  redis.call('PEXPIRE', gate, PUSH_GATE_TTL_MS)
+  expire_with(keys[2], gate)
   return 'passed'
 end
 
--- KEYS: gate. ARGV: version, intervalMs. Lets a slot count through: only while claims are
+-- KEYS: gate, game. ARGV: version, intervalMs. Lets a slot count through: only while claims are
 -- open, only newer than every push of the game so far, at most one per interval.
 -- Returns 'passed', 'too-soon' (try again with the latest later) or 'stale'.
 local function push_count(keys, args)
@@ -38,7 +45,7 @@ local function push_count(keys, args)
   local now = now_ms()
   if m[3] and now - tonumber(m[3]) < tonumber(args[2]) then return 'too-soon' end
   redis.call('HSET', gate, 'pv', version, 'claims', now)
-  redis.call('PEXPIRE', gate, PUSH_GATE_TTL_MS)
+  expire_with(keys[2], gate)
   return 'passed'
 end
 
@@ -76,7 +83,16 @@ local function push_disown(keys, args)
   return 0
 end
 
+-- KEYS: audience, game. ARGV: player. A player joined the game: one of its push audience,
+-- for as long as the game lives.
+local function push_audience(keys, args)
+  redis.call('SADD', keys[1], args[1])
+  expire_with(keys[2], keys[1])
+  return 1
+end
+
 redis.register_function('bingo_push_phase', push_phase)
+redis.register_function('bingo_push_audience', push_audience)
 redis.register_function('bingo_push_count', push_count)
 redis.register_function('bingo_push_register', push_register)
 redis.register_function('bingo_push_disown', push_disown)
