@@ -11,7 +11,7 @@ const int = (min: number, max: number) =>
     .pipe(z.number().int().min(min).max(max));
 
 /**
- * Every environment variable the server reads. The README's configuration table mirrors
+ * Every environment variable the server reads. docs/configuration.md's table mirrors
  * this list (a test checks that each name appears there).
  */
 const envSchema = z.object({

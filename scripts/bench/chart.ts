@@ -1,5 +1,5 @@
 /**
- * The claim-storm chart for the README: claims acked per second and the remaining count
+ * The claim-storm chart for docs/performance.md: claims acked per second and the remaining count
  * one player saw, over the storm. Drawn as a small SVG and rasterised with resvg (fonts
  * from the system), so no browser or canvas is needed.
  */

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every scenario of the load generator against this server, and the claim
  * storm against the labelled baselines, on one machine with one private Redis. Prints the
- * markdown, writes bench-results/bench.json and the chart; --readme also writes them into
- * the README's Performance section (and the chart into docs/).
+ * markdown, writes bench-results/bench.json and the chart; --docs (or its old name --readme)
+ * also writes them into docs/performance.md (and the chart into docs/).
  *
  *   npm run bench -- --players 20000 --hold 60 --scenarios claim-storm,draw-fanout --kill-node
  *   npm run bench -- --soak 60        (the soak alone; add --scenarios to run others too)
@@ -22,10 +22,10 @@ import type { StormResult, Target } from "../loadtest/storm";
 import { runClaimStorm } from "../loadtest/storm";
 import { capacityMarkdown } from "./capacity-model";
 import { chartPng } from "./chart";
-import { replaceSection } from "./readme-section";
+import { replaceSection } from "./doc-section";
 import { benchMarkdown } from "./report";
 import type { BenchResults, Scenario } from "./results";
-import { CHART_FILE, README_CHART, RESULTS_FILE, SCENARIOS } from "./results";
+import { CHART_FILE, DOCS_CHART, PERFORMANCE_DOC, RESULTS_FILE, SCENARIOS } from "./results";
 
 const BASELINES: Target[] = ["noop-ceiling", "per-request-atomic", "naive-counter"];
 /** Baselines that broadcast after every request (O(N²) writes): run at their own, smaller N. */
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     soak: { type: "string" },
     "soak-lanes": { type: "string", default: "4" },
     "soak-players": { type: "string", default: "25" },
+    docs: { type: "boolean", default: false },
     readme: { type: "boolean", default: false },
   },
 });
@@ -175,15 +176,15 @@ async function main(): Promise<void> {
   const markdown = benchMarkdown(report, storm !== undefined);
   const capacity = capacityMarkdown(report);
   writeFileSync("bench-results/bench.md", `${markdown}\n\n${capacity}\n`);
-  if (values.readme) {
+  if (values.docs || values.readme) {
     if (storm) {
-      mkdirSync(dirname(README_CHART), { recursive: true });
-      copyFileSync(CHART_FILE, README_CHART);
+      mkdirSync(dirname(DOCS_CHART), { recursive: true });
+      copyFileSync(CHART_FILE, DOCS_CHART);
     }
-    let readme = replaceSection(readFileSync("README.md", "utf8"), "bench", markdown);
-    readme = replaceSection(readme, "capacity", capacity);
-    writeFileSync("README.md", readme);
-    log("README.md Performance section rewritten");
+    let page = replaceSection(readFileSync(PERFORMANCE_DOC, "utf8"), "bench", markdown);
+    page = replaceSection(page, "capacity", capacity);
+    writeFileSync(PERFORMANCE_DOC, page);
+    log(`${PERFORMANCE_DOC} rewritten`);
   }
   process.stdout.write(`${markdown}\n\n${capacity}\n`);
   if (report.failures.length > 0) process.exitCode = 1;

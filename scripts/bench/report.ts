@@ -1,7 +1,8 @@
-/** The markdown the bench prints (and, with --readme, writes into the README): tables, target checks, the chart. */
+/** The markdown the bench prints (and, with --docs, writes into docs/performance.md): tables, target checks, the chart. */
 import type { StormResult } from "../loadtest/storm";
 import type { BenchResults } from "./results";
-import { README_CHART } from "./results";
+import { basename } from "node:path";
+import { DOCS_CHART } from "./results";
 
 const n = (v: number): string => v.toLocaleString("en-US");
 const yes = (ok: boolean): string => (ok ? "yes" : "**no**");
@@ -89,7 +90,7 @@ function soakTable(r: BenchResults): string {
   ].join("\n");
 }
 
-/** The issue's targets, each with the measured figure and whether it is met. */
+/** The performance targets the project holds itself to, each with the measured figure and whether it is met. */
 function targets(r: BenchResults): string {
   const bingo = r.claimStorm.find((s) => s.target === "bingo");
   const ceiling = r.claimStorm.find((s) => s.target === "noop-ceiling");
@@ -143,7 +144,7 @@ export function benchMarkdown(r: BenchResults, chart: boolean): string {
     "",
     r.claimStorm.length === 0 ? "" : claimTable(r),
     holdLine(r),
-    chart ? `![Claims acked per second and slots remaining during the claim storm](${README_CHART})\n` : "",
+    chart ? `![Claims acked per second and slots remaining during the claim storm](${basename(DOCS_CHART)})\n` : "",
     fanoutTable(r),
     "",
     burstTable(r),
@@ -153,7 +154,7 @@ export function benchMarkdown(r: BenchResults, chart: boolean): string {
     soakTable(r),
     "",
     r.failures.length > 0 ? `**Failed to run:** ${r.failures.map((f) => `\`${f}\``).join("; ")}\n` : "",
-    "**Targets** (from the issue), checked against this run:",
+    "**Targets** (what the project aims for), checked against this run:",
     "",
     targets(r),
   ]

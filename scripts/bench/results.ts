@@ -29,4 +29,6 @@ export interface BenchResults {
 
 export const RESULTS_FILE = "bench-results/bench.json";
 export const CHART_FILE = "bench-results/claim-storm.png";
-export const README_CHART = "docs/claim-storm.png";
+/** Where `--docs` writes the tables and the chart (the page links the chart by its file name). */
+export const PERFORMANCE_DOC = "docs/performance.md";
+export const DOCS_CHART = "docs/claim-storm.png";

@@ -1,6 +1,6 @@
 /**
  * Every error code the server can put in `{ ok: false, error: { code, message } }`.
- * The descriptions are the documentation: a test checks that the README lists each code.
+ * The descriptions are the documentation: a test checks that docs/protocol.md lists each code.
  */
 export const ERROR_CODES = {
   BAD_REQUEST: "The payload is malformed: wrong type, missing field or out of range.",

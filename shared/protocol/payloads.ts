@@ -31,7 +31,7 @@ export const gameCreateSchema = z
     prizes: z.array(z.number().int().min(0).max(MAX_PRIZE)).min(1).max(3).optional(),
     /**
      * Player ids in the public record: the players' `sub` (default), or a salted hash of it
-     * that each player can compute for themselves once the seed is revealed (README, "Provably fair").
+     * that each player can compute for themselves once the seed is revealed (docs/fairness.md).
      */
     recordIds: z.enum(RECORD_ID_KINDS).optional(),
   })

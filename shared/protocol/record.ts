@@ -33,7 +33,7 @@ export type AwardTime = z.infer<typeof awardTimeSchema>;
 /**
  * A finished game's public record (`GET /api/games/<id>/record`): everything anyone needs
  * to re-derive the draw and the cards from the revealed seed and recompute every award from
- * the accepted calls (see README, "Provably fair"). Parsed with this schema before it is verified.
+ * the accepted calls (see docs/fairness.md). Parsed with this schema before it is verified.
  */
 export const publicRecordSchema = z.object({
   gameId: z.string(),

@@ -7,7 +7,7 @@ import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
 
 /**
- * Redis (append-only file on, as the README tells operators to run it) is killed with
+ * Redis (append-only file on, as docs/operations.md tells operators to run it) is killed with
  * SIGKILL in the middle of a game and started again. While it is gone the nodes answer
  * UNAVAILABLE at once and say they are not ready; when it is back they carry on by
  * themselves, and no claim that was answered ok is missing.

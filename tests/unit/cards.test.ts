@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { card75, card90, cardGrid, drawOrder, strip90, type Grid } from "../../server/domain/cards";
 
 const seedArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString("hex"));
-/** sha256("bingo known-answer seed"); the pinned outputs below were computed by an independent implementation of the README. */
+/** sha256("bingo known-answer seed"); the pinned outputs below were computed by an independent implementation of docs/fairness.md. */
 const SEED = "f63e4de45d4a02d20b24ff44a809e62b2f8f048e5cb810143ac6b39b6e20b076";
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const ascending = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);

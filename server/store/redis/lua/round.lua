@@ -1,6 +1,6 @@
 -- The round: start, draws, the auto-draw lease, pause/resume/auto, bingo calls, awards, end.
 --
--- Fair winners (README, "The round: draws, calls and fair winners"). A pattern comes into
+-- Fair winners (docs/fairness.md, "The round: draws, calls and fair winners"). A pattern comes into
 -- play at round start or when the previous one is awarded; 'from' is then the index of the
 -- last ball drawn (-1: none). A card completes the pattern in play on ball
 --   j = max(the ball on which its numbers complete it, from)
