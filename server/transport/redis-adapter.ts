@@ -2,7 +2,7 @@ import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { Cluster, Redis } from "ioredis";
 import type { ServerOptions } from "socket.io";
 import type { RedisClient, RedisTarget } from "../store/redis/connection";
-import { seeds, whenReady } from "../store/redis/connection";
+import { CLUSTER_OPTIONS, seeds, whenReady } from "../store/redis/connection";
 
 export interface RedisAdapter {
   readonly adapter: ServerOptions["adapter"];
@@ -33,8 +33,8 @@ export function createRedisAdapter(target: RedisTarget, onError: (error: Error) 
     pub = new Redis(target);
     sub = pub.duplicate();
   } else {
-    pub = new Cluster(seeds(target));
-    sub = new Cluster(seeds(target), { shardedSubscribers: true, lazyConnect: true });
+    pub = new Cluster(seeds(target), CLUSTER_OPTIONS);
+    sub = new Cluster(seeds(target), { ...CLUSTER_OPTIONS, shardedSubscribers: true, lazyConnect: true });
   }
   pub.on("error", onError);
   sub.on("error", onError);

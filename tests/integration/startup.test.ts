@@ -135,7 +135,7 @@ describe("Redis down at start", () => {
     redises.push(cluster);
     await readyWithin(started.url, 60_000);
     await playOneClaim(started.url, "cluster");
-  });
+  }, 120_000);
 });
 
 /** A host creates a game and opens claims, a player joins and claims a card: the node serves. */

@@ -13,6 +13,15 @@ export type RedisTarget = string | readonly RedisNodeAddress[];
 /** A connection to one Redis or to a Redis Cluster; the stores use only what both offer. */
 export type RedisClient = Redis | Cluster;
 
+/**
+ * Options every Cluster client of ours takes. ioredis 6 documents a 5 s slot refresh but
+ * does not set one: without it the slot table changes only on a redirection or a
+ * reconnect. A table read while the cluster was still forming (or while slots moved) keeps
+ * owners the client has dropped from its pool, and stays so: the library loader then saw
+ * "a master is unreachable" for ever and the node never became ready.
+ */
+export const CLUSTER_OPTIONS = { slotsRefreshInterval: 5_000 } as const;
+
 export function isCluster(client: RedisClient): client is Cluster {
   return client instanceof Cluster;
 }
@@ -48,7 +57,7 @@ function commandClient(target: RedisTarget, commandTimeoutMs: number, onError: (
   const redis =
     typeof target === "string"
       ? new Redis(target, { lazyConnect: true, enableOfflineQueue: false, ...perNode })
-      : new Cluster(seeds(target), { lazyConnect: true, enableOfflineQueue: false, redisOptions: perNode });
+      : new Cluster(seeds(target), { ...CLUSTER_OPTIONS, lazyConnect: true, enableOfflineQueue: false, redisOptions: perNode });
   redis.on("error", onError);
   return redis;
 }
