@@ -90,7 +90,7 @@ describe.each([
     await connected(host);
     await byTestId(host.page, "title").fill("E2E show");
     await setValue(host.page, "variant", "75");
-    await byTestId(host.page, "prizes").fill("1000,5000");
+    await byTestId(host.page, "prizes").fill("10.00, 50");
     await byTestId(host.page, "create-button").click();
     await waitUntil(host, "a game code", (sel) => /^[A-Za-z0-9_-]{1,64}$/.test((document.querySelector(sel)?.textContent ?? "").trim()), '[data-testid="game-code"]');
     const gameId = ((await byTestId(host.page, "game-code").textContent()) ?? "").trim();
@@ -163,6 +163,8 @@ describe.each([
 
     // --- Everyone agrees with the server: awards, winners, balls, marked cells.
     const game = await snapshot(gameId);
+    // The host typed amounts ("10.00, 50"); the game holds them in minor units.
+    expect(game.prizes).toEqual([1000, 5000]);
     expect(game.round.awards.length).toBeGreaterThanOrEqual(1);
     const draws = game.round.draws;
     const winningCards = new Set(game.round.awards.flatMap((award) => award.winners.map((w) => w.cardId)));
@@ -203,8 +205,20 @@ describe.each([
       await screenshot(players[1].page, "player-2");
     }
 
+    // --- End game asks first, naming what is still unawarded; "Keep playing" changes nothing.
+    const unawarded = game.round.awards.length < 2;
+    await byTestId(host.page, "end-button").click();
+    await waitVisible(host, "end-confirm");
+    const question = (await byTestId(host.page, "end-confirm-text").textContent()) ?? "";
+    if (unawarded) expect(question).toContain("Full house (50.00)");
+    else expect(question).toContain("Every prize has been awarded");
+    await byTestId(host.page, "end-keep").click();
+    expect(await byTestId(host.page, "end-confirm").isVisible()).toBe(false);
+    expect((await snapshot(gameId)).phase).toBe("running");
+
     // --- The host ends the game: the seed is revealed everywhere and matches the public record.
     await byTestId(host.page, "end-button").click();
+    await byTestId(host.page, "end-confirm-button").click();
     const hostSeed = await waitSeed(host, "seed");
     const record = await fetchRecord(gameId);
     expect(hostSeed).toBe(record.seed);
