@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { BingoClient } from "../../shared/client";
 import type { GameSnapshot } from "../../shared/protocol";
 import type { E2ePage } from "../support/browser";
-import { DESKTOP, PHONE, byTestId, launchBrowser, openPage, waitDisabled, waitText, waitUntil, waitVisible } from "../support/browser";
+import { DESKTOP, PHONE, byTestId, launchBrowser, openPage, waitCount, waitDisabled, waitText, waitUntil, waitVisible } from "../support/browser";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
 import { claimCards, connected } from "./pages";
@@ -79,11 +79,18 @@ describe.each([
     await byTestId(player.page, "join-button").click();
     await claimCards(player, 1, 1);
     expect((await snapshot(gameId)).slots.remaining).toBe(4);
+    // The console counts players: the host's own page (and the test's reader) are not players.
+    await waitText(host, "stat-connected", "2");
+    spectator?.close();
+    spectator = undefined;
+    await waitText(host, "stat-connected", "1");
   });
 
   test("the console reopens the claim window with the figures it had, takes seconds, and names refusals in plain words", async () => {
     const host = await open(`host-rails-${label}`, "/host", viewport);
     const gameId = await createGame(host, `Rails ${label}`);
+    // No claim window yet: no count, rather than "0 of 0".
+    await waitText(host, "stat-slots-left", "–");
     await byTestId(host.page, "total-slots").fill("7");
     await byTestId(host.page, "max-per-player").fill("3");
     await byTestId(host.page, "open-button").click();
@@ -125,10 +132,30 @@ describe.each([
     await waitText(host, "auto-button", "Start auto-draw");
   });
 
+  test("the same link in a new tab of the same browser is the same player, with the same cards", async () => {
+    const host = await open(`host-tabs-${label}`, "/host", DESKTOP);
+    const gameId = await createGame(host, `Tabs ${label}`);
+    await byTestId(host.page, "total-slots").fill("5");
+    await byTestId(host.page, "max-per-player").fill("3");
+    await byTestId(host.page, "open-button").click();
+    await waitText(host, "phase", "Claiming open");
+    const first = await open(`player-tab-1-${label}`, `/play/${gameId}`, viewport);
+    await claimCards(first, 2, 2);
+    const tab = await first.context.newPage();
+    await tab.goto(`${app.url}/play/${gameId}`, { waitUntil: "load" });
+    const second: E2ePage = { context: first.context, page: tab, name: `player-tab-2-${label}`, errors: [] };
+    await connected(second);
+    await waitCount(second, ["cards", "card"], 2);
+    expect((await snapshot(gameId)).slots.remaining).toBe(3);
+  });
+
   test("End game asks first and names every prize still unawarded; keeping on changes nothing", async () => {
     const host = await open(`host-end-${label}`, "/host", viewport);
     await byTestId(host.page, "prizes").fill("2.50, 40");
     const gameId = await createGame(host, `End ${label}`);
+    const player = await open(`player-end-${label}`, `/play/${gameId}`, viewport);
+    await waitText(player, "slots-left", "–");
+    await waitText(player, "slots-total", "–");
     await byTestId(host.page, "end-button").click();
     await waitVisible(host, "end-confirm");
     const question = (await byTestId(host.page, "end-confirm-text").textContent()) ?? "";
