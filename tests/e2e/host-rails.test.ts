@@ -156,6 +156,9 @@ describe.each([
     const player = await open(`player-end-${label}`, `/play/${gameId}`, viewport);
     await waitText(player, "slots-left", "–");
     await waitText(player, "slots-total", "–");
+    // Nobody holds a card: the round cannot start, and the console says why.
+    await waitDisabled(host, "start-button", true);
+    expect(await byTestId(host.page, "round-hint").textContent()).toMatch(/^Nobody holds a card yet/);
     await byTestId(host.page, "end-button").click();
     await waitVisible(host, "end-confirm");
     const question = (await byTestId(host.page, "end-confirm-text").textContent()) ?? "";

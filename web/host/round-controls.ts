@@ -1,6 +1,6 @@
 import { MAX_AUTO_INTERVAL_MS, MIN_AUTO_INTERVAL_MS } from "../../shared/protocol/payloads";
 import type { GameTracker } from "../common/game-tracker";
-import { byTestId } from "../common/dom";
+import { byTestId, setText } from "../common/dom";
 import type { Actions } from "./actions";
 import { numberIn } from "./actions";
 import { unawardedText } from "./unawarded";
@@ -15,6 +15,7 @@ export class RoundControls {
   private readonly pause = byTestId<HTMLButtonElement>("pause-button");
   private readonly resume = byTestId<HTMLButtonElement>("resume-button");
   private readonly end = byTestId<HTMLButtonElement>("end-button");
+  private readonly hint = byTestId("round-hint");
   private readonly endConfirm = byTestId<HTMLDialogElement>("end-confirm");
   private readonly endConfirmText = byTestId("end-confirm-text");
 
@@ -48,7 +49,12 @@ export class RoundControls {
     const ballsLeft = this.tracker.draws.length < state.variant;
     const auto = state.autoIntervalMs !== null;
     const busy = (name: string): boolean => this.actions.isBusy(name);
-    this.start.disabled = !(state.phase === "lobby" || state.phase === "claiming") || busy("start");
+    const slots = this.tracker.slots;
+    // A round nobody holds a card for can only end with nothing won: wait for the first card.
+    const cardsOut = slots.total - slots.remaining;
+    const beforeRound = state.phase === "lobby" || state.phase === "claiming";
+    this.start.disabled = !beforeRound || cardsOut === 0 || busy("start");
+    setText(this.hint, beforeRound && cardsOut === 0 ? "Nobody holds a card yet: open claims and wait for the first card to start the round." : "");
     this.draw.disabled = !(running && !state.paused && ballsLeft) || busy("draw");
     this.auto.disabled = !(running && (auto || (!state.paused && ballsLeft))) || busy("auto");
     this.auto.textContent = auto ? "Stop auto-draw" : "Start auto-draw";
