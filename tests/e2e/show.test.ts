@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { BingoClient } from "../../shared/client";
 import type { GameSnapshot, PublicRecord } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
+import { patternNumbers } from "../../shared/game/patterns";
 import type { E2ePage } from "../support/browser";
 import { DESKTOP, PHONE, byTestId, launchBrowser, openPage, screenshot, setValue, texts, waitCount, waitDisabled, waitText, waitUntil, waitVisible } from "../support/browser";
 import type { TestRedis } from "../support/redis-server";
@@ -119,6 +120,12 @@ describe.each([
       await waitDisabled(player, "claim-button", false);
       expect(await byTestId(player.page, "auto-claim").isChecked()).toBe(true);
       await recordSlotsLeft(player);
+      // Vibrations the page asks for, recorded (headless Chromium has no motor to feel).
+      await player.page.evaluate(() => {
+        const seen: unknown[] = [];
+        (window as unknown as { __vibrations: unknown[] }).__vibrations = seen;
+        navigator.vibrate = (pattern: VibratePattern) => (seen.push(pattern), true);
+      });
     }
 
     // --- Both claim 2 at once: all 4 slots go, the count only ever falls, claiming stops.
@@ -184,11 +191,29 @@ describe.each([
 
       const cards = await shownCards(player);
       const won = cards.some((card) => winningCards.has(card.id));
+      // The award moment, in view on the phone: "You won" with a vibration, or "Not this time".
+      const banner = await waitVisible(player, "result-banner");
+      const box = (await banner.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+      const vibrations = await player.page.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations);
       if (won) {
         winnersFound++;
         await waitVisible(player, "you-won");
+        expect(await byTestId(player.page, "result-banner").getAttribute("data-result")).toBe("won");
+        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toMatch(/^You won! Line on card \d+ \(10\.00\)/);
+        expect(vibrations).toHaveLength(1);
       } else {
         expect(await byTestId(player.page, "you-won").isVisible()).toBe(false);
+        expect(await byTestId(player.page, "result-banner").getAttribute("data-result")).toBe("lost");
+        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toBe("Not this time: Line went to another card.");
+        expect(vibrations).toEqual([]);
+      }
+      // The winning line lights up on the card that won, and only there.
+      for (const card of cards) {
+        const award = game.round.awards.find((a) => a.winners.some((w) => w.cardId === card.id));
+        const expected = award ? [...patternNumbers(card.grid, award.pattern, draws.slice(0, award.ballIndex + 1))].sort((a, b) => a - b) : [];
+        expect({ card: card.id, winning: card.winning }).toEqual({ card: card.id, winning: expected });
       }
       const drawnSet = new Set(draws);
       for (const card of cards) {
