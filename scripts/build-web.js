@@ -9,7 +9,7 @@ const root = path.resolve(__dirname, "..");
 const out = path.join(root, "dist", "web");
 
 esbuild.buildSync({
-  entryPoints: { player: path.join(root, "web/player/main.ts"), host: path.join(root, "web/host/main.ts") },
+  entryPoints: { player: path.join(root, "web/player/main.ts"), host: path.join(root, "web/host/main.ts"), screen: path.join(root, "web/screen/main.ts") },
   bundle: true,
   minify: true,
   sourcemap: true,
@@ -22,6 +22,7 @@ esbuild.buildSync({
 for (const [from, to] of [
   ["web/player/index.html", "player.html"],
   ["web/host/index.html", "host.html"],
+  ["web/screen/index.html", "screen.html"],
   ["web/common/styles.css", "assets/styles.css"],
 ]) {
   fs.copyFileSync(path.join(root, from), path.join(out, to));

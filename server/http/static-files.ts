@@ -15,11 +15,12 @@ export function webRoot(): string {
 }
 
 const PAGE = /^\/(?:play\/[A-Za-z0-9_-]{1,64}\/?)?$/;
+const SCREEN = /^\/screen\/[A-Za-z0-9_-]{1,64}\/?$/;
 const ASSET = /^\/assets\/([a-z0-9-]+\.(?:js|css|map))$/;
 
 /**
  * Serves the browser clients built by `npm run build`: the player app at `/` and
- * `/play/<gameId>`, the host console at `/host`, their scripts and styles under `/assets/`.
+ * `/play/<gameId>`, the host console at `/host`, the presenter screen at `/screen/<gameId>`, their scripts and styles under `/assets/`.
  * Returns false for any other path (the caller answers 404).
  */
 export function serveWeb(root: string, req: IncomingMessage, res: ServerResponse, path: string): boolean {
@@ -27,6 +28,7 @@ export function serveWeb(root: string, req: IncomingMessage, res: ServerResponse
   let file: string | null = null;
   if (PAGE.test(path)) file = "player.html";
   else if (path === "/host" || path === "/host/") file = "host.html";
+  else if (SCREEN.test(path)) file = "screen.html";
   else {
     const asset = ASSET.exec(path);
     if (asset) file = join("assets", asset[1]);

@@ -2,6 +2,7 @@ import { syncBalls, showLastBall } from "../common/balls-view";
 import { byTestId, coalesce, setShown, setText } from "../common/dom";
 import { showFinished } from "../common/finished-view";
 import { phaseKey, phaseLabel } from "../common/format";
+import { pageUrl } from "../common/session";
 import type { GameTracker } from "../common/game-tracker";
 import { syncPatterns } from "../common/patterns-view";
 import { syncWinners } from "../common/winners-view";
@@ -51,6 +52,8 @@ export class HostScreen {
     const link = byTestId<HTMLAnchorElement>("player-link");
     link.href = `/play/${encodeURIComponent(id)}`;
     link.textContent = link.href;
+    // The screen signs in as this host (same browser, or the same ?token=).
+    byTestId<HTMLAnchorElement>("screen-link").href = pageUrl(`/screen/${encodeURIComponent(id)}`);
     const copy = this.root.querySelector<HTMLButtonElement>(".copy-link");
     if (!copy) return;
     // The clipboard API exists only in secure contexts (https or localhost).

@@ -1,0 +1,85 @@
+import { byTestId, coalesce, setShown, setText } from "../common/dom";
+import { ballName, columnOf, money, patternLabel, phaseKey, phaseLabel, plural } from "../common/format";
+import type { AwardView } from "../common/game-state";
+import type { GameTracker } from "../common/game-tracker";
+import { syncPatterns } from "../common/patterns-view";
+
+const RECENT = 8;
+
+/**
+ * The presenter screen (a TV or a stream, 16:9): the latest ball large, the balls before it,
+ * the live count while claiming, the latest award, the commitment and, at the end, the seed.
+ * Read-only: it never sends anything but its join.
+ */
+export class StageView {
+  private readonly root = byTestId("screen");
+  private readonly title = byTestId("screen-title");
+  private readonly phase = byTestId("phase");
+  private readonly code = byTestId("screen-code");
+  private readonly ball = byTestId("screen-ball");
+  private readonly caption = byTestId("screen-caption");
+  private readonly count = byTestId("screen-count");
+  private readonly slotsLeft = byTestId("screen-slots-left");
+  private readonly recent = byTestId("screen-recent");
+  private readonly patterns = this.root.querySelector(".stage-patterns") as HTMLElement;
+  private readonly announce = byTestId("screen-announce");
+  private readonly commitment = byTestId("screen-commitment");
+  private readonly seedRow = byTestId("screen-seed-row");
+  private readonly seed = byTestId("screen-seed");
+
+  constructor(private readonly tracker: GameTracker) {
+    tracker.onChange(coalesce(() => this.render()));
+    this.root.hidden = false;
+    this.render();
+  }
+
+  render(): void {
+    const state = this.tracker.current;
+    const draws = this.tracker.draws;
+    const slots = this.tracker.slots;
+    document.title = `${state.title} · Screen · Bingo Live`;
+    setText(this.title, state.title);
+    setText(this.code, state.id);
+    setText(this.phase, phaseLabel(state.phase, state.paused));
+    this.phase.dataset.phase = phaseKey(state.phase, state.paused);
+    syncPatterns(this.patterns, state);
+
+    const last = draws.length > 0 ? draws[draws.length - 1] : null;
+    setText(this.ball, last === null ? "" : ballName(last, state.variant));
+    this.ball.className = `stage-ball${last === null ? "" : ` col-${columnOf(last, state.variant)}`}`;
+    setText(this.caption, last === null ? "No balls yet" : `Ball ${draws.length} of ${state.variant}`);
+    const before = draws.slice(Math.max(0, draws.length - 1 - RECENT), Math.max(0, draws.length - 1)).reverse();
+    const signature = before.join(",");
+    if (this.recent.dataset.signature !== signature) {
+      this.recent.dataset.signature = signature;
+      this.recent.replaceChildren(
+        ...before.map((ball) => {
+          const item = document.createElement("li");
+          item.className = `ball col-${columnOf(ball, state.variant)}`;
+          item.textContent = String(ball);
+          item.dataset.testid = "screen-recent-ball";
+          return item;
+        }),
+      );
+    }
+
+    const claiming = state.phase === "claiming" && slots.version > 0;
+    setShown(this.count, claiming);
+    setText(this.slotsLeft, String(slots.remaining));
+
+    const latest = state.awards[state.awards.length - 1];
+    setShown(this.announce, latest !== undefined);
+    setText(this.announce, latest ? announcement(latest) : "");
+
+    setText(this.commitment, state.commitment);
+    setShown(this.seedRow, state.seed !== null);
+    setText(this.seed, state.seed ?? "");
+  }
+}
+
+/** "Line! Card 7 wins 10.00" — or two cards sharing the prize. */
+export function announcement(award: AwardView): string {
+  const cards = award.winners.map((winner) => winner.cardId);
+  const who = cards.length === 1 ? `Card ${cards[0]} wins` : `${plural(cards.length, "card")} share it: ${cards.join(", ")}, each`;
+  return `${patternLabel(award.pattern)}! ${who}${award.prizeEach > 0 ? ` ${money(award.prizeEach)}` : ""}`;
+}
