@@ -1,5 +1,6 @@
 import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
 import { isErrorCode, protocolError } from "../../../shared/protocol";
+import type { CallBatchReply } from "../../domain/call-batch";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
 import type {
@@ -274,7 +275,7 @@ export class RedisGameStore implements GameStore {
     });
     if (!reply.ok) return reply;
     const values = reply.value as Reply[];
-    const result: { claims: ClaimBatchReply | null; calls: ClaimBatchReply | null; settled: Settled | null } = { claims: null, calls: null, settled: null };
+    const result: { claims: ClaimBatchReply | null; calls: CallBatchReply | null; settled: Settled | null } = { claims: null, calls: null, settled: null };
     for (let i = 0; i < parts.length; i++) {
       const value = values[i];
       if (parts[i] === "claims") {
