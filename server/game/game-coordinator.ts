@@ -97,7 +97,7 @@ export class GameCoordinator {
         this.log.info({ gameId, hostId, variant }, "game created");
         return { ok: true, value: { gameId, commitment } };
       }
-      if (created.error.code !== "BAD_REQUEST") return created;
+      if (created.error.reason !== "game-id-taken") return created;
     }
     return { ok: false, error: protocolError("INTERNAL", "could not find a free game id") };
   }

@@ -124,7 +124,7 @@ export class RoundConductor {
     const interval = lease.ok ? (lease.value.autoIntervalMs ?? intervalMs) : intervalMs;
     if (lease.ok && lease.value.token > 0) {
       const drawn = await this.draw(gameId, { leaseToken: lease.value.token }, null);
-      if (!drawn.ok && drawn.error.code === "WRONG_PHASE" && !/paused/.test(drawn.error.message)) return this.unfollow(gameId);
+      if (!drawn.ok && drawn.error.code === "WRONG_PHASE" && drawn.error.reason !== "paused") return this.unfollow(gameId);
     }
     if (this.autoLoops.has(gameId)) this.schedule(gameId, interval);
   }

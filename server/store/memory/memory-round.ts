@@ -61,7 +61,7 @@ export function draw(g: MemoryGame, by: Drawer, expected: number | null, now: nu
   }
   if (expected !== null && expected > drawn) return { ok: false, error: protocolError("BAD_REQUEST", `the next ball has index ${drawn}`) };
   if (g.paused) return { ok: false, error: wrongPhase("paused") };
-  if (drawn >= g.order.length) return { ok: false, error: wrongPhase("every ball is drawn") };
+  if (drawn >= g.order.length) return { ok: false, error: wrongPhase("all-drawn") };
   g.times.push(now);
   const settleAt = g.pending >= 0 ? windowClose(g, g.pending) : null;
   return { ok: true, value: { ball: g.order[drawn], index: drawn, roundVersion: ++g.roundVersion, drewNow: true, settleAt } };
