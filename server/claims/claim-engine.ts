@@ -4,7 +4,7 @@ import type { CallBatchReply } from "../domain/call-batch";
 import { CALL_ERROR_BY_STATUS, CallStatus, callBallIndex, callCardId, callPattern, callPlayer, callStatus, settleAtOf } from "../domain/call-batch";
 import type { ClaimBatchReply } from "../domain/claim-batch";
 import { ClaimStatus, REFUSAL_BY_STATUS, cardsGranted, claimStatus, firstCard, outcomeSlots, slotsAfter } from "../domain/claim-batch";
-import type { GameCatalog, GameRules } from "../game/game-rules";
+import type { GameRules, RulesSource } from "../ports/game-rules";
 import type { Clock } from "../ports/clock";
 import type { GameStore, Settled, StoreResult, TickResult } from "../ports/game-store";
 import type { TickMetrics } from "../ports/metrics";
@@ -79,7 +79,7 @@ export class ClaimEngine {
 
   constructor(
     private readonly store: GameStore,
-    private readonly catalog: GameCatalog,
+    private readonly catalog: RulesSource,
     private readonly fanout: TickFanout,
     private readonly clock: Clock,
     private readonly options: ClaimEngineOptions,
