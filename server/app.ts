@@ -5,7 +5,6 @@ import type { Logger } from "pino";
 import { Server } from "socket.io";
 import type { ServerOptions } from "socket.io";
 import { ClaimEngine } from "./claims/claim-engine";
-import type { TickFanout } from "./claims/claim-engine";
 import type { Config } from "./config";
 import { GameCatalog } from "./game/game-rules";
 import { IdleGameSweeper } from "./game/idle-games";
@@ -14,8 +13,7 @@ import { PushEvents } from "./push/push-events";
 import type { PlayerDirectory, PushGate, PushOutbox } from "./ports/push-ports";
 import type { PushSender } from "./ports/push-sender";
 import { publicRecord } from "./game/public-record";
-import type { RoundAnnouncer } from "./game/round-conductor";
-import { RoundConductor } from "./game/round-conductor";
+import { GameCoordinator } from "./game/game-coordinator";
 import { createHttpHandler } from "./http/http-routes";
 import { OriginPolicy } from "./http/origins";
 import { webRoot } from "./http/static-files";
@@ -28,9 +26,12 @@ import { ConnectionGate } from "./transport/connection-gate";
 import { EventLimits } from "./transport/event-limits";
 import { createHandlers } from "./transport/handlers";
 import { SendBufferWatch } from "./transport/send-buffer";
+import { closeConnections } from "./transport/drain";
+import { socketRoomBroadcast } from "./transport/room-broadcast";
+import { trackPresence } from "./transport/socket-presence";
 import { attachGateway, cutAndCount } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
-import { gameOfRoom, hostsOf, roomOf } from "./transport/socket-types";
+import { gameOfRoom, roomOf } from "./transport/socket-types";
 import { startStatsFeed } from "./transport/stats-feed";
 import { watchSessionExpiry } from "./transport/session-expiry";
 import { DEFAULT_TOKEN_RULES, TokenAuthority } from "./transport/tokens";
@@ -89,26 +90,6 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/**
- * Tells every local client to reconnect elsewhere, then closes each connection at the
- * engine level once its queued packets are written. (A Socket.IO-level disconnect would
- * tell the client not to reconnect at all.) Resolves when all are closed.
- */
-async function closeConnections(io: BingoServer): Promise<void> {
-  io.local.emit("server:draining", { reason: "this node is shutting down; reconnect to another" });
-  const sockets = [...io.of("/").sockets.values()];
-  await Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.conn.readyState === "closed") return resolve();
-          socket.conn.once("close", () => resolve());
-          socket.conn.close();
-        }),
-    ),
-  );
-}
-
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
 export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs }: AppDeps): Promise<RunningApp> {
   let secret = config.authSecret;
@@ -158,15 +139,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     gameState: (): Record<string, number> => sweeper.sizes(),
     ...(outboxOldestAgeMs ? { outboxOldestAgeMs } : {}),
   });
-  /** Runs one emit to a room and times it. */
-  const broadcast = (event: string, emit: () => void): void => {
-    const started = performance.now();
-    emit();
-    metrics.broadcast(event, (performance.now() - started) / 1000);
-  };
-
   const multiNode = adapter !== undefined;
-  const toRoom = (gameId: string) => io.to(roomOf(gameId));
   const catalog = new GameCatalog(store);
   const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs, metrics);
   const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, pushDeps.gate, countedSender(pushDeps.sender, metrics), clock, log, {
@@ -176,51 +149,25 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     retryDelaysMs: PUSH_RETRY_DELAYS_MS,
     metrics,
   });
-  const fanout: TickFanout = {
-    emitLocal: (gameId, state) => broadcast("slots", () => io.local.to(roomOf(gameId)).emit("slots", { gameId, ...state, at: clock.now() })),
-    share: (gameId, state) => {
-      if (multiNode) io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version);
-      push.slotsMoved(gameId, state);
-    },
-    called: (message) => io.to(hostsOf(message.gameId)).emit("bingo:called", message),
-    awarded: (gameId, award, version, finished) => {
-      const { pattern, ballIndex, winners, prizeEach } = award;
-      broadcast("winners", () => toRoom(gameId).emit("winners", { gameId, pattern, ballIndex, winners, prizeEach, version }));
-      push.won(gameId, award);
-      void afterAward(gameId, finished);
-    },
-  };
-  const engine = new ClaimEngine(store, catalog, fanout, clock, {
-    tickMs: config.tickMs,
-    maxClaimsPerTick: config.maxClaimsPerTick,
-    slotsMinIntervalMs: config.slotsMinIntervalMs,
-    maxPendingClaims: config.maxPendingClaims,
-  }, metrics);
-  const announcer: RoundAnnouncer = {
-    drawn: (message) => {
-      metrics.drawn();
-      broadcast("draw", () => toRoom(message.gameId).emit("draw", message));
-    },
-    phase: (message) => toRoom(message.gameId).emit("game:phase", message),
-    autoChanged: multiNode ? (gameId, intervalMs) => io.serverSideEmit("round:auto", gameId, intervalMs) : () => undefined,
-  };
-  const conductor = new RoundConductor(store, catalog, engine, announcer, clock, config.nodeId);
-
-  /** After an award made here: reveal the seed if the game finished, else start auto-claims for the next pattern. */
-  async function afterAward(gameId: string, finished: boolean): Promise<void> {
-    const view = await store.view(gameId, "");
-    if (!view.ok) return;
-    const { seed, awards, roundVersion, pattern, drawn } = view.value;
-    if (finished) {
-      log.info({ gameId, awards: awards.length }, "game finished");
-      conductor.forget(gameId);
-      push.finished(gameId, seed);
-      announcer.phase({ gameId, phase: "finished", version: roundVersion });
-      toRoom(gameId).emit("game:finished", { gameId, seed, results: awards, version: roundVersion });
-    } else {
-      await conductor.patternStarted(gameId, pattern, drawn - 1);
-    }
-  }
+  const games = new GameCoordinator({
+    store,
+    catalog,
+    engine: (fanout) =>
+      new ClaimEngine(store, catalog, fanout, clock, {
+        tickMs: config.tickMs,
+        maxClaimsPerTick: config.maxClaimsPerTick,
+        slotsMinIntervalMs: config.slotsMinIntervalMs,
+        maxPendingClaims: config.maxPendingClaims,
+      }, metrics),
+    room: socketRoomBroadcast(io, metrics, multiNode),
+    push,
+    clock,
+    log,
+    nodeId: config.nodeId,
+    claimGraceMs: config.claimGraceMs,
+    maxGamesPerHost: config.maxGamesPerHost,
+  });
+  const { engine, conductor } = games;
 
   // Live figures for host consoles: claims and batch sizes counted here, summed over nodes.
   const statsFeed = startStatsFeed(io, config.nodeId, multiNode, clock);
@@ -256,8 +203,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   );
   sweeper.start(IDLE_SWEEP_MS);
 
-  const { directory } = pushDeps;
-  const handlers = createHandlers({ io, store, engine, catalog, conductor, claimGraceMs: config.claimGraceMs, maxGamesPerHost: config.maxGamesPerHost, directory, push, log });
+  const handlers = createHandlers({ games, directory: pushDeps.directory });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock, { disconnectAfterMs: config.rateLimitDisconnectAfterMs });
   const gate = new ConnectionGate(httpServer, {
     maxConnections: config.maxConnections,
@@ -280,31 +226,8 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     sendBuffers,
   });
   const sessions = watchSessionExpiry(io, Date.now);
-  // Presence for push: this start's own instance id, so a node restarted under the same
-  // NODE_ID never revives the counts of the sockets that died with its former self.
-  const instance = `${config.nodeId}:${randomBytes(6).toString("base64url")}`;
-  /** Sockets per player on this instance: what the heartbeat restores if Redis lost it. */
-  const localSockets = new Map<string, number>();
-  io.on("connection", (socket) => {
-    if (socket.data.role !== "player") return;
-    const playerId = socket.data.sub;
-    localSockets.set(playerId, (localSockets.get(playerId) ?? 0) + 1);
-    directory.socketOpened(playerId, instance).catch(() => undefined);
-    socket.on("disconnect", () => {
-      const left = (localSockets.get(playerId) ?? 1) - 1;
-      if (left > 0) localSockets.set(playerId, left);
-      else localSockets.delete(playerId);
-      directory.socketClosed(playerId, instance).catch(() => undefined);
-    });
-  });
-  const beat = async (): Promise<void> => {
-    // Unknown to the store (it lost its data, or pruned this instance after a long stall):
-    // rebuild this instance's counts from the sockets it holds.
-    if (await directory.heartbeat(instance)) await directory.restoreSockets(instance, localSockets);
-  };
-  await beat().catch(() => undefined);
-  const heartbeat = setInterval(() => void beat().catch(() => undefined), config.presenceHeartbeatMs);
-  heartbeat.unref();
+  // Presence for push, under this start's own instance id (see trackPresence).
+  const presence = await trackPresence(io, pushDeps.directory, `${config.nodeId}:${randomBytes(6).toString("base64url")}`, config.presenceHeartbeatMs);
   dispatcher.start();
 
   await new Promise<void>((resolve, reject) => {
@@ -333,7 +256,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       httpServer.close();
       conductor.stop();
       push.stop();
-      clearInterval(heartbeat);
+      presence.stop();
       sessions.stop();
       statsFeed.stop();
       // Claims already taken are committed and answered; any arriving now get UNAVAILABLE.

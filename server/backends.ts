@@ -15,7 +15,7 @@ import type { RedisTarget } from "./store/redis/connection";
 import { openCommands, whenReady } from "./store/redis/connection";
 import { RedisGameStore } from "./store/redis/redis-game-store";
 import { outboxDepth, outboxOldestAgeMs, RedisPlayerDirectory, RedisPushGate, RedisPushOutbox } from "./store/redis/redis-push";
-import { createRedisAdapter } from "./transport/redis-adapter";
+import { createRedisAdapter } from "./store/redis/redis-adapter";
 
 /** Where a node keeps its state: the pieces startApp takes, and how to let go of them. */
 export interface Backends {

@@ -1,10 +1,10 @@
 import type { Ack, Award, CallAccepted, CalledMessage, Card, Claimed, ProtocolError, SlotState } from "../../shared/protocol";
 import { protocolError } from "../../shared/protocol";
 import type { CallBatchReply } from "../domain/call-batch";
-import { CALL_ERROR_BY_STATUS, CALL_OUTCOME_STRIDE, CALL_REPLY_HEADER, CALL_STRIDE, CallStatus } from "../domain/call-batch";
+import { CALL_ERROR_BY_STATUS, CallStatus, callBallIndex, callCardId, callPattern, callPlayer, callStatus, settleAtOf } from "../domain/call-batch";
 import type { ClaimBatchReply } from "../domain/claim-batch";
-import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domain/claim-batch";
-import type { GameCatalog, GameRules } from "../game/game-rules";
+import { ClaimStatus, REFUSAL_BY_STATUS, cardsGranted, claimStatus, firstCard, outcomeSlots, slotsAfter } from "../domain/claim-batch";
+import type { GameRules, RulesSource } from "../ports/game-rules";
 import type { Clock } from "../ports/clock";
 import type { GameStore, Settled, StoreResult, TickResult } from "../ports/game-store";
 import type { TickMetrics } from "../ports/metrics";
@@ -79,7 +79,7 @@ export class ClaimEngine {
 
   constructor(
     private readonly store: GameStore,
-    private readonly catalog: GameCatalog,
+    private readonly catalog: RulesSource,
     private readonly fanout: TickFanout,
     private readonly clock: Clock,
     private readonly options: ClaimEngineOptions,
@@ -288,41 +288,36 @@ export class ClaimEngine {
   }
 
   private answerClaims(room: GameRoom, batch: Batch<ClaimAck>, reply: ClaimBatchReply, rules: GameRules): void {
-    const after: SlotState = { total: reply[0], remaining: reply[1], version: reply[2] };
+    const after: SlotState = slotsAfter(reply);
     if (room.offer(after)) this.fanout.share(room.gameId, after);
     const acks = batch.acks;
     for (let i = 0; i < acks.length; i++) {
-      const at = HEADER + i * OUTCOME_STRIDE;
-      const status = reply[at];
+      const status = claimStatus(reply, i);
       if (status !== ClaimStatus.GRANTED) {
         acks[i](REFUSALS[status] ?? REFUSALS[0]);
         continue;
       }
-      const first = reply[at + 1];
-      const cards: Card[] = new Array(reply[at + 2]);
+      const first = firstCard(reply, i);
+      const cards: Card[] = new Array(cardsGranted(reply, i));
       for (let k = 0; k < cards.length; k++) cards[k] = { id: first + k, grid: rules.grid(first + k) };
-      const slots =
-        reply[at + 5] === after.version && reply[at + 4] === after.remaining && reply[at + 3] === after.total
-          ? after
-          : { total: reply[at + 3], remaining: reply[at + 4], version: reply[at + 5] };
-      acks[i]({ ok: true, cards, slots });
+      acks[i]({ ok: true, cards, slots: outcomeSlots(reply, i, after) });
     }
   }
 
   private answerCalls(room: GameRoom, batch: Batch<CallAck>, reply: CallBatchReply, rules: GameRules): void {
-    if (reply[0] >= 0) this.settleAt(room.gameId, reply[0]);
+    const settleAt = settleAtOf(reply);
+    if (settleAt >= 0) this.settleAt(room.gameId, settleAt);
     for (let i = 0; i < batch.acks.length; i++) {
       const ack = batch.acks[i];
-      const at = CALL_REPLY_HEADER + i * CALL_OUTCOME_STRIDE;
-      const status = reply[at];
-      const pattern = rules.patterns[reply[at + 1]];
+      const status = callStatus(reply, i);
+      const pattern = rules.patterns[callPattern(reply, i)];
       if (status !== CallStatus.OK || !pattern) {
         ack?.(CALL_REFUSALS[status === CallStatus.OK ? 0 : status] ?? CALL_REFUSALS[0]);
         continue;
       }
-      const ballIndex = reply[at + 2];
-      const playerId = String(batch.args[i * CALL_STRIDE]);
-      const cardId = Number(batch.args[i * CALL_STRIDE + 2]);
+      const ballIndex = callBallIndex(reply, i);
+      const playerId = callPlayer(batch.args, i);
+      const cardId = callCardId(batch.args, i);
       this.fanout.called({ gameId: room.gameId, playerId, cardId, pattern, ballIndex, auto: ack === null });
       ack?.({ ok: true, pattern, ballIndex });
     }

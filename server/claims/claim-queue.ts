@@ -1,6 +1,6 @@
 import type { AckFn, CallAccepted, Claimed } from "../../shared/protocol";
-import { CALL_STRIDE } from "../domain/call-batch";
-import { CLAIM_STRIDE } from "../domain/claim-batch";
+import { CALL_STRIDE, appendCall } from "../domain/call-batch";
+import { CLAIM_STRIDE, appendClaim } from "../domain/claim-batch";
 
 export type ClaimAck = AckFn<Claimed>;
 /** Null for a call the server made itself (auto-claim): nobody waits for its answer. */
@@ -63,7 +63,7 @@ export class ClaimQueue extends BatchQueue<ClaimAck> {
   }
 
   push(playerId: string, requestId: string, count: number, ack: ClaimAck): void {
-    this.append(ack).push(playerId, requestId, count);
+    appendClaim(this.append(ack), playerId, requestId, count);
   }
 }
 
@@ -74,6 +74,6 @@ export class CallQueue extends BatchQueue<CallAck> {
   }
 
   push(playerId: string, requestId: string, cardId: number, completions: string, ack: CallAck): void {
-    this.append(ack).push(playerId, requestId, cardId, completions, ack === null ? 1 : 0);
+    appendCall(this.append(ack), playerId, requestId, cardId, completions, ack === null);
   }
 }

@@ -11,7 +11,7 @@ export type ClaimRefusal = Extract<ErrorCode, "CLAIMS_CLOSED" | "SOLD_OUT" | "LI
 
 /**
  * How many cards one claim gets: min(count, remaining, maxPerPlayer - owned), or why none.
- * Partial grants are allowed. The Redis function (bingo.lua) implements the same rule;
+ * Partial grants are allowed. The Redis function (claims.lua) implements the same rule;
  * the store contract tests hold the two together.
  */
 export function decideClaim(window: ClaimWindow, owned: number, count: number): number | ClaimRefusal {

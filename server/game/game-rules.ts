@@ -1,23 +1,10 @@
-import type { Grid, PatternName, Variant } from "../../shared/protocol";
+import type { PatternName, Variant } from "../../shared/protocol";
 import { cardGrid, drawOrder } from "../domain/cards";
 import { completionIndex, drawPositions } from "../domain/patterns";
 import type { GameStore, StoreResult } from "../ports/game-store";
+import type { GameRules, RulesSource } from "../ports/game-rules";
 
-/** What a node derives from a game's seed: never sent to clients before the game ends. */
-export interface GameRules {
-  readonly gameId: string;
-  readonly variant: Variant;
-  readonly seed: string;
-  readonly patterns: readonly PatternName[];
-  /** Every ball in draw order. */
-  readonly order: readonly number[];
-  grid(cardId: number): Grid;
-  /**
-   * For each pattern in order, the ball index on which the card completes it
-   * ("-1" if never), comma-separated: the `completions` field of a bingo call.
-   */
-  completions(cardId: number): string;
-}
+export type { GameRules } from "../ports/game-rules";
 
 function rulesOf(gameId: string, variant: Variant, seed: string, patterns: readonly PatternName[], order: readonly number[]): GameRules {
   const positions = drawPositions(order);
@@ -39,7 +26,7 @@ function rulesOf(gameId: string, variant: Variant, seed: string, patterns: reado
  * The rules of each game this node serves, loaded from the store once (they never change)
  * and kept while the node has the game's room.
  */
-export class GameCatalog {
+export class GameCatalog implements RulesSource {
   private readonly rules = new Map<string, GameRules>();
   private readonly loading = new Map<string, Promise<StoreResult<GameRules>>>();
 

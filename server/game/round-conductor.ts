@@ -1,18 +1,12 @@
-import type { DrawMessage, PhaseMessage } from "../../shared/protocol";
 import type { ClaimEngine } from "../claims/claim-engine";
 import type { Clock } from "../ports/clock";
 import type { DrawResult, Drawer, GameStore, StoreResult } from "../ports/game-store";
+import type { RoomBroadcast } from "../ports/room-broadcast";
 import { AutoClaimIndex } from "./auto-claims";
 import type { GameCatalog } from "./game-rules";
 
-/** How round events leave this node (implemented by the Socket.IO transport). */
-export interface RoundAnnouncer {
-  /** To the game's room on every node. */
-  drawn(message: DrawMessage): void;
-  phase(message: PhaseMessage): void;
-  /** Tells the other nodes auto-draw changed, so one of them can take over if this node dies. */
-  autoChanged(gameId: string, intervalMs: number | null): void;
-}
+/** The round's own announcements: each ball, and auto-draw changes to the other nodes. */
+export type RoundAnnouncer = Pick<RoomBroadcast, "drawn" | "shareAuto">;
 
 const AUTO_CALL = "auto";
 
@@ -72,7 +66,7 @@ export class RoundConductor {
   /** The host set auto-draw here: follow it, and tell the other nodes so they stand by. */
   setAuto(gameId: string, intervalMs: number | null): void {
     this.follow(gameId, intervalMs);
-    this.announcer.autoChanged(gameId, intervalMs);
+    this.announcer.shareAuto(gameId, intervalMs);
   }
 
   /** Auto-draw is on (or changed) for a game: this node takes part in drawing it. */
@@ -130,7 +124,7 @@ export class RoundConductor {
     const interval = lease.ok ? (lease.value.autoIntervalMs ?? intervalMs) : intervalMs;
     if (lease.ok && lease.value.token > 0) {
       const drawn = await this.draw(gameId, { leaseToken: lease.value.token }, null);
-      if (!drawn.ok && drawn.error.code === "WRONG_PHASE" && !/paused/.test(drawn.error.message)) return this.unfollow(gameId);
+      if (!drawn.ok && drawn.error.code === "WRONG_PHASE" && drawn.error.reason !== "paused") return this.unfollow(gameId);
     }
     if (this.autoLoops.has(gameId)) this.schedule(gameId, interval);
   }

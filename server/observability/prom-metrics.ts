@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ErrorCode } from "../../shared/protocol";
 import type { ClaimBatchReply } from "../domain/claim-batch";
-import { ClaimStatus, HEADER, OUTCOME_STRIDE, REFUSAL_BY_STATUS } from "../domain/claim-batch";
+import { ClaimStatus, REFUSAL_BY_STATUS, cardsGranted, claimStatus } from "../domain/claim-batch";
 import type { CutReason, LimitScope, Metrics, PushSuppression } from "../ports/metrics";
 
 /** Figures read when Prometheus scrapes, not counted as they change. */
@@ -212,11 +212,10 @@ export class PromMetrics implements Metrics {
     let granted = 0;
     let cards = 0;
     for (let i = 0; i < count; i++) {
-      const at = HEADER + i * OUTCOME_STRIDE;
-      const status = reply[at];
+      const status = claimStatus(reply, i);
       if (status === ClaimStatus.GRANTED) {
         granted++;
-        cards += reply[at + 2];
+        cards += cardsGranted(reply, i);
       } else tally[status < tally.length ? status : 0]++;
     }
     if (granted > 0) this.granted.inc(granted);

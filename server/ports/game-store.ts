@@ -129,7 +129,7 @@ export interface GameFinished {
  */
 export interface GameStore {
   /**
-   * Creates the game; `ok: false` with BAD_REQUEST when the id is already taken, or
+   * Creates the game; `ok: false` with BAD_REQUEST, reason `game-id-taken`, when the id is already taken, or
    * TOO_MANY_GAMES when its host already has `maxGamesPerHost` unfinished games (default:
    * no limit). Finished games and games whose keys expired do not count.
    */

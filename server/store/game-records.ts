@@ -13,7 +13,7 @@ export function expandCardRanges(ranges: readonly number[]): number[] {
   return ids;
 }
 
-/** "first:count,first:count" (as bingo.lua stores it) → [first, count, first, count] */
+/** "first:count,first:count" (as claims.lua stores it) → [first, count, first, count] */
 export function parseCardRanges(text: string): number[] {
   if (!text) return [];
   const out: number[] = [];

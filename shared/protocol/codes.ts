@@ -22,13 +22,44 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Why a WRONG_PHASE was answered, when the server knows: the game's phase, or, while the
+ * round runs, `paused` or `all-drawn`. Clients act on `code` and `reason`, never on
+ * `message` (words for people, which may change).
+ */
+const WRONG_PHASE_REASONS = {
+  lobby: "WRONG_PHASE: the game is in its lobby (claims not open, round not started).",
+  claiming: "WRONG_PHASE: claims are open; the round has not started.",
+  running: "WRONG_PHASE: the round runs.",
+  finished: "WRONG_PHASE: the game is finished.",
+  paused: "WRONG_PHASE: the round runs but is paused; no ball is drawn until it is resumed.",
+  "all-drawn": "WRONG_PHASE: the round runs and every ball is drawn.",
+} as const;
+export type WrongPhaseReason = keyof typeof WRONG_PHASE_REASONS;
+
+/**
+ * Every `reason` an error may carry: a machine-readable detail of a code that covers
+ * several cases. The descriptions are the documentation: a test checks that
+ * docs/protocol.md lists each.
+ */
+export const ERROR_REASONS = {
+  ...WRONG_PHASE_REASONS,
+  "game-id-taken": "BAD_REQUEST, internal: a store refused a new game's id as taken; the server draws another id, so it is never sent.",
+} as const;
+export type ErrorReason = keyof typeof ERROR_REASONS;
+
 export interface ProtocolError {
   readonly code: ErrorCode;
   readonly message: string;
+  readonly reason?: ErrorReason;
 }
 
-export function protocolError(code: ErrorCode, message: string = ERROR_CODES[code]): ProtocolError {
-  return { code, message };
+export function protocolError(code: ErrorCode, message: string = ERROR_CODES[code], reason?: ErrorReason): ProtocolError {
+  return reason === undefined ? { code, message } : { code, message, reason };
+}
+
+export function isWrongPhaseReason(value: unknown): value is WrongPhaseReason {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(WRONG_PHASE_REASONS, value);
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

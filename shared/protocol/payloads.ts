@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { PatternName } from "./state";
 import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT, RECORD_ID_KINDS } from "./state";
+import type { ErrorCode, ErrorReason } from "./codes";
+import { ERROR_CODES, ERROR_REASONS } from "./codes";
 
 /**
  * Runtime schemas for every client payload. The TypeScript types of the event maps are
@@ -131,3 +133,13 @@ export type PushUnregisterPayload = z.infer<typeof pushUnregisterSchema>;
 export type AppStatePayload = z.infer<typeof appStateSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type DevTokenRequest = z.infer<typeof devTokenRequestSchema>;
+
+/**
+ * The `error` of a refused ack, server → client: a code, words for people, and for codes
+ * that cover several cases a machine-readable `reason` (see ERROR_REASONS in codes.ts).
+ */
+export const protocolErrorSchema = z.strictObject({
+  code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string().min(1),
+  reason: z.enum(Object.keys(ERROR_REASONS) as [ErrorReason, ...ErrorReason[]]).optional(),
+});

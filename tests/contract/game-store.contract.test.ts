@@ -83,7 +83,7 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
     const id = await newGame(store);
     const again = await store.createGame(gameFixture(id, "other", { title: "x", variant: 90 }));
     expect(again.ok).toBe(false);
-    if (!again.ok) expect(again.error.code).toBe("BAD_REQUEST");
+    if (!again.ok) expect(again.error).toMatchObject({ code: "BAD_REQUEST", reason: "game-id-taken" });
     const view = await store.view(id, "p1");
     expect(view.ok && view.value.title).toBe("Contract");
   });
@@ -105,7 +105,7 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
     expect(await store.openClaims(id, "intruder", 10, 2)).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
     expect(await store.closeClaims(id, "intruder")).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
     expect(await store.openClaims(id, HOST, 10, 2)).toEqual({ ok: true, value: { total: 10, remaining: 10, version: 1 } });
-    expect(await store.openClaims(id, HOST, 10, 2)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+    expect(await store.openClaims(id, HOST, 10, 2)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE", reason: "claiming" }) });
     const view = await store.view(id, "p");
     expect(view.ok && [view.value.phase, view.value.maxPerPlayer]).toEqual(["claiming", 2]);
   });

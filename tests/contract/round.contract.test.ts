@@ -99,13 +99,13 @@ describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
       expect(drawn.value.index).toBe(i);
     }
     expect(balls).toEqual(ORDER);
-    expect(await store.draw(id, { hostId: HOST }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+    expect(await store.draw(id, { hostId: HOST }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE", reason: "all-drawn" }) });
   });
 
   test("pause stops draws until resume; auto-draw is set and cleared", async () => {
     const id = await runningGame(store);
     expect(await store.controlRound(id, HOST, { op: "pause" })).toEqual({ ok: true, value: { roundVersion: 2, paused: true, autoIntervalMs: null } });
-    expect(await store.draw(id, { hostId: HOST }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE" }) });
+    expect(await store.draw(id, { hostId: HOST }, null)).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE", reason: "paused" }) });
     expect(await store.controlRound(id, HOST, { op: "resume" })).toEqual({ ok: true, value: { roundVersion: 3, paused: false, autoIntervalMs: null } });
     expect((await store.draw(id, { hostId: HOST }, null)).ok).toBe(true);
     expect(await store.controlRound(id, HOST, { op: "auto", intervalMs: 1500 })).toEqual({ ok: true, value: { roundVersion: 5, paused: false, autoIntervalMs: 1500 } });

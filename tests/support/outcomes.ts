@@ -1,5 +1,5 @@
-import { HEADER, OUTCOME_STRIDE } from "../../server/domain/claim-batch";
 import type { ClaimBatchReply } from "../../server/domain/claim-batch";
+import { cardsGranted, claimStatus, firstCard, outcomeSlots, outcomesIn, slotsAfter } from "../../server/domain/claim-batch";
 
 export interface Outcome {
   status: number;
@@ -8,19 +8,17 @@ export interface Outcome {
   slots: { total: number; remaining: number; version: number };
 }
 
+/** Matches no outcome, so outcomeSlots gives each outcome its own slot state. */
+const NO_SLOTS = { total: NaN, remaining: NaN, version: NaN };
+
 export function outcomes(reply: ClaimBatchReply): Outcome[] {
   const list: Outcome[] = [];
-  for (let at = HEADER; at < reply.length; at += OUTCOME_STRIDE) {
-    list.push({
-      status: reply[at],
-      first: reply[at + 1],
-      granted: reply[at + 2],
-      slots: { total: reply[at + 3], remaining: reply[at + 4], version: reply[at + 5] },
-    });
+  for (let i = 0; i < outcomesIn(reply); i++) {
+    list.push({ status: claimStatus(reply, i), first: firstCard(reply, i), granted: cardsGranted(reply, i), slots: outcomeSlots(reply, i, NO_SLOTS) });
   }
   return list;
 }
 
 export function header(reply: ClaimBatchReply) {
-  return { total: reply[0], remaining: reply[1], version: reply[2] };
+  return slotsAfter(reply);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AckOf, ClientEvent, ErrorCode, Phase, ServerToClientEvents } from "../../shared/protocol";
-import { CLIENT_EVENTS, ERROR_CODES, MAX_PER_PLAYER, PATTERNS_BY_VARIANT } from "../../shared/protocol";
+import type { AckOf, ClientEvent, Phase, ServerToClientEvents } from "../../shared/protocol";
+import { CLIENT_EVENTS, MAX_PER_PLAYER, PATTERNS_BY_VARIANT, protocolErrorSchema } from "../../shared/protocol";
 
 /**
  * Runtime schemas of everything the server sends (acks and room events), for tests that
@@ -11,7 +11,6 @@ import { CLIENT_EVENTS, ERROR_CODES, MAX_PER_PLAYER, PATTERNS_BY_VARIANT } from 
  * protocol does not name is a shape error.
  */
 
-const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 const PATTERN_NAMES = [...new Set(Object.values(PATTERNS_BY_VARIANT).flat())] as [
   (typeof PATTERNS_BY_VARIANT)[75 | 90][number],
   ...(typeof PATTERNS_BY_VARIANT)[75 | 90][number][],
@@ -85,10 +84,10 @@ export const OK_ACKS = {
   "app:state": z.strictObject({ ...OK, state: z.enum(["foreground", "background"]) }),
 } satisfies { readonly [E in ClientEvent]: z.ZodType };
 
-/** `{ ok: false, error: { code, message } }` with a code of codes.ts and a non-empty message. */
+/** `{ ok: false, error: { code, message, reason? } }` with a code of codes.ts and a non-empty message. */
 export const errorAckSchema = z.strictObject({
   ok: z.literal(false),
-  error: z.strictObject({ code: z.enum(ERROR_CODE_NAMES), message: z.string().min(1) }),
+  error: protocolErrorSchema,
 });
 
 /** Checks an ack of `event` against the protocol; returns why it does not fit, or null. */

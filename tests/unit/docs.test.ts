@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CONFIG_VARIABLES } from "../../server/config";
-import { CLIENT_EVENTS, ERROR_CODES } from "../../shared/protocol";
+import { CLIENT_EVENTS, ERROR_CODES, ERROR_REASONS } from "../../shared/protocol";
 import { SERVER_EVENTS } from "../support/wire-schemas";
 
 const root = join(__dirname, "..", "..");
@@ -12,6 +12,10 @@ const configuration = read("docs/configuration.md");
 
 test.each(Object.keys(ERROR_CODES))("docs/protocol.md documents error code %s", (code) => {
   expect(protocol).toMatch(tableRow(code));
+});
+
+test.each(Object.keys(ERROR_REASONS))("docs/protocol.md documents error reason %s", (reason) => {
+  expect(protocol).toMatch(tableRow(reason));
 });
 
 test.each(CONFIG_VARIABLES)("docs/configuration.md documents configuration variable %s", (name) => {

@@ -1,7 +1,23 @@
 import type { SlotState } from "../../../shared/protocol";
 import { protocolError } from "../../../shared/protocol";
 import type { ClaimBatchArgs, ClaimBatchReply } from "../../domain/claim-batch";
-import { CLAIM_STRIDE, ClaimStatus, HEADER, OUTCOME_STRIDE, requestKey } from "../../domain/claim-batch";
+import {
+  ClaimStatus,
+  claimCount,
+  claimPlayer,
+  claimRequestId,
+  claimStatus,
+  cardsGranted,
+  claimsIn,
+  firstCard,
+  newClaimReply,
+  requestKey,
+  storedOutcome,
+  writeDecision,
+  writeOutcomeSlots,
+  writeSlotsAfter,
+  writeStoredOutcome,
+} from "../../domain/claim-batch";
 import { decideClaim } from "../../domain/claim-decision";
 import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
 import type { Clock } from "../../ports/clock";
@@ -191,43 +207,36 @@ export class MemoryGameStore implements GameStore {
   }
 
   private resolveClaims(g: MemoryGame, batch: ClaimBatchArgs): ClaimBatchReply {
-    const claims = batch.length / CLAIM_STRIDE;
-    const reply = new Array<number>(HEADER + claims * OUTCOME_STRIDE);
+    const claims = claimsIn(batch);
+    const reply = newClaimReply(claims);
     // Outcomes first answered in this batch carry the slot state after the whole batch.
-    const freshOffsets: number[] = [];
+    const fresh: number[] = [];
     const firstInBatch = new Map<string, number>();
     let changed = false;
 
     for (let i = 0; i < claims; i++) {
-      const playerId = String(batch[i * CLAIM_STRIDE]);
-      const key = requestKey(playerId, String(batch[i * CLAIM_STRIDE + 1]));
-      const at = HEADER + i * OUTCOME_STRIDE;
+      const playerId = claimPlayer(batch, i);
+      const key = requestKey(playerId, claimRequestId(batch, i));
       const stored = g.requests.get(key);
       if (stored) {
-        for (let k = 0; k < OUTCOME_STRIDE; k++) reply[at + k] = stored[k];
+        writeStoredOutcome(reply, i, stored);
         continue;
       }
       const earlier = firstInBatch.get(key);
       if (earlier !== undefined) {
-        reply[at] = reply[earlier];
-        reply[at + 1] = reply[earlier + 1];
-        reply[at + 2] = reply[earlier + 2];
-        freshOffsets.push(at);
+        writeDecision(reply, i, claimStatus(reply, earlier), firstCard(reply, earlier), cardsGranted(reply, earlier));
+        fresh.push(i);
         continue;
       }
-      firstInBatch.set(key, at);
-      freshOffsets.push(at);
+      firstInBatch.set(key, i);
+      fresh.push(i);
       const owned = g.owned.get(playerId) ?? 0;
-      const decision = decideClaim(g, owned, Number(batch[i * CLAIM_STRIDE + 2]));
+      const decision = decideClaim(g, owned, claimCount(batch, i));
       if (typeof decision === "string") {
-        reply[at] = REFUSAL_STATUS[decision];
-        reply[at + 1] = 0;
-        reply[at + 2] = 0;
+        writeDecision(reply, i, REFUSAL_STATUS[decision], 0, 0);
         continue;
       }
-      reply[at] = ClaimStatus.GRANTED;
-      reply[at + 1] = g.nextCard;
-      reply[at + 2] = decision;
+      writeDecision(reply, i, ClaimStatus.GRANTED, g.nextCard, decision);
       const ranges = g.cardRanges.get(playerId);
       if (ranges) ranges.push(g.nextCard, decision);
       else g.cardRanges.set(playerId, [g.nextCard, decision]);
@@ -238,17 +247,12 @@ export class MemoryGameStore implements GameStore {
     }
 
     if (changed) g.version += 1;
-    reply[0] = g.total;
-    reply[1] = g.remaining;
-    reply[2] = g.version;
-    for (const at of freshOffsets) {
-      reply[at + 3] = g.total;
-      reply[at + 4] = g.remaining;
-      reply[at + 5] = g.version;
-    }
+    const after = { total: g.total, remaining: g.remaining, version: g.version };
+    writeSlotsAfter(reply, after);
+    for (const i of fresh) writeOutcomeSlots(reply, i, after);
     // Only grants are stored: a refusal writes nothing, and a repeat of it is decided again.
-    for (const [key, at] of firstInBatch) {
-      if (reply[at] === ClaimStatus.GRANTED) g.requests.set(key, reply.slice(at, at + OUTCOME_STRIDE));
+    for (const [key, i] of firstInBatch) {
+      if (claimStatus(reply, i) === ClaimStatus.GRANTED) g.requests.set(key, storedOutcome(reply, i));
     }
     return reply;
   }

@@ -1,7 +1,20 @@
 import type { Award, ProtocolError, RecordedCalls } from "../../../shared/protocol";
 import { protocolError } from "../../../shared/protocol";
 import type { CallBatchArgs, CallBatchReply } from "../../domain/call-batch";
-import { CALL_STRIDE, CallStatus, callRequestKey } from "../../domain/call-batch";
+import {
+  CallStatus,
+  appendCallOutcome,
+  callCardId,
+  callCompletions,
+  callIsAuto,
+  callOutcome,
+  callPlayer,
+  callRequestId,
+  callRequestKey,
+  callsIn,
+  newCallReply,
+  writeSettleAt,
+} from "../../domain/call-batch";
 import { wrongPhase } from "../../domain/game-errors";
 import { splitPrize } from "../../domain/prize-split";
 import type { DrawResult, Drawer, Lease, RoundControl, RoundOp, Settled } from "../../ports/game-store";
@@ -48,7 +61,7 @@ export function draw(g: MemoryGame, by: Drawer, expected: number | null, now: nu
   }
   if (expected !== null && expected > drawn) return { ok: false, error: protocolError("BAD_REQUEST", `the next ball has index ${drawn}`) };
   if (g.paused) return { ok: false, error: wrongPhase("paused") };
-  if (drawn >= g.order.length) return { ok: false, error: wrongPhase("every ball is drawn") };
+  if (drawn >= g.order.length) return { ok: false, error: wrongPhase("all-drawn") };
   g.times.push(now);
   const settleAt = g.pending >= 0 ? windowClose(g, g.pending) : null;
   return { ok: true, value: { ball: g.order[drawn], index: drawn, roundVersion: ++g.roundVersion, drewNow: true, settleAt } };
@@ -81,7 +94,7 @@ function holds(ranges: readonly number[] | undefined, card: number): boolean {
 }
 
 export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): CallBatchReply {
-  const reply: number[] = [-1];
+  const reply = newCallReply();
   const answered = new Map<string, number[]>();
   // This tick's log entries: one per (ball, auto), in order of first appearance.
   const groups = new Map<string, RecordedCalls>();
@@ -97,17 +110,17 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
     }
     group.cards.push({ cardId, playerId });
   };
-  for (let at = 0; at < batch.length; at += CALL_STRIDE) {
-    const player = String(batch[at]);
-    const card = Number(batch[at + 2]);
-    const auto = Number(batch[at + 4]) === 1;
-    const key = callRequestKey(player, String(batch[at + 1]));
+  for (let i = 0; i < callsIn(batch); i++) {
+    const player = callPlayer(batch, i);
+    const card = callCardId(batch, i);
+    const auto = callIsAuto(batch, i);
+    const key = callRequestKey(player, callRequestId(batch, i));
     const stored = auto ? undefined : (answered.get(key) ?? g.requests.get(key));
     if (stored) {
-      reply.push(...stored);
+      appendCallOutcome(reply, stored);
       continue;
     }
-    let j = Number(String(batch[at + 3]).split(",")[g.pattern] ?? "-1");
+    let j = Number(callCompletions(batch, i).split(",")[g.pattern] ?? "-1");
     let status: number = CallStatus.OK;
     let fresh = false;
     if (g.phase !== "running") status = CallStatus.WRONG_PHASE;
@@ -132,15 +145,15 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
         log(j, auto, card, player);
       }
     }
-    const outcome = [status, g.pattern, status === CallStatus.OK ? j : -1];
-    reply.push(...outcome);
+    const outcome = callOutcome(status, g.pattern, status === CallStatus.OK ? j : -1);
+    appendCallOutcome(reply, outcome);
     // Only the first valid call of a card for a pattern is stored (as round.lua): refusals and
     // repeats are decided afresh, so a player's calls cannot grow the records without bound.
     if (!auto && fresh) answered.set(key, outcome);
   }
   for (const [key, outcome] of answered) g.requests.set(key, outcome);
   g.callLog.push(...groups.values());
-  if (g.pending >= 0) reply[0] = windowClose(g, g.pending) ?? -1;
+  if (g.pending >= 0) writeSettleAt(reply, windowClose(g, g.pending) ?? -1);
   return reply;
 }
 

@@ -36,7 +36,3 @@ export async function loadFunctionLibrary(redis: RedisClient, options: { bestEff
   const settled = await Promise.allSettled(loads);
   if (settled.every((load) => load.status === "rejected")) throw (settled[0] as PromiseRejectedResult).reason;
 }
-
-export function isMissingFunction(error: unknown): boolean {
-  return error instanceof Error && /function not found/i.test(error.message);
-}

@@ -1,5 +1,6 @@
 import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
-import { isErrorCode, protocolError } from "../../../shared/protocol";
+import { isErrorCode, isWrongPhaseReason, protocolError } from "../../../shared/protocol";
+import type { CallBatchReply } from "../../domain/call-batch";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
 import type {
@@ -22,8 +23,9 @@ import type {
 import { awardOf, expandCardRanges, parseCardRanges } from "../game-records";
 import type { RedisClient } from "./connection";
 import { answers, readyToSend } from "./connection";
-import { isMissingFunction, loadFunctionLibrary } from "./function-library";
+import { loadFunctionLibrary } from "./function-library";
 import { gameKeys, hostGamesKey } from "./keys";
+import { isMissingFunction, isReplyError } from "./reply-errors";
 
 export interface RedisGameStoreOptions {
   /** Seconds a game's keys live after their last write. */
@@ -274,7 +276,7 @@ export class RedisGameStore implements GameStore {
     });
     if (!reply.ok) return reply;
     const values = reply.value as Reply[];
-    const result: { claims: ClaimBatchReply | null; calls: ClaimBatchReply | null; settled: Settled | null } = { claims: null, calls: null, settled: null };
+    const result: { claims: ClaimBatchReply | null; calls: CallBatchReply | null; settled: Settled | null } = { claims: null, calls: null, settled: null };
     for (let i = 0; i < parts.length; i++) {
       const value = values[i];
       if (parts[i] === "claims") {
@@ -398,16 +400,13 @@ export class RedisGameStore implements GameStore {
   }
 }
 
-function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === "ReplyError";
-}
-
 function slotsAt(reply: Reply, at: number): SlotState {
   return { total: Number(reply[at]), remaining: Number(reply[at + 1]), version: Number(reply[at + 2]) };
 }
 
 function errorFrom(code: string, detail: string | number | undefined): ProtocolError {
-  if (code === "WRONG_PHASE") return wrongPhase(String(detail));
+  // The functions answer WRONG_PHASE with the reason (the phase, paused or all-drawn).
+  if (code === "WRONG_PHASE") return isWrongPhaseReason(detail) ? wrongPhase(detail) : protocolError("WRONG_PHASE");
   if (code === "BAD_REQUEST") return /^\d+$/.test(String(detail)) ? tooFewSlots(String(detail)) : protocolError(code, String(detail));
   if (code === "FORBIDDEN") return notYourGame();
   if (code === "STALE_LEASE") return protocolError("FORBIDDEN", "the auto-draw lease moved to another node");

@@ -8,6 +8,7 @@ import { StoreNotReachedError } from "../../ports/store-not-reached";
 import type { RedisClient } from "./connection";
 import { isCluster, readyToSend } from "./connection";
 import { gameKeys } from "./keys";
+import { replyErrorCode } from "./reply-errors";
 
 const NODES = "bingo:nodes";
 const STREAM = "bingo:push";
@@ -273,7 +274,8 @@ export class RedisPushOutbox implements PushOutbox {
       .xgroup("CREATE", STREAM, GROUP, "0", "MKSTREAM")
       .then(() => undefined)
       .catch((error: Error) => {
-        if (!/BUSYGROUP/.test(error.message)) {
+        // The group exists already (the Redis error code BUSYGROUP): fine.
+        if (replyErrorCode(error) !== "BUSYGROUP") {
           this.groupReady = null;
           throw error;
         }

@@ -66,7 +66,7 @@ local function draw(keys, args)
   end
   if expected > drawn then return { 'BAD_REQUEST', 'the next ball has index ' .. drawn } end
   if m[4] == '1' then return { 'WRONG_PHASE', 'paused' } end
-  if drawn >= redis.call('LLEN', order) then return { 'WRONG_PHASE', 'every ball is drawn' } end
+  if drawn >= redis.call('LLEN', order) then return { 'WRONG_PHASE', 'all-drawn' } end
   local ball = tonumber(redis.call('LINDEX', order, drawn))
   redis.call('RPUSH', times, now)
   redis.call('HSET', game, 'drawn', drawn + 1)

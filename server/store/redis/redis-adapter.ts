@@ -1,8 +1,8 @@
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { Cluster, Redis } from "ioredis";
 import type { ServerOptions } from "socket.io";
-import type { RedisClient, RedisTarget } from "../store/redis/connection";
-import { CLUSTER_OPTIONS, seeds, whenReady } from "../store/redis/connection";
+import type { RedisClient, RedisTarget } from "./connection";
+import { CLUSTER_OPTIONS, seeds, whenReady } from "./connection";
 
 export interface RedisAdapter {
   readonly adapter: ServerOptions["adapter"];

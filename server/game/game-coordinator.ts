@@ -1,0 +1,244 @@
+import type { Logger } from "pino";
+import type { Award, GameCreated, GameCreatePayload, GameSnapshot, Phase, RoundBody, SlotState } from "../../shared/protocol";
+import { DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
+import type { CallAck, ClaimAck } from "../claims/claim-queue";
+import type { ClaimEngine, TickFanout } from "../claims/claim-engine";
+import { drawOrder } from "../domain/cards";
+import { commitmentOf } from "../domain/fair-random";
+import type { Clock } from "../ports/clock";
+import type { DrawResult, GameFinished, GameStore, RoundControl, RoundOp, StoreResult, StoredGame } from "../ports/game-store";
+import type { RoomBroadcast } from "../ports/room-broadcast";
+import type { PushEvents } from "../push/push-events";
+import { newGameId } from "./game-ids";
+import type { GameCatalog } from "./game-rules";
+import { RoundConductor } from "./round-conductor";
+import { newSeed } from "./seeds";
+import { roundOf, snapshotOf } from "./snapshots";
+
+export interface GameCoordinatorDeps {
+  readonly store: GameStore;
+  readonly catalog: GameCatalog;
+  /**
+   * Builds the claim engine around the coordinator's tick fan-out: the engine reports
+   * what its ticks decided (slot states, calls, awards) back here, so it is made here.
+   */
+  readonly engine: (fanout: TickFanout) => ClaimEngine;
+  readonly room: RoomBroadcast;
+  readonly push: PushEvents;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** This node's id: the owner name of the auto-draw lease. */
+  readonly nodeId: string;
+  /** The claim window's grace after the next ball, for games created on this node. */
+  readonly claimGraceMs: number;
+  /** Unfinished games one host may have (MAX_GAMES_PER_HOST). */
+  readonly maxGamesPerHost: number;
+}
+
+const DEFAULT_TITLE = "Bingo show";
+const CREATE_ATTEMPTS = 5;
+const READ_BACK_FAILED = "the change was made, but the round could not be read back in time; game:join shows the state";
+
+/**
+ * A game's life on this node, after boardgame.io's master: the store decides, this class
+ * sequences what follows each decision (push, the claim engine, room events) and is the
+ * one place each room event is emitted from. The Socket.IO handlers only check payloads,
+ * call one method here and answer with its result.
+ */
+export class GameCoordinator {
+  readonly engine: ClaimEngine;
+  readonly conductor: RoundConductor;
+  private readonly store: GameStore;
+  private readonly catalog: GameCatalog;
+  private readonly room: RoomBroadcast;
+  private readonly push: PushEvents;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly options: Pick<GameCoordinatorDeps, "claimGraceMs" | "maxGamesPerHost">;
+
+  constructor(deps: GameCoordinatorDeps) {
+    this.store = deps.store;
+    this.catalog = deps.catalog;
+    this.room = deps.room;
+    this.push = deps.push;
+    this.clock = deps.clock;
+    this.log = deps.log;
+    this.options = { claimGraceMs: deps.claimGraceMs, maxGamesPerHost: deps.maxGamesPerHost };
+    this.engine = deps.engine(this.fanout);
+    this.conductor = new RoundConductor(this.store, this.catalog, this.engine, this.room, this.clock, deps.nodeId);
+  }
+
+  /** Creates a game with a fresh seed; a taken id is drawn again. */
+  async create(hostId: string, payload: GameCreatePayload): Promise<StoreResult<GameCreated>> {
+    const variant = payload.variant ?? 75;
+    const patterns = payload.patterns ?? DEFAULT_PATTERNS[variant];
+    const seed = newSeed();
+    const commitment = commitmentOf(seed);
+    const order = drawOrder(seed, variant);
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+      const gameId = newGameId();
+      const created = await this.store.createGame(
+        {
+          id: gameId,
+          hostId,
+          title: payload.title ?? DEFAULT_TITLE,
+          variant,
+          seed,
+          commitment,
+          patterns,
+          prizes: payload.prizes ?? patterns.map(() => 0),
+          order,
+          graceMs: this.options.claimGraceMs,
+          recordIds: payload.recordIds ?? "sub",
+        },
+        this.options.maxGamesPerHost,
+      );
+      if (created.ok) {
+        this.log.info({ gameId, hostId, variant }, "game created");
+        return { ok: true, value: { gameId, commitment } };
+      }
+      if (created.error.reason !== "game-id-taken") return created;
+    }
+    return { ok: false, error: protocolError("INTERNAL", "could not find a free game id") };
+  }
+
+  async openClaims(gameId: string, hostId: string, totalSlots: number, maxPerPlayer: number): Promise<StoreResult<SlotState>> {
+    const opened = await this.store.openClaims(gameId, hostId, totalSlots, maxPerPlayer);
+    if (!opened.ok) return opened;
+    this.log.info({ gameId, totalSlots, maxPerPlayer }, "claims opened");
+    // Push first: it then knows this state, and the count it is shared as is not pushed again.
+    this.push.claimsOpened(gameId, opened.value);
+    this.claimWindowChanged(gameId, "claiming", opened.value, maxPerPlayer);
+    return opened;
+  }
+
+  async closeClaims(gameId: string, hostId: string): Promise<StoreResult<SlotState>> {
+    const closed = await this.store.closeClaims(gameId, hostId);
+    if (!closed.ok) return closed;
+    this.log.info({ gameId, remaining: closed.value.remaining }, "claims closed");
+    this.push.claimsClosed(gameId, closed.value);
+    this.claimWindowChanged(gameId, "lobby", closed.value);
+    return closed;
+  }
+
+  /** The game with `playerId`'s cards, for a socket about to join its room. */
+  view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>> {
+    return this.store.view(gameId, playerId);
+  }
+
+  /** A socket joined the game's room on this node: its state now flows here. */
+  joined(game: StoredGame): GameSnapshot {
+    const rules = this.catalog.remember(game.id, game.variant, game.seed, game.patterns);
+    this.engine.offer(game.id, game.slots, false);
+    if (game.phase === "running" && game.autoIntervalMs !== null) this.conductor.follow(game.id, game.autoIntervalMs);
+    return snapshotOf(game, rules);
+  }
+
+  /** A card claim for the next tick; the tick answers it. */
+  claim(gameId: string, playerId: string, requestId: string, count: number, ack: ClaimAck): void {
+    this.engine.enqueue(gameId, playerId, requestId, count, ack);
+  }
+
+  /** A bingo call for the next tick (judged against the card's completions); the tick answers it. */
+  async call(gameId: string, playerId: string, requestId: string, cardId: number, ack: NonNullable<CallAck>): Promise<void> {
+    const rules = await this.catalog.load(gameId);
+    if (!rules.ok) return ack(rules);
+    this.engine.call(gameId, playerId, requestId, cardId, rules.value.completions(cardId), ack);
+  }
+
+  setAutoClaim(gameId: string, playerId: string, enabled: boolean): Promise<StoreResult<void>> {
+    return this.store.setAutoClaim(gameId, playerId, enabled);
+  }
+
+  async startRound(gameId: string, hostId: string): Promise<StoreResult<RoundBody>> {
+    const started = await this.store.startRound(gameId, hostId);
+    if (!started.ok) return started;
+    const { slots, roundVersion } = started.value;
+    this.log.info({ gameId, cards: slots.total - slots.remaining }, "round started");
+    this.push.roundStarted(gameId, slots);
+    this.engine.offer(gameId, slots, true);
+    this.room.phase({ gameId, phase: "running", paused: false, autoIntervalMs: null, version: roundVersion });
+    return this.roundNow(gameId, hostId);
+  }
+
+  draw(gameId: string, hostId: string, expectedIndex: number | null): Promise<StoreResult<DrawResult>> {
+    return this.conductor.draw(gameId, { hostId }, expectedIndex);
+  }
+
+  /** Pause, resume, or set auto-draw. */
+  async controlRound(gameId: string, hostId: string, op: RoundOp): Promise<StoreResult<RoundBody>> {
+    const changed = await this.store.controlRound(gameId, hostId, op);
+    if (!changed.ok) return changed;
+    if (op.op === "auto") this.conductor.setAuto(gameId, op.intervalMs);
+    this.roundChanged(gameId, changed.value);
+    return this.roundNow(gameId, hostId);
+  }
+
+  /** The host ends the game: a pending award is made first. */
+  async finish(gameId: string, hostId: string): Promise<StoreResult<GameFinished>> {
+    const finished = await this.store.finishGame(gameId, hostId);
+    if (!finished.ok) return finished;
+    const { seed, awards, roundVersion, awardedNow } = finished.value;
+    this.log.info({ gameId, awards: awards.length }, "game ended by the host");
+    if (awardedNow) this.awarded(gameId, awards[awards.length - 1], roundVersion);
+    this.finished(gameId, seed, awards, roundVersion);
+    return finished;
+  }
+
+  /** What the engine's ticks decided, sent on: slot states, accepted calls, awards. */
+  private readonly fanout: TickFanout = {
+    emitLocal: (gameId, state) => this.room.slots({ gameId, ...state, at: this.clock.now() }),
+    share: (gameId, state) => {
+      this.room.shareSlots(gameId, state);
+      this.push.slotsMoved(gameId, state);
+    },
+    called: (message) => this.room.called(message),
+    awarded: (gameId, award, version, finished) => {
+      this.awarded(gameId, award, version);
+      void this.afterAward(gameId, finished);
+    },
+  };
+
+  private awarded(gameId: string, award: Award, version: number): void {
+    const { pattern, ballIndex, winners, prizeEach } = award;
+    this.room.winners({ gameId, pattern, ballIndex, winners, prizeEach, version });
+    this.push.won(gameId, award);
+  }
+
+  /** The game finished (its last prize was awarded, or the host ended it): the seed is revealed. */
+  private finished(gameId: string, seed: string, awards: readonly Award[], version: number): void {
+    this.conductor.forget(gameId);
+    this.push.finished(gameId, seed);
+    this.room.phase({ gameId, phase: "finished", version });
+    this.room.finished({ gameId, seed, results: awards, version });
+  }
+
+  /** After an award made here: reveal the seed if the game finished, else start auto-claims for the next pattern. */
+  private async afterAward(gameId: string, finished: boolean): Promise<void> {
+    const view = await this.store.view(gameId, "");
+    if (!view.ok) return;
+    const { seed, awards, roundVersion, pattern, drawn } = view.value;
+    if (finished) {
+      this.log.info({ gameId, awards: awards.length }, "game finished");
+      this.finished(gameId, seed, awards, roundVersion);
+    } else {
+      await this.conductor.patternStarted(gameId, pattern, drawn - 1);
+    }
+  }
+
+  private claimWindowChanged(gameId: string, phase: Phase, slots: SlotState, maxPerPlayer?: number): void {
+    this.engine.offer(gameId, slots, true);
+    this.room.phase(maxPerPlayer === undefined ? { gameId, phase } : { gameId, phase, maxPerPlayer });
+  }
+
+  private roundChanged(gameId: string, { paused, autoIntervalMs, roundVersion }: RoundControl): void {
+    this.room.phase({ gameId, phase: "running", paused, autoIntervalMs, version: roundVersion });
+  }
+
+  /** The round as `hostId` sees it after a change the store made: if reading it back fails, the change is still made, so never UNAVAILABLE. */
+  private async roundNow(gameId: string, hostId: string): Promise<StoreResult<RoundBody>> {
+    const [view, rules] = await Promise.all([this.store.view(gameId, hostId), this.catalog.load(gameId)]);
+    if (view.ok && rules.ok) return { ok: true, value: { round: roundOf(view.value, rules.value) } };
+    return { ok: false, error: protocolError("OUTCOME_UNKNOWN", READ_BACK_FAILED) };
+  }
+}

@@ -1,0 +1,21 @@
+import type { CalledMessage, DrawMessage, FinishedMessage, PhaseMessage, SlotState, SlotsMessage, WinnersMessage } from "../../shared/protocol";
+
+/**
+ * How a game's events leave this node (implemented by the Socket.IO transport). The game
+ * coordinator decides what to announce and when; this port only knows where each goes.
+ */
+export interface RoomBroadcast {
+  /** To the game's room on every node. */
+  phase(message: PhaseMessage): void;
+  drawn(message: DrawMessage): void;
+  winners(message: WinnersMessage): void;
+  finished(message: FinishedMessage): void;
+  /** To this node's own members of the room only: every node emits the newest state it knows. */
+  slots(message: SlotsMessage): void;
+  /** To the game's host sockets on this node. */
+  called(message: CalledMessage): void;
+  /** To the other nodes: a slot state this node committed (a no-op with one node). */
+  shareSlots(gameId: string, state: SlotState): void;
+  /** To the other nodes: auto-draw changed, so one of them can take over if this node dies. */
+  shareAuto(gameId: string, intervalMs: number | null): void;
+}

@@ -1,0 +1,32 @@
+import type { Metrics } from "../ports/metrics";
+import type { RoomBroadcast } from "../ports/room-broadcast";
+import type { BingoServer } from "./socket-types";
+import { hostsOf, roomOf } from "./socket-types";
+
+/**
+ * The game's events over Socket.IO: rooms span the nodes through the adapter; with several
+ * nodes (`multiNode`), the committed state also goes to the other nodes as server-side events.
+ * The large broadcasts are timed for /metrics.
+ */
+export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode: boolean): RoomBroadcast {
+  /** Runs one emit to a room and times it. */
+  const timed = (event: string, emit: () => void): void => {
+    const started = performance.now();
+    emit();
+    metrics.broadcast(event, (performance.now() - started) / 1000);
+  };
+  const toRoom = (gameId: string) => io.to(roomOf(gameId));
+  return {
+    phase: (message) => toRoom(message.gameId).emit("game:phase", message),
+    drawn: (message) => {
+      metrics.drawn();
+      timed("draw", () => toRoom(message.gameId).emit("draw", message));
+    },
+    winners: (message) => timed("winners", () => toRoom(message.gameId).emit("winners", message)),
+    finished: (message) => toRoom(message.gameId).emit("game:finished", message),
+    slots: (message) => timed("slots", () => io.local.to(roomOf(message.gameId)).emit("slots", message)),
+    called: (message) => io.to(hostsOf(message.gameId)).emit("bingo:called", message),
+    shareSlots: multiNode ? (gameId, state) => io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version) : () => undefined,
+    shareAuto: multiNode ? (gameId, intervalMs) => io.serverSideEmit("round:auto", gameId, intervalMs) : () => undefined,
+  };
+}
