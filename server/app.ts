@@ -17,7 +17,7 @@ import { publicRecord } from "./game/public-record";
 import type { RoundAnnouncer } from "./game/round-conductor";
 import { RoundConductor } from "./game/round-conductor";
 import { createHttpHandler } from "./http/http-routes";
-import { OriginPolicy } from "./http/origins";
+import { OriginPolicy } from "./identity/origins";
 import { webRoot } from "./http/static-files";
 import { PromMetrics } from "./observability/prom-metrics";
 import { countedSender } from "./push/counted-sender";
@@ -33,7 +33,7 @@ import type { BingoServer } from "./transport/socket-types";
 import { gameOfRoom, hostsOf, roomOf } from "./transport/socket-types";
 import { startStatsFeed } from "./transport/stats-feed";
 import { watchSessionExpiry } from "./transport/session-expiry";
-import { DEFAULT_TOKEN_RULES, TokenAuthority } from "./transport/tokens";
+import { DEFAULT_TOKEN_RULES, TokenAuthority } from "./identity/tokens";
 
 /** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
 export interface PushDeps {
@@ -268,7 +268,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const sendBuffers = new SendBufferWatch(config.maxSendBufferBytes, (socket, bytes) => cutAndCount(socket, "send-buffer", metrics, log, { bytes }));
   sendBuffers.start(io, SEND_BUFFER_SWEEP_MS);
   attachGateway(io, {
-    tokens,
+    identity: tokens,
     handlers,
     log,
     limits,
