@@ -1,12 +1,10 @@
 import { createHmac, createPublicKey, randomUUID } from "node:crypto";
-import { spawn } from "node:child_process";
-import { distPath } from "../../scripts/lib/dist-path";
 import { BingoClient, ConnectError } from "../../shared/client";
 import { ok } from "../support/acks";
 import type { IssuerKey, JwksServer, MintOptions } from "../support/jwks-server";
 import { issuerKey, mint, startJwksServer } from "../support/jwks-server";
 import type { NodeProcess } from "../support/node-process";
-import { startNodeProcess } from "../support/node-process";
+import { runNodeToExit as runToExit, startNodeProcess } from "../support/node-process";
 import { TEST_SECRET, tokenFor } from "../support/test-app";
 import { until } from "../support/until";
 
@@ -68,16 +66,6 @@ async function refusal(url: string, token: string): Promise<ConnectError> {
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 const inTenMinutes = (): number => Math.floor(Date.now() / 1000) + 600;
 
-/** Runs the server to its exit; the exit code and stderr. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [distPath("server", "main.js")], {
-    env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
-}
 
 describe("the Firebase preset: only AUTH_PROVIDER=firebase and FIREBASE_PROJECT_ID (plus the test's JWKS URL), in production", () => {
   let url: string;
