@@ -161,7 +161,8 @@ describe("JwksVerifier", () => {
 
   test("keys held keep serving while a background refresh fails", async () => {
     const time = clock();
-    const v = verifier({ now: time.now, policy: { refreshAfterMs: 5000 } });
+    // A burst of one: the failed refresh is retried no sooner than the allowance refills.
+    const v = verifier({ now: time.now, policy: { refreshAfterMs: 5000, fetches: { burst: 1, perSecond: 1 } } });
     await accepted(v, await mint(rsa, claims()));
     server.setDown(true);
     time.advance(6000);
