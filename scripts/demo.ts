@@ -15,7 +15,7 @@ import { startApp } from "../server/app";
 import { loadConfig } from "../server/config";
 import { memoryBackends } from "../server/backends";
 import { LogPushSender } from "../server/push/log-sender";
-import { TokenAuthority } from "../server/transport/tokens";
+import { TokenAuthority } from "../server/identity/tokens";
 import { BingoClient } from "../shared/client";
 import type { Ack, ErrorCode, Role, SlotState } from "../shared/protocol";
 import { MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "../shared/protocol";

@@ -15,7 +15,7 @@ import type { PushSender } from "./ports/push-sender";
 import { publicRecord } from "./game/public-record";
 import { GameCoordinator } from "./game/game-coordinator";
 import { createHttpHandler } from "./http/http-routes";
-import { OriginPolicy } from "./http/origins";
+import { OriginPolicy } from "./identity/origins";
 import { webRoot } from "./http/static-files";
 import { PromMetrics } from "./observability/prom-metrics";
 import { countedSender } from "./push/counted-sender";
@@ -34,7 +34,7 @@ import type { BingoServer } from "./transport/socket-types";
 import { gameOfRoom, roomOf } from "./transport/socket-types";
 import { startStatsFeed } from "./transport/stats-feed";
 import { watchSessionExpiry } from "./transport/session-expiry";
-import { DEFAULT_TOKEN_RULES, TokenAuthority } from "./transport/tokens";
+import { identityFromConfig } from "./identity/identity-from-config";
 
 /** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
 export interface PushDeps {
@@ -92,17 +92,7 @@ export interface RunningApp {
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
 export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs }: AppDeps): Promise<RunningApp> {
-  let secret = config.authSecret;
-  if (!secret) {
-    // loadConfig refuses production without AUTH_SECRET, so this is development only.
-    secret = randomBytes(32).toString("base64url");
-    log.warn(
-      "AUTH_SECRET is not set: using a random secret for this process (development only; with several nodes set one AUTH_SECRET on all of them, or a token from one node is refused by the others)",
-    );
-  }
-  if (config.devTokens) log.warn("serving POST /api/dev/token: anyone can get a host or player token (development; ALLOW_DEV_TOKENS=0 turns it off)");
-  // Token times are wall-clock times, whatever clock drives the game (tests drive that one by hand).
-  const tokens = new TokenAuthority(secret, { ...DEFAULT_TOKEN_RULES, maxTtlSeconds: config.maxTokenTtlSeconds });
+  const identity = identityFromConfig(config, log);
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
   const origins = new OriginPolicy(config.corsOrigins);
@@ -112,7 +102,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       ready: () => (draining ? Promise.resolve(false) : store.ping()),
       record: (gameId) => publicRecord(store, gameId),
       webRoot: webRoot(),
-      devTokens: config.devTokens ? tokens : undefined,
+      devTokens: identity.devTokens,
       metrics: () => metrics.scrape(),
       origins,
     }),
@@ -214,7 +204,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const sendBuffers = new SendBufferWatch(config.maxSendBufferBytes, (socket, bytes) => cutAndCount(socket, "send-buffer", metrics, log, { bytes }));
   sendBuffers.start(io, SEND_BUFFER_SWEEP_MS);
   attachGateway(io, {
-    tokens,
+    identity: identity.verifier,
     handlers,
     log,
     limits,

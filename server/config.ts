@@ -10,6 +10,12 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** Asymmetric JWS algorithms a JWKS may sign with (AUTH_ALGORITHMS); HS256 and none are never among them. */
+const ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] as const;
+
+/** Where Google publishes the keys that sign Firebase Authentication ID tokens, as a JWKS. */
+export const FIREBASE_JWKS_URL = "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
+
 /**
  * Every environment variable the server reads. docs/configuration.md's table mirrors
  * this list (a test checks that each name appears there).
@@ -32,6 +38,22 @@ const envSchema = z.object({
     .optional(),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   AUTH_MAX_TOKEN_TTL_S: int(60, 30 * 24 * 3600).default(86_400),
+  AUTH_PROVIDER: z.enum(["firebase"], { message: "must be firebase (or unset: AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE name any other issuer)" }).optional(),
+  AUTH_JWKS_URL: z.string().trim().url("must be the URL of the identity provider's key set (JWKS)").regex(/^https?:\/\//i, "must be an http(s) URL").optional(),
+  AUTH_ALGORITHMS: z
+    .string()
+    .trim()
+    .transform((list) => list.split(",").map((alg) => alg.trim()).filter((alg) => alg.length > 0))
+    .pipe(z.array(z.enum(ASYMMETRIC_ALGORITHMS, { message: `must be comma-separated asymmetric algorithms among ${ASYMMETRIC_ALGORITHMS.join(", ")} (HS256 is AUTH_SECRET's)` })).min(1))
+    .optional(),
+  AUTH_ISSUER: z.string().trim().min(1).max(512).optional(),
+  AUTH_AUDIENCE: z.string().trim().min(1).max(512).optional(),
+  AUTH_ROLE_CLAIM: z.string().trim().min(1).max(128).default("role"),
+  AUTH_HOST_SUBJECTS: z
+    .string()
+    .transform((list) => list.split(",").map((sub) => sub.trim()).filter((sub) => sub.length > 0))
+    .optional(),
+  AUTH_JWKS_TIMEOUT_MS: int(100, 60_000).default(5000),
   ALLOW_DEV_TOKENS: z.enum(["0", "1"], { message: "must be 0 or 1" }).optional(),
   NODE_ENV: z.string().trim().optional(),
   TICK_MS: int(1, 1000).default(50),
@@ -87,16 +109,31 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Seed nodes of a Redis Cluster; never set together with redisUrl. */
   readonly redisClusterNodes: readonly RedisNodeAddress[] | undefined;
-  /** Undefined only outside production: the server then makes a random secret for this process. */
+  /**
+   * HS256 tokens are checked with it. Unset outside production, or in production with an
+   * identity provider (jwks): HS256 tokens are then refused, unless dev tokens are on (a
+   * random secret for this process).
+   */
   readonly authSecret: string | undefined;
+  /** An identity provider's keys and what its tokens must say (AUTH_JWKS_URL or AUTH_PROVIDER=firebase); null: none. */
+  readonly jwks: {
+    readonly url: string;
+    readonly algorithms: readonly string[];
+    readonly issuer: string;
+    readonly audience: string;
+    readonly timeoutMs: number;
+  } | null;
+  /** Which provider tokens are hosts: the role claim, else the listed subjects. */
+  readonly roles: { readonly claim: string; readonly hostSubjects: readonly string[] };
   /** Longest token lifetime accepted: caps `exp − iat` and `exp − now`. */
   readonly maxTokenTtlSeconds: number;
   /**
    * Whether POST /api/dev/token issues tokens (signed with the node's secret). Default: only
-   * outside production and only without AUTH_SECRET; ALLOW_DEV_TOKENS=1 turns it on anywhere, =0 off.
+   * outside production and only without AUTH_SECRET or an identity provider; ALLOW_DEV_TOKENS=1
+   * turns it on anywhere, =0 off.
    */
   readonly devTokens: boolean;
-  /** NODE_ENV=production: refuses to start without AUTH_SECRET, serves no dev tokens unless asked. */
+  /** NODE_ENV=production: refuses to start without AUTH_SECRET or an identity provider, serves no dev tokens unless asked. */
   readonly production: boolean;
   readonly tickMs: number;
   readonly maxClaimsPerTick: number;
@@ -183,10 +220,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("invalid configuration:\n  REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one Redis, or the seeds of a Redis Cluster), not both");
   }
   const production = e.NODE_ENV === "production";
-  if (production && !e.AUTH_SECRET) {
+  const jwks = identityProvider(e);
+  if (production && !e.AUTH_SECRET && !jwks) {
     // A random per-process secret in production would leave tokens unverifiable across nodes,
     // and the development token route would hand host tokens to anyone.
-    throw new ConfigError("invalid configuration:\n  AUTH_SECRET: required with NODE_ENV=production (the secret player and host tokens are signed with, at least 16 characters)");
+    throw new ConfigError(
+      "invalid configuration:\n  AUTH_SECRET: required with NODE_ENV=production unless an identity provider is set (AUTH_PROVIDER=firebase, or AUTH_JWKS_URL with AUTH_ISSUER and AUTH_AUDIENCE): the secret player and host tokens are signed with, at least 16 characters",
+    );
   }
   return {
     port: e.PORT,
@@ -194,8 +234,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES,
     authSecret: e.AUTH_SECRET,
+    jwks,
+    roles: { claim: e.AUTH_ROLE_CLAIM, hostSubjects: e.AUTH_HOST_SUBJECTS ?? [] },
     maxTokenTtlSeconds: e.AUTH_MAX_TOKEN_TTL_S,
-    devTokens: e.ALLOW_DEV_TOKENS === undefined ? !production && !e.AUTH_SECRET : e.ALLOW_DEV_TOKENS === "1",
+    devTokens: e.ALLOW_DEV_TOKENS === undefined ? !production && !e.AUTH_SECRET && !jwks : e.ALLOW_DEV_TOKENS === "1",
     production,
     tickMs: e.TICK_MS,
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
@@ -230,4 +272,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxGamesPerHost: e.MAX_GAMES_PER_HOST,
     corsOrigins: !e.CORS_ORIGINS || e.CORS_ORIGINS.length === 0 ? null : e.CORS_ORIGINS.includes("*") ? "*" : e.CORS_ORIGINS,
   };
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/**
+ * The identity provider the variables name, or null. A JWKS without both issuer and audience
+ * would accept any token its keys ever signed for anyone (another app of the same provider
+ * included), so the node refuses to start rather than guess.
+ */
+function identityProvider(e: Env): Config["jwks"] {
+  const fail = (...lines: string[]): never => {
+    throw new ConfigError(`invalid configuration:\n${lines.map((line) => `  ${line}`).join("\n")}`);
+  };
+  const timeoutMs = e.AUTH_JWKS_TIMEOUT_MS;
+  if (e.AUTH_PROVIDER === "firebase") {
+    const project = e.FIREBASE_PROJECT_ID ?? fail("FIREBASE_PROJECT_ID: required with AUTH_PROVIDER=firebase (the project whose ID tokens players sign in with)");
+    const preset = (["AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_ALGORITHMS"] as const).filter((name) => e[name] !== undefined);
+    if (preset.length > 0) fail(...preset.map((name) => `${name}: leave it unset with AUTH_PROVIDER=firebase (the preset sets it from FIREBASE_PROJECT_ID)`));
+    return { url: e.AUTH_JWKS_URL ?? FIREBASE_JWKS_URL, algorithms: ["RS256"], issuer: `https://securetoken.google.com/${project}`, audience: project, timeoutMs };
+  }
+  if (!e.AUTH_JWKS_URL) {
+    if (e.AUTH_ISSUER || e.AUTH_AUDIENCE || e.AUTH_ALGORITHMS) {
+      fail("AUTH_JWKS_URL: required with AUTH_ISSUER, AUTH_AUDIENCE or AUTH_ALGORITHMS (where the issuer publishes its keys), or set AUTH_PROVIDER=firebase");
+    }
+    return null;
+  }
+  const why = "required with AUTH_JWKS_URL (every token must carry it; without it a token the provider signed for another app or issuer would be accepted)";
+  const missing = (["AUTH_ISSUER", "AUTH_AUDIENCE"] as const).filter((name) => !e[name]);
+  if (missing.length > 0) fail(...missing.map((name) => `${name}: ${why}`));
+  return { url: e.AUTH_JWKS_URL, algorithms: e.AUTH_ALGORITHMS ?? ["RS256", "ES256"], issuer: e.AUTH_ISSUER!, audience: e.AUTH_AUDIENCE!, timeoutMs };
 }

@@ -3,8 +3,8 @@ import { randomUUID } from "node:crypto";
 import { devTokenRequestSchema, normalGameId } from "../../shared/protocol";
 import type { PublicRecord } from "../domain/game-record";
 import type { StoreResult } from "../ports/game-store";
-import type { TokenAuthority } from "../transport/tokens";
-import type { OriginPolicy } from "./origins";
+import type { TokenAuthority } from "../identity/tokens";
+import type { OriginPolicy } from "../identity/origins";
 import { serveWeb } from "./static-files";
 
 export interface HttpRoutesOptions {

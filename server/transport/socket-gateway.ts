@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Ack, ClientEvent, ErrorCode } from "../../shared/protocol";
 import { CLIENT_EVENTS, parsePayload, protocolError } from "../../shared/protocol";
-import type { OriginPolicy } from "../http/origins";
+import type { OriginPolicy } from "../identity/origins";
 import type { Metrics } from "../ports/metrics";
 import type { ConnectionGate } from "./connection-gate";
 import { cutSocket } from "./connection-cut";
@@ -9,7 +9,7 @@ import type { EventLimits } from "./event-limits";
 import type { Handlers } from "./handlers";
 import type { SendBufferWatch } from "./send-buffer";
 import type { BingoServer, BingoSocket } from "./socket-types";
-import type { TokenAuthority } from "./tokens";
+import type { IdentityVerifier, VerifiedIdentity } from "../ports/identity";
 
 const EVENT_NAMES = Object.keys(CLIENT_EVENTS) as ClientEvent[];
 const FORBIDDEN: Ack = { ok: false, error: protocolError("FORBIDDEN", "your role may not send this event") };
@@ -17,7 +17,8 @@ const WRONG_ARITY: Ack = { ok: false, error: protocolError("BAD_REQUEST", "send 
 const RATE_LIMITED: Ack = { ok: false, error: protocolError("RATE_LIMITED", "too many events from this connection or player; nothing was done, slow down") };
 
 export interface GatewayDeps {
-  readonly tokens: TokenAuthority;
+  /** Checks the connect token (HS256, JWKS or both; see server/identity). */
+  readonly identity: IdentityVerifier;
   readonly handlers: Handlers;
   readonly log: Logger;
   readonly limits: EventLimits;
@@ -55,7 +56,7 @@ export function cutAndCount(socket: BingoSocket, reason: "send-buffer" | "rate-a
  * keeps it up, or whose answers pile up unread, is disconnected.
  */
 export function attachGateway(io: BingoServer, deps: GatewayDeps): void {
-  const { tokens, handlers, log, limits, origins, metrics, gate, maxConnections, maxSocketsPerPlayer, sendBuffers } = deps;
+  const { identity: verifier, handlers, log, limits, origins, metrics, gate, maxConnections, maxSocketsPerPlayer, sendBuffers } = deps;
   io.use((socket, next) => {
     // First, before any work: a full node turns a flood away cheaply. Connections still in
     // their handshake count too (ConnectionGate).
@@ -68,17 +69,26 @@ export function attachGateway(io: BingoServer, deps: GatewayDeps): void {
       metrics.connectionRefused("FORBIDDEN");
       return next(refusal("FORBIDDEN", `origin ${origin} is not allowed (CORS_ORIGINS)`));
     }
-    const identity = tokens.verify(socket.handshake.auth?.token);
-    if (typeof identity === "string") {
-      metrics.connectionRefused("UNAUTHORIZED");
-      return next(refusal("UNAUTHORIZED", identity));
+    const verdict = verifier.verify(socket.handshake.auth?.token);
+    // A JWKS kind may answer later (a key fetch); HS256 answers at once, without a promise turn.
+    if (verdict instanceof Promise) {
+      verdict.then(admit, (error: unknown) => admit(`token not checked: ${error instanceof Error ? error.message : String(error)}`));
+    } else admit(verdict);
+
+    function admit(identity: VerifiedIdentity | string): void {
+      if (typeof identity === "string") {
+        metrics.connectionRefused("UNAUTHORIZED");
+        // Why, for the operator: never the token itself.
+        log.info({ reason: identity, origin }, "connection refused: UNAUTHORIZED");
+        return next(refusal("UNAUTHORIZED", identity));
+      }
+      if (limits.socketsOf(identity.sub) >= maxSocketsPerPlayer) {
+        metrics.connectionRefused("RATE_LIMITED");
+        return next(refusal("RATE_LIMITED", `this player already has ${maxSocketsPerPlayer} connections on this node; close one first`));
+      }
+      socket.data = identity;
+      next();
     }
-    if (limits.socketsOf(identity.sub) >= maxSocketsPerPlayer) {
-      metrics.connectionRefused("RATE_LIMITED");
-      return next(refusal("RATE_LIMITED", `this player already has ${maxSocketsPerPlayer} connections on this node; close one first`));
-    }
-    socket.data = identity;
-    next();
   });
 
   io.on("connection", (socket) => {

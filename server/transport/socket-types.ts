@@ -1,6 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/protocol";
-import type { VerifiedIdentity } from "./tokens";
+import type { VerifiedIdentity } from "../ports/identity";
 
 /** Messages between server nodes, carried by the Socket.IO adapter (serverSideEmit). */
 export interface InterServerEvents {

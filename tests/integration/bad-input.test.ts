@@ -3,7 +3,7 @@ import type { Socket } from "socket.io-client";
 import { roomOf } from "../../server/transport/socket-types";
 import { BingoClient, ConnectError } from "../../shared/client";
 import type { Ack, Card, Claimed, ClientEvent, ErrorCode, GameSnapshot, Grid, SlotState } from "../../shared/protocol";
-import { TokenAuthority } from "../../server/transport/tokens";
+import { TokenAuthority } from "../../server/identity/tokens";
 import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";

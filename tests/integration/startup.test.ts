@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
-import { distPath } from "../../scripts/lib/dist-path";
 import { BingoClient } from "../../shared/client";
 import type { NodeProcess } from "../support/node-process";
-import { startNodeProcess } from "../support/node-process";
+import { runNodeToExit as runToExit, startNodeProcess } from "../support/node-process";
 import { freePort, launchRedisServer, startRedis } from "../support/redis-server";
 import type { TestRedisCluster } from "../support/redis-cluster";
 import { startRedisCluster } from "../support/redis-cluster";
@@ -25,17 +23,6 @@ async function node(env: Record<string, string>, options: { ready?: boolean } = 
   const started = await startNodeProcess(env, options);
   nodes.push(started);
   return started;
-}
-
-/** Runs the server to its exit; resolves with the exit code and what it wrote to stderr. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [distPath("server", "main.js")], {
-    env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
 }
 
 async function status(url: string, path: string): Promise<number> {

@@ -41,10 +41,21 @@ export interface E2ePage {
   readonly errors: string[];
 }
 
-export async function openPage(browser: Browser, name: string, url: string, viewport: { width: number; height: number }): Promise<E2ePage> {
+/**
+ * `prepare` runs on the new page before it loads: e.g. an init script (CDP
+ * Page.addScriptToEvaluateOnNewDocument) standing in for an app that embeds the page.
+ */
+export async function openPage(
+  browser: Browser,
+  name: string,
+  url: string,
+  viewport: { width: number; height: number },
+  prepare?: (page: Page) => Promise<void>,
+): Promise<E2ePage> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
+  if (prepare) await prepare(page);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {

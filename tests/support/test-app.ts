@@ -13,7 +13,7 @@ import type { Backends } from "../../server/backends";
 import { memoryBackends, redisBackends } from "../../server/backends";
 import type { PushSender } from "../../server/ports/push-sender";
 import { LogPushSender } from "../../server/push/log-sender";
-import { TokenAuthority } from "../../server/transport/tokens";
+import { TokenAuthority } from "../../server/identity/tokens";
 import type { Role } from "../../shared/protocol";
 import { BingoClient } from "../../shared/client";
 

@@ -27,6 +27,8 @@ describe("loadConfig", () => {
       redisUrl: undefined,
       redisClusterNodes: undefined,
       authSecret: undefined,
+      jwks: null,
+      roles: { claim: "role", hostSubjects: [] },
       maxTokenTtlSeconds: 86_400,
       devTokens: true,
       production: false,
@@ -66,6 +68,13 @@ describe("loadConfig", () => {
       REDIS_URL: "rediss://user:pw@redis.example:6380/2",
       AUTH_SECRET: "a-secret-of-16-ch",
       AUTH_MAX_TOKEN_TTL_S: "3600",
+      AUTH_JWKS_URL: "https://login.example/.well-known/jwks.json",
+      AUTH_ALGORITHMS: "ES256, RS256",
+      AUTH_ISSUER: "https://login.example/",
+      AUTH_AUDIENCE: "bingo-api",
+      AUTH_ROLE_CLAIM: "https://bingo.example/role",
+      AUTH_HOST_SUBJECTS: "auth0|host-1, auth0|host-2",
+      AUTH_JWKS_TIMEOUT_MS: "1500",
       ALLOW_DEV_TOKENS: "1",
       NODE_ENV: "production",
       TICK_MS: "25",
@@ -105,6 +114,8 @@ describe("loadConfig", () => {
       redisUrl: "rediss://user:pw@redis.example:6380/2",
       redisClusterNodes: undefined,
       authSecret: "a-secret-of-16-ch",
+      jwks: { url: "https://login.example/.well-known/jwks.json", algorithms: ["ES256", "RS256"], issuer: "https://login.example/", audience: "bingo-api", timeoutMs: 1500 },
+      roles: { claim: "https://bingo.example/role", hostSubjects: ["auth0|host-1", "auth0|host-2"] },
       maxTokenTtlSeconds: 3600,
       devTokens: true,
       production: true,
@@ -306,6 +317,46 @@ describe("loadConfig", () => {
     expect(loadConfig(env).devTokens).toBe(served);
   });
 
+  test("an identity provider (JWKS) needs AUTH_ISSUER and AUTH_AUDIENCE; each missing one is named", () => {
+    const jwks = { AUTH_JWKS_URL: "https://login.example/jwks.json" };
+    const neither = configError(jwks);
+    expect(names(neither, "AUTH_ISSUER")).toBe(true);
+    expect(names(neither, "AUTH_AUDIENCE")).toBe(true);
+    const noAudience = configError({ ...jwks, AUTH_ISSUER: "https://login.example/" });
+    expect(names(noAudience, "AUTH_AUDIENCE")).toBe(true);
+    expect(names(noAudience, "AUTH_ISSUER")).toBe(false);
+    expect(names(configError({ AUTH_ISSUER: "https://login.example/", AUTH_AUDIENCE: "a" }), "AUTH_JWKS_URL")).toBe(true);
+    expect(loadConfig({ ...jwks, AUTH_ISSUER: "i", AUTH_AUDIENCE: "a" }).jwks).toEqual({ url: jwks.AUTH_JWKS_URL, algorithms: ["RS256", "ES256"], issuer: "i", audience: "a", timeoutMs: 5000 });
+  });
+
+  test.each([["HS256"], ["none"], ["RS256,HS256"], ["rs256"], [","]])("AUTH_ALGORITHMS=%s is refused (asymmetric algorithms only)", (value) => {
+    expect(names(configError({ AUTH_JWKS_URL: "https://l.example/j", AUTH_ISSUER: "i", AUTH_AUDIENCE: "a", AUTH_ALGORITHMS: value }), "AUTH_ALGORITHMS")).toBe(true);
+  });
+
+  test("the Firebase preset: issuer, audience, RS256 and Google's key set from FIREBASE_PROJECT_ID; AUTH_JWKS_URL may override the URL", () => {
+    const firebase = { AUTH_PROVIDER: "firebase", FIREBASE_PROJECT_ID: "bingo-prod" };
+    expect(loadConfig(firebase).jwks).toEqual({
+      url: "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com",
+      algorithms: ["RS256"],
+      issuer: "https://securetoken.google.com/bingo-prod",
+      audience: "bingo-prod",
+      timeoutMs: 5000,
+    });
+    expect(loadConfig({ ...firebase, AUTH_JWKS_URL: "http://127.0.0.1:9999/jwks" }).jwks?.url).toBe("http://127.0.0.1:9999/jwks");
+    expect(names(configError({ AUTH_PROVIDER: "firebase" }), "FIREBASE_PROJECT_ID")).toBe(true);
+    expect(names(configError({ ...firebase, AUTH_AUDIENCE: "other" }), "AUTH_AUDIENCE")).toBe(true);
+    expect(names(configError({ AUTH_PROVIDER: "okta" }), "AUTH_PROVIDER")).toBe(true);
+  });
+
+  test("production with only an identity provider needs no AUTH_SECRET, and serves no dev tokens", () => {
+    const config = loadConfig({ NODE_ENV: "production", AUTH_PROVIDER: "firebase", FIREBASE_PROJECT_ID: "p" });
+    expect(config.authSecret).toBeUndefined();
+    expect(config.devTokens).toBe(false);
+    // Outside production too: a provider means no dev token route unless asked for.
+    expect(loadConfig({ AUTH_PROVIDER: "firebase", FIREBASE_PROJECT_ID: "p" }).devTokens).toBe(false);
+    expect(loadConfig({ AUTH_PROVIDER: "firebase", FIREBASE_PROJECT_ID: "p", ALLOW_DEV_TOKENS: "1" }).devTokens).toBe(true);
+  });
+
   test("FCM is on only with both the project id and the credentials file", () => {
     expect(loadConfig({ FIREBASE_PROJECT_ID: "p" }).firebase).toBeNull();
     expect(loadConfig({ GOOGLE_APPLICATION_CREDENTIALS: "/x.json" }).firebase).toBeNull();
@@ -325,6 +376,14 @@ describe("loadConfig", () => {
       [
         "AUTH_SECRET",
         "AUTH_MAX_TOKEN_TTL_S",
+        "AUTH_PROVIDER",
+        "AUTH_JWKS_URL",
+        "AUTH_ALGORITHMS",
+        "AUTH_ISSUER",
+        "AUTH_AUDIENCE",
+        "AUTH_ROLE_CLAIM",
+        "AUTH_HOST_SUBJECTS",
+        "AUTH_JWKS_TIMEOUT_MS",
         "ALLOW_DEV_TOKENS",
         "NODE_ENV",
         "BACKGROUND_GRACE_MS",

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import jwt from "jsonwebtoken";
 
 const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
-import { DEFAULT_TOKEN_RULES, TokenAuthority } from "../../server/transport/tokens";
+import { DEFAULT_TOKEN_RULES, TokenAuthority } from "../../server/identity/tokens";
 
 const SECRET = "unit-test-secret-0123456789";
 const authority = new TokenAuthority(SECRET);

@@ -15,12 +15,28 @@ export type SignIn = { readonly ok: true; readonly session: Session } | { readon
 export const SIGN_IN_NEEDED = "Sign-in needed: open this page with ?token=…";
 
 /**
- * A token from `?token=` when given (the identity is the token's), else a development
- * token. The dev id is remembered per browser, so a reload or a new tab keeps the same
- * identity (same cards, same games): a link opened again in another tab is not a new
- * player with no cards. Two players on one machine use two browsers (or profiles).
+ * Set by an operator's app that embeds the pages (a WebView or an iframe it scripts) before
+ * the page script runs: returns a fresh token from its identity provider (e.g. Firebase's
+ * `user.getIdToken()`). The page asks it before every connection and reconnection.
+ */
+export type EmbeddedTokenProvider = () => string | Promise<string>;
+
+declare global {
+  interface Window {
+    bingoTokenProvider?: EmbeddedTokenProvider;
+  }
+}
+
+/**
+ * The embedding app's `window.bingoTokenProvider` when set, else a token from `?token=`
+ * (the identity is the token's), else a development token. The dev id is remembered per
+ * browser, so a reload or a new tab keeps the same identity (same cards, same games): a
+ * link opened again in another tab is not a new player with no cards. Two players on one
+ * machine use two browsers (or profiles).
  */
 export async function signIn(role: Role): Promise<SignIn> {
+  const provider = window.bingoTokenProvider;
+  if (typeof provider === "function") return embeddedSession(provider);
   const given = new URLSearchParams(location.search).get("token");
   if (given) return { ok: true, session: { token: async () => given, sub: subOf(given) } };
 
@@ -39,6 +55,37 @@ export async function signIn(role: Role): Promise<SignIn> {
     return current;
   };
   return { ok: true, session: { token, sub } };
+}
+
+/** A session whose every (re)connection asks the embedding app for its current token. */
+async function embeddedSession(provider: EmbeddedTokenProvider): Promise<SignIn> {
+  const first = await fromProvider(provider);
+  if (!first.ok) return first;
+  // The first connection uses the token just fetched; each later one asks again.
+  let unused: string | null = first.token;
+  let current = first.token;
+  const token = async (): Promise<string> => {
+    if (unused !== null) {
+      const token = unused;
+      unused = null;
+      return token;
+    }
+    const next = await fromProvider(provider);
+    // On failure the last token is presented: the server refuses it once expired and the badge says so.
+    if (next.ok) current = next.token;
+    return current;
+  };
+  return { ok: true, session: { token, sub: subOf(first.token) } };
+}
+
+async function fromProvider(provider: EmbeddedTokenProvider): Promise<{ readonly ok: true; readonly token: string } | { readonly ok: false; readonly message: string }> {
+  try {
+    const token: unknown = await provider();
+    if (typeof token === "string" && token.length > 0) return { ok: true, token };
+    return { ok: false, message: "Sign-in failed: the app's token provider gave no token." };
+  } catch {
+    return { ok: false, message: "Sign-in failed: the app's token provider failed." };
+  }
 }
 
 type DevToken = { readonly ok: true; readonly token: string; readonly sub: string } | { readonly ok: false; readonly message: string };

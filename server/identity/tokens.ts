@@ -2,32 +2,8 @@ import type { KeyObject } from "node:crypto";
 import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
-import type { Role } from "../../shared/protocol";
+import type { Identity, IdentityVerifier, VerifiedIdentity } from "../ports/identity";
 import { roleSchema } from "../../shared/protocol";
-
-export interface Identity {
-  readonly sub: string;
-  readonly role: Role;
-}
-
-/** Who a valid token speaks for, and until when (its `exp`): a socket is cut at that moment. */
-export interface VerifiedIdentity extends Identity {
-  /** The token's `exp`, in milliseconds since the epoch. */
-  readonly expiresAtMs: number;
-}
-
-/**
- * Checks the token a socket connects with (`auth: { token }`). The HS256 TokenAuthority is
- * one kind; an identity provider's tokens (JWKS) can be another behind the same interface,
- * holding its tokens to the same times with checkTokenTimes.
- */
-export interface IdentityVerifier {
-  /**
-   * The identity in a valid token, or a reason it is not valid (safe to show the client;
-   * never the token). A kind that must fetch keys first (JWKS) answers with a promise.
-   */
-  verify(token: unknown): VerifiedIdentity | string | Promise<VerifiedIdentity | string>;
-}
 
 /** The rules every kind of token is held to, whoever signed it. */
 export interface TokenRules {
