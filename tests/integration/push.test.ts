@@ -49,7 +49,7 @@ async function nodes(count: number, config: Partial<TestApp["config"]> = {}): Pr
   const sender = new FcmPushSender(fcm.messaging);
   return Promise.all(
     Array.from({ length: count }, () =>
-      startTestApp({ redisUrl: redis.url, pushSender: sender, config: { backgroundGraceMs: 60_000, pushMinIntervalMs: 60_000, ...config } }),
+      startTestApp({ redisUrl: redis.url, pushSender: sender, config: { backgroundGraceMs: 60_000, pushCountThresholds: [], ...config } }),
     ),
   );
 }
