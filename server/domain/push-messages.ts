@@ -8,7 +8,7 @@ import { alertOf } from "./push-alerts";
 
 export const PUSH_KINDS = ["claims", "claims-closed", "round-start", "won", "finished"] as const;
 /**
- * - claims: the claim window opened, or its count moved (throttled, always the latest)
+ * - claims: the claim window opened (`opening: "true"`), or its count crossed a threshold
  * - claims-closed: sold out or closed by the host
  * - round-start: the round started
  * - won: this player's card won (sent to the winners only)
