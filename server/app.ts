@@ -131,12 +131,13 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   });
   const multiNode = adapter !== undefined;
   const catalog = new GameCatalog(store);
-  const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushMinIntervalMs, metrics);
+  const push = new PushEvents(pushDeps.outbox, pushDeps.gate, clock, log, config.pushCountThresholds, metrics);
   const dispatcher = new PushDispatcher(pushDeps.outbox, pushDeps.directory, pushDeps.gate, countedSender(pushDeps.sender, metrics), clock, log, {
     nodeId: config.nodeId,
     graceMs: config.backgroundGraceMs,
     claimTimeoutMs: config.pushClaimTimeoutMs,
     retryDelaysMs: PUSH_RETRY_DELAYS_MS,
+    linkBase: config.pushLinkBase,
     metrics,
   });
   const games = new GameCoordinator({

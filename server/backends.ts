@@ -49,7 +49,7 @@ export function memoryBackends(clock: Clock = systemClock, config?: PushConfig):
   return {
     ready: Promise.resolve(),
     store: new MemoryGameStore(clock),
-    push: { directory: new MemoryPlayerDirectory(clock, config ? deviceLimits(config) : undefined), outbox, gate: new MemoryPushGate(clock) },
+    push: { directory: new MemoryPlayerDirectory(clock, config ? deviceLimits(config) : undefined), outbox, gate: new MemoryPushGate() },
     outboxDepth: async () => outbox.depth,
     outboxOldestAgeMs: async () => outbox.oldestAgeMs(),
     close: () => undefined,

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import { DEFAULT_COUNT_THRESHOLDS } from "./domain/push-thresholds";
 import type { RedisNodeAddress } from "./store/redis/connection";
 
 const int = (min: number, max: number) =>
@@ -61,7 +62,19 @@ const envSchema = z.object({
   SLOTS_MIN_INTERVAL_MS: int(0, 10_000).default(200),
   CLAIM_GRACE_MS: int(0, 60_000).default(2000),
   BACKGROUND_GRACE_MS: int(0, 600_000).default(15_000),
-  PUSH_MIN_INTERVAL_MS: int(0, 600_000).default(5000),
+  PUSH_COUNT_THRESHOLDS: z
+    .string()
+    .trim()
+    // "none": only the opening and the close (an empty value counts as unset, like everywhere).
+    .transform((list) => (list === "none" ? [] : list.split(",").map((item) => item.trim())))
+    .pipe(z.array(z.string().regex(/^\d+$/, "must be comma-separated whole numbers, or none").transform(Number).pipe(z.number().int().min(1).max(10_000_000))).max(20))
+    .transform((thresholds) => [...new Set(thresholds)].sort((a, b) => b - a))
+    .default(() => [...DEFAULT_COUNT_THRESHOLDS]),
+  PUSH_LINK_BASE_URL: z
+    .string()
+    .trim()
+    .regex(/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "must be an https:// URL without query or fragment (FCM requires https links)")
+    .optional(),
   PUSH_CLAIM_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
   PRESENCE_HEARTBEAT_MS: int(50, 60_000).default(5000),
   MAX_PUSH_TOKENS_PER_PLAYER: int(1, 100).default(10),
@@ -143,8 +156,10 @@ export interface Config {
   readonly claimGraceMs: number;
   /** A player whose last socket has been gone this long is reached by push. */
   readonly backgroundGraceMs: number;
-  /** At most one slot-count push per game per this interval. */
-  readonly pushMinIntervalMs: number;
+  /** Remaining counts (highest first) whose crossing is pushed; empty: only the opening and the close. */
+  readonly pushCountThresholds: readonly number[];
+  /** Where a web push alert leads: `<base>/play/<gameId>`; unset: no link. */
+  readonly pushLinkBase: string | undefined;
   /** An outbox entry a node took and did not finish within this is taken over by another. */
   readonly pushClaimTimeoutMs: number;
   /** Each node instance beats this often; one silent for 3 beats is dead and its players' sockets no longer count. */
@@ -244,7 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slotsMinIntervalMs: e.SLOTS_MIN_INTERVAL_MS,
     claimGraceMs: e.CLAIM_GRACE_MS,
     backgroundGraceMs: e.BACKGROUND_GRACE_MS,
-    pushMinIntervalMs: e.PUSH_MIN_INTERVAL_MS,
+    pushCountThresholds: e.PUSH_COUNT_THRESHOLDS,
+    pushLinkBase: e.PUSH_LINK_BASE_URL,
     pushClaimTimeoutMs: e.PUSH_CLAIM_TIMEOUT_MS,
     presenceHeartbeatMs: e.PRESENCE_HEARTBEAT_MS,
     maxPushTokensPerPlayer: e.MAX_PUSH_TOKENS_PER_PLAYER,

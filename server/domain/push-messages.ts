@@ -1,13 +1,14 @@
 /**
- * What the server pushes to a backgrounded player's phone, as FCM v1 data messages. Pure:
+ * What the server pushes to a backgrounded player's phone, as FCM v1 messages. Pure:
  * the outbox decides who gets an event; this decides what each message looks like.
  */
 
 import { createHash } from "node:crypto";
+import { alertOf } from "./push-alerts";
 
 export const PUSH_KINDS = ["claims", "claims-closed", "round-start", "won", "finished"] as const;
 /**
- * - claims: the claim window opened, or its count moved (throttled, always the latest)
+ * - claims: the claim window opened (`opening: "true"`), or its count crossed a threshold
  * - claims-closed: sold out or closed by the host
  * - round-start: the round started
  * - won: this player's card won (sent to the winners only)
@@ -69,16 +70,51 @@ export interface PushTarget {
   readonly platform: Platform;
 }
 
-/** The subset of an FCM v1 `Message` the server sends. */
+/** The subset of an FCM v1 `Message` the server sends (firebase-admin's field names). */
 export interface PushMessage {
   readonly token: string;
   readonly data: Readonly<Record<string, string>>;
-  readonly android: { readonly collapseKey: string; readonly priority: "high"; readonly ttl: number };
+  /** Alerts only: the text FCM shows where no platform block says more (and web push's fallback). */
+  readonly notification?: { readonly title: string; readonly body: string };
+  readonly android: {
+    readonly collapseKey: string;
+    readonly priority: "high" | "normal";
+    readonly ttl: number;
+    readonly notification?: {
+      readonly channelId: string;
+      readonly title: string;
+      readonly body: string;
+      readonly titleLocKey: string;
+      readonly bodyLocKey: string;
+      readonly bodyLocArgs: string[];
+      readonly sound: string;
+    };
+  };
   readonly apns: {
     readonly headers: Readonly<Record<string, string>>;
-    readonly payload: { readonly aps: { readonly contentAvailable: true } };
+    readonly payload: {
+      readonly aps:
+        | { readonly contentAvailable: true }
+        | {
+            readonly alert: { readonly title: string; readonly body: string; readonly titleLocKey: string; readonly locKey: string; readonly locArgs: string[] };
+            readonly sound: string;
+          };
+    };
   };
-  readonly webpush: { readonly headers: Readonly<Record<string, string>> };
+  readonly webpush: {
+    readonly headers: Readonly<Record<string, string>>;
+    readonly notification?: { readonly title: string; readonly body: string; readonly tag: string };
+    readonly fcmOptions?: { readonly link: string };
+  };
+}
+
+/** What shapes a message beyond the event: where a web notification leads. */
+export interface PushMessageOptions {
+  /**
+   * PUSH_LINK_BASE_URL: the player page's origin (https). A web alert then opens
+   * `<base>/play/<gameId>`; without it the notification opens nothing by itself.
+   */
+  readonly linkBase?: string;
 }
 
 const MINUTE = 60_000;
@@ -101,28 +137,62 @@ export function collapseKey(kind: PushKind, gameId: string): string {
 /**
  * The message for one token. TTL counts from the event, so a message that waited in the
  * outbox does not live longer than what it says stays true; an expired one is not sent
- * (null). Android: high priority, collapse key. APNs: a background push
- * (content-available, priority 5, push type background) with a collapse id and expiry.
- * Web push: TTL and a Topic (its collapse key).
+ * (null). Every message carries the same `data` and a collapse key per kind and game.
+ *
+ * An alert (see alertOf) is shown by the phone or browser itself: `notification`, Android
+ * high priority with a channel and loc keys, APNs an alert push (priority 10) with loc
+ * keys, web push a notification (and a link to the game when configured).
+ *
+ * Anything else is a silent refresh: Android normal priority (a high-priority message that
+ * shows nothing gets downgraded anyway), APNs a background push (content-available,
+ * priority 5), web push low urgency.
  */
-export function pushMessage(event: PushEvent, target: PushTarget, now: number): PushMessage | null {
+export function pushMessage(event: PushEvent, target: PushTarget, now: number, options: PushMessageOptions = {}): PushMessage | null {
   const ttlMs = PUSH_TTL_MS[event.kind] - Math.max(0, now - event.at);
   if (ttlMs <= 0) return null;
   const key = collapseKey(event.kind, event.gameId);
+  const data = { type: event.kind, gameId: event.gameId, ...event.data };
+  const apnsHeaders = { "apns-collapse-id": key, "apns-expiration": String(Math.floor((now + ttlMs) / 1000)) };
+  const webHeaders = { TTL: String(Math.ceil(ttlMs / 1000)), Topic: key.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32) };
+  const alert = alertOf(event);
+  if (alert === null) {
+    return {
+      token: target.token,
+      data,
+      android: { collapseKey: key, priority: "normal", ttl: ttlMs },
+      apns: { headers: { ...apnsHeaders, "apns-push-type": "background", "apns-priority": "5" }, payload: { aps: { contentAvailable: true } } },
+      webpush: { headers: { ...webHeaders, Urgency: "normal" } },
+    };
+  }
+  const { title, body } = alert;
+  const link = options.linkBase ? `${options.linkBase.replace(/\/+$/, "")}/play/${encodeURIComponent(event.gameId)}` : null;
   return {
     token: target.token,
-    data: { type: event.kind, gameId: event.gameId, ...event.data },
-    android: { collapseKey: key, priority: "high", ttl: ttlMs },
-    apns: {
-      headers: {
-        "apns-collapse-id": key,
-        "apns-push-type": "background",
-        "apns-priority": "5",
-        "apns-expiration": String(Math.floor((now + ttlMs) / 1000)),
+    data,
+    notification: { title, body },
+    android: {
+      collapseKey: key,
+      priority: "high",
+      ttl: ttlMs,
+      notification: {
+        channelId: alert.channelId,
+        title,
+        body,
+        titleLocKey: alert.titleLocKey,
+        bodyLocKey: alert.bodyLocKey,
+        bodyLocArgs: [...alert.bodyLocArgs],
+        sound: "default",
       },
-      payload: { aps: { contentAvailable: true } },
     },
-    webpush: { headers: { TTL: String(Math.ceil(ttlMs / 1000)), Topic: key.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 32), Urgency: "high" } },
+    apns: {
+      headers: { ...apnsHeaders, "apns-push-type": "alert", "apns-priority": "10" },
+      payload: { aps: { alert: { title, body, titleLocKey: alert.titleLocKey, locKey: alert.bodyLocKey, locArgs: [...alert.bodyLocArgs] }, sound: "default" } },
+    },
+    webpush: {
+      headers: { ...webHeaders, Urgency: "high" },
+      notification: { title, body, tag: key },
+      ...(link ? { fcmOptions: { link } } : {}),
+    },
   };
 }
 

@@ -94,13 +94,20 @@ export interface GateState {
 /**
  * Keeps one game's pushes in the game's order across nodes. Phase changes are recorded
  * (only forward, so a repeat is "stale"); a slot count passes only while claims are open,
- * only newer than every push of the game so far, and at most one per interval.
+ * only newer than every push of the game so far, and only in a higher threshold band
+ * (see countBand) than the last push of the window.
  */
 export interface PushGate {
-  /** Records a phase change before its push is queued: "passed", or "stale" (at that stage already, or past it). */
-  phase(gameId: string, stage: PushStage, version: number): Promise<"passed" | "stale">;
-  /** "passed", or why not: "too-soon" (try again later with the latest) or "stale" (a newer push or a later phase). */
-  count(gameId: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale">;
+  /**
+   * Records a phase change before its push is queued: "passed", or "stale" (at that stage
+   * already, or past it). `band`: the opening's count band (for `open`; 0 otherwise).
+   */
+  phase(gameId: string, stage: PushStage, version: number, band?: number): Promise<"passed" | "stale">;
+  /**
+   * "passed", or why not: "same-band" (no new threshold crossed since the last push) or
+   * "stale" (a newer push or a later phase).
+   */
+  count(gameId: string, version: number, band: number): Promise<"passed" | "same-band" | "stale">;
   /** The game's stage and newest pushed version now (the sender checks entries against it). */
   current(gameId: string): Promise<GateState>;
 }

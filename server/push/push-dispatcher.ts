@@ -19,6 +19,8 @@ export interface PushDispatcherOptions {
   readonly claimTimeoutMs: number;
   /** Waits between attempts for messages that failed transiently (quota, unavailable). */
   readonly retryDelaysMs: readonly number[];
+  /** PUSH_LINK_BASE_URL: where a web alert leads (see pushMessage). */
+  readonly linkBase?: string;
   /** Entries one node sends at once: one entry's retries never hold the others up. */
   readonly concurrency?: number;
   readonly metrics?: Pick<Metrics, "pushSuppressed" | "pushFailed" | "pushDeadLettered" | "pushTakenOver" | "pushLatency">;
@@ -151,7 +153,7 @@ export class PushDispatcher {
     for (const target of targets) {
       const key = deliveryKey(target.token);
       if (done.has(key)) continue;
-      const message = pushMessage(event, target, now);
+      const message = pushMessage(event, target, now, { linkBase: this.options.linkBase });
       if (message) pending.push({ target, message, key });
     }
 

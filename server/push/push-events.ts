@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Award, SlotState } from "../../shared/protocol";
 import type { PushEvent, PushKind, PushStage } from "../domain/push-messages";
+import { countBand } from "../domain/push-thresholds";
 import type { Clock } from "../ports/clock";
 import type { Metrics } from "../ports/metrics";
 import { noMetrics } from "../ports/metrics";
@@ -9,29 +10,28 @@ import type { PushGate, PushOutbox } from "../ports/push-ports";
 /**
  * Turns what happens in a game into outbox entries, once, on the node where it happened.
  * Every phase change goes through the cross-node gate (PushGate) before its entry is
- * queued, so a count held back on one node can never pass after a close, sell-out or round
- * start made on another. Counts are throttled there too: at most one push per
- * `minIntervalMs` per game, and a push held back is sent at the end of the interval with
- * the latest count this node saw (the gate refuses it when that is no longer the newest).
+ * queued, so a count seen on one node can never pass after a close, sell-out or round
+ * start made on another. A count is pushed only when the remaining slots cross one of
+ * `thresholds` (PUSH_COUNT_THRESHOLDS) below the last pushed count of the game, whichever
+ * node pushed it; the gate decides that too, so two nodes crossing together push once.
  * Failing to reach the gate or the outbox is logged, never thrown at the game.
  */
 export class PushEvents {
   private readonly latest = new Map<string, SlotState>();
-  private readonly trailing = new Map<string, unknown>();
 
   constructor(
     private readonly outbox: PushOutbox,
     private readonly gate: PushGate,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly minIntervalMs: number,
+    private readonly thresholds: readonly number[],
     private readonly metrics: Pick<Metrics, "pushSuppressed"> = noMetrics,
   ) {}
 
   claimsOpened(gameId: string, slots: SlotState): void {
     this.latest.set(gameId, slots);
-    // The gate is stamped too, so counts wait an interval after the opening.
-    void this.phase("open", slots.version, "claims", gameId, { state: "open", ...slotData(slots) });
+    // The opening's band is recorded: counts start at the next threshold below it.
+    void this.phase("open", slots.version, "claims", gameId, { state: "open", opening: "true", ...slotData(slots) }, this.band(slots));
   }
 
   /** A slot state this node committed. */
@@ -43,7 +43,8 @@ export class PushEvents {
       void this.phase("closed", slots.version, "claims-closed", gameId, { reason: "sold-out", ...slotData(slots) });
       return;
     }
-    void this.gated(gameId, slots);
+    // Only a band this node has not seen yet is worth asking the gate about.
+    if (!before || this.band(slots) > this.band(before)) void this.gated(gameId, slots);
   }
 
   claimsClosed(gameId: string, slots: SlotState): void {
@@ -68,12 +69,9 @@ export class PushEvents {
     void this.phase("finished", 0, "finished", gameId, { seed });
   }
 
-  /**
-   * Forgets a game's last count (no local room any more). Kept while a held-back count
-   * waits: it is sent with the latest count when its interval ends.
-   */
+  /** Forgets a game's last count (no local room any more). */
   forget(gameId: string): void {
-    if (!this.trailing.has(gameId)) this.latest.delete(gameId);
+    this.latest.delete(gameId);
   }
 
   /** Games whose last count is kept. */
@@ -85,15 +83,17 @@ export class PushEvents {
     return this.latest.size;
   }
 
-  stop(): void {
-    for (const timer of this.trailing.values()) this.clock.clearTimeout(timer);
-    this.trailing.clear();
+  /** Nothing waits on a timer any more (counts go by thresholds); kept for the app's shutdown order. */
+  stop(): void {}
+
+  private band(slots: SlotState): number {
+    return countBand(slots.remaining, this.thresholds);
   }
 
   /** Records the phase change at the gate, then queues its push (one per phase change, whichever node reports it). */
-  private async phase(stage: PushStage, version: number, kind: PushKind, gameId: string, data: Record<string, string>): Promise<void> {
+  private async phase(stage: PushStage, version: number, kind: PushKind, gameId: string, data: Record<string, string>, band = 0): Promise<void> {
     try {
-      if ((await this.gate.phase(gameId, stage, version)) === "stale") {
+      if ((await this.gate.phase(gameId, stage, version, band)) === "stale") {
         this.metrics.pushSuppressed("duplicate-phase");
         return;
       }
@@ -106,19 +106,9 @@ export class PushEvents {
 
   private async gated(gameId: string, slots: SlotState): Promise<void> {
     try {
-      const verdict = await this.gate.count(gameId, slots.version, this.minIntervalMs);
+      const verdict = await this.gate.count(gameId, slots.version, this.band(slots));
       if (verdict === "passed") this.append("claims", gameId, { state: "open", ...slotData(slots) });
       else if (verdict === "stale") this.metrics.pushSuppressed("stale");
-      else if (!this.trailing.has(gameId)) {
-        this.trailing.set(
-          gameId,
-          this.clock.setTimeout(() => {
-            this.trailing.delete(gameId);
-            const latest = this.latest.get(gameId);
-            if (latest && latest.remaining > 0) void this.gated(gameId, latest);
-          }, this.minIntervalMs),
-        );
-      }
     } catch (error) {
       this.log.warn({ err: error instanceof Error ? error.message : error, gameId }, "push gate unavailable");
     }

@@ -68,6 +68,14 @@ export function createHandlers({ games, directory }: HandlerDeps): Handlers {
       reply({ ok: true, game: games.joined(view.value) });
     },
 
+    // Read-only: no room, no directory write, so a backgrounded app stays pushed (docs/push.md).
+    "game:peek": async (socket, { gameId }, reply) => {
+      const view = await store.view(gameId, socket.data.sub);
+      if (!view.ok) return reply(view);
+      const game = view.value;
+      reply({ ok: true, game: snapshotOf(game, catalog.remember(gameId, game.variant, game.seed, game.patterns)) });
+    },
+
     "cards:claim": (socket, { gameId, count, requestId }, reply) => {
       games.claim(gameId, socket.data.sub, requestId, count, reply);
     },

@@ -67,6 +67,7 @@ type DrawListener = (gameId: string, ball: number, index: number) => void;
 /** Events whose repetition is harmless: the server answers a repeat with the first result (or the same state). */
 const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
   "game:join",
+  "game:peek",
   "cards:claim",
   "claims:close",
   "bingo:call",
@@ -199,6 +200,14 @@ export class BingoClient {
 
   closeClaims(gameId: string) {
     return this.request("claims:close", { gameId });
+  }
+
+  /**
+   * The game's snapshot without joining it: for an app woken by a push in the background,
+   * which stays in the background (its pushes go on) and follows no room events.
+   */
+  peek(gameId: string) {
+    return this.request("game:peek", { gameId });
   }
 
   /** Joins a game's room; the client re-joins it by itself after a reconnect. */

@@ -53,6 +53,8 @@ export interface ClientToServerEvents {
   "claims:open": (payload: ClaimsOpenPayload, ack: AckFn<SlotsBody>) => void;
   "claims:close": (payload: GameRefPayload, ack: AckFn<SlotsBody>) => void;
   "game:join": (payload: GameRefPayload, ack: AckFn<Joined>) => void;
+  /** The snapshot of `game:join`, read-only: no room, no presence change (a backgrounded app keeps its pushes). */
+  "game:peek": (payload: GameRefPayload, ack: AckFn<Joined>) => void;
   "cards:claim": (payload: CardsClaimPayload, ack: AckFn<Claimed>) => void;
   "round:start": (payload: GameRefPayload, ack: AckFn<RoundBody>) => void;
   "round:draw": (payload: RoundDrawPayload, ack: AckFn<Drawn>) => void;

@@ -23,6 +23,7 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "claims:open": { roles: ["host"], schema: claimsOpenSchema },
   "claims:close": { roles: ["host"], schema: gameRefSchema },
   "game:join": { roles: ["player", "host"], schema: gameRefSchema },
+  "game:peek": { roles: ["player"], schema: gameRefSchema },
   "cards:claim": { roles: ["player"], schema: cardsClaimSchema },
   "round:start": { roles: ["host"], schema: gameRefSchema },
   "round:draw": { roles: ["host"], schema: roundDrawSchema },

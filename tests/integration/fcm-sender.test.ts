@@ -23,7 +23,7 @@ const SAMPLE_DATA: { readonly [K in PushKind]: Record<string, string> } = {
   claims: { open: "true", left: "120", version: "7" },
   "claims-closed": { reason: "sold-out", version: "9" },
   "round-start": { round: "1" },
-  won: { cardId: "42", prize: "50" },
+  won: { pattern: "line", ballIndex: "12", prizeEach: "50" },
   finished: { seed: "a3f9" },
 };
 
@@ -35,6 +35,53 @@ const WIRE: { readonly [K in PushKind]: { ttl: string; webTtl: string; expiratio
   won: { ttl: "86398.766000000s", webTtl: "86399", expiration: "1700086400", topic: "won_K7M2QX9P" },
   finished: { ttl: "86398.766000000s", webTtl: "86399", expiration: "1700086400", topic: "finished_K7M2QX9P" },
 };
+
+/** What an alert kind adds on the wire (firebase-admin's snake_case and APNs' dashed keys). */
+const ALERT_WIRE: { readonly [K in PushKind]?: { title: string; body: string; channel: string; key: string; args: string[] } } = {
+  "round-start": { title: "The game is starting", body: "The first ball is about to be drawn.", channel: "bingo_game", key: "push_round_start", args: [] },
+  won: { title: "You won!", body: "Your card completed line.", channel: "bingo_results", key: "push_won", args: ["line", "50"] },
+};
+
+function expectedWire(kind: PushKind, tokenValue: string): object {
+  const wire = WIRE[kind];
+  const alert = ALERT_WIRE[kind];
+  const base = {
+    token: tokenValue,
+    data: { type: kind, gameId: GAME, ...SAMPLE_DATA[kind] },
+  };
+  const apnsHeaders = { "apns-collapse-id": `${kind}:${GAME}`, "apns-expiration": wire.expiration };
+  if (!alert) {
+    return {
+      ...base,
+      android: { collapse_key: `${kind}:${GAME}`, priority: "normal", ttl: wire.ttl },
+      apns: { headers: { ...apnsHeaders, "apns-push-type": "background", "apns-priority": "5" }, payload: { aps: { "content-available": 1 } } },
+      webpush: { headers: { TTL: wire.webTtl, Topic: wire.topic, Urgency: "normal" } },
+    };
+  }
+  return {
+    ...base,
+    notification: { title: alert.title, body: alert.body },
+    android: {
+      collapse_key: `${kind}:${GAME}`,
+      priority: "high",
+      ttl: wire.ttl,
+      notification: {
+        title: alert.title,
+        body: alert.body,
+        channel_id: alert.channel,
+        title_loc_key: `${alert.key}_title`,
+        body_loc_key: `${alert.key}_body`,
+        body_loc_args: alert.args,
+        sound: "default",
+      },
+    },
+    apns: {
+      headers: { ...apnsHeaders, "apns-push-type": "alert", "apns-priority": "10" },
+      payload: { aps: { alert: { title: alert.title, body: alert.body, "title-loc-key": `${alert.key}_title`, "loc-key": `${alert.key}_body`, "loc-args": alert.args }, sound: "default" } },
+    },
+    webpush: { headers: { TTL: wire.webTtl, Topic: wire.topic, Urgency: "high" }, notification: { title: alert.title, body: alert.body, tag: `${kind}:${GAME}` } },
+  };
+}
 
 const PLATFORMS: readonly Platform[] = ["android", "ios", "web"];
 
@@ -105,28 +152,11 @@ describe.each(["http2", "http1"] as const)("FcmPushSender over %s", (transport) 
     expect(outcomes).toEqual(messages.map(() => OK));
     expect(fake.requests).toHaveLength(PUSH_KINDS.length * PLATFORMS.length);
     for (const kind of PUSH_KINDS) {
-      const wire = WIRE[kind];
       for (const platform of PLATFORMS) {
         const tokenValue = token(`${kind}-${platform}`);
         const received = fake.requests.filter((request) => request.token === tokenValue);
         expect(received).toHaveLength(1);
-        expect(received[0]?.body).toEqual({
-          message: {
-            token: tokenValue,
-            data: { type: kind, gameId: GAME, ...SAMPLE_DATA[kind] },
-            android: { collapse_key: `${kind}:${GAME}`, priority: "high", ttl: wire.ttl },
-            apns: {
-              headers: {
-                "apns-collapse-id": `${kind}:${GAME}`,
-                "apns-push-type": "background",
-                "apns-priority": "5",
-                "apns-expiration": wire.expiration,
-              },
-              payload: { aps: { "content-available": 1 } },
-            },
-            webpush: { headers: { TTL: wire.webTtl, Topic: wire.topic, Urgency: "high" } },
-          },
-        });
+        expect(received[0]?.body).toEqual({ message: expectedWire(kind, tokenValue) });
       }
     }
   });
@@ -138,10 +168,10 @@ describe.each(["http2", "http1"] as const)("FcmPushSender over %s", (transport) 
     expect(fake.requests[0]?.raw).toBe(
       '{"message":{"token":"tok-android-1",' +
         '"data":{"type":"claims","gameId":"K7M2QX9P","open":"true","left":"120","version":"7"},' +
-        '"android":{"priority":"high","ttl":"598.766000000s","collapse_key":"claims:K7M2QX9P"},' +
-        '"apns":{"headers":{"apns-collapse-id":"claims:K7M2QX9P","apns-push-type":"background","apns-priority":"5",' +
-        '"apns-expiration":"1700000600"},"payload":{"aps":{"content-available":1}}},' +
-        '"webpush":{"headers":{"TTL":"599","Topic":"claims_K7M2QX9P","Urgency":"high"}}}}',
+        '"android":{"priority":"normal","ttl":"598.766000000s","collapse_key":"claims:K7M2QX9P"},' +
+        '"apns":{"headers":{"apns-collapse-id":"claims:K7M2QX9P","apns-expiration":"1700000600",' +
+        '"apns-push-type":"background","apns-priority":"5"},"payload":{"aps":{"content-available":1}}},' +
+        '"webpush":{"headers":{"TTL":"599","Topic":"claims_K7M2QX9P","Urgency":"normal"}}}}',
     );
   });
 

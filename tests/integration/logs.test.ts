@@ -44,7 +44,7 @@ test("a whole game logged at trace level: JSON lines with the node id and game i
   const app = await startTestApp({
     log,
     pushSender: pushSender({ firebase: null }, log),
-    config: { nodeId, backgroundGraceMs: 60_000, pushMinIntervalMs: 0 },
+    config: { nodeId, backgroundGraceMs: 60_000, pushCountThresholds: [18, 14, 10] },
   });
   const devices: string[] = [];
   const jwts: string[] = [];

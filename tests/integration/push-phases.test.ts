@@ -16,8 +16,8 @@ import { until } from "../support/until";
 
 /**
  * Pushes follow the game's phases across nodes: the cross-node gate (push.lua) records
- * phase changes as well as counts, and a count held back on one node never goes out after
- * a close made on another.
+ * phase changes and the count band as well as counts, so counts go out only at thresholds,
+ * once across nodes, and never after a close made on another node.
  */
 
 let redis: TestRedis;
@@ -60,8 +60,9 @@ function receivedBy(token: string): [string, string | undefined][] {
     });
 }
 
-test("a count held back on one node is not pushed after claims closed on another: open, closed, round start, in that order", async () => {
-  const [a, b] = await nodes(2, { pushMinIntervalMs: 4000 });
+test("counts come only when a threshold is crossed, on whichever node, once; then always the close and the round start, in order", async () => {
+  // 50 slots open in band 2 (<= 100, <= 50); 30 and 10 are the next thresholds.
+  const [a, b] = await nodes(2, { pushCountThresholds: [100, 50, 30, 10] });
   try {
     const host = await b.client("phase-host", "host");
     const { gameId } = ok(await host.createGame({}), "create");
@@ -69,32 +70,43 @@ test("a count held back on one node is not pushed after claims closed on another
     ok(await away.join(gameId), "join");
     ok(await away.registerPush("tok-phase-away", "android"), "register");
     ok(await away.setAppState("background"), "background");
-    ok(await host.openClaims({ gameId, totalSlots: 50, maxPerPlayer: 5 }), "open"); // version 1
+    ok(await host.openClaims({ gameId, totalSlots: 50, maxPerPlayer: 30 }), "open"); // version 1
     await fake.waitForRequests(1);
 
-    // A claim committed on node A within the interval: A holds the count back for later.
-    const claimer = await a.client("phase-claimer", "player");
-    ok(await claimer.join(gameId), "claimer join");
-    ok(await claimer.claim(gameId, 1), "claim"); // version 2, node A
-    ok(await host.closeClaims(gameId), "close"); // version 3, node B
+    const onA = await a.client("phase-claimer-a", "player");
+    const onB = await b.client("phase-claimer-b", "player");
+    ok(await onA.join(gameId), "join A");
+    ok(await onB.join(gameId), "join B");
+    ok(await onA.claim(gameId, 10), "claim A"); // version 2: 40 left, no threshold crossed
+    ok(await onB.claim(gameId, 12), "claim B"); // version 3: 28 left, crossed 30 (node B)
     await fake.waitForRequests(2);
-    // A's held-back count fires at the end of the interval; the gate refuses it.
-    await until("node A's held-back count refused by the gate", async () => (await suppressed(a, "stale")) >= 1);
-    ok(await host.startRound(gameId), "start");
+    ok(await onA.claim(gameId, 3), "claim A again"); // version 4: 25 left, same band
+    ok(await onB.claim(gameId, 16), "claim B again"); // version 5: 9 left, crossed 10 (node B)
     await fake.waitForRequests(3);
+    ok(await host.closeClaims(gameId), "close"); // version 6
+    await fake.waitForRequests(4);
+    ok(await host.startRound(gameId), "start");
+    await fake.waitForRequests(5);
 
     expect(receivedBy("tok-phase-away")).toEqual([
       ["claims", "1"],
-      ["claims-closed", "3"],
-      ["round-start", "3"],
+      ["claims", "3"],
+      ["claims", "5"],
+      ["claims-closed", "6"],
+      ["round-start", "6"],
     ]);
+    const remaining = fake
+      .messages()
+      .filter((m) => m.token === "tok-phase-away" && (m.data as Record<string, string>).type === "claims")
+      .map((m) => (m.data as Record<string, string>).remaining);
+    expect(remaining).toEqual(["50", "28", "9"]);
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }
 });
 
 test("a close made on two nodes (sold out on one, closed by the host on the other) is pushed once", async () => {
-  const [a, b] = await nodes(2, { pushMinIntervalMs: 60_000 });
+  const [a, b] = await nodes(2, { pushCountThresholds: [] });
   try {
     const host = await b.client("dup-host", "host");
     const { gameId } = ok(await host.createGame({}), "create");
@@ -128,23 +140,24 @@ describe("the Redis push gate", () => {
   });
   afterAll(() => commands.disconnect());
 
-  test("counts pass only while open, newer than every push so far, one per interval; phases only move forward", async () => {
+  test("counts pass only while open, newer than every push so far, one per threshold band; phases only move forward", async () => {
     const g = "GATE0001";
-    expect(await gate.count(g, 1, 0)).toBe("stale"); // never opened
-    expect(await gate.phase(g, "open", 1)).toBe("passed");
-    expect(await gate.count(g, 2, 60_000)).toBe("too-soon"); // the opening stamped the interval
-    expect(await gate.count(g, 2, 0)).toBe("passed");
-    expect(await gate.count(g, 2, 0)).toBe("stale");
-    expect(await gate.count(g, 1, 0)).toBe("stale");
-    expect(await gate.current(g)).toEqual({ stage: "open", version: 2 });
-    expect(await gate.phase(g, "closed", 3)).toBe("passed");
-    expect(await gate.phase(g, "closed", 4)).toBe("stale"); // a second close
-    expect(await gate.count(g, 5, 0)).toBe("stale"); // claims are closed
-    expect(await gate.phase(g, "open", 3)).toBe("stale"); // an old opening
-    expect(await gate.phase(g, "running", 3)).toBe("passed");
-    expect(await gate.phase(g, "closed", 3)).toBe("stale");
+    expect(await gate.count(g, 1, 1)).toBe("stale"); // never opened
+    expect(await gate.phase(g, "open", 1, 2)).toBe("passed"); // opened in band 2
+    expect(await gate.count(g, 2, 2)).toBe("same-band"); // no threshold crossed since the opening
+    expect(await gate.count(g, 3, 3)).toBe("passed");
+    expect(await gate.count(g, 4, 3)).toBe("same-band"); // another node, the same crossing
+    expect(await gate.count(g, 3, 4)).toBe("stale"); // not newer than the last push
+    expect(await gate.count(g, 2, 5)).toBe("stale");
+    expect(await gate.current(g)).toEqual({ stage: "open", version: 3 });
+    expect(await gate.phase(g, "closed", 5)).toBe("passed");
+    expect(await gate.phase(g, "closed", 6)).toBe("stale"); // a second close
+    expect(await gate.count(g, 7, 9)).toBe("stale"); // claims are closed
+    expect(await gate.phase(g, "open", 5)).toBe("stale"); // an old opening
+    expect(await gate.phase(g, "running", 5)).toBe("passed");
+    expect(await gate.phase(g, "closed", 5)).toBe("stale");
     expect(await gate.phase(g, "finished", 0)).toBe("passed");
-    expect(await gate.current(g)).toEqual({ stage: "finished", version: 3 });
+    expect(await gate.current(g)).toEqual({ stage: "finished", version: 5 });
     const admin = new Redis(redis.url);
     expect(await admin.pttl(`bingo:{${g}}:pushgate`)).toBeGreaterThan(0);
     admin.disconnect();
@@ -155,7 +168,7 @@ describe("the Redis push gate", () => {
     const admin = new Redis(redis.url);
     await admin.set(`bingo:{${g}}:game`, "x", "PX", 60_000);
     expect(await gate.phase(g, "open", 1)).toBe("passed");
-    expect(await gate.count(g, 2, 0)).toBe("passed");
+    expect(await gate.count(g, 2, 1)).toBe("passed");
     await new RedisPlayerDirectory(commands).joined(g, "audience-player");
     for (const key of [`bingo:{${g}}:pushgate`, `bingo:{${g}}:audience`]) {
       const left = await admin.pttl(key);
@@ -166,11 +179,13 @@ describe("the Redis push gate", () => {
     admin.disconnect();
   });
 
-  test("claims opened again with a newer version open the gate again", async () => {
+  test("claims opened again with a newer version open the gate again, from the new opening's band", async () => {
     const g = "GATE0002";
-    expect(await gate.phase(g, "open", 1)).toBe("passed");
-    expect(await gate.phase(g, "closed", 2)).toBe("passed");
-    expect(await gate.phase(g, "open", 3)).toBe("passed");
-    expect(await gate.count(g, 4, 0)).toBe("passed");
+    expect(await gate.phase(g, "open", 1, 1)).toBe("passed");
+    expect(await gate.count(g, 2, 4)).toBe("passed");
+    expect(await gate.phase(g, "closed", 3)).toBe("passed");
+    expect(await gate.phase(g, "open", 4, 1)).toBe("passed");
+    expect(await gate.count(g, 5, 1)).toBe("same-band");
+    expect(await gate.count(g, 5, 2)).toBe("passed");
   });
 });

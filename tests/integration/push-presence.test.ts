@@ -40,7 +40,7 @@ async function node(): Promise<TestApp> {
   return startTestApp({
     redisUrl: redis.url,
     pushSender: new FcmPushSender(fcm.messaging),
-    config: { backgroundGraceMs: GRACE_MS, presenceHeartbeatMs: BEAT_MS, pushMinIntervalMs: 60_000 },
+    config: { backgroundGraceMs: GRACE_MS, presenceHeartbeatMs: BEAT_MS, pushCountThresholds: [] },
   });
 }
 

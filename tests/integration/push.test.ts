@@ -49,7 +49,7 @@ async function nodes(count: number, config: Partial<TestApp["config"]> = {}): Pr
   const sender = new FcmPushSender(fcm.messaging);
   return Promise.all(
     Array.from({ length: count }, () =>
-      startTestApp({ redisUrl: redis.url, pushSender: sender, config: { backgroundGraceMs: 60_000, pushMinIntervalMs: 60_000, ...config } }),
+      startTestApp({ redisUrl: redis.url, pushSender: sender, config: { backgroundGraceMs: 60_000, pushCountThresholds: [], ...config } }),
     ),
   );
 }
@@ -98,6 +98,43 @@ test("one event reaches each backgrounded player's device exactly once across 2 
     admin.disconnect();
   } finally {
     await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+test("game:peek answers the snapshot without joining: the backgrounded player still gets the next pushes, a joiner does not", async () => {
+  const [a] = await nodes(1);
+  try {
+    const host = await a.client("peek-host", "host");
+    const { gameId } = ok(await host.createGame({}), "create");
+    const away = await player(a, "peek-away", gameId, "tok-peek-away");
+    ok(await away.setAppState("background"), "background");
+    const joiner = await player(a, "peek-joiner", gameId, "tok-peek-joiner");
+    ok(await joiner.setAppState("background"), "joiner background");
+    ok(await host.openClaims({ gameId, totalSlots: 5, maxPerPlayer: 1 }), "open");
+    await fake.waitForRequests(2);
+
+    // Woken by the push: one peeks (a fresh socket, as an app woken in the background), one joins.
+    const woken = await a.client("peek-away", "player");
+    const peeked = ok(await woken.peek(gameId), "peek");
+    expect(peeked.game.phase).toBe("claiming");
+    expect(peeked.game.slots).toMatchObject({ total: 5, remaining: 5 });
+    expect(woken.socket.id && a.io.sockets.sockets.get(woken.socket.id)?.rooms.size).toBe(1); // its own room only
+    const rejoined = await a.client("peek-joiner", "player");
+    ok(await rejoined.join(gameId), "rejoin");
+
+    ok(await host.closeClaims(gameId), "close");
+    ok(await host.startRound(gameId), "start");
+    await fake.waitForRequests(4);
+    expect(received()).toEqual([
+      ["tok-peek-away", "claims"],
+      ["tok-peek-away", "claims-closed"],
+      ["tok-peek-away", "round-start"],
+      ["tok-peek-joiner", "claims"],
+    ]);
+    const unknown = await woken.peek("NOSUCHGAME");
+    expect(unknown.ok ? null : unknown.error.code).toBe("NOT_FOUND");
+  } finally {
+    await a.stop();
   }
 });
 
@@ -169,7 +206,9 @@ test("a dead token is removed and FCM is not asked again; winners and the end ar
     const wonMessage = fake.messages().find((m) => (m.data as Record<string, string>).type === "won")!;
     expect(wonMessage.data).toMatchObject({ pattern: "line", prizeEach: String(Math.floor(300 / award.winners.length)) });
     expect(new Set(award.winners.map((w) => w.playerId))).toEqual(new Set(["dead-p"]));
-    expect(wonMessage.apns).toMatchObject({ headers: { "apns-collapse-id": `won:${gameId}`, "apns-push-type": "background" } });
+    // An alert the phone shows: APNs alert at priority 10, Android on the results channel.
+    expect(wonMessage.apns).toMatchObject({ headers: { "apns-collapse-id": `won:${gameId}`, "apns-push-type": "alert", "apns-priority": "10" } });
+    expect(wonMessage.android).toMatchObject({ priority: "high", notification: { channel_id: "bingo_results", body_loc_key: "push_won_body" } });
     const closed = fake.messages().find((m) => (m.data as Record<string, string>).type === "claims-closed")!;
     expect(closed.data).toMatchObject({ reason: "sold-out", remaining: "0", total: "40" });
   } finally {

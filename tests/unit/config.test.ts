@@ -37,7 +37,8 @@ describe("loadConfig", () => {
       slotsMinIntervalMs: 200,
       claimGraceMs: 2000,
       backgroundGraceMs: 15_000,
-      pushMinIntervalMs: 5000,
+      pushCountThresholds: [1000, 500, 100, 50, 10],
+      pushLinkBase: undefined,
       pushClaimTimeoutMs: 30_000,
       presenceHeartbeatMs: 5000,
       maxPushTokensPerPlayer: 10,
@@ -82,7 +83,8 @@ describe("loadConfig", () => {
       SLOTS_MIN_INTERVAL_MS: "100",
       CLAIM_GRACE_MS: "1500",
       BACKGROUND_GRACE_MS: "4000",
-      PUSH_MIN_INTERVAL_MS: "1000",
+      PUSH_COUNT_THRESHOLDS: " 20, 200 ,5,20",
+      PUSH_LINK_BASE_URL: "https://shows.example/bingo",
       PUSH_CLAIM_TIMEOUT_MS: "9000",
       PRESENCE_HEARTBEAT_MS: "250",
       MAX_PUSH_TOKENS_PER_PLAYER: "3",
@@ -124,7 +126,8 @@ describe("loadConfig", () => {
       slotsMinIntervalMs: 100,
       claimGraceMs: 1500,
       backgroundGraceMs: 4000,
-      pushMinIntervalMs: 1000,
+      pushCountThresholds: [200, 20, 5],
+      pushLinkBase: "https://shows.example/bingo",
       pushClaimTimeoutMs: 9000,
       presenceHeartbeatMs: 250,
       maxPushTokensPerPlayer: 3,
@@ -182,6 +185,10 @@ describe("loadConfig", () => {
     for (const level of ["fatal", "error", "warn", "info", "debug", "trace", "silent"]) {
       expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
     }
+  });
+
+  test("PUSH_COUNT_THRESHOLDS=none pushes no counts (only the opening and the close)", () => {
+    expect(loadConfig({ PUSH_COUNT_THRESHOLDS: "none" }).pushCountThresholds).toEqual([]);
   });
 
   test("empty strings count as unset", () => {
@@ -257,6 +264,15 @@ describe("loadConfig", () => {
     ["CORS_ORIGINS", "shows.example"],
     ["CORS_ORIGINS", "https://shows.example/path"],
     ["CORS_ORIGINS", "ftp://shows.example"],
+    ["PUSH_COUNT_THRESHOLDS", "100,,10"],
+    ["PUSH_COUNT_THRESHOLDS", "100;10"],
+    ["PUSH_COUNT_THRESHOLDS", "0"],
+    ["PUSH_COUNT_THRESHOLDS", "-5"],
+    ["PUSH_COUNT_THRESHOLDS", "Infinity"],
+    ["PUSH_COUNT_THRESHOLDS", Array.from({ length: 21 }, (_, i) => i + 1).join(",")],
+    ["PUSH_LINK_BASE_URL", "http://shows.example"],
+    ["PUSH_LINK_BASE_URL", "shows.example"],
+    ["PUSH_LINK_BASE_URL", "https://shows.example/?x=1"],
   ];
 
   test.each(bad)("%s=%j is refused with a ConfigError naming it", (variable, value) => {
@@ -391,7 +407,8 @@ describe("loadConfig", () => {
         "FIREBASE_PROJECT_ID",
         "GOOGLE_APPLICATION_CREDENTIALS",
         "PUSH_CLAIM_TIMEOUT_MS",
-        "PUSH_MIN_INTERVAL_MS",
+        "PUSH_COUNT_THRESHOLDS",
+        "PUSH_LINK_BASE_URL",
         "PRESENCE_HEARTBEAT_MS",
         "MAX_PUSH_TOKENS_PER_PLAYER",
         "PUSH_TOKEN_TTL_DAYS",

@@ -117,6 +117,7 @@ const CASES: { readonly [E in ClientEvent]: Cases } = {
   },
   "claims:close": gameRefCases,
   "game:join": gameRefCases,
+  "game:peek": gameRefCases,
   "cards:claim": {
     valid: [
       ["count 1", claim({ count: 1 })],

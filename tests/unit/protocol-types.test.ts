@@ -26,6 +26,9 @@ function clientSide(): void {
     // @ts-expect-error a refused ack has no body: narrow on ok first
     void ack.game;
   });
+  client.emit("game:peek", { gameId: "G" }, (ack) => {
+    if (ack.ok) void ack.game.slots;
+  });
   client.on("slots", (message) => void message.remaining);
   client.on("session:expired", (message) => void message.reason);
   // @ts-expect-error session:expired says why, nothing more

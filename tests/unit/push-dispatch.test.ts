@@ -92,33 +92,49 @@ test("an event older than its TTL is not sent", async () => {
   expect(d.sender.batches).toEqual([["t0", "t1"]]);
 });
 
-describe("slot counts are throttled per game, always ending on the latest", () => {
-  const INTERVAL = 5000;
+describe("slot counts are pushed when they cross a threshold, and the close always", () => {
+  const THRESHOLDS = [1000, 500, 100, 50, 10];
   async function events() {
     const clock = new ManualClock();
     const outbox = new MemoryPushOutbox(clock);
-    const push = new PushEvents(outbox, new MemoryPushGate(clock), clock, log, INTERVAL);
+    const push = new PushEvents(outbox, new MemoryPushGate(), clock, log, THRESHOLDS);
     const sent = async () => (await outbox.take("n", 100, 0)).map((e) => [e.event.kind, e.event.data.remaining]);
-    return { clock, push, sent };
+    return { push, sent };
   }
 
-  test("opening passes at once; counts within the interval are held and the latest goes out at its end", async () => {
-    const { clock, push, sent } = await events();
-    push.claimsOpened("G", { total: 100, remaining: 100, version: 1 });
+  test("the opening, then one count per threshold crossed below it (several at once: one), and the latest count each time", async () => {
+    const { push, sent } = await events();
+    push.claimsOpened("G", { total: 2000, remaining: 2000, version: 1 });
     await settle();
-    for (const [remaining, version] of [[90, 2], [80, 3], [70, 4]]) push.slotsMoved("G", { total: 100, remaining, version });
+    expect(await sent()).toEqual([["claims", "2000"]]);
+    const moves: [number, number][] = [[1500, 2], [1000, 3], [990, 4], [600, 5], [450, 6], [120, 7], [45, 8], [44, 9], [12, 10], [3, 11]];
+    for (const [remaining, version] of moves) {
+      push.slotsMoved("G", { total: 2000, remaining, version });
+      await settle();
+    }
+    // 1000 crossed at 1000; 500 at 450; 100 and 50 together at 45; 10 at 3.
+    expect(await sent()).toEqual([
+      ["claims", "1000"],
+      ["claims", "450"],
+      ["claims", "45"],
+      ["claims", "3"],
+    ]);
+  });
+
+  test("a window that opens below some thresholds pushes only the ones below its opening", async () => {
+    const { push, sent } = await events();
+    push.claimsOpened("G", { total: 80, remaining: 80, version: 1 });
+    push.slotsMoved("G", { total: 80, remaining: 60, version: 2 });
+    push.slotsMoved("G", { total: 80, remaining: 50, version: 3 });
     await settle();
-    expect(await sent()).toEqual([["claims", "100"]]);
-    clock.advance(INTERVAL);
-    await settle();
-    expect(await sent()).toEqual([["claims", "70"]]);
-    clock.advance(INTERVAL);
-    await settle();
-    expect(await sent()).toEqual([]);
+    expect(await sent()).toEqual([
+      ["claims", "80"],
+      ["claims", "50"],
+    ]);
   });
 
   test("selling out is pushed at once as claims-closed, and no count follows it", async () => {
-    const { clock, push, sent } = await events();
+    const { push, sent } = await events();
     push.claimsOpened("G", { total: 10, remaining: 10, version: 1 });
     push.slotsMoved("G", { total: 10, remaining: 4, version: 2 });
     push.slotsMoved("G", { total: 10, remaining: 0, version: 3 });
@@ -127,10 +143,9 @@ describe("slot counts are throttled per game, always ending on the latest", () =
       ["claims", "10"],
       ["claims-closed", "0"],
     ]);
-    clock.advance(INTERVAL);
+    push.slotsMoved("G", { total: 10, remaining: 0, version: 4 });
     await settle();
     expect(await sent()).toEqual([]);
-    push.stop();
   });
 });
 

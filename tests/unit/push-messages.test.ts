@@ -30,6 +30,12 @@ function sent(kind: PushKind, now: number, gameId?: string, target: PushTarget =
 
 const kindArb = fc.constantFrom(...PUSH_KINDS);
 
+function sent2(pushEvent: PushEvent): PushMessage {
+  const message = pushMessage(pushEvent, TARGET, AT);
+  if (message === null) throw new Error("expired");
+  return message;
+}
+
 describe("pushMessage: TTL", () => {
   test("each kind lives as long as it stays true", () => {
     expect(PUSH_TTL_MS).toEqual({ claims: 10 * MINUTE, "claims-closed": HOUR, "round-start": 30 * MINUTE, won: 24 * HOUR, finished: 24 * HOUR });
@@ -122,22 +128,82 @@ describe("pushMessage: collapsing", () => {
 });
 
 describe("pushMessage: shape", () => {
-  test("a background data message: high priority on Android and web, content-available with priority 5 on APNs", () => {
-    expect(pushMessage(event("won", "K7M2QX9P", { cardId: "42" }), { playerId: "p", token: "tok", platform: "ios" }, AT + 2 * SECOND)).toEqual({
+  const IOS = { playerId: "p", token: "tok", platform: "ios" } as const;
+  const LINK = { linkBase: "https://shows.example/" };
+
+  test("won is an alert: notification, Android high priority on the results channel with loc keys, APNs alert priority 10, web notification with the game link", () => {
+    const data = { pattern: "line", ballIndex: "12", prizeEach: "2500" };
+    expect(pushMessage(event("won", "K7M2QX9P", data), IOS, AT + 2 * SECOND, LINK)).toEqual({
       token: "tok",
-      data: { type: "won", gameId: "K7M2QX9P", cardId: "42" },
-      android: { collapseKey: "won:K7M2QX9P", priority: "high", ttl: 24 * HOUR - 2 * SECOND },
+      data: { type: "won", gameId: "K7M2QX9P", ...data },
+      notification: { title: "You won!", body: "Your card completed line." },
+      android: {
+        collapseKey: "won:K7M2QX9P",
+        priority: "high",
+        ttl: 24 * HOUR - 2 * SECOND,
+        notification: {
+          channelId: "bingo_results",
+          title: "You won!",
+          body: "Your card completed line.",
+          titleLocKey: "push_won_title",
+          bodyLocKey: "push_won_body",
+          bodyLocArgs: ["line", "2500"],
+          sound: "default",
+        },
+      },
       apns: {
         headers: {
           "apns-collapse-id": "won:K7M2QX9P",
-          "apns-push-type": "background",
-          "apns-priority": "5",
+          "apns-push-type": "alert",
+          "apns-priority": "10",
           "apns-expiration": String((AT + 24 * HOUR) / SECOND),
         },
-        payload: { aps: { contentAvailable: true } },
+        payload: {
+          aps: {
+            alert: { title: "You won!", body: "Your card completed line.", titleLocKey: "push_won_title", locKey: "push_won_body", locArgs: ["line", "2500"] },
+            sound: "default",
+          },
+        },
       },
-      webpush: { headers: { TTL: String(24 * 60 * 60 - 2), Topic: "won_K7M2QX9P", Urgency: "high" } },
+      webpush: {
+        headers: { TTL: String(24 * 60 * 60 - 2), Topic: "won_K7M2QX9P", Urgency: "high" },
+        notification: { title: "You won!", body: "Your card completed line.", tag: "won:K7M2QX9P" },
+        fcmOptions: { link: "https://shows.example/play/K7M2QX9P" },
+      },
     });
+  });
+
+  test("the opening of claims is an alert on the claims channel, with the number of cards as its argument", () => {
+    const message = sent2(event("claims", "K7M2QX9P", { state: "open", opening: "true", remaining: "500", total: "500", version: "1" }));
+    expect(message.notification).toEqual({ title: "Claims are open", body: "500 cards to claim. Be quick!" });
+    expect(message.android.notification).toMatchObject({ channelId: "bingo_claims", titleLocKey: "push_claims_open_title", bodyLocKey: "push_claims_open_body", bodyLocArgs: ["500"] });
+    expect(message.apns.payload.aps).toMatchObject({ alert: { titleLocKey: "push_claims_open_title", locKey: "push_claims_open_body", locArgs: ["500"] } });
+    expect(message.apns.headers["apns-priority"]).toBe("10");
+  });
+
+  test("the round start is an alert on the game channel, with no arguments", () => {
+    const message = sent2(event("round-start", "K7M2QX9P", { version: "7" }));
+    expect(message.android).toMatchObject({ priority: "high", notification: { channelId: "bingo_game", titleLocKey: "push_round_start_title", bodyLocKey: "push_round_start_body", bodyLocArgs: [] } });
+    expect(message.apns.headers["apns-push-type"]).toBe("alert");
+  });
+
+  test.each([
+    ["a count", event("claims", "K7M2QX9P", { state: "open", remaining: "99", total: "500", version: "4" })],
+    ["claims-closed", event("claims-closed", "K7M2QX9P", { reason: "sold-out" })],
+    ["finished", event("finished", "K7M2QX9P", { seed: "ab" })],
+  ])("%s is a silent refresh: no notification, Android normal priority, APNs background priority 5, web low urgency", (_name, silent) => {
+    const message = sent2(silent);
+    expect(message).not.toHaveProperty("notification");
+    expect(message.android).toEqual({ collapseKey: collapseKey(silent.kind, "K7M2QX9P"), priority: "normal", ttl: PUSH_TTL_MS[silent.kind] });
+    expect(message.apns.headers).toMatchObject({ "apns-push-type": "background", "apns-priority": "5" });
+    expect(message.apns.payload).toEqual({ aps: { contentAvailable: true } });
+    expect(message.webpush).toEqual({ headers: { TTL: String(PUSH_TTL_MS[silent.kind] / SECOND), Topic: `${silent.kind}_K7M2QX9P`, Urgency: "normal" } });
+  });
+
+  test("without PUSH_LINK_BASE_URL a web alert carries no link; a base with a path keeps it", () => {
+    expect(sent2(event("round-start")).webpush).not.toHaveProperty("fcmOptions");
+    const message = pushMessage(event("round-start", "K7M2QX9P"), TARGET, AT, { linkBase: "https://shows.example/bingo" });
+    expect(message?.webpush.fcmOptions).toEqual({ link: "https://shows.example/bingo/play/K7M2QX9P" });
   });
 
   test("the data carries the kind and the game next to the event's own fields, all strings", () => {

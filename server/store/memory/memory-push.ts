@@ -197,26 +197,23 @@ export class MemoryPushOutbox implements PushOutbox {
 
 /** The one-node gate, with the same rules as the Redis one (push.lua). */
 export class MemoryPushGate implements PushGate {
-  private readonly games = new Map<string, { stage: PushStage | null; version: number; claimsAt: number | null }>();
+  private readonly games = new Map<string, { stage: PushStage | null; version: number; band: number }>();
 
-  constructor(private readonly clock: Clock = systemClock) {}
-
-  async phase(gameId: string, stage: PushStage, version: number): Promise<"passed" | "stale"> {
+  async phase(gameId: string, stage: PushStage, version: number, band = 0): Promise<"passed" | "stale"> {
     const game = this.game(gameId);
     if (stage === "open" ? version <= game.version : game.stage !== null && PUSH_STAGES.indexOf(stage) <= PUSH_STAGES.indexOf(game.stage)) return "stale";
     game.stage = stage;
     game.version = Math.max(game.version, version);
-    if (stage === "open") game.claimsAt = this.clock.now();
+    if (stage === "open") game.band = band;
     return "passed";
   }
 
-  async count(gameId: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
+  async count(gameId: string, version: number, band: number): Promise<"passed" | "same-band" | "stale"> {
     const game = this.game(gameId);
     if (game.stage !== "open" || version <= game.version) return "stale";
-    const now = this.clock.now();
-    if (game.claimsAt !== null && now - game.claimsAt < intervalMs) return "too-soon";
+    if (band <= game.band) return "same-band";
     game.version = version;
-    game.claimsAt = now;
+    game.band = band;
     return "passed";
   }
 
@@ -227,7 +224,7 @@ export class MemoryPushGate implements PushGate {
 
   private game(gameId: string) {
     let game = this.games.get(gameId);
-    if (!game) this.games.set(gameId, (game = { stage: null, version: -1, claimsAt: null }));
+    if (!game) this.games.set(gameId, (game = { stage: null, version: -1, band: 0 }));
     return game;
   }
 }

@@ -297,12 +297,12 @@ function entriesOf(raw: [string, string[]][]): OutboxEntry[] {
 export class RedisPushGate implements PushGate {
   constructor(private readonly redis: RedisClient) {}
 
-  async phase(gameId: string, stage: PushStage, version: number): Promise<"passed" | "stale"> {
-    return (await this.redis.fcall("bingo_push_phase", 2, gateKey(gameId), gameKeys(gameId).game, stage, version)) as "passed" | "stale";
+  async phase(gameId: string, stage: PushStage, version: number, band = 0): Promise<"passed" | "stale"> {
+    return (await this.redis.fcall("bingo_push_phase", 2, gateKey(gameId), gameKeys(gameId).game, stage, version, band)) as "passed" | "stale";
   }
 
-  async count(gameId: string, version: number, intervalMs: number): Promise<"passed" | "too-soon" | "stale"> {
-    return (await this.redis.fcall("bingo_push_count", 2, gateKey(gameId), gameKeys(gameId).game, version, intervalMs)) as "passed" | "too-soon" | "stale";
+  async count(gameId: string, version: number, band: number): Promise<"passed" | "same-band" | "stale"> {
+    return (await this.redis.fcall("bingo_push_count", 2, gateKey(gameId), gameKeys(gameId).game, version, band)) as "passed" | "same-band" | "stale";
   }
 
   async current(gameId: string): Promise<GateState> {

@@ -3,7 +3,7 @@
 -- Gate hash (bingo:{<gameId>}:pushgate), shared by every node:
 --   stage   the game's push stage last recorded: open | closed | running | finished
 --   pv      the highest slot version a push of the game carried
---   claims  ms of the last claims push (open, or a count) let through
+--   band    the count band (thresholds crossed) of the window's last claims push (open, or a count)
 -- Stages only move forward, except a new `open` with a newer version (claims reopened).
 
 local PUSH_STAGES = { open = 1, closed = 2, running = 3, finished = 4 }
@@ -16,7 +16,7 @@ local function expire_with(game, key)
   redis.call('PEXPIRE', key, left > 0 and left or PUSH_KEY_TTL_MS)
 end
 
--- KEYS: gate, game. ARGV: stage, version. Records a phase change before its push is queued.
+-- KEYS: gate, game. ARGV: stage, version, band. Records a phase change before its push is queued.
 -- 'passed', or 'stale' when the game is already at that stage or past it (the push is
 -- then not queued: a second close after a sell-out, a close from a node that lagged).
 local function push_phase(keys, args)
@@ -30,21 +30,20 @@ local function push_phase(keys, args)
     return 'stale'
   end
   redis.call('HSET', gate, 'stage', stage, 'pv', math.max(pv, version))
-  if stage == 'open' then redis.call('HSET', gate, 'claims', now_ms()) end
+  if stage == 'open' then redis.call('HSET', gate, 'band', tonumber(args[3] or '0')) end
   expire_with(keys[2], gate)
   return 'passed'
 end
 
--- KEYS: gate, game. ARGV: version, intervalMs. Lets a slot count through: only while claims are
--- open, only newer than every push of the game so far, at most one per interval.
--- Returns 'passed', 'too-soon' (try again with the latest later) or 'stale'.
+-- KEYS: gate, game. ARGV: version, band. Lets a slot count through: only while claims are
+-- open, only newer than every push of the game so far, only when it crossed a threshold
+-- the window's pushes had not (its band is higher). Returns 'passed', 'same-band' or 'stale'.
 local function push_count(keys, args)
-  local gate, version = keys[1], tonumber(args[1])
-  local m = redis.call('HMGET', gate, 'stage', 'pv', 'claims')
+  local gate, version, band = keys[1], tonumber(args[1]), tonumber(args[2])
+  local m = redis.call('HMGET', gate, 'stage', 'pv', 'band')
   if m[1] ~= 'open' or version <= tonumber(m[2] or '-1') then return 'stale' end
-  local now = now_ms()
-  if m[3] and now - tonumber(m[3]) < tonumber(args[2]) then return 'too-soon' end
-  redis.call('HSET', gate, 'pv', version, 'claims', now)
+  if band <= tonumber(m[3] or '0') then return 'same-band' end
+  redis.call('HSET', gate, 'pv', version, 'band', band)
   expire_with(keys[2], gate)
   return 'passed'
 end
