@@ -126,6 +126,18 @@ export class GameCoordinator {
     return this.store.view(gameId, playerId);
   }
 
+  /**
+   * The snapshot without joining: no room, no engine or conductor state taken on (an app
+   * woken by a push reads the game and stays backgrounded). The rules it needs are the
+   * per-game cache's, which the idle sweep lets go like any other.
+   */
+  async peek(gameId: string, playerId: string): Promise<StoreResult<GameSnapshot>> {
+    const view = await this.store.view(gameId, playerId);
+    if (!view.ok) return view;
+    const game = view.value;
+    return { ok: true, value: snapshotOf(game, this.catalog.remember(game.id, game.variant, game.seed, game.patterns)) };
+  }
+
   /** A socket joined the game's room on this node: its state now flows here. */
   joined(game: StoredGame): GameSnapshot {
     const rules = this.catalog.remember(game.id, game.variant, game.seed, game.patterns);

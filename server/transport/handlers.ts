@@ -70,10 +70,8 @@ export function createHandlers({ games, directory }: HandlerDeps): Handlers {
 
     // Read-only: no room, no directory write, so a backgrounded app stays pushed (docs/push.md).
     "game:peek": async (socket, { gameId }, reply) => {
-      const view = await store.view(gameId, socket.data.sub);
-      if (!view.ok) return reply(view);
-      const game = view.value;
-      reply({ ok: true, game: snapshotOf(game, catalog.remember(gameId, game.variant, game.seed, game.patterns)) });
+      const peeked = await games.peek(gameId, socket.data.sub);
+      reply(peeked.ok ? { ok: true, game: peeked.value } : peeked);
     },
 
     "cards:claim": (socket, { gameId, count, requestId }, reply) => {
