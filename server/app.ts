@@ -132,6 +132,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       record: (gameId) => publicRecord(store, gameId),
       webRoot: webRoot(),
       devTokens: config.devTokens ? tokens : undefined,
+      webPush: config.webPush,
       metrics: () => metrics.scrape(),
       origins,
     }),

@@ -1,0 +1,52 @@
+import type { BingoClient } from "../../shared/client/bingo-client";
+import type { WebPushSettings } from "../../shared/protocol/push-config";
+import { isPushConfigAnswer } from "../../shared/protocol/push-config";
+
+/**
+ * Web push for this browser, when the operator configured it (GET /api/push-config): the
+ * service worker that shows the pushes (/push-sw.js), the notification permission, an FCM
+ * token from Firebase's web SDK, and that token registered with the server
+ * (`push:register`, platform "web"), at every page start, as the server expects.
+ *
+ * Never in the way of the game: without configuration nothing is loaded; any failure (no
+ * support, permission refused, Google's servers out of reach) is logged as a warning and
+ * the page plays on with the socket alone.
+ */
+export async function startWebPush(client: BingoClient): Promise<void> {
+  try {
+    const settings = await pushSettings();
+    if (!settings) return;
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+      return console.info("web push: not supported by this browser");
+    }
+    const registration = await navigator.serviceWorker.register("/push-sw.js", { scope: "/" });
+    if (!(await permitted())) return console.info("web push: notifications not allowed");
+    // The Firebase SDK comes in its own chunk, fetched only here.
+    const { firebaseToken } = await import("./push-firebase");
+    const token = await firebaseToken(settings, await readyWorker(registration));
+    const registered = await client.registerPush(token, "web");
+    if (!registered.ok) console.warn(`web push: the server refused the token (${registered.error.code})`);
+  } catch (error) {
+    console.warn("web push unavailable:", error instanceof Error ? error.message : error);
+  }
+}
+
+async function pushSettings(): Promise<WebPushSettings | null> {
+  const response = await fetch("/api/push-config");
+  if (!response.ok) return null;
+  const answer: unknown = await response.json();
+  if (!isPushConfigAnswer(answer)) throw new Error("unexpected answer from /api/push-config");
+  return answer.enabled ? answer : null;
+}
+
+/** Asks only while the player has not decided; a refusal is kept, never asked again. */
+async function permitted(): Promise<boolean> {
+  if (Notification.permission === "default") await Notification.requestPermission();
+  return Notification.permission === "granted";
+}
+
+/** FCM subscribes through an active worker; a first visit's worker may still be installing. */
+async function readyWorker(registration: ServiceWorkerRegistration): Promise<ServiceWorkerRegistration> {
+  if (registration.active) return registration;
+  return navigator.serviceWorker.ready;
+}
