@@ -3,32 +3,49 @@ import type { WebPushSettings } from "../../shared/protocol/push-config";
 import { isPushConfigAnswer } from "../../shared/protocol/push-config";
 
 /**
+ * Where web push stands on this page, kept in `<html data-web-push>` (for tests and for
+ * anyone looking at the page): off (not configured), unsupported, denied (notifications not
+ * allowed), unavailable (a step failed, e.g. Google out of reach), registered.
+ */
+export type WebPushState = "off" | "unsupported" | "denied" | "unavailable" | "registered";
+
+/**
  * Web push for this browser, when the operator configured it (GET /api/push-config): the
  * service worker that shows the pushes (/push-sw.js), the notification permission, an FCM
  * token from Firebase's web SDK, and that token registered with the server
- * (`push:register`, platform "web"), at every page start, as the server expects.
+ * (`push:register`, platform "web") at every page start, as the server expects.
  *
  * Never in the way of the game: without configuration nothing is loaded; any failure (no
  * support, permission refused, Google's servers out of reach) is logged as a warning and
  * the page plays on with the socket alone.
  */
 export async function startWebPush(client: BingoClient): Promise<void> {
+  document.documentElement.dataset.webPush = await setUp(client);
+}
+
+async function setUp(client: BingoClient): Promise<WebPushState> {
   try {
     const settings = await pushSettings();
-    if (!settings) return;
+    if (!settings) return "off";
     if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-      return console.info("web push: not supported by this browser");
+      console.info("web push: not supported by this browser");
+      return "unsupported";
     }
     const registration = await navigator.serviceWorker.register("/push-sw.js", { scope: "/" });
-    if (!(await permitted())) return console.info("web push: notifications not allowed");
+    if (!(await permitted())) {
+      console.info("web push: notifications not allowed");
+      return "denied";
+    }
     // The Firebase SDK comes in its own chunk, fetched only here.
     const { firebaseToken } = await import("./push-firebase");
     const token = await firebaseToken(settings, await readyWorker(registration));
     const registered = await client.registerPush(token, "web");
-    if (!registered.ok) console.warn(`web push: the server refused the token (${registered.error.code})`);
+    if (registered.ok) return "registered";
+    console.warn(`web push unavailable: the server refused the token (${registered.error.code})`);
   } catch (error) {
-    console.warn("web push unavailable:", error instanceof Error ? error.message : error);
+    console.warn("web push unavailable:", error instanceof Error ? error.message : String(error));
   }
+  return "unavailable";
 }
 
 async function pushSettings(): Promise<WebPushSettings | null> {
