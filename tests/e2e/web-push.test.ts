@@ -98,11 +98,11 @@ interface PushPage extends E2ePage {
 async function openPushPage(
   on: TestApp,
   path: string,
-  { googleReachable, fakeSubscription = googleReachable }: { googleReachable: boolean; fakeSubscription?: boolean },
+  { googleReachable, fakeSubscription = googleReachable, allowNotifications = true }: { googleReachable: boolean; fakeSubscription?: boolean; allowNotifications?: boolean },
 ): Promise<PushPage> {
   const context = await browser.newContext({ viewport: PHONE });
   context.setDefaultTimeout(WAIT_MS);
-  await context.grantPermissions(["notifications"], { origin: on.url });
+  if (allowNotifications) await context.grantPermissions(["notifications"], { origin: on.url });
   const google = await fakeGoogle(context, { reachable: googleReachable });
   if (fakeSubscription) await fakePushService(context);
   const page = await context.newPage();
@@ -246,6 +246,23 @@ test.each([
   // The service worker is there all the same: pushes would show once a token is had.
   expect(player.requested).toContain("/push-sw.js");
   expect(player.errors.filter((line) => !BROWSER_LINES.some((own) => line.includes(own)))).toEqual([]);
+});
+
+test("configured, the player not asked yet: the page asks at the first click, and a refusal leaves the game as it was", async () => {
+  const gameId = await hostGame(app);
+  ok(await hosts[hosts.length - 1].openClaims({ gameId, totalSlots: 10, maxPerPlayer: 4 }), "open");
+  const player = await openPushPage(app, `/play/${gameId}`, { googleReachable: true, allowNotifications: false });
+  await connected(player);
+  // Not on load: browsers ignore (or bury) a permission request no user action started.
+  await waitPushState(player, "asking");
+  // Playwright's browser answers a permission request it was not told to grant with a refusal.
+  await claimCards(player, 1, 1);
+  await waitPushState(player, "denied");
+  await waitText(player, "slots-left", "9");
+  expect(await player.page.evaluate(() => Notification.permission)).toBe("denied");
+  expect(player.google.registrations).toEqual([]);
+  expect(player.requested.filter((path) => path.includes("push-firebase"))).toEqual([]);
+  expect(player.errors).toEqual([]);
 });
 
 test("not configured: the page does nothing push-related (no service worker, no Firebase SDK fetched)", async () => {

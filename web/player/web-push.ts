@@ -4,10 +4,11 @@ import { isPushConfigAnswer } from "../../shared/protocol/push-config";
 
 /**
  * Where web push stands on this page, kept in `<html data-web-push>` (for tests and for
- * anyone looking at the page): off (not configured), unsupported, denied (notifications not
- * allowed), unavailable (a step failed, e.g. Google out of reach), registered.
+ * anyone looking at the page): off (not configured), unsupported, asking (waiting for the
+ * player's first click to ask for the permission), denied (notifications not allowed),
+ * unavailable (a step failed, e.g. Google out of reach), registered.
  */
-export type WebPushState = "off" | "unsupported" | "denied" | "unavailable" | "registered";
+export type WebPushState = "off" | "unsupported" | "asking" | "denied" | "unavailable" | "registered";
 
 /**
  * Web push for this browser, when the operator configured it (GET /api/push-config): the
@@ -56,11 +57,27 @@ async function pushSettings(): Promise<WebPushSettings | null> {
   return answer.enabled ? answer : null;
 }
 
-/** Asks only while the player has not decided; a refusal is kept, never asked again. */
+/**
+ * Asks only while the player has not decided (a refusal is kept, never asked again), and
+ * only at the player's first click or key in the page: Firefox and Safari ignore a request
+ * that no user action started, and Chrome files such requests under its quiet prompt.
+ */
 async function permitted(): Promise<boolean> {
-  if (Notification.permission === "default") await Notification.requestPermission();
+  if (Notification.permission === "default") {
+    document.documentElement.dataset.webPush = "asking";
+    await new Promise<void>((resolve) => {
+      const ask = (): void => {
+        for (const type of GESTURES) document.removeEventListener(type, ask, true);
+        // Called inside the event handler, while the user activation lasts.
+        void Notification.requestPermission().then(() => resolve(), () => resolve());
+      };
+      for (const type of GESTURES) document.addEventListener(type, ask, true);
+    });
+  }
   return Notification.permission === "granted";
 }
+
+const GESTURES = ["click", "keydown"] as const;
 
 /** FCM subscribes through an active worker; a first visit's worker may still be installing. */
 async function readyWorker(registration: ServiceWorkerRegistration): Promise<ServiceWorkerRegistration> {
