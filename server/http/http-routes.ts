@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { PushConfigAnswer, WebPushSettings } from "../../shared/protocol";
-import { devTokenRequestSchema } from "../../shared/protocol";
+import { devTokenRequestSchema, normalGameId } from "../../shared/protocol";
 import type { PublicRecord } from "../domain/game-record";
 import type { StoreResult } from "../ports/game-store";
 import type { TokenAuthority } from "../transport/tokens";
@@ -68,7 +68,7 @@ export function createHttpHandler(options: HttpRoutesOptions) {
     }
     const record = RECORD_PATH.exec(path);
     if (req.method === "GET" && record) {
-      void options.record(record[1]).then(
+      void options.record(normalGameId(record[1])).then(
         (result) => {
           if (result.ok) return sendJson(res, 200, result.value);
           const status = result.error.code === "NOT_FOUND" ? 404 : result.error.code === "WRONG_PHASE" ? 409 : 503;

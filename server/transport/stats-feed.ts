@@ -19,7 +19,7 @@ export function startStatsFeed(io: BingoServer, nodeId: string, multiNode: boole
     for (const [room, members] of rooms) {
       const gameId = gameOfRoom(room);
       if (!gameId) continue;
-      const mine = stats.takeOwn(gameId, members.size);
+      const mine = stats.takeOwn(gameId, members.size - hostsIn(members, rooms.get(hostsOf(gameId))));
       stats.record(gameId, nodeId, mine, now);
       if (multiNode) io.serverSideEmit("stats:node", gameId, nodeId, mine.connected, mine.claims, mine.largestBatch);
       const total = stats.total(gameId, now);
@@ -39,4 +39,14 @@ export function startStatsFeed(io: BingoServer, nodeId: string, multiNode: boole
     } satisfies PerGameState,
     stop: (): void => clearInterval(timer),
   };
+}
+
+/**
+ * The game's hosts among a room's sockets: they are not players, so "connected" leaves them
+ * out. Walks the hosts' room (a few sockets), never the players'.
+ */
+function hostsIn(members: ReadonlySet<string>, hosts: ReadonlySet<string> | undefined): number {
+  let count = 0;
+  if (hosts) for (const id of hosts) if (members.has(id)) count++;
+  return count;
 }

@@ -205,7 +205,8 @@ export class BingoClient {
   async join(gameId: string): Promise<Ack<AckOf<"game:join">>> {
     const joined = await this.request("game:join", { gameId });
     if (joined.ok) {
-      this.games.add(gameId);
+      // The server's spelling of the code (it reads codes in any case): events carry that one.
+      this.games.add(joined.game.id);
       this.applySnapshot(joined.game);
     }
     return joined;

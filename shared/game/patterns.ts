@@ -45,3 +45,26 @@ export function variantOf(grid: ReadonlyGrid, pattern: PatternName): Variant {
   if (!(PATTERNS_BY_VARIANT[variant] as readonly string[]).includes(pattern)) throw new RangeError(`${pattern} is not a ${variant}-ball pattern`);
   return variant;
 }
+
+/**
+ * The numbers of the cells that make `pattern` on this card with these balls, to light them
+ * up when the card wins: every complete line for `line`, the corners, the whole card for a
+ * full house; for 90-ball the complete rows. 0 stands for the free centre. Empty when the
+ * pattern is not complete.
+ */
+export function patternNumbers(grid: ReadonlyGrid, pattern: PatternName, drawn: readonly number[]): ReadonlySet<number> {
+  if (!isComplete(grid, pattern, drawn)) return new Set();
+  const marked = new Set(drawn);
+  const hit = (n: number): boolean => n === 0 || marked.has(n);
+  const variant = variantOf(grid, pattern);
+  let cells: readonly number[];
+  if (variant === 75) {
+    if (pattern === "line") cells = lines75(grid).filter((line) => line.every(hit)).flat();
+    else if (pattern === "four-corners") cells = corners75(grid);
+    else cells = grid.flat();
+  } else {
+    const rows = grid.filter((row) => row.every(hit));
+    cells = (pattern === "full-house" ? grid : rows).flat().filter((n) => n !== 0);
+  }
+  return new Set(cells);
+}

@@ -9,7 +9,18 @@ import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT, RECORD_ID_KINDS } from "./state"
 
 /** Game ids are server-made codes; the charset also keeps `{` `}` out of Redis hash tags. */
 export const GAME_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const gameIdSchema = z.string().regex(GAME_ID_PATTERN, "gameId must be 1-64 characters of A-Z a-z 0-9 _ -");
+/**
+ * A game code as people type it: any case. The server makes codes in capitals
+ * (server/game/game-ids.ts), so every code that arrives is read in capitals: a phone
+ * keyboard's `b5zdwgnd` is the game `B5ZDWGND`.
+ */
+export function normalGameId(id: string): string {
+  return id.toUpperCase();
+}
+export const gameIdSchema = z
+  .string()
+  .regex(GAME_ID_PATTERN, "gameId must be 1-64 characters of A-Z a-z 0-9 _ -")
+  .transform(normalGameId);
 
 export const MAX_CARDS_PER_CLAIM = 100;
 export const MAX_PER_PLAYER = 100;

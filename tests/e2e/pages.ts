@@ -12,7 +12,11 @@ export interface ShownCard {
   readonly numbers: number[];
   /** The numbers whose cell has the class `marked`. */
   readonly marked: number[];
+  /** The numbers whose cell has the class `winning` (0: the free centre), ascending. */
+  readonly winning: number[];
   readonly cells: number;
+  /** The card as the page lays it out: rows of data-number (0: free centre or blank). */
+  readonly grid: number[][];
 }
 
 /** The first integer in a text, or NaN. */
@@ -38,7 +42,14 @@ export async function shownCards(target: E2ePage): Promise<ShownCard[]> {
         id: Number((card as HTMLElement).dataset.cardId),
         numbers: numbered.map((cell) => Number(cell.n)),
         marked: numbered.filter((cell) => cell.marked).map((cell) => Number(cell.n)),
+        winning: cells
+          .filter((cell) => cell.classList.contains("winning"))
+          .map((cell) => Number(cell.dataset.number))
+          .sort((a, b) => a - b),
         cells: cells.length,
+        grid: Array.from(card.querySelectorAll("tbody tr")).map((row) =>
+          Array.from(row.querySelectorAll<HTMLElement>('[data-testid="cell"]')).map((cell) => Number(cell.dataset.number)),
+        ),
       };
     }),
   );

@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { BingoClient } from "../../shared/client";
 import type { GameSnapshot, PublicRecord } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
+import { patternNumbers } from "../../shared/game/patterns";
 import type { E2ePage } from "../support/browser";
 import { DESKTOP, PHONE, byTestId, launchBrowser, openPage, screenshot, setValue, texts, waitCount, waitDisabled, waitText, waitUntil, waitVisible } from "../support/browser";
 import type { TestRedis } from "../support/redis-server";
@@ -90,7 +91,7 @@ describe.each([
     await connected(host);
     await byTestId(host.page, "title").fill("E2E show");
     await setValue(host.page, "variant", "75");
-    await byTestId(host.page, "prizes").fill("1000,5000");
+    await byTestId(host.page, "prizes").fill("10.00, 50");
     await byTestId(host.page, "create-button").click();
     await waitUntil(host, "a game code", (sel) => /^[A-Za-z0-9_-]{1,64}$/.test((document.querySelector(sel)?.textContent ?? "").trim()), '[data-testid="game-code"]');
     const gameId = ((await byTestId(host.page, "game-code").textContent()) ?? "").trim();
@@ -119,6 +120,12 @@ describe.each([
       await waitDisabled(player, "claim-button", false);
       expect(await byTestId(player.page, "auto-claim").isChecked()).toBe(true);
       await recordSlotsLeft(player);
+      // Vibrations the page asks for, recorded (headless Chromium has no motor to feel).
+      await player.page.evaluate(() => {
+        const seen: unknown[] = [];
+        (window as unknown as { __vibrations: unknown[] }).__vibrations = seen;
+        navigator.vibrate = (pattern: VibratePattern) => (seen.push(pattern), true);
+      });
     }
 
     // --- Both claim 2 at once: all 4 slots go, the count only ever falls, claiming stops.
@@ -163,6 +170,8 @@ describe.each([
 
     // --- Everyone agrees with the server: awards, winners, balls, marked cells.
     const game = await snapshot(gameId);
+    // The host typed amounts ("10.00, 50"); the game holds them in minor units.
+    expect(game.prizes).toEqual([1000, 5000]);
     expect(game.round.awards.length).toBeGreaterThanOrEqual(1);
     const draws = game.round.draws;
     const winningCards = new Set(game.round.awards.flatMap((award) => award.winners.map((w) => w.cardId)));
@@ -182,11 +191,29 @@ describe.each([
 
       const cards = await shownCards(player);
       const won = cards.some((card) => winningCards.has(card.id));
+      // The award moment, in view on the phone: "You won" with a vibration, or "Not this time".
+      const banner = await waitVisible(player, "result-banner");
+      const box = (await banner.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+      const vibrations = await player.page.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations);
       if (won) {
         winnersFound++;
         await waitVisible(player, "you-won");
+        expect(await byTestId(player.page, "result-banner").getAttribute("data-result")).toBe("won");
+        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toMatch(/^You won! Line on card \d+ \(10\.00\)/);
+        expect(vibrations).toHaveLength(1);
       } else {
         expect(await byTestId(player.page, "you-won").isVisible()).toBe(false);
+        expect(await byTestId(player.page, "result-banner").getAttribute("data-result")).toBe("lost");
+        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toBe("Not this time: Line went to another card.");
+        expect(vibrations).toEqual([]);
+      }
+      // The winning line lights up on the card that won, and only there.
+      for (const card of cards) {
+        const award = game.round.awards.find((a) => a.winners.some((w) => w.cardId === card.id));
+        const expected = award ? [...patternNumbers(card.grid, award.pattern, draws.slice(0, award.ballIndex + 1))].sort((a, b) => a - b) : [];
+        expect({ card: card.id, winning: card.winning }).toEqual({ card: card.id, winning: expected });
       }
       const drawnSet = new Set(draws);
       for (const card of cards) {
@@ -203,8 +230,20 @@ describe.each([
       await screenshot(players[1].page, "player-2");
     }
 
+    // --- End game asks first, naming what is still unawarded; "Keep playing" changes nothing.
+    const unawarded = game.round.awards.length < 2;
+    await byTestId(host.page, "end-button").click();
+    await waitVisible(host, "end-confirm");
+    const question = (await byTestId(host.page, "end-confirm-text").textContent()) ?? "";
+    if (unawarded) expect(question).toContain("Full house (50.00)");
+    else expect(question).toContain("Every prize has been awarded");
+    await byTestId(host.page, "end-keep").click();
+    expect(await byTestId(host.page, "end-confirm").isVisible()).toBe(false);
+    expect((await snapshot(gameId)).phase).toBe("running");
+
     // --- The host ends the game: the seed is revealed everywhere and matches the public record.
     await byTestId(host.page, "end-button").click();
+    await byTestId(host.page, "end-confirm-button").click();
     const hostSeed = await waitSeed(host, "seed");
     const record = await fetchRecord(gameId);
     expect(hostSeed).toBe(record.seed);

@@ -161,7 +161,7 @@ test("configured: the page registers its FCM token (web) with the server; the se
   await waitPushState(player, "registered");
 
   // getToken ran for real: it subscribed with the operator's VAPID key and registered the subscription with FCM.
-  const sub = await player.page.evaluate(() => sessionStorage.getItem("bingo:player:sub"));
+  const sub = await player.page.evaluate(() => localStorage.getItem("bingo:player:sub"));
   expect(sub).toEqual(expect.any(String));
   const tokens = `bingo:{p:${sub}}:tokens`;
   await until("the page's FCM token registered with the server", async () => ((await admin.hget(tokens, FAKE_FCM_WEB_TOKEN)) ?? "").startsWith("web:"));
@@ -241,7 +241,7 @@ test.each([
   // The game works: a claim goes through.
   await claimCards(player, 1, 1);
   await waitText(player, "slots-left", "9");
-  const sub = await player.page.evaluate(() => sessionStorage.getItem("bingo:player:sub"));
+  const sub = await player.page.evaluate(() => localStorage.getItem("bingo:player:sub"));
   expect(await admin.hgetall(`bingo:{p:${sub}}:tokens`)).toEqual({});
   // The service worker is there all the same: pushes would show once a token is had.
   expect(player.requested).toContain("/push-sw.js");

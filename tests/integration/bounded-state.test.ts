@@ -195,7 +195,7 @@ describe("a node frees the state of games no local socket is in (Redis)", () => 
     const GAMES = 2_000;
     const ids: string[] = [];
     for (let i = 0; i < GAMES; i++) {
-      const id = `never-joined-${i}`;
+      const id = `NEVER-JOINED-${i}`;
       expect((await app.store.createGame(gameFixture(id, "many-games-host"))).ok).toBe(true);
       ids.push(id);
     }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { cardGrid, drawOrder, type Grid } from "../../server/domain/cards";
+import { patternNumbers } from "../../shared/game/patterns";
 import { completionIndex, DEFAULT_PATTERNS, drawPositions, isComplete, NOT_DRAWN, PATTERNS, type PatternName } from "../../server/domain/patterns";
 
 const seedArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString("hex"));
@@ -113,5 +114,30 @@ describe("completionIndex agrees with isComplete", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("patternNumbers (what a winning card lights up)", () => {
+  const sorted = (set: ReadonlySet<number>): number[] => [...set].sort((a, b) => a - b);
+
+  it("a line: the complete line with the free centre; two complete lines light both", () => {
+    expect(sorted(patternNumbers(CARD75, "line", [11, 12, 13, 14]))).toEqual([0, 11, 12, 13, 14]);
+    expect(sorted(patternNumbers(CARD75, "line", [1, 2, 3, 4, 5, 11, 12, 13, 14]))).toEqual([0, 1, 2, 3, 4, 5, 11, 12, 13, 14]);
+    expect(sorted(patternNumbers(CARD75, "line", [3, 8, 17, 22]))).toEqual([0, 3, 8, 17, 22]);
+  });
+
+  it("four corners and full house", () => {
+    expect(sorted(patternNumbers(CARD75, "four-corners", [1, 5, 20, 24, 7]))).toEqual([1, 5, 20, 24]);
+    expect(sorted(patternNumbers(CARD75, "full-house", range(1, 24)))).toEqual([0, ...range(1, 24)]);
+  });
+
+  it("90-ball: the complete rows, never the blanks", () => {
+    expect(sorted(patternNumbers(TICKET90, "one-line", [1, 20, 40, 60, 80]))).toEqual([1, 20, 40, 60, 80]);
+    expect(sorted(patternNumbers(TICKET90, "two-lines", [1, 20, 40, 60, 80, 11, 31, 51, 71, 81]))).toEqual([1, 11, 20, 31, 40, 51, 60, 71, 80, 81]);
+  });
+
+  it("nothing when the pattern is not complete", () => {
+    expect(patternNumbers(CARD75, "line", [1, 2, 3, 4]).size).toBe(0);
+    expect(patternNumbers(TICKET90, "one-line", [1, 20, 40, 60]).size).toBe(0);
   });
 });

@@ -9,6 +9,8 @@ export interface CardMarks {
   readonly latest: number | null;
   /** Set when the card completes the pattern in play (e.g. "line"). */
   readonly completes: string | null;
+  /** The numbers of the pattern this card won with (0: the free centre), lit up; null if it won nothing. */
+  readonly winning?: ReadonlySet<number> | null;
 }
 
 /**
@@ -63,10 +65,12 @@ function markCard(view: HTMLElement, variant: Variant, marks: CardMarks): void {
     const marked = !blank && (number === 0 || marks.drawn.has(number));
     cell.classList.toggle("marked", marked);
     cell.classList.toggle("latest", number !== 0 && number === marks.latest);
+    cell.classList.toggle("winning", !blank && (marks.winning?.has(number) ?? false));
     const label = cellLabel(number, variant, marked);
     if (cell.getAttribute("aria-label") !== label) cell.setAttribute("aria-label", label);
   });
   view.classList.toggle("complete", marks.completes !== null);
+  view.classList.toggle("won", !!marks.winning);
   const badge = view.querySelector<HTMLElement>(".card-badge");
   const text = marks.completes ? `${marks.completes}!` : "";
   if (badge && badge.textContent !== text) badge.textContent = text;

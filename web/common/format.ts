@@ -1,5 +1,5 @@
-import type { ProtocolError } from "../../shared/protocol/codes";
-import type { Phase, Variant } from "../../shared/protocol/state";
+import type { ErrorCode, ProtocolError } from "../../shared/protocol/codes";
+import type { PatternName, Phase, Variant } from "../../shared/protocol/state";
 
 const LETTERS = "BINGO";
 
@@ -47,9 +47,43 @@ export function phaseKey(phase: Phase, paused: boolean): string {
   return phase === "running" && paused ? "paused" : phase;
 }
 
+/**
+ * What each refusal means, in words for the people at the show. A Record over every code:
+ * a code added to the protocol does not compile until it has its sentence here. The
+ * server's message (written for developers) stays in the protocol and the logs.
+ */
+const PLAIN_ERRORS: Record<ErrorCode, string> = {
+  BAD_REQUEST: "That was not accepted: check the values and try again.",
+  UNAUTHORIZED: "You are not signed in, or your sign-in has run out. Reload the page to sign in again.",
+  FORBIDDEN: "You are not allowed to do that.",
+  NOT_FOUND: "There is no game with that code.",
+  WRONG_PHASE: "That is not possible at this point of the game.",
+  SOLD_OUT: "All the cards are taken.",
+  LIMIT_REACHED: "You already hold as many cards as one player may.",
+  CLAIMS_CLOSED: "Cards cannot be claimed right now.",
+  INVALID_CLAIM: "That card has not completed the pattern in play, or the call came too late.",
+  TOO_MANY_GAMES: "You already run as many games as allowed. End one before creating another.",
+  RATE_LIMITED: "Too many requests at once. Wait a moment and try again.",
+  UNAVAILABLE: "The server could not take that just now, and nothing was done. Try again in a moment.",
+  OUTCOME_UNKNOWN: "No answer in time: it may or may not have been done. The page shows the game as the server has it now.",
+  INTERNAL: "Something went wrong on the server, and nothing was done.",
+};
+
 export function errorText(error: ProtocolError): string {
-  if (error.code === "OUTCOME_UNKNOWN") return "No answer in time: it may or may not have been done. The page shows the game as the server has it now.";
-  return `${error.code}: ${error.message}`;
+  return PLAIN_ERRORS[error.code] ?? PLAIN_ERRORS.INTERNAL;
+}
+
+const PATTERN_LABELS: Record<PatternName, string> = {
+  line: "Line",
+  "four-corners": "Four corners",
+  "full-house": "Full house",
+  "one-line": "One line",
+  "two-lines": "Two lines",
+};
+
+/** "Full house" for `full-house`: pattern ids are for machines. */
+export function patternLabel(pattern: PatternName): string {
+  return PATTERN_LABELS[pattern];
 }
 
 /** Player ids can be long (uuids); the start is enough to tell people apart. */

@@ -1,6 +1,6 @@
 import type { GameState } from "./game-state";
 import { h } from "./dom";
-import { money } from "./format";
+import { money, patternLabel } from "./format";
 
 /** The prize ladder: each pattern with its pool, marked won / in play / to come. */
 export function syncPatterns(list: HTMLElement, state: GameState): void {
@@ -14,7 +14,7 @@ export function syncPatterns(list: HTMLElement, state: GameState): void {
   list.replaceChildren(
     ...rows.map(({ pattern, prize, status }) =>
       h("li", { className: `pattern ${status}`, attrs: { "data-pattern": pattern, "data-status": status } }, [
-        h("span", { className: "pattern-name", text: pattern }),
+        h("span", { className: "pattern-name", text: patternLabel(pattern) }),
         h("span", { className: "pattern-prize", text: prize }),
         h("span", { className: "pattern-status", text: status === "won" ? "Won" : status === "playing" ? "In play" : "" }),
       ]),

@@ -15,15 +15,16 @@ export type SignIn = { readonly ok: true; readonly session: Session } | { readon
 export const SIGN_IN_NEEDED = "Sign-in needed: open this page with ?token=…";
 
 /**
- * A token from `?token=` when given, else a development token. The dev id is remembered so
- * a reload keeps the same identity (same cards, same games): per tab for players, so two
- * tabs are two players; per browser for hosts, so `/host?game=<id>` finds its own games.
+ * A token from `?token=` when given (the identity is the token's), else a development
+ * token. The dev id is remembered per browser, so a reload or a new tab keeps the same
+ * identity (same cards, same games): a link opened again in another tab is not a new
+ * player with no cards. Two players on one machine use two browsers (or profiles).
  */
 export async function signIn(role: Role): Promise<SignIn> {
   const given = new URLSearchParams(location.search).get("token");
   if (given) return { ok: true, session: { token: async () => given, sub: subOf(given) } };
 
-  const store = storageFor(role);
+  const store = browserStorage();
   const key = `bingo:${role}:sub`;
   const first = await devToken(role, read(store, key));
   if (!first.ok) return first;
@@ -100,9 +101,9 @@ function isTokenBody(body: unknown): body is { token: string; sub: string } {
   return typeof body === "object" && body !== null && "token" in body && "sub" in body && typeof body.token === "string" && typeof body.sub === "string";
 }
 
-function storageFor(role: Role): Storage | null {
+function browserStorage(): Storage | null {
   try {
-    return role === "host" ? window.localStorage : window.sessionStorage;
+    return window.localStorage;
   } catch {
     return null; // storage disabled: a fresh identity per load
   }

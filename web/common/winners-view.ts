@@ -1,13 +1,13 @@
 import type { Winner } from "../../shared/protocol/state";
 import type { AwardView } from "./game-state";
 import { h } from "./dom";
-import { money, shortPlayer } from "./format";
+import { money, patternLabel, shortPlayer } from "./format";
 
-/** "line — ball 23 — card 17 (player-1234…) — 5.00": the ball is the number that completed it. */
+/** "Line — ball 23 — card 17 (player-1234…) — 5.00": the ball is the number that completed it. */
 export function winnerText(award: AwardView, winner: Winner, draws: readonly number[]): string {
   const ball = draws[award.ballIndex];
   const at = ball === undefined ? `ball #${award.ballIndex + 1}` : `ball ${ball}`;
-  return `${award.pattern} — ${at} — card ${winner.cardId} (${shortPlayer(winner.playerId)}) — ${money(award.prizeEach)}`;
+  return `${patternLabel(award.pattern)} — ${at} — card ${winner.cardId} (${shortPlayer(winner.playerId)}) — ${money(award.prizeEach)}`;
 }
 
 /** One `winner` item per winner of each award, in award order; `me` marks our own. */
@@ -35,10 +35,10 @@ export function syncWinners(list: HTMLElement, awards: readonly AwardView[], dra
   );
 }
 
-/** "You won line on card 17 (5.00)", or null when `me` won nothing. */
+/** "You won Line on card 17 (5.00)", or null when `me` won nothing. */
 export function yourWins(awards: readonly AwardView[], me: string | null): string | null {
   const wins = awards.flatMap((award) =>
-    award.winners.filter((winner) => winner.playerId === me).map((winner) => `${award.pattern} on card ${winner.cardId} (${money(award.prizeEach)})`),
+    award.winners.filter((winner) => winner.playerId === me).map((winner) => `${patternLabel(award.pattern)} on card ${winner.cardId} (${money(award.prizeEach)})`),
   );
   return wins.length > 0 ? `You won ${wins.join(" and ")}` : null;
 }

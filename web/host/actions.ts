@@ -34,6 +34,12 @@ export class Actions {
   }
 }
 
+/** A number from a number input, or null when it is empty or not a finite number. */
+export function numberIn(input: HTMLInputElement): number | null {
+  const value = Number(input.value);
+  return input.value.trim() !== "" && Number.isFinite(value) ? value : null;
+}
+
 /** A whole number from a number input, or null when it is empty or not an integer. */
 export function integerIn(input: HTMLInputElement): number | null {
   const value = Number(input.value);

@@ -1,7 +1,7 @@
 import type { PhaseMessage } from "../../shared/protocol/state";
 import type { GameTracker } from "../common/game-tracker";
 import { byTestId, h } from "../common/dom";
-import { ballName, money, plural, shortPlayer } from "../common/format";
+import { ballName, money, patternLabel, plural, shortPlayer } from "../common/format";
 
 const MAX_ENTRIES = 300;
 
@@ -28,13 +28,13 @@ export class CallLog {
       const by = ball === undefined ? "" : ` by ${ballName(ball, tracker.current.variant)}`;
       for (const winner of message.winners) {
         const who = `card ${winner.cardId} (${shortPlayer(winner.playerId)})`;
-        this.add("win", `Bingo! ${message.pattern} completed${by} (ball #${message.ballIndex + 1}): ${who} wins ${money(message.prizeEach)}`);
+        this.add("win", `Bingo! ${patternLabel(message.pattern)} completed${by} (ball #${message.ballIndex + 1}): ${who} wins ${money(message.prizeEach)}`);
       }
     });
     client.socket.on("bingo:called", (message) => {
       if (message.gameId !== id) return;
       const how = message.auto ? "auto-claimed for" : "called by";
-      this.add("call", `Bingo ${how} ${shortPlayer(message.playerId)}: card ${message.cardId}, ${message.pattern} on ball #${message.ballIndex + 1}`);
+      this.add("call", `Bingo ${how} ${shortPlayer(message.playerId)}: card ${message.cardId}, ${patternLabel(message.pattern).toLowerCase()} on ball #${message.ballIndex + 1}`);
     });
     client.socket.on("game:finished", (message) => message.gameId === id && this.add("end", "Game finished: seed revealed"));
     this.add("info", `Following game ${id}: ${state.title}`);
@@ -50,7 +50,7 @@ export class CallLog {
     if (message.phase !== "running") return;
     if (before.phase !== "running") return this.add("round", "Round started");
     if (paused !== before.paused) return this.add("round", paused ? "Paused" : "Resumed");
-    if (auto !== before.auto) this.add("round", auto === null ? "Auto-draw stopped" : `Auto-draw every ${auto} ms`);
+    if (auto !== before.auto) this.add("round", auto === null ? "Auto-draw stopped" : `Auto-draw every ${auto / 1000} s`);
   }
 
   private add(kind: string, text: string): void {

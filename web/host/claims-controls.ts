@@ -26,10 +26,13 @@ export class ClaimsControls {
 
   render(): void {
     const state = this.tracker.current;
-    if (!this.prefilled && state.maxPerPlayer > 0) {
-      // Reopening keeps the last window's figures unless the host changes them.
+    const slots = this.tracker.slots;
+    if (!this.prefilled && state.maxPerPlayer > 0 && slots.version > 0) {
+      // Reopening keeps the last window's figures unless the host changes them. Only once
+      // the window's slot state is here: the phase message comes first, and prefilling from
+      // an unknown total wrote 1 over what the host had typed.
       this.prefilled = true;
-      this.total.value = String(Math.max(this.tracker.slots.total, 1));
+      this.total.value = String(slots.total);
       this.max.value = String(state.maxPerPlayer);
     }
     const lobby = state.phase === "lobby";
@@ -42,7 +45,7 @@ export class ClaimsControls {
     const totalSlots = integerIn(this.total);
     const maxPerPlayer = integerIn(this.max);
     if (totalSlots === null || maxPerPlayer === null) {
-      this.errors.show({ code: "BAD_REQUEST", message: "Total slots and max per player must be whole numbers." });
+      this.errors.invalid("Total slots and max per player must be whole numbers.");
       return;
     }
     await this.actions.run("open", () => this.tracker.client.openClaims({ gameId: this.tracker.id, totalSlots, maxPerPlayer }));

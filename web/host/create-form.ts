@@ -2,19 +2,26 @@ import { DEFAULT_PATTERNS } from "../../shared/protocol/state";
 import type { Variant } from "../../shared/protocol/state";
 import type { BingoClient } from "../../shared/client/bingo-client";
 import { byTestId, setText } from "../common/dom";
+import { patternLabel } from "../common/format";
 import type { ErrorLine } from "./error-line";
 
-/** Default prize per pattern (cents), one per pattern of the variant. */
-const DEFAULT_PRIZES: { readonly [V in Variant]: string } = { 75: "1000,5000", 90: "500,1000,5000" };
+/** Default prize per pattern, as the host types amounts, one per pattern of the variant. */
+const DEFAULT_PRIZES: { readonly [V in Variant]: string } = { 75: "10.00, 50.00", 90: "5.00, 10.00, 50.00" };
 
-/** The prizes field as cents, or a message saying what is wrong with it. */
+const AMOUNT = /^(\d{1,11})(?:\.(\d{1,2}))?$/;
+
+/**
+ * The prizes field (amounts such as "10.00, 50" with up to two decimals) as minor units,
+ * the protocol's unit, or a message saying what is wrong with it. Read from the digits,
+ * never through floating point: "0.29" is 29, not 28.999….
+ */
 export function parsePrizes(text: string, variant: Variant): readonly number[] | string {
   const patterns = DEFAULT_PATTERNS[variant];
   if (text.trim() === "") return patterns.map(() => 0);
-  const parts = text.split(",").map((part) => part.trim());
-  if (parts.some((part) => !/^\d{1,13}$/.test(part))) return "Prizes: whole numbers of cents, separated by commas (e.g. 1000,5000).";
-  if (parts.length !== patterns.length) return `Prizes: give ${patterns.length} amounts, one per pattern (${patterns.join(", ")}).`;
-  return parts.map(Number);
+  const parts = text.split(",").map((part) => AMOUNT.exec(part.trim()));
+  if (parts.some((part) => part === null)) return "Prizes: amounts such as 10.00, separated by commas.";
+  if (parts.length !== patterns.length) return `Prizes: give ${patterns.length} amounts, one per pattern (${patterns.map(patternLabel).join(", ")}).`;
+  return parts.map((part) => Number(part![1]) * 100 + Number((part![2] ?? "").padEnd(2, "0")));
 }
 
 /** "Create a game": title, variant and prizes; resolves the new game's id to the caller. */
@@ -33,14 +40,14 @@ export function setupCreateForm(client: BingoClient, errors: ErrorLine, created:
     // Follow the variant only while the host has not typed prizes of their own.
     if (prizes.value.trim() === previousDefault) prizes.value = DEFAULT_PRIZES[chosen()];
     previousDefault = DEFAULT_PRIZES[chosen()];
-    setText(hint, `One per pattern: ${DEFAULT_PATTERNS[chosen()].join(", ")}`);
+    setText(hint, `One per pattern: ${DEFAULT_PATTERNS[chosen()].map(patternLabel).join(", ")}`);
   });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const amounts = parsePrizes(prizes.value, chosen());
     if (typeof amounts === "string") {
-      errors.show({ code: "BAD_REQUEST", message: amounts });
+      errors.invalid(amounts);
       prizes.focus();
       return;
     }

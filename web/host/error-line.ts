@@ -9,10 +9,22 @@ export class ErrorLine {
 
   show(error: ProtocolError): void {
     setText(this.node, errorText(error));
+    // The server's own words (for whoever runs the show's tech) on hover, and the code for tools.
+    this.node.title = error.message;
+    this.node.dataset.code = error.code;
+  }
+
+  /** A value the page itself refused before sending anything: said as it is. */
+  invalid(message: string): void {
+    setText(this.node, message);
+    this.node.removeAttribute("title");
+    this.node.dataset.code = "BAD_REQUEST";
   }
 
   clear(): void {
     setText(this.node, "");
+    this.node.removeAttribute("title");
+    delete this.node.dataset.code;
   }
 
   /** Shows or clears by the ack, and passes it on. */

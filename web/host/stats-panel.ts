@@ -16,8 +16,9 @@ export class StatsPanel {
 
   render(): void {
     const slots = this.tracker.slots;
-    setText(this.slotsLeft, String(slots.remaining));
-    setText(this.slotsTotal, String(slots.total));
+    // Before the first claim window there is no count: a dash, not "0 of 0".
+    setText(this.slotsLeft, slots.version > 0 ? String(slots.remaining) : "–");
+    setText(this.slotsTotal, slots.version > 0 ? String(slots.total) : "–");
   }
 
   private showStats({ connected, claimsPerSecond, largestBatch }: StatsMessage): void {

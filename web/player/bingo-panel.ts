@@ -1,7 +1,7 @@
 import type { Card } from "../../shared/protocol/state";
 import type { GameTracker } from "../common/game-tracker";
 import { byTestId, setText } from "../common/dom";
-import { errorText } from "../common/format";
+import { errorText, patternLabel } from "../common/format";
 import { completedCards } from "./completion";
 
 /** Auto-claim switch and the "Bingo!" button, lit only when a card completes the pattern in play. */
@@ -56,9 +56,9 @@ export class BingoPanel {
     setText(
       this.result,
       answer.ok
-        ? `Bingo! Your ${answer.pattern} on card ${card.id} counts — the prize is announced in a moment.`
+        ? `Bingo! Your ${patternLabel(answer.pattern).toLowerCase()} on card ${card.id} counts — the prize is announced in a moment.`
         : answer.error.code === "INVALID_CLAIM"
-          ? `Not accepted for card ${card.id}: an earlier ball completed this ${state.patterns[state.pattern] ?? "pattern"} first, or the call came too late.`
+          ? `Not accepted for card ${card.id}: an earlier ball completed this ${state.patterns[state.pattern] ? patternLabel(state.patterns[state.pattern]).toLowerCase() : "pattern"} first, or the call came too late.`
           : errorText(answer.error),
     );
     this.render();

@@ -31,8 +31,9 @@ export class ClaimPanel {
   render(): void {
     const state = this.tracker.current;
     const slots = this.tracker.slots;
-    setText(this.left, String(slots.remaining));
-    setText(this.total, String(slots.total));
+    // Before the first claim window there is no count: a dash, not "0 of 0".
+    setText(this.left, slots.version > 0 ? String(slots.remaining) : "–");
+    setText(this.total, slots.version > 0 ? String(slots.total) : "–");
     this.left.classList.toggle("sold-out", state.phase === "claiming" && slots.remaining === 0);
     this.syncOptions(Math.max(1, state.maxPerPlayer));
     const owned = state.cards.length;

@@ -10,6 +10,7 @@ import { syncWinners, yourWins } from "../common/winners-view";
 import { BingoPanel } from "./bingo-panel";
 import { ClaimPanel } from "./claim-panel";
 import { completedCards } from "./completion";
+import { ResultBanner, myWins, winningNumbers } from "./result-banner";
 
 /** The joined game on the player's screen: renders the tracker's state whenever it moves. */
 export class PlayerScreen {
@@ -28,6 +29,7 @@ export class PlayerScreen {
   private readonly finished = byTestId("finished");
   private readonly claims: ClaimPanel;
   private readonly bingo: BingoPanel;
+  private readonly result = new ResultBanner();
 
   constructor(
     private readonly tracker: GameTracker,
@@ -60,7 +62,8 @@ export class PlayerScreen {
     const pattern = patternInPlay(state);
     const complete = new Set(completedCards(state, draws).map((card) => card.id));
     this.cards.dataset.variant = String(state.variant);
-    syncCards(this.cards, state.cards, state.variant, (card) => ({ drawn, latest, completes: complete.has(card.id) ? pattern : null }));
+    const winning = winningNumbers(state.cards, myWins(state.awards, this.me), draws);
+    syncCards(this.cards, state.cards, state.variant, (card) => ({ drawn, latest, completes: complete.has(card.id) ? pattern : null, winning: winning.get(card.id) ?? null }));
     setShown(this.noCards, state.cards.length === 0);
 
     this.bingo.render();
@@ -71,6 +74,7 @@ export class PlayerScreen {
     setText(this.youWon, won ?? "");
     setShown(this.youWon, won !== null);
 
+    this.result.update(state.awards, this.me, state.cards.length > 0);
     showFinished(this.finished, state);
   }
 }
