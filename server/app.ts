@@ -103,6 +103,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       record: (gameId) => publicRecord(store, gameId),
       webRoot: webRoot(),
       devTokens: identity.devTokens,
+      webPush: config.webPush,
       metrics: () => metrics.scrape(),
       origins,
     }),

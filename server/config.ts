@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import type { WebPushSettings } from "../shared/protocol/push-config";
 import { DEFAULT_COUNT_THRESHOLDS } from "./domain/push-thresholds";
 import type { RedisNodeAddress } from "./store/redis/connection";
 
@@ -81,6 +82,16 @@ const envSchema = z.object({
   PUSH_TOKEN_TTL_DAYS: int(1, 365).default(30),
   FIREBASE_PROJECT_ID: z.string().trim().min(1).max(128).optional(),
   GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1).optional(),
+  // The browser app's Firebase web config (public values, shown in any page that uses them).
+  FIREBASE_WEB_API_KEY: z.string().trim().regex(/^[A-Za-z0-9_-]{10,128}$/, "must be the web app's apiKey (letters, digits, - and _)").optional(),
+  FIREBASE_WEB_APP_ID: z.string().trim().regex(/^\d+:\d+:web:[0-9a-f]+$/, "must be the web app's appId, like 1:1234567890:web:abc123").optional(),
+  FIREBASE_WEB_MESSAGING_SENDER_ID: z.string().trim().regex(/^\d{1,32}$/, "must be the project's messagingSenderId (digits)").optional(),
+  FIREBASE_WEB_PROJECT_ID: z.string().trim().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Firebase project id (6-30 lower-case letters, digits, -)").optional(),
+  FIREBASE_WEB_VAPID_KEY: z
+    .string()
+    .trim()
+    .refine(isVapidPublicKey, "must be the web push certificate's public key (base64url of an uncompressed P-256 point, 87 characters)")
+    .optional(),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
   GAME_TTL_SECONDS: int(60, 365 * 24 * 3600).default(7 * 24 * 3600),
   SHUTDOWN_TIMEOUT_MS: int(100, 300_000).default(10_000),
@@ -113,6 +124,15 @@ const envSchema = z.object({
     )
     .optional(),
 });
+
+/** A VAPID public key as the Firebase console shows it: base64url of 65 bytes starting 0x04. */
+function isVapidPublicKey(key: string): boolean {
+  if (!/^[A-Za-z0-9_-]{86,88}={0,2}$/.test(key)) return false;
+  const bytes = Buffer.from(key, "base64url");
+  return bytes.length === 65 && bytes[0] === 0x04;
+}
+
+const WEB_PUSH_REQUIRED = ["FIREBASE_WEB_API_KEY", "FIREBASE_WEB_APP_ID", "FIREBASE_WEB_MESSAGING_SENDER_ID", "FIREBASE_WEB_VAPID_KEY"] as const;
 
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 
@@ -170,6 +190,11 @@ export interface Config {
   readonly pushTokenTtlDays: number;
   /** FCM is on when both are set; otherwise pushes are logged. */
   readonly firebase: { readonly projectId: string; readonly credentialsPath: string } | null;
+  /**
+   * Web push in the browser player app, served to the page by GET /api/push-config. Null
+   * (none of the FIREBASE_WEB_* variables set): the page does nothing push-related.
+   */
+  readonly webPush: WebPushSettings | null;
   readonly redisCommandTimeoutMs: number;
   readonly gameTtlSeconds: number;
   /** On SIGTERM the node drains and exits; past this it exits anyway. */
@@ -215,6 +240,20 @@ export interface RateLimit {
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
+}
+
+/** All of the web push variables or none: half a web config would fail in every visitor's browser. */
+function webPushConfig(e: z.infer<typeof envSchema>): WebPushSettings | null {
+  const { FIREBASE_WEB_API_KEY: apiKey, FIREBASE_WEB_APP_ID: appId, FIREBASE_WEB_MESSAGING_SENDER_ID: messagingSenderId, FIREBASE_WEB_VAPID_KEY: vapidKey } = e;
+  const projectId = e.FIREBASE_WEB_PROJECT_ID ?? e.FIREBASE_PROJECT_ID;
+  if (!apiKey && !appId && !messagingSenderId && !vapidKey && !e.FIREBASE_WEB_PROJECT_ID) return null;
+  if (!apiKey || !appId || !messagingSenderId || !vapidKey || !projectId) {
+    const missing = [...WEB_PUSH_REQUIRED.filter((name) => !e[name]), ...(projectId ? [] : ["FIREBASE_WEB_PROJECT_ID"])];
+    throw new ConfigError(
+      `invalid configuration:\n  ${missing.join(", ")}: web push needs FIREBASE_WEB_API_KEY, FIREBASE_WEB_APP_ID, FIREBASE_WEB_MESSAGING_SENDER_ID, FIREBASE_WEB_VAPID_KEY and a project id (FIREBASE_WEB_PROJECT_ID, or FIREBASE_PROJECT_ID), or none of them`,
+    );
+  }
+  return { vapidKey, firebase: { apiKey, appId, messagingSenderId, projectId } };
 }
 
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
@@ -269,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.FIREBASE_PROJECT_ID && e.GOOGLE_APPLICATION_CREDENTIALS
         ? { projectId: e.FIREBASE_PROJECT_ID, credentialsPath: e.GOOGLE_APPLICATION_CREDENTIALS }
         : null,
+    webPush: webPushConfig(e),
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     gameTtlSeconds: e.GAME_TTL_SECONDS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import type { PushConfigAnswer, WebPushSettings } from "../../shared/protocol";
 import { devTokenRequestSchema, normalGameId } from "../../shared/protocol";
 import type { PublicRecord } from "../domain/game-record";
 import type { StoreResult } from "../ports/game-store";
@@ -16,6 +17,8 @@ export interface HttpRoutesOptions {
   readonly webRoot: string;
   /** Present only when dev tokens are allowed (config.devTokens): serves POST /api/dev/token. */
   readonly devTokens?: TokenAuthority;
+  /** Served by GET /api/push-config to the player app; null: web push is off. */
+  readonly webPush: WebPushSettings | null;
   /** The Prometheus exposition for GET /metrics. */
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   /** Which other origins' pages may read these answers (CORS). */
@@ -25,7 +28,10 @@ export interface HttpRoutesOptions {
 const MAX_BODY = 1024;
 const RECORD_PATH = /^\/api\/games\/([A-Za-z0-9_-]{1,64})\/record$/;
 
-/** Plain HTTP beside Socket.IO: health, readiness, metrics, public records and the development token route. */
+/**
+ * Plain HTTP beside Socket.IO: health, readiness, metrics, public records, the player app's
+ * web push settings and the development token route.
+ */
 export function createHttpHandler(options: HttpRoutesOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0];
@@ -55,6 +61,10 @@ export function createHttpHandler(options: HttpRoutesOptions) {
         () => sendJson(res, 503, { ok: false }),
       );
       return;
+    }
+    if (req.method === "GET" && path === "/api/push-config") {
+      const answer: PushConfigAnswer = options.webPush ? { enabled: true, ...options.webPush } : { enabled: false };
+      return sendJson(res, 200, answer);
     }
     const record = RECORD_PATH.exec(path);
     if (req.method === "GET" && record) {

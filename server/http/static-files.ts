@@ -16,11 +16,16 @@ export function webRoot(): string {
 
 const PAGE = /^\/(?:play\/[A-Za-z0-9_-]{1,64}\/?)?$/;
 const SCREEN = /^\/screen\/[A-Za-z0-9_-]{1,64}\/?$/;
-const ASSET = /^\/assets\/([a-z0-9-]+\.(?:js|css|map))$/;
+// esbuild names the lazily loaded chunks (the Firebase SDK) `chunk-<HASH>.js`.
+const ASSET = /^\/assets\/([A-Za-z0-9-]+\.(?:js|css|map))$/;
+// At the root so that its scope (by default the folder of its script) covers every page.
+const SERVICE_WORKER = /^\/(push-sw\.js(?:\.map)?)$/;
 
 /**
  * Serves the browser clients built by `npm run build`: the player app at `/` and
- * `/play/<gameId>`, the host console at `/host`, the presenter screen at `/screen/<gameId>`, their scripts and styles under `/assets/`.
+ * `/play/<gameId>`, the host console at `/host`, the presenter screen at `/screen/<gameId>`,
+ * their scripts and styles under `/assets/`, and the player app's web push service worker
+ * at `/push-sw.js`.
  * Returns false for any other path (the caller answers 404).
  */
 export function serveWeb(root: string, req: IncomingMessage, res: ServerResponse, path: string): boolean {
@@ -31,14 +36,16 @@ export function serveWeb(root: string, req: IncomingMessage, res: ServerResponse
   else if (SCREEN.test(path)) file = "screen.html";
   else {
     const asset = ASSET.exec(path);
+    const worker = SERVICE_WORKER.exec(path);
     if (asset) file = join("assets", asset[1]);
+    else if (worker) file = worker[1];
   }
   if (!file) return false;
   const target = file;
   readFile(join(root, target)).then(
     (body) => {
       const type = TYPES[target.slice(target.lastIndexOf("."))] ?? "application/octet-stream";
-      res.writeHead(200, { "content-type": type, "content-length": body.length, "cache-control": target.endsWith(".html") ? "no-cache" : "public, max-age=300" });
+      res.writeHead(200, { "content-type": type, "content-length": body.length, "cache-control": fresh(target) ? "no-cache" : "public, max-age=300" });
       res.end(req.method === "HEAD" ? undefined : body);
     },
     () => {
@@ -47,4 +54,9 @@ export function serveWeb(root: string, req: IncomingMessage, res: ServerResponse
     },
   );
   return true;
+}
+
+/** Pages, and the service worker (a browser checks it for updates through the HTTP cache). */
+function fresh(file: string): boolean {
+  return file.endsWith(".html") || file.startsWith("push-sw.js");
 }

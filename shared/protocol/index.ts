@@ -4,3 +4,4 @@ export * from "./payloads";
 export * from "./state";
 export * from "./schemas";
 export * from "./record";
+export * from "./push-config";

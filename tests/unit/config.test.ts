@@ -18,6 +18,14 @@ function names(error: ConfigError, variable: string): boolean {
 }
 
 const GOOD_SECRET = "0123456789abcdef";
+/** A well-formed VAPID public key: an uncompressed P-256 point (0x04, then 64 bytes), base64url. */
+const VAPID_KEY = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString("base64url");
+const WEB_PUSH_ENV = {
+  FIREBASE_WEB_API_KEY: "AIzaSyTest-key_0123456789",
+  FIREBASE_WEB_APP_ID: "1:1234567890:web:0a1b2c3d",
+  FIREBASE_WEB_MESSAGING_SENDER_ID: "1234567890",
+  FIREBASE_WEB_VAPID_KEY: VAPID_KEY,
+} as const;
 
 describe("loadConfig", () => {
   test("an empty environment gives the defaults", () => {
@@ -44,6 +52,7 @@ describe("loadConfig", () => {
       maxPushTokensPerPlayer: 10,
       pushTokenTtlDays: 30,
       firebase: null,
+      webPush: null,
       redisCommandTimeoutMs: 2000,
       gameTtlSeconds: 7 * 24 * 3600,
       shutdownTimeoutMs: 10_000,
@@ -91,6 +100,8 @@ describe("loadConfig", () => {
       PUSH_TOKEN_TTL_DAYS: "7",
       FIREBASE_PROJECT_ID: "bingo-prod",
       GOOGLE_APPLICATION_CREDENTIALS: "/etc/bingo/service-account.json",
+      ...WEB_PUSH_ENV,
+      FIREBASE_WEB_PROJECT_ID: "bingo-web",
       REDIS_COMMAND_TIMEOUT_MS: "750",
       GAME_TTL_SECONDS: "3600",
       SHUTDOWN_TIMEOUT_MS: "2500",
@@ -133,6 +144,7 @@ describe("loadConfig", () => {
       maxPushTokensPerPlayer: 3,
       pushTokenTtlDays: 7,
       firebase: { projectId: "bingo-prod", credentialsPath: "/etc/bingo/service-account.json" },
+      webPush: { vapidKey: VAPID_KEY, firebase: { apiKey: "AIzaSyTest-key_0123456789", appId: "1:1234567890:web:0a1b2c3d", messagingSenderId: "1234567890", projectId: "bingo-web" } },
       redisCommandTimeoutMs: 750,
       gameTtlSeconds: 3600,
       shutdownTimeoutMs: 2500,
@@ -273,6 +285,13 @@ describe("loadConfig", () => {
     ["PUSH_LINK_BASE_URL", "http://shows.example"],
     ["PUSH_LINK_BASE_URL", "shows.example"],
     ["PUSH_LINK_BASE_URL", "https://shows.example/?x=1"],
+    ["FIREBASE_WEB_API_KEY", "key with spaces"],
+    ["FIREBASE_WEB_APP_ID", "1:123:ios:abc"],
+    ["FIREBASE_WEB_MESSAGING_SENDER_ID", "sender"],
+    ["FIREBASE_WEB_PROJECT_ID", "Bingo_Prod"],
+    ["FIREBASE_WEB_VAPID_KEY", "not-a-key"],
+    // Base64url of the right length, but a compressed point (0x02), which push services refuse.
+    ["FIREBASE_WEB_VAPID_KEY", Buffer.concat([Buffer.from([2]), Buffer.alloc(64, 7)]).toString("base64url")],
   ];
 
   test.each(bad)("%s=%j is refused with a ConfigError naming it", (variable, value) => {
@@ -379,6 +398,27 @@ describe("loadConfig", () => {
     expect(loadConfig({ FIREBASE_PROJECT_ID: "p", GOOGLE_APPLICATION_CREDENTIALS: "/x.json" }).firebase).toEqual({ projectId: "p", credentialsPath: "/x.json" });
   });
 
+  test("web push is on with all of its variables; the project id may come from FIREBASE_PROJECT_ID", () => {
+    expect(loadConfig({}).webPush).toBeNull();
+    expect(loadConfig({ ...WEB_PUSH_ENV, FIREBASE_PROJECT_ID: "bingo-prod" }).webPush).toEqual({
+      vapidKey: VAPID_KEY,
+      firebase: { apiKey: WEB_PUSH_ENV.FIREBASE_WEB_API_KEY, appId: WEB_PUSH_ENV.FIREBASE_WEB_APP_ID, messagingSenderId: "1234567890", projectId: "bingo-prod" },
+    });
+    // FCM's server side is independent: web push needs no service account on the node.
+    expect(loadConfig({ ...WEB_PUSH_ENV, FIREBASE_PROJECT_ID: "bingo-prod" }).firebase).toBeNull();
+    expect(loadConfig({ ...WEB_PUSH_ENV, FIREBASE_PROJECT_ID: "bingo-prod", FIREBASE_WEB_PROJECT_ID: "bingo-web" }).webPush?.firebase.projectId).toBe("bingo-web");
+  });
+
+  test.each<[string, NodeJS.ProcessEnv, string[]]>([
+    ["no project id", { ...WEB_PUSH_ENV }, ["FIREBASE_WEB_PROJECT_ID"]],
+    ["no VAPID key", { ...WEB_PUSH_ENV, FIREBASE_WEB_VAPID_KEY: undefined, FIREBASE_PROJECT_ID: "bingo-prod" }, ["FIREBASE_WEB_VAPID_KEY"]],
+    ["only the project id", { FIREBASE_WEB_PROJECT_ID: "bingo-web" }, ["FIREBASE_WEB_API_KEY", "FIREBASE_WEB_APP_ID", "FIREBASE_WEB_MESSAGING_SENDER_ID", "FIREBASE_WEB_VAPID_KEY"]],
+  ])("half a web push configuration (%s) is refused, naming what is missing", (_case, env, missing) => {
+    const error = configError(env);
+    expect(error.name).toBe("ConfigError");
+    expect(error.message.split("\n")[1]).toMatch(new RegExp(`^  ${missing.join(", ")}: web push needs `));
+  });
+
   test("CORS_ORIGINS: unset is null (any socket origin, no CORS headers); * anywhere in the list is any origin", () => {
     expect(loadConfig({}).corsOrigins).toBeNull();
     expect(loadConfig({ CORS_ORIGINS: " , " }).corsOrigins).toBeNull();
@@ -406,6 +446,11 @@ describe("loadConfig", () => {
         "CLAIM_GRACE_MS",
         "FIREBASE_PROJECT_ID",
         "GOOGLE_APPLICATION_CREDENTIALS",
+        "FIREBASE_WEB_API_KEY",
+        "FIREBASE_WEB_APP_ID",
+        "FIREBASE_WEB_MESSAGING_SENDER_ID",
+        "FIREBASE_WEB_PROJECT_ID",
+        "FIREBASE_WEB_VAPID_KEY",
         "PUSH_CLAIM_TIMEOUT_MS",
         "PUSH_COUNT_THRESHOLDS",
         "PUSH_LINK_BASE_URL",

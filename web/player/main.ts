@@ -5,6 +5,7 @@ import { pageUrl } from "../common/session";
 import { followAppState } from "./app-state";
 import { gameIdFromPath, setupJoinForm } from "./join-form";
 import { PlayerScreen } from "./player-screen";
+import { startWebPush } from "./web-push";
 
 async function main(): Promise<void> {
   const started = await startPage("player");
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
 
   let tracker: GameTracker | null = null;
   followAppState(client, () => tracker);
+  void startWebPush(client);
 
   const start = async (gameId: string): Promise<string | null> => {
     if (tracker) return null;
