@@ -189,12 +189,13 @@ test("nginx serves the HTTP routes and the web clients of the nodes", async () =
   expect(await getFrom(address, "/healthz")).toMatchObject({ status: 200, body: '{"ok":true}' });
   expect(await getFrom(address, "/readyz")).toMatchObject({ status: 200, body: '{"ok":true}' });
   expect(await getFrom(address, "/api/games/no-such-game/record")).toMatchObject({ status: 404 });
-  for (const page of ["/", "/host", "/play/some-game"]) {
+  for (const page of ["/", "/host", "/play/some-game", "/screen/some-game"]) {
     const reply = await getFrom(address, page);
     expect(reply).toMatchObject({ status: 200, type: "text/html; charset=utf-8" });
-    expect(reply.body).toContain("<script src=\"/assets/");
+    // The player page is an ES module (its Firebase chunk loads on demand); the others are classic scripts.
+    expect(reply.body).toMatch(/<script (?:type="module" )?src="\/assets\//);
   }
-  for (const asset of ["/assets/player.js", "/assets/host.js", "/assets/styles.css"]) {
+  for (const asset of ["/assets/player.js", "/assets/host.js", "/assets/screen.js", "/assets/styles.css", "/push-sw.js"]) {
     expect((await getFrom(address, asset)).status).toBe(200);
   }
 });
