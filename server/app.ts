@@ -56,6 +56,8 @@ export interface AppDeps {
   readonly outboxDepth?: () => Promise<number | null>;
   /** Age (ms) of the oldest outbox entry not yet sent, for /metrics; absent: reported as 0. */
   readonly outboxOldestAgeMs?: () => Promise<number | null>;
+  /** Resolves when the store is first reached (a node listens before that): presence registers then. */
+  readonly storeReady?: Promise<void>;
 }
 
 /**
@@ -91,7 +93,7 @@ export interface RunningApp {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs, storeReady }: AppDeps): Promise<RunningApp> {
   const identity = identityFromConfig(config, log);
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
@@ -219,7 +221,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   });
   const sessions = watchSessionExpiry(io, Date.now);
   // Presence for push, under this start's own instance id (see trackPresence).
-  const presence = await trackPresence(io, pushDeps.directory, `${config.nodeId}:${randomBytes(6).toString("base64url")}`, config.presenceHeartbeatMs);
+  const presence = await trackPresence(io, pushDeps.directory, `${config.nodeId}:${randomBytes(6).toString("base64url")}`, config.presenceHeartbeatMs, storeReady);
   dispatcher.start();
 
   await new Promise<void>((resolve, reject) => {

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
   const { store, push, adapter, outboxDepth, outboxOldestAgeMs } = backends;
-  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth, outboxOldestAgeMs });
+  const app = await startApp({ config, store, push: { ...push, sender }, log, adapter, outboxDepth, outboxOldestAgeMs, storeReady: backends.ready });
   log.info({ url: app.url, port: app.port, tickMs: config.tickMs }, `listening on ${app.url}`);
   // A Redis that is down at start is waited for (with backoff) while the node listens: /readyz
   // says 503 and every request is answered UNAVAILABLE until then.

@@ -9,9 +9,11 @@ export interface SocketPresence {
  * Presence for push: counts each player's sockets on this node instance in the directory,
  * and heartbeats the instance. `instance` is this start's own id, so a node restarted under
  * the same NODE_ID never revives the counts of the sockets that died with its former self.
- * Resolves after the first heartbeat.
+ * Resolves after the first heartbeat. A first heartbeat sent before the store is reachable
+ * fails; another goes once `storeReady` resolves, so the instance (and its sockets) count
+ * as present from then on, not a whole heartbeat period later.
  */
-export async function trackPresence(io: BingoServer, directory: PlayerDirectory, instance: string, heartbeatMs: number): Promise<SocketPresence> {
+export async function trackPresence(io: BingoServer, directory: PlayerDirectory, instance: string, heartbeatMs: number, storeReady?: Promise<void>): Promise<SocketPresence> {
   /** Sockets per player on this instance: what the heartbeat restores if Redis lost it. */
   const localSockets = new Map<string, number>();
   io.on("connection", (socket) => {
@@ -32,6 +34,7 @@ export async function trackPresence(io: BingoServer, directory: PlayerDirectory,
     if (await directory.heartbeat(instance)) await directory.restoreSockets(instance, localSockets);
   };
   await beat().catch(() => undefined);
+  void storeReady?.then(() => beat().catch(() => undefined));
   const heartbeat = setInterval(() => void beat().catch(() => undefined), heartbeatMs);
   heartbeat.unref();
   return { stop: () => clearInterval(heartbeat) };

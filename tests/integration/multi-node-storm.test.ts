@@ -1,4 +1,8 @@
+import { Cluster, Redis } from "ioredis";
 import { BingoClient } from "../../shared/client";
+import { playerKeys } from "../../server/store/redis/redis-push";
+import type { RedisNodeAddress } from "../../server/store/redis/connection";
+import { until } from "../support/until";
 import type { Ack, Card, Claimed, SlotsMessage } from "../../shared/protocol";
 import { slotsReach } from "../support/events";
 import type { NodeProcess } from "../support/node-process";
@@ -64,6 +68,7 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (deploymentName, startDeployment) => {
 
   test(`${PLAYERS} players on 2 server processes storm ${TOTAL_SLOTS} slots: every invariant holds`, async () => {
     const [nodeA, nodeB] = nodes.map((node) => node.url);
+    await bothNodesRegistered(redis);
     const host = await connect(nodeA, "storm-host", "host");
     const created = await host.createGame({ title: "Storm" });
     if (!created.ok) throw new Error(created.error.code);
@@ -84,6 +89,9 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (deploymentName, startDeployment) => {
       player.twin = await connect(i % 2 === 0 ? nodeB : nodeA, player.sub, "player");
     });
 
+    // Each socket's presence write (one EXEC) is sent as it connects, without awaiting: wait
+    // until all have landed, so the EXECs counted below are the storm's alone.
+    await everyPresenceWritten(redis, players);
     const before = await commandCalls(redis.servers);
     const opened = await host.openClaims({ gameId, totalSlots: TOTAL_SLOTS, maxPerPlayer: MAX_PER_PLAYER });
     if (!opened.ok) throw new Error(opened.error.code);
@@ -188,3 +196,36 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (deploymentName, startDeployment) => {
     }
   }, 180_000);
 });
+
+/** A client for the deployment's data, one Redis or the Cluster, for `use`. */
+async function withAdmin<T>(redis: RedisDeployment, use: (admin: Redis | Cluster) => Promise<T>): Promise<T> {
+  const [first] = redis.servers;
+  const admin = typeof first === "string" ? new Redis(first) : new Cluster(redis.servers.map((server) => server as RedisNodeAddress));
+  try {
+    return await use(admin);
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/**
+ * Resolves once both node instances are registered for presence. A node's first heartbeat
+ * can come before its store is reachable; the first one that gets through then rebuilds
+ * the presence of every socket the node holds (one write each), which must not fall in
+ * the storm's count.
+ */
+function bothNodesRegistered(redis: RedisDeployment): Promise<void> {
+  return withAdmin(redis, (admin) => until("both nodes' presence heartbeat", async () => (await admin.zcard("bingo:nodes")) === 2, 30_000, 100));
+}
+
+/** Resolves once every player's presence hash counts all its sockets (1, or 2 with a twin). */
+function everyPresenceWritten(redis: RedisDeployment, players: readonly Player[]): Promise<void> {
+  return withAdmin(redis, async (admin) => {
+    const counted = async (player: Player): Promise<boolean> => {
+      const fields = await admin.hgetall(playerKeys(player.sub).presence);
+      const sockets = Object.entries(fields).reduce((sum, [name, value]) => (name.startsWith("n:") ? sum + Number(value) : sum), 0);
+      return sockets === (player.twin ? 2 : 1);
+    };
+    await until("every socket's presence write", async () => (await Promise.all(players.map(counted))).every(Boolean), 30_000, 100);
+  });
+}

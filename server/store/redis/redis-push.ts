@@ -22,7 +22,7 @@ const GROUP = "push";
 const PLAYER_TTL_S = 7 * 24 * 3600;
 const PIPELINE_CHUNK = 500;
 
-const playerKeys = (playerId: string) => {
+export const playerKeys = (playerId: string) => {
   const tag = `bingo:{p:${playerId}}`;
   return { presence: `${tag}:presence`, tokens: `${tag}:tokens` };
 };
