@@ -1,10 +1,11 @@
 import type { Browser } from "playwright-core";
-import { BingoClient } from "../../shared/client";
+import type { BingoClient } from "../../shared/client";
 import type { GameSnapshot } from "../../shared/protocol";
 import type { E2ePage } from "../support/browser";
 import { DESKTOP, PHONE, byTestId, launchBrowser, openPage, waitCount, waitDisabled, waitText, waitUntil, waitVisible } from "../support/browser";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
+import { devTokenClient } from "../support/dev-tokens";
 import { claimCards, connected } from "./pages";
 
 /**
@@ -32,16 +33,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** A player-role SDK client with a development token (the pages' own kind), to read the server's snapshot. */
-async function spectatorClient(): Promise<BingoClient> {
-  const response = await fetch(`${app.url}/api/dev/token`, { method: "POST", body: JSON.stringify({ role: "player", sub: "rails-spectator" }) });
-  expect(response.status).toBe(200);
-  const { token } = (await response.json()) as { token: string };
-  return BingoClient.connect({ url: app.url, token });
-}
-
 async function snapshot(gameId: string): Promise<GameSnapshot> {
-  spectator ??= await spectatorClient();
+  spectator ??= (await devTokenClient(app.url, "player", "rails-spectator")).client;
   const joined = await spectator.join(gameId);
   if (!joined.ok) throw new Error(`spectator join: ${joined.error.code}`);
   return joined.game;

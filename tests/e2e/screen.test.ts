@@ -1,11 +1,12 @@
 import type { Browser } from "playwright-core";
-import { BingoClient } from "../../shared/client";
+import type { BingoClient } from "../../shared/client";
 import type { WinnersMessage } from "../../shared/protocol";
 import { nextEvent } from "../support/events";
 import type { E2ePage } from "../support/browser";
 import { DESKTOP, PHONE, byTestId, launchBrowser, openPage, screenshot, texts, waitText, waitUntil, waitVisible } from "../support/browser";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
+import { devTokenClient } from "../support/dev-tokens";
 import { connected, SEED, waitSeed } from "./pages";
 
 /**
@@ -35,11 +36,9 @@ afterAll(async () => {
 });
 
 async function devClient(role: "host" | "player", sub: string): Promise<{ client: BingoClient; token: string }> {
-  const response = await fetch(`${app.url}/api/dev/token`, { method: "POST", body: JSON.stringify({ role, sub }) });
-  const { token } = (await response.json()) as { token: string };
-  const client = await BingoClient.connect({ url: app.url, token });
-  clients.push(client);
-  return { client, token };
+  const signedIn = await devTokenClient(app.url, role, sub);
+  clients.push(signedIn.client);
+  return signedIn;
 }
 
 /** The stage fits its viewport: nothing scrolls, on a TV as on a phone. */

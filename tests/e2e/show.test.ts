@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { BingoClient } from "../../shared/client";
+import type { BingoClient } from "../../shared/client";
 import type { GameSnapshot, PublicRecord } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
 import { patternNumbers } from "../../shared/game/patterns";
@@ -9,6 +9,7 @@ import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
+import { devTokenClient } from "../support/dev-tokens";
 import { claimCards, connected, count, firstInt, recordSlotsLeft, shownBalls, shownCardIds, shownCards, slotsSeen, waitBallCount, waitSeed } from "./pages";
 
 /**
@@ -56,16 +57,8 @@ async function stopNodes(): Promise<void> {
   redis = undefined;
 }
 
-/** A player-role SDK client with a development token, to read the server's own snapshot. */
-async function spectatorClient(): Promise<BingoClient> {
-  const response = await fetch(`${app.url}/api/dev/token`, { method: "POST", body: JSON.stringify({ role: "player", sub: "e2e-spectator" }) });
-  expect(response.status).toBe(200);
-  const { token } = (await response.json()) as { token: string };
-  return BingoClient.connect({ url: app.url, token });
-}
-
 async function snapshot(gameId: string): Promise<GameSnapshot> {
-  spectator ??= await spectatorClient();
+  spectator ??= (await devTokenClient(app.url, "player", "e2e-spectator")).client;
   const joined = await spectator.join(gameId);
   if (!joined.ok) throw new Error(`spectator join: ${JSON.stringify(joined)}`);
   return joined.game;
