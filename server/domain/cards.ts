@@ -1,5 +1,6 @@
 import type { Variant } from "../../shared/protocol/state";
-import { FairRandom } from "./fair-random";
+import { FairRandom, seedKey } from "./fair-random";
+import type { HmacSha256 } from "./hmac-sha256";
 
 export type { Variant };
 
@@ -7,19 +8,21 @@ export type { Variant };
 export type Grid = number[][];
 /** What functions that only read a card accept, so read-only grids from the protocol fit too. */
 export type ReadonlyGrid = readonly (readonly number[])[];
+/** A seed as 64 hex characters, or its key from seedKey (see FairRandom). */
+export type Seed = string | HmacSha256;
 
 /** The order every ball of the game is drawn in; a game draws a prefix of it. */
-export function drawOrder(seedHex: string, variant: Variant): number[] {
-  return new FairRandom(seedHex, "draw").shuffle(range(1, variant));
+export function drawOrder(seed: Seed, variant: Variant): number[] {
+  return new FairRandom(seed, "draw").shuffle(range(1, variant));
 }
 
 /**
  * A 75-ball card: column c holds five of 15c+1 .. 15c+15 in the order a shuffle of all fifteen puts
  * them (unsorted, as on printed 75-ball cards); the centre is free, so column 2 takes only four.
  */
-export function card75(seedHex: string, cardId: number): Grid {
+export function card75(seed: Seed, cardId: number): Grid {
   checkId(cardId, 1, "card id");
-  const random = new FairRandom(seedHex, `card:${cardId}`);
+  const random = new FairRandom(seed, `card:${cardId}`);
   const grid: Grid = [[], [], [], [], []];
   for (let c = 0; c < 5; c++) {
     const picked = random.shuffle(range(15 * c + 1, 15 * c + 15));
@@ -30,24 +33,47 @@ export function card75(seedHex: string, cardId: number): Grid {
   return grid;
 }
 
-/** The strip card90 made last; copies of its tickets are handed out, so callers cannot alter it. */
-let lastStrip: { seedHex: string; stripIndex: number; tickets: readonly Grid[] } | null = null;
-
 /** Ticket ids 1..6 form strip 0, 7..12 strip 1, and so on, so the tickets of one strip never share a number. */
-export function card90(seedHex: string, cardId: number): Grid {
+export function card90(seed: Seed, cardId: number): Grid {
   checkId(cardId, 1, "card id");
-  const stripIndex = Math.floor((cardId - 1) / 6);
-  // Callers usually walk consecutive ids, so the last strip is kept: six tickets for one strip's work.
-  if (lastStrip === null || lastStrip.seedHex !== seedHex || lastStrip.stripIndex !== stripIndex) {
-    lastStrip = { seedHex, stripIndex, tickets: strip90(seedHex, stripIndex) };
-  }
-  return lastStrip.tickets[(cardId - 1) % 6].map((row) => [...row]);
+  return strip90(seed, stripOf(cardId))[ticketOf(cardId)];
 }
 
-export function cardGrid(seedHex: string, variant: Variant, cardId: number): Grid {
-  if (variant === 75) return card75(seedHex, cardId);
-  if (variant === 90) return card90(seedHex, cardId);
+export function cardGrid(seed: Seed, variant: Variant, cardId: number): Grid {
+  if (variant === 75) return card75(seed, cardId);
+  if (variant === 90) return card90(seed, cardId);
   throw new RangeError(`unknown variant ${String(variant)}`);
+}
+
+const stripOf = (cardId: number): number => Math.floor((cardId - 1) / 6);
+const ticketOf = (cardId: number): number => (cardId - 1) % 6;
+
+/**
+ * One game's cards, for a node that makes them card after card (claims, calls): the seed is
+ * keyed once, and the 90-ball strip made last is kept, since ids are mostly handed out in
+ * order and one strip's work yields six tickets. State lives here, owned by the game's
+ * rules, so games never share or evict each other's work; the functions above stay stateless.
+ */
+export class CardDealer {
+  private readonly key: HmacSha256;
+  private lastStrip: { index: number; tickets: readonly Grid[] } | null = null;
+
+  constructor(
+    seedHex: string,
+    private readonly variant: Variant,
+  ) {
+    this.key = seedKey(seedHex);
+    if (variant !== 75 && variant !== 90) throw new RangeError(`unknown variant ${String(variant)}`);
+  }
+
+  /** A fresh copy of the card's grid: callers may change it without touching the kept strip. */
+  grid(cardId: number): Grid {
+    if (this.variant === 75) return card75(this.key, cardId);
+    checkId(cardId, 1, "card id");
+    const index = stripOf(cardId);
+    if (this.lastStrip === null || this.lastStrip.index !== index) this.lastStrip = { index, tickets: strip90(this.key, index) };
+    return this.lastStrip.tickets[ticketOf(cardId)].map((row) => [...row]);
+  }
 }
 
 const TICKETS = 6;
@@ -67,9 +93,9 @@ const COLUMN_NUMBERS_90: readonly (readonly number[])[] = Array.from({ length: C
  *   2. for each ticket, which rows each of its columns fills;
  *   3. which numbers: each column's numbers shuffled, then dealt to tickets 0..5 in turn.
  */
-export function strip90(seedHex: string, stripIndex: number): Grid[] {
+export function strip90(seed: Seed, stripIndex: number): Grid[] {
   checkId(stripIndex, 0, "strip index");
-  const random = new FairRandom(seedHex, `strip:${stripIndex}`);
+  const random = new FairRandom(seed, `strip:${stripIndex}`);
 
   // 1. counts[t][c]: every cell starts at 1; the 36 extras (column size - 6) go out column by column,
   //    at most 2 more per cell (3 per column of a ticket) and 6 more per ticket (15 numbers).

@@ -45,12 +45,13 @@ export function recordIdOf(seedHex: string, sub: string): string {
   return createHmac("sha256", seedBytes(seedHex)).update(`player:${sub}`, "utf8").digest("hex");
 }
 
-/** The last seed's HMAC key: a game's cards are made one after another under one seed. */
-let lastKey: { seedHex: string; hmac: HmacSha256 } | null = null;
-
-function hmacFor(seedHex: string): HmacSha256 {
-  if (lastKey === null || lastKey.seedHex !== seedHex) lastKey = { seedHex, hmac: new HmacSha256(seedBytes(seedHex)) };
-  return lastKey.hmac;
+/**
+ * A seed's HMAC key with its pads absorbed: every stream of a game reads under the same key,
+ * so whoever makes many streams of one seed (a game's rules, card by card) keys it once and
+ * passes the key instead of the seed. The caller owns it; nothing here keeps it.
+ */
+export function seedKey(seedHex: string): HmacSha256 {
+  return new HmacSha256(seedBytes(seedHex));
 }
 
 /**
@@ -67,8 +68,9 @@ export class FairRandom {
   private readonly block = new Int32Array(WORDS_PER_BLOCK);
   private offset = WORDS_PER_BLOCK; // exhausted: the first read computes block 0
 
-  constructor(seedHex: string, label: string) {
-    this.hmac = hmacFor(seedHex);
+  /** `seed`: the seed's 64 hex characters, or its key from seedKey (same stream, no re-keying). */
+  constructor(seed: string | HmacSha256, label: string) {
+    this.hmac = typeof seed === "string" ? seedKey(seed) : seed;
     const prefix = Buffer.from(`${label}:`, "utf8");
     this.prefixLength = prefix.length;
     this.message = new Uint8Array(prefix.length + MAX_COUNTER_DIGITS);

@@ -1,5 +1,5 @@
 import type { PatternName, Variant } from "../../shared/protocol";
-import { cardGrid, drawOrder } from "../domain/cards";
+import { CardDealer, drawOrder } from "../domain/cards";
 import { completionIndex, drawPositions } from "../domain/patterns";
 import type { GameStore, StoreResult } from "../ports/game-store";
 import type { GameRules, RulesSource } from "../ports/game-rules";
@@ -8,15 +8,17 @@ export type { GameRules } from "../ports/game-rules";
 
 function rulesOf(gameId: string, variant: Variant, seed: string, patterns: readonly PatternName[], order: readonly number[]): GameRules {
   const positions = drawPositions(order);
+  // Per game, so a node serving many games keeps each one's key and strip (no shared cache to thrash).
+  const dealer = new CardDealer(seed, variant);
   return {
     gameId,
     variant,
     seed,
     patterns,
     order,
-    grid: (cardId) => cardGrid(seed, variant, cardId),
+    grid: (cardId) => dealer.grid(cardId),
     completions(cardId) {
-      const grid = cardGrid(seed, variant, cardId);
+      const grid = dealer.grid(cardId);
       return patterns.map((pattern) => completionIndex(grid, pattern, positions)).join(",");
     },
   };

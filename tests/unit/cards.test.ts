@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { card75, card90, cardGrid, drawOrder, strip90, type Grid } from "../../server/domain/cards";
+import { CardDealer, card75, card90, cardGrid, drawOrder, strip90, type Grid } from "../../server/domain/cards";
 
 const seedArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString("hex"));
 /** sha256("bingo known-answer seed"); the pinned outputs below were computed by an independent implementation of docs/fairness.md. */
@@ -204,5 +204,42 @@ describe("card90 and cardGrid", () => {
 
   it.each([0, -6, 2.5])("refuses card id %p", (id) => {
     expect(() => card90(SEED, id)).toThrow(RangeError);
+  });
+});
+
+describe("CardDealer (one game's cards, keyed once)", () => {
+  it("deals the same grids as the stateless functions, in any order, for both variants (property)", () => {
+    fc.assert(
+      fc.property(seedArb, fc.constantFrom(75 as const, 90 as const), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 15 }), (seed, variant, ids) => {
+        const dealer = new CardDealer(seed, variant);
+        for (const id of ids) expect(dealer.grid(id)).toEqual(cardGrid(seed, variant, id));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps two games apart: interleaved dealers of different seeds each deal their own cards", () => {
+    const other = "00".repeat(32);
+    const a = new CardDealer(SEED, 90);
+    const b = new CardDealer(other, 90);
+    for (const id of [1, 7, 2, 8, 3]) {
+      expect(a.grid(id)).toEqual(card90(SEED, id));
+      expect(b.grid(id)).toEqual(card90(other, id));
+    }
+  });
+
+  it("hands out copies: changing a dealt ticket does not change the kept strip", () => {
+    const dealer = new CardDealer(SEED, 90);
+    const ticket = dealer.grid(2);
+    const original = ticket.map((row) => [...row]);
+    ticket[0][0] = 999;
+    expect(dealer.grid(2)).toEqual(original);
+  });
+
+  it("refuses a bad seed, variant or id like the functions do", () => {
+    expect(() => new CardDealer("xyz", 75)).toThrow(TypeError);
+    expect(() => new CardDealer(SEED, 80 as never)).toThrow(RangeError);
+    expect(() => new CardDealer(SEED, 90).grid(0)).toThrow(RangeError);
+    expect(() => new CardDealer(SEED, 75).grid(2.5)).toThrow(RangeError);
   });
 });

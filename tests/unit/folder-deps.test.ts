@@ -100,3 +100,26 @@ test("the check sees a cycle through a type-only import and through a third fold
   const edges = folderImports(Object.keys(files), (file) => files[file]);
   expect(folderCycles(edges)).toEqual(["a ⇄ b ⇄ c"]);
 });
+
+/**
+ * server/domain is the pure core: plain functions and values. A module-level cache there is
+ * shared by every game of a node (one game's work evicts another's, and tests see each other's
+ * state); per-game state belongs to the game's rules (server/game/game-rules.ts).
+ */
+test("server/domain keeps no module state and does no I/O", () => {
+  const domain = sourceFiles(join(SERVER, "domain"));
+  expect(domain.length).toBeGreaterThan(5);
+  const found: string[] = [];
+  for (const file of domain) {
+    const name = relative(SERVER, file);
+    const source = readFileSync(file, "utf8");
+    for (const match of source.matchAll(/^(?:export\s+)?(?:let|var)\s+(\w+)/gm)) found.push(`${name}: module-level ${match[0]}`);
+    for (const match of source.matchAll(/^(?:export\s+)?const\s+(\w+)[^=\n]*=\s*new\s+(Map|Set|WeakMap|Array)\b/gm)) found.push(`${name}: module-level mutable ${match[1]}`);
+    for (const match of source.matchAll(/\bfrom\s+["']([^"']+)["']/g)) {
+      const spec = match[1];
+      const inward = spec.startsWith("./") || spec.startsWith("../../shared/") || spec === "node:crypto" || spec.startsWith("@noble/hashes/");
+      if (!inward) found.push(`${name}: imports ${spec}`);
+    }
+  }
+  expect(found).toEqual([]);
+});
