@@ -58,6 +58,8 @@ export interface AppDeps {
   readonly outboxOldestAgeMs?: () => Promise<number | null>;
   /** Resolves when the store is first reached (a node listens before that): presence registers then. */
   readonly storeReady?: Promise<void>;
+  /** High-resolution ms the broadcast budget times `slots` emits with; default performance.now (tests inject one). */
+  readonly hrNow?: () => number;
 }
 
 /**
@@ -93,7 +95,7 @@ export interface RunningApp {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs, storeReady }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs, storeReady, hrNow }: AppDeps): Promise<RunningApp> {
   const identity = identityFromConfig(config, log);
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
@@ -151,6 +153,8 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
         tickMs: config.tickMs,
         maxClaimsPerTick: config.maxClaimsPerTick,
         slotsMinIntervalMs: config.slotsMinIntervalMs,
+        slotsBroadcastPercent: config.slotsBroadcastPercent,
+        ...(hrNow ? { hrNow } : {}),
         maxPendingClaims: config.maxPendingClaims,
       }, metrics),
     room: socketRoomBroadcast(io, metrics, multiNode),

@@ -61,6 +61,7 @@ const envSchema = z.object({
   TICK_MS: int(1, 1000).default(50),
   MAX_CLAIMS_PER_TICK: int(1, 50_000).default(2000),
   SLOTS_MIN_INTERVAL_MS: int(0, 10_000).default(200),
+  SLOTS_BROADCAST_PERCENT: int(1, 100).default(10),
   CLAIM_GRACE_MS: int(0, 60_000).default(2000),
   BACKGROUND_GRACE_MS: int(0, 600_000).default(15_000),
   PUSH_COUNT_THRESHOLDS: z
@@ -172,6 +173,8 @@ export interface Config {
   readonly maxClaimsPerTick: number;
   /** Least time between two `slots` broadcasts to one room on one node. */
   readonly slotsMinIntervalMs: number;
+  /** Most of a node's time one room's `slots` broadcasts may take, in percent (the broadcast budget). */
+  readonly slotsBroadcastPercent: number;
   /** How long after the next ball a bingo call for the previous one still counts. */
   readonly claimGraceMs: number;
   /** A player whose last socket has been gone this long is reached by push. */
@@ -296,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickMs: e.TICK_MS,
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
     slotsMinIntervalMs: e.SLOTS_MIN_INTERVAL_MS,
+    slotsBroadcastPercent: e.SLOTS_BROADCAST_PERCENT,
     claimGraceMs: e.CLAIM_GRACE_MS,
     backgroundGraceMs: e.BACKGROUND_GRACE_MS,
     pushCountThresholds: e.PUSH_COUNT_THRESHOLDS,

@@ -15,9 +15,22 @@ export interface CapacityGoals {
   readonly stormSeconds: number;
   /** `slots` broadcasts per room per second at most (1000 / SLOTS_MIN_INTERVAL_MS). */
   readonly slotsPerSecond: number;
+  /** The broadcast budget (SLOTS_BROADCAST_PERCENT): `slots` slow down to fit it, down to once a second. */
+  readonly slotsBudgetPercent: number;
 }
 
-export const DEFAULT_GOALS: CapacityGoals = { players: 200_000, deliveryMs: 300, stormSeconds: 10, slotsPerSecond: 5 };
+export const DEFAULT_GOALS: CapacityGoals = { players: 200_000, deliveryMs: 300, stormSeconds: 10, slotsPerSecond: 5, slotsBudgetPercent: 10 };
+
+/**
+ * `slots` broadcasts per second a room of `sockets` local sockets gets under the broadcast
+ * budget (as the tick loop paces them): as many as fit the budget, between 1 (the count at
+ * least once a second) and the floor's rate.
+ */
+export function slotsRate(sockets: number, deliveryUs: number, goals: CapacityGoals): number {
+  const broadcastMs = (sockets * deliveryUs) / 1000;
+  const fit = broadcastMs > 0 ? (goals.slotsBudgetPercent * 10) / broadcastMs : Infinity;
+  return Math.max(1, Math.min(goals.slotsPerSecond, fit));
+}
 
 const n = (v: number, digits = 0): string => v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -56,7 +69,7 @@ export function capacityMarkdown(r: BenchResults, goals: CapacityGoals = DEFAULT
   // The storm on the nodes: each node resolves its share of claims while its slots broadcasts take their share of its thread.
   const stormSecondsOn = (nodes: number): number => {
     const sockets = G / nodes;
-    const broadcastMsPerSecond = (goals.slotsPerSecond * sockets * deliveryUs) / 1000;
+    const broadcastMsPerSecond = (slotsRate(sockets, deliveryUs, goals) * sockets * deliveryUs) / 1000;
     const free = 1000 - broadcastMsPerSecond;
     return free <= 0 ? Infinity : (sockets * claimNodeMs) / free;
   };
@@ -87,9 +100,9 @@ export function capacityMarkdown(r: BenchResults, goals: CapacityGoals = DEFAULT
   while (crossover !== null && stormSecondsOn(crossover) > redisStormSeconds) crossover = crossover < 10_000 ? crossover + 1 : null;
   const bottleneck = redisBinds
     ? `**Redis's single thread for the game's hash slot** binds first: ${n(redisStormSeconds, 1)} s for the storm however many nodes there are (≤ ${n(redisClaimsPerSecond)} claims/s per game). More Redis shards help only across games; inside one game the next step is cheaper work per claim in the function.`
-    : `**The nodes' socket writes** bind first (the storm takes ${n(nodesStormSeconds, 1)} s on ${n(nodes)} nodes against ${n(redisStormSeconds, 1)} s of Redis time; each node spends ${n((goals.slotsPerSecond * (G / nodes) * deliveryUs) / 1000)} ms of every second writing \`slots\` to its sockets); ${crossover === null ? "adding nodes keeps helping up to 10,000 nodes" : `from about ${n(crossover)} nodes on, Redis's single thread for the game's hash slot (${n(redisClaimsPerSecond)} claims/s per game) is the limit`}.`;
+    : `**The nodes' socket writes** bind first (the storm takes ${n(nodesStormSeconds, 1)} s on ${n(nodes)} nodes against ${n(redisStormSeconds, 1)} s of Redis time; each node spends ${n((slotsRate(G / nodes, deliveryUs, goals) * (G / nodes) * deliveryUs) / 1000)} ms of every second writing \`slots\` to its sockets); ${crossover === null ? "adding nodes keeps helping up to 10,000 nodes" : `from about ${n(crossover)} nodes on, Redis's single thread for the game's hash slot (${n(redisClaimsPerSecond)} claims/s per game) is the limit`}.`;
   return [
-    `A ${n(G)}-player game, projected from the run above (goals: a broadcast reaches every socket within ${goals.deliveryMs} ms, the claim storm of every player resolves within ${goals.stormSeconds} s, \`slots\` at most ${goals.slotsPerSecond}/s per room). Regenerate with \`npm run capacity\` after \`npm run bench\`.`,
+    `A ${n(G)}-player game, projected from the run above (goals: a broadcast reaches every socket within ${goals.deliveryMs} ms, the claim storm of every player resolves within ${goals.stormSeconds} s, \`slots\` at most ${goals.slotsPerSecond}/s per room, fewer in big rooms to fit a ${goals.slotsBudgetPercent} % broadcast budget, at least 1/s). Regenerate with \`npm run capacity\` after \`npm run bench\`.`,
     "",
     rows.join("\n"),
     "",

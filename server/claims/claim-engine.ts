@@ -35,6 +35,17 @@ export interface ClaimEngineOptions {
    */
   readonly slotsMinIntervalMs?: number;
   /**
+   * The broadcast budget: most of this node's time one room's `slots` broadcasts may take, in
+   * percent (default: no budget, only slotsMinIntervalMs). Each emit is timed (it writes to
+   * every local socket of the room before it returns) and the next one waits at least
+   * cost × 100 / percent. So a small room keeps slotsMinIntervalMs' cadence while a room of
+   * 10,000 local sockets, some 250 ms of writes with `ws`, hears the count about once a
+   * second; never less often than SLOTS_LATEST_WITHIN_MS.
+   */
+  readonly slotsBroadcastPercent?: number;
+  /** High-resolution time in ms for timing emits (tests inject one); default performance.now. */
+  readonly hrNow?: () => number;
+  /**
    * Most claims (and, separately, answerable bingo calls) one game may have waiting on this
    * node; more are answered RATE_LIMITED at once. Bounds memory and the wait of the last in
    * line. Default: no bound.
@@ -59,6 +70,11 @@ const QUEUE_FULL = {
   error: protocolError("RATE_LIMITED", "too many requests wait for this game on this node; nothing was done, send it again (same requestId) in a moment"),
 } as const;
 const EMPTY: Batch<never> = { args: [], acks: [] };
+/**
+ * However large a room and small the budget, a node sends a room's newest count at least
+ * this often (when it changed): players must see the count move at least once a second.
+ */
+export const SLOTS_LATEST_WITHIN_MS = 1000;
 
 /**
  * The tick loop of one node. Card claims and bingo calls for a game wait in its room;
@@ -211,13 +227,14 @@ export class ClaimEngine {
     }
     this.ticking = Promise.all(flushes).then(() => {
       const now = this.clock.now();
-      const minInterval = this.options.slotsMinIntervalMs ?? 0;
       for (const room of this.active) {
         // Stopping: the newest state goes out now (waiting out the interval would spin stop()'s loop).
-        if (this.stopped || now - room.emittedAt >= minInterval) {
+        if (this.stopped || now - room.emittedAt >= room.slotsWaitMs) {
           const state = room.takeUnemitted();
           if (state) {
+            const before = this.hrNow();
             this.fanout.emitLocal(room.gameId, state);
+            room.slotsWaitMs = this.slotsWaitAfter(this.hrNow() - before);
             room.emittedAt = now;
           }
         }
@@ -231,6 +248,19 @@ export class ClaimEngine {
       }
     });
     return this.ticking;
+  }
+
+  /** How long a room waits before its next `slots` emit, after one that took `costMs`. */
+  private slotsWaitAfter(costMs: number): number {
+    const floor = this.options.slotsMinIntervalMs ?? 0;
+    const percent = this.options.slotsBroadcastPercent;
+    if (percent === undefined) return floor;
+    // An operator's floor above the 1 s guarantee is a deliberate choice, and wins.
+    return Math.min(Math.max(floor, (costMs * 100) / percent), Math.max(floor, SLOTS_LATEST_WITHIN_MS));
+  }
+
+  private hrNow(): number {
+    return this.options.hrNow ? this.options.hrNow() : performance.now();
   }
 
   private async flush(room: GameRoom): Promise<void> {

@@ -12,6 +12,8 @@ export class GameRoom {
   settleTimer: unknown = null;
   /** When this node last emitted the room's slot state (clock ms). */
   emittedAt = -Infinity;
+  /** Least time until the next emit of the slot state: the engine sets it from the last emit's cost. */
+  slotsWaitMs = 0;
   private latest: SlotState | null = null;
   private emittedVersion = 0;
 

@@ -58,6 +58,8 @@ export async function startTestApp(
     clock?: Clock;
     /** Where the app logs; default nowhere. */
     log?: Logger;
+    /** The high-resolution clock the broadcast budget times emits with; default performance.now. */
+    hrNow?: () => number;
   } = {},
 ): Promise<TestApp> {
   const config: Config = {
@@ -89,6 +91,7 @@ export async function startTestApp(
     log,
     adapter: backends.adapter,
     clock: options.clock,
+    ...(options.hrNow ? { hrNow: options.hrNow } : {}),
     outboxDepth: () => backends.outboxDepth(),
     outboxOldestAgeMs: () => backends.outboxOldestAgeMs(),
   });

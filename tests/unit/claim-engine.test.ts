@@ -1,7 +1,7 @@
 import type { Ack, Claimed, SlotState } from "../../shared/protocol";
 import { protocolError } from "../../shared/protocol";
 import type { TickFanout } from "../../server/claims/claim-engine";
-import { ClaimEngine } from "../../server/claims/claim-engine";
+import { ClaimEngine, SLOTS_LATEST_WITHIN_MS } from "../../server/claims/claim-engine";
 import type { ClaimBatchArgs } from "../../server/domain/claim-batch";
 import { cardGrid } from "../../server/domain/cards";
 import { GameCatalog } from "../../server/game/game-rules";
@@ -41,15 +41,19 @@ class RecordingFanout implements TickFanout {
   called(): void {}
   readonly emitted: [string, SlotState][] = [];
   readonly shared: [string, SlotState][] = [];
+  /** A high-resolution clock that only emits advance: each emit "takes" emitCostMs. */
+  hr = 0;
+  emitCostMs = 0;
   emitLocal(gameId: string, state: SlotState): void {
     this.emitted.push([gameId, state]);
+    this.hr += this.emitCostMs;
   }
   share(gameId: string, state: SlotState): void {
     this.shared.push([gameId, state]);
   }
 }
 
-async function setup(options: { maxClaimsPerTick?: number; games?: number; slotsMinIntervalMs?: number } = {}) {
+async function setup(options: { maxClaimsPerTick?: number; games?: number; slotsMinIntervalMs?: number; slotsBroadcastPercent?: number } = {}) {
   const store = new HeldStore();
   const fanout = new RecordingFanout();
   const clock = new ManualClock();
@@ -57,6 +61,8 @@ async function setup(options: { maxClaimsPerTick?: number; games?: number; slots
     tickMs: TICK,
     maxClaimsPerTick: options.maxClaimsPerTick ?? 1000,
     slotsMinIntervalMs: options.slotsMinIntervalMs,
+    slotsBroadcastPercent: options.slotsBroadcastPercent,
+    hrNow: () => fanout.hr,
   });
   const games: string[] = [];
   for (let g = 0; g < (options.games ?? 1); g++) {
@@ -249,4 +255,52 @@ test("with slotsMinIntervalMs, a room's count is emitted at most that often, and
   // Nothing more is claimed: the held state still goes out when the interval has passed.
   while (clock.pendingTimers > 0 && fanout.emitted.length < 3) await tick();
   expect(fanout.emitted.map(([, s]) => s.remaining)).toEqual([99, 96, 95]);
+});
+
+describe("the broadcast budget (slotsBroadcastPercent)", () => {
+  /** Claims one card every tick for `ms` of clock time; returns when (clock ms) each count went out, and what. */
+  async function storm(emitCostMs: number, ms: number) {
+    const { claim, tick, games, fanout, clock } = await setup({ slotsMinIntervalMs: 200, slotsBroadcastPercent: 10 });
+    fanout.emitCostMs = emitCostMs;
+    const at: number[] = [];
+    const record = fanout.emitLocal.bind(fanout);
+    fanout.emitLocal = (gameId, state) => {
+      at.push(clock.now());
+      record(gameId, state);
+    };
+    for (let t = 0; t * TICK < ms; t++) {
+      claim(games[0], `p${t}`, "r", 1);
+      await tick();
+    }
+    const claimed = ms / TICK;
+    // The claiming stops: the newest count still goes out, however long the wait.
+    while (clock.pendingTimers > 0) await tick();
+    const remaining = fanout.emitted.map(([, s]) => s.remaining);
+    const versions = fanout.emitted.map(([, s]) => s.version);
+    const gaps = at.slice(1).map((t, k) => t - at[k]);
+    return { remaining, versions, gaps, claimed };
+  }
+
+  it("a cheap emit (a small room) keeps the floor's cadence: 5 a second", async () => {
+    const { gaps, remaining, claimed } = await storm(1, 2000);
+    expect(new Set(gaps)).toEqual(new Set([200]));
+    expect(remaining.at(-1)).toBe(100 - claimed);
+  });
+
+  it("a costly emit waits cost × 100 / percent: 30 ms at 10 % → one emit per 300 ms", async () => {
+    const { gaps, remaining, versions, claimed } = await storm(30, 3000);
+    expect(gaps.length).toBeGreaterThan(5);
+    expect(new Set(gaps)).toEqual(new Set([300]));
+    // Never a rise, never a version going back, and always the final count.
+    for (let k = 1; k < remaining.length; k++) expect(remaining[k]).toBeLessThan(remaining[k - 1]);
+    for (let k = 1; k < versions.length; k++) expect(versions[k]).toBeGreaterThan(versions[k - 1]);
+    expect(remaining.at(-1)).toBe(100 - claimed);
+  });
+
+  it(`a very costly emit (a huge room) still sends the newest count every ${SLOTS_LATEST_WITHIN_MS} ms`, async () => {
+    const { gaps, remaining, claimed } = await storm(500, 4000);
+    expect(gaps.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(gaps)).toEqual(new Set([SLOTS_LATEST_WITHIN_MS]));
+    expect(remaining.at(-1)).toBe(100 - claimed);
+  });
 });

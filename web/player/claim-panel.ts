@@ -1,5 +1,6 @@
 import { v4 as uuidv4 } from "uuid";
 import type { GameTracker } from "../common/game-tracker";
+import { CountDown } from "../common/count-down";
 import { byTestId, setText } from "../common/dom";
 import { errorText, plural } from "../common/format";
 
@@ -10,6 +11,7 @@ import { errorText, plural } from "../common/format";
  */
 export class ClaimPanel {
   private readonly left = byTestId("slots-left");
+  private readonly leftCount = new CountDown(this.left);
   private readonly total = byTestId("slots-total");
   private readonly hint: HTMLElement;
   private readonly count = byTestId<HTMLSelectElement>("claim-count");
@@ -32,7 +34,7 @@ export class ClaimPanel {
     const state = this.tracker.current;
     const slots = this.tracker.slots;
     // Before the first claim window there is no count: a dash, not "0 of 0".
-    setText(this.left, slots.version > 0 ? String(slots.remaining) : "–");
+    this.leftCount.set(slots.version > 0 ? slots.remaining : null);
     setText(this.total, slots.version > 0 ? String(slots.total) : "–");
     this.left.classList.toggle("sold-out", state.phase === "claiming" && slots.remaining === 0);
     this.syncOptions(Math.max(1, state.maxPerPlayer));

@@ -1,3 +1,4 @@
+import { CountDown } from "../common/count-down";
 import { byTestId, coalesce, setShown, setText } from "../common/dom";
 import { ballName, columnOf, money, patternLabel, phaseKey, phaseLabel, plural } from "../common/format";
 import type { AwardView } from "../common/game-state";
@@ -19,7 +20,7 @@ export class StageView {
   private readonly ball = byTestId("screen-ball");
   private readonly caption = byTestId("screen-caption");
   private readonly count = byTestId("screen-count");
-  private readonly slotsLeft = byTestId("screen-slots-left");
+  private readonly slotsLeft = new CountDown(byTestId("screen-slots-left"));
   private readonly recent = byTestId("screen-recent");
   private readonly patterns = this.root.querySelector(".stage-patterns") as HTMLElement;
   private readonly announce = byTestId("screen-announce");
@@ -65,7 +66,7 @@ export class StageView {
 
     const claiming = state.phase === "claiming" && slots.version > 0;
     setShown(this.count, claiming);
-    setText(this.slotsLeft, String(slots.remaining));
+    this.slotsLeft.set(slots.version > 0 ? slots.remaining : null);
 
     const latest = state.awards[state.awards.length - 1];
     setShown(this.announce, latest !== undefined);
