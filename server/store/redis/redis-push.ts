@@ -24,7 +24,6 @@ const deliveredKey = (entryId: string) => `bingo:push:sent:${entryId}`;
 const GROUP = "push";
 const PLAYER_TTL_S = 7 * 24 * 3600;
 const PIPELINE_CHUNK = 500;
-const CLUSTER_COUNT_MAX_AGE_MS = 30_000;
 
 export const playerKeys = (playerId: string) => {
   const tag = `bingo:{p:${playerId}}`;
@@ -62,6 +61,8 @@ const ownerKey = (token: string) => `bingo:{t:${createHash("sha256").update(toke
 export interface RedisDirectoryOptions extends DeviceLimits {
   /** An instance that has not beaten for this long is taken for dead: its sockets no longer count. */
   readonly nodeTimeoutMs: number;
+  /** On a Cluster, token counts are read again only when older than this (the read is one call per hash slot). */
+  readonly tokenCountMaxAgeMs: number;
 }
 
 /**
@@ -82,14 +83,14 @@ export interface RedisDirectoryOptions extends DeviceLimits {
 export class RedisPlayerDirectory implements PlayerDirectory {
   private readonly options: RedisDirectoryOptions;
   private readonly formatters: ZoneFormatters = new Map();
-  /** A Cluster's token counts, read at most every CLUSTER_COUNT_MAX_AGE_MS (the read is one call per slot). */
+  /** A Cluster's token counts, read at most every tokenCountMaxAgeMs (the read is one call per slot). */
   private clusterCounts: { at: number; value: Promise<Record<Platform, number>> } | null = null;
 
   constructor(
     private readonly redis: RedisClient,
     options: Partial<RedisDirectoryOptions> = {},
   ) {
-    this.options = { ...DEFAULT_DEVICE_LIMITS, nodeTimeoutMs: 15_000, ...options };
+    this.options = { ...DEFAULT_DEVICE_LIMITS, nodeTimeoutMs: 15_000, tokenCountMaxAgeMs: 30_000, ...options };
   }
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
@@ -144,7 +145,7 @@ export class RedisPlayerDirectory implements PlayerDirectory {
       add((await this.redis.fcall("bingo_push_token_count", 3, ...SINGLE_COUNT_KEYS, ttlMs)) as number[]);
       return totals;
     }
-    if (this.clusterCounts && Date.now() - this.clusterCounts.at < CLUSTER_COUNT_MAX_AGE_MS) return this.clusterCounts.value;
+    if (this.clusterCounts && Date.now() - this.clusterCounts.at < this.options.tokenCountMaxAgeMs) return this.clusterCounts.value;
     const value = this.readClusterCounts(totals, add, ttlMs);
     this.clusterCounts = { at: Date.now(), value };
     value.catch(() => (this.clusterCounts = null));
