@@ -57,7 +57,7 @@ export type PushPrefsPayload = z.infer<typeof pushPrefsSchema>;
 
 /** The preferences stored for a player (the ack of `push:prefs`). Defaults: nothing muted, no quiet hours. */
 export interface PushPrefs {
-  /** Sorted, each kind once. */
+  /** In PUSH_KIND_NAMES order, each kind once. */
   readonly muted: readonly PushKindName[];
   readonly quietHours: QuietHours | null;
 }
