@@ -173,3 +173,12 @@ test("memory, token TTL: a token not registered again within the TTL stops count
   expect(await directory.tokensByPlatform()).toEqual({ android: 0, ios: 0, web: 0 });
   expect(await directory.setPushPrefs("p", {})).toEqual({ muted: [], quietHours: null });
 });
+
+test("redis: a node of the previous version (tokens key only) can still register during a rolling upgrade", async () => {
+  const commands = await connectCommands(redis.url, 2000, () => undefined);
+  connections.push(commands);
+  await loadFunctionLibrary(commands);
+  const tokens = "bingo:{p:rolling-old-node}:tokens";
+  expect(await commands.fcall("bingo_push_register", 1, tokens, "tok-rolling", "android", 10, 60)).toEqual([]);
+  expect(await commands.hget(tokens, "tok-rolling")).toMatch(/^android:\d/);
+});

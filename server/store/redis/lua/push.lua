@@ -81,9 +81,14 @@ local function push_register(keys, args)
   local at = tonumber(t[1] .. ms)
   redis.call('HSET', tokens, token, args[2] .. ':' .. t[1] .. ms)
   redis.call('EXPIRE', tokens, args[4])
-  redis.call('EXPIRE', keys[2], args[4])
-  count_token(counts, token, args[2], at)
-  for i = 1, #counts do redis.call('ZREMRANGEBYSCORE', counts[i], '-inf', at - tonumber(args[4]) * 1000) end
+  -- Called with the tokens key only by a node of the previous version (a rolling upgrade):
+  -- its registration still works, uncounted until the device registers again.
+  local counted = #keys >= 5
+  if counted then
+    redis.call('EXPIRE', keys[2], args[4])
+    count_token(counts, token, args[2], at)
+    for i = 1, #counts do redis.call('ZREMRANGEBYSCORE', counts[i], '-inf', at - tonumber(args[4]) * 1000) end
+  end
   local max = tonumber(args[3])
   if redis.call('HLEN', tokens) <= max then return {} end
   local all = redis.call('HGETALL', tokens)
@@ -98,7 +103,7 @@ local function push_register(keys, args)
   local dropped = {}
   for i = 1, #others - (max - 1) do
     redis.call('HDEL', tokens, others[i][1])
-    uncount_token(counts, others[i][1])
+    if counted then uncount_token(counts, others[i][1]) end
     dropped[#dropped + 1] = others[i][1]
   end
   return dropped
