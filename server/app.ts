@@ -133,6 +133,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     outboxDepth: outboxDepth ?? (async () => null),
     gameState: (): Record<string, number> => sweeper.sizes(),
     ...(outboxOldestAgeMs ? { outboxOldestAgeMs } : {}),
+    pushTokens: () => pushDeps.directory.tokensByPlatform(),
   });
   const multiNode = adapter !== undefined;
   const catalog = new GameCatalog(store);

@@ -16,6 +16,8 @@ export interface MetricProbes {
   gameState?(): Record<string, number>;
   /** Age (ms) of the oldest outbox entry not yet sent, over every node; null when none or unknown. */
   outboxOldestAgeMs?(): Promise<number | null>;
+  /** Registered push tokens per platform, store-wide (PlayerDirectory.tokensByPlatform). */
+  pushTokens?(): Promise<Record<string, number>>;
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -161,6 +163,18 @@ export class PromMetrics implements Metrics {
       async collect() {
         const age = probes.outboxOldestAgeMs ? await probes.outboxOldestAgeMs().catch(() => null) : null;
         this.set((age ?? 0) / 1000);
+      },
+    });
+    new Gauge({
+      name: "bingo_push_tokens",
+      help: "Registered push tokens per platform, over every node (registered within PUSH_TOKEN_TTL_DAYS and not dropped).",
+      labelNames: ["platform"],
+      registers,
+      async collect() {
+        const counts = probes.pushTokens ? await probes.pushTokens().catch(() => null) : null;
+        // Unknown (the store is out of reach): no series rather than a false zero.
+        this.reset();
+        if (counts) for (const [platform, count] of Object.entries(counts)) this.set({ platform }, count);
       },
     });
     this.pushDeadLetters = new Counter({

@@ -1,4 +1,5 @@
-import type { Platform, PushEvent, PushStage, PushTarget } from "../domain/push-messages";
+import type { Platform, PushEvent, PushKind, PushStage, PushTarget } from "../domain/push-messages";
+import type { PushPrefs, PushPrefsPayload } from "../../shared/protocol/push-prefs";
 
 /** Limits on each player's devices. */
 export interface DeviceLimits {
@@ -43,9 +44,32 @@ export interface PlayerDirectory {
   /**
    * The devices to push an event to: of `players` when given, else of every player who
    * joined the game; in both cases only players in the background (see isBackgrounded).
-   * Each token at most once.
+   * Each token at most once. With `push`, only the devices the player's preferences let
+   * that push reach (see pushVerdict): a muted kind reaches none, quiet hours hold back
+   * what a device would show.
    */
-  pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]>;
+  pushTargets(gameId: string, players: readonly string[] | null, graceMs: number, push?: PushAudienceFilter): Promise<PushTarget[]>;
+  /**
+   * Changes the player's push preferences (fields given replace, fields left out are kept)
+   * and returns what is stored. Kept per player, for as long as their devices: refreshed by
+   * every `registerToken` and every change, gone after the token TTL without either.
+   */
+  setPushPrefs(playerId: string, change: PushPrefsPayload): Promise<PushPrefs>;
+  /**
+   * Registered tokens per platform, store-wide (every node sees the same): those registered
+   * within the token TTL and not dropped since. Kept as the tokens change, never counted by
+   * reading every player.
+   */
+  tokensByPlatform(): Promise<Record<Platform, number>>;
+}
+
+/** What a push is, for the preferences that pick its devices. */
+export interface PushAudienceFilter {
+  readonly kind: PushKind;
+  /** An alert (shown by a phone); any push to a browser is shown as well. */
+  readonly alert: boolean;
+  /** The injected clock's now (ms): quiet hours are judged at this time. */
+  readonly at: number;
 }
 
 /** An event in the outbox, as one consumer took it. */

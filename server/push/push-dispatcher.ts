@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Platform, PushEvent, PushMessage, PushTarget } from "../domain/push-messages";
 import { deliveryKey, isSuperseded, pushMessage } from "../domain/push-messages";
+import { alertOf } from "../domain/push-alerts";
 import type { Clock } from "../ports/clock";
 import type { Metrics } from "../ports/metrics";
 import { noMetrics } from "../ports/metrics";
@@ -147,7 +148,9 @@ export class PushDispatcher {
     }
     const done = await this.outbox.delivered(entry.id);
     if (event.replayOf) for (const key of await this.outbox.delivered(event.replayOf)) done.add(key);
-    const targets = await this.directory.pushTargets(event.gameId, event.players ?? null, this.options.graceMs);
+    // The players' preferences (muted kinds, quiet hours) are applied where the devices are picked.
+    const filter = { kind: event.kind, alert: alertOf(event) !== null, at: this.clock.now() };
+    const targets = await this.directory.pushTargets(event.gameId, event.players ?? null, this.options.graceMs, filter);
     let pending: Pending[] = [];
     const now = this.clock.now();
     for (const target of targets) {

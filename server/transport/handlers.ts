@@ -3,6 +3,8 @@ import { protocolError } from "../../shared/protocol";
 import type { GameCoordinator } from "../game/game-coordinator";
 import type { StoreResult } from "../ports/game-store";
 import type { PlayerDirectory } from "../ports/push-ports";
+import type { PushPrefs } from "../../shared/protocol/push-prefs";
+import { NO_PUSH_PREFS } from "../domain/push-prefs";
 import { StoreNotReachedError } from "../ports/store-not-reached";
 import type { BingoSocket } from "./socket-types";
 import { hostsOf, roomOf } from "./socket-types";
@@ -125,6 +127,14 @@ export function createHandlers({ games, directory }: HandlerDeps): Handlers {
 
     "app:state": async (socket, { state }, reply) => {
       reply(await attempt(() => directory.setAppState(socket.data.sub, state), { state }));
+    },
+
+    "push:prefs": async (socket, change, reply) => {
+      let stored: PushPrefs = NO_PUSH_PREFS;
+      const ack = await attempt(async () => {
+        stored = await directory.setPushPrefs(socket.data.sub, change);
+      }, {});
+      reply(ack.ok ? { ok: true, muted: stored.muted, quietHours: stored.quietHours } : ack);
     },
   };
 }

@@ -78,6 +78,7 @@ const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
   "push:register",
   "push:unregister",
   "app:state",
+  "push:prefs",
 ]);
 
 /** Answers that say this attempt did nothing: after an earlier OUTCOME_UNKNOWN they settle nothing. */
@@ -269,6 +270,14 @@ export class BingoClient {
 
   unregisterPush(token: string) {
     return this.request("push:unregister", { token });
+  }
+
+  /**
+   * Sets which kinds of push this player wants, and quiet hours (fields left out are kept;
+   * `{}` reads the stored preferences). The ack carries the stored preferences.
+   */
+  setPushPrefs(prefs: PayloadOf<"push:prefs">) {
+    return this.request("push:prefs", prefs);
   }
 
   /** Tells the server the app went to the background (push instead of the socket) or came back. */

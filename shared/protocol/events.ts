@@ -29,6 +29,7 @@ import type {
   StatsMessage,
   WinnersMessage,
 } from "./state";
+import type { PushPrefs, PushPrefsPayload } from "./push-prefs";
 
 /** Every ack is either `{ ok: true, ...body }` or `{ ok: false, error }`. */
 export type Ack<T extends object = object> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ProtocolError };
@@ -67,6 +68,8 @@ export interface ClientToServerEvents {
   "push:register": (payload: PushRegisterPayload, ack: AckFn<object>) => void;
   "push:unregister": (payload: PushUnregisterPayload, ack: AckFn<object>) => void;
   "app:state": (payload: AppStatePayload, ack: AckFn<AppState>) => void;
+  /** Sets what this player wants pushed (fields left out are kept); the ack has the stored preferences. */
+  "push:prefs": (payload: PushPrefsPayload, ack: AckFn<PushPrefs>) => void;
 }
 
 /** Server → the clients in a game's room. */

@@ -3,6 +3,7 @@ import type { ClientEvent, PayloadOf } from "./events";
 import type { ProtocolError } from "./codes";
 import { protocolError } from "./codes";
 import type { Role } from "./payloads";
+import { pushPrefsSchema } from "./push-prefs";
 import {
   appStateSchema,
   bingoAutoSchema,
@@ -36,6 +37,7 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "push:register": { roles: ["player"], schema: pushRegisterSchema },
   "push:unregister": { roles: ["player"], schema: pushUnregisterSchema },
   "app:state": { roles: ["player"], schema: appStateSchema },
+  "push:prefs": { roles: ["player"], schema: pushPrefsSchema },
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };

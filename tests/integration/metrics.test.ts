@@ -154,3 +154,56 @@ test("refusals show up by code: a bad token at connect and events over a socket'
     await app.stop();
   }
 });
+
+test("bingo_push_tokens{platform}: the store-wide count on every node, through registrations, a move and a drop", async () => {
+  // A Redis of its own: the count is store-wide, and the file's Redis has other tests' devices.
+  const own = await startRedis();
+  const [a, b] = await Promise.all([startTestApp({ redisUrl: own.url }), startTestApp({ redisUrl: own.url })]);
+  try {
+    const tokens = async (app: TestApp) => {
+      const { text } = await scrape(app);
+      return { android: sample(text, "bingo_push_tokens", { platform: "android" }), ios: sample(text, "bingo_push_tokens", { platform: "ios" }), web: sample(text, "bingo_push_tokens", { platform: "web" }) };
+    };
+    expect(await tokens(a)).toEqual({ android: 0, ios: 0, web: 0 });
+    const p1 = await a.client("tokens-p1", "player");
+    const p2 = await b.client("tokens-p2", "player");
+    ok(await p1.registerPush("tok-metric-android-1", "android"), "register");
+    ok(await p1.registerPush("tok-metric-web-1", "web"), "register");
+    ok(await p2.registerPush("tok-metric-ios-1", "ios"), "register");
+    ok(await p2.registerPush("tok-metric-android-2", "android"), "register");
+    ok(await p2.registerPush("tok-metric-android-2", "android"), "register again");
+    expect(await tokens(a)).toEqual({ android: 2, ios: 1, web: 1 });
+    expect(await tokens(b)).toEqual({ android: 2, ios: 1, web: 1 });
+    // The device moves from p1 (on a) to p2 (on b): still one device.
+    ok(await p2.registerPush("tok-metric-android-1", "android"), "move");
+    ok(await p1.unregisterPush("tok-metric-android-1"), "no longer p1's: nothing to drop");
+    ok(await p2.unregisterPush("tok-metric-ios-1"), "drop");
+    expect(await tokens(a)).toEqual({ android: 2, ios: 0, web: 1 });
+    expect(await tokens(b)).toEqual({ android: 2, ios: 0, web: 1 });
+  } finally {
+    await a.stop();
+    await b.stop();
+    await own.stop();
+  }
+});
+
+test("bingo_push_tokens on the embedded store", async () => {
+  const clock = new ManualClock();
+  const app = await startTestApp({ clock, config: { pushTokenTtlDays: 1 } });
+  try {
+    const player = await app.client("tokens-memory", "player");
+    ok(await player.registerPush("tok-memory-web", "web"), "register");
+    ok(await player.registerPush("tok-memory-ios", "ios"), "register");
+    let { text } = await scrape(app);
+    expect(sample(text, "bingo_push_tokens", { platform: "web" })).toBe(1);
+    expect(sample(text, "bingo_push_tokens", { platform: "ios" })).toBe(1);
+    expect(sample(text, "bingo_push_tokens", { platform: "android" })).toBe(0);
+    // A day without registering again: pruned.
+    clock.advance(24 * 3600_000);
+    ({ text } = await scrape(app));
+    expect(sample(text, "bingo_push_tokens", { platform: "web" })).toBe(0);
+    expect(sample(text, "bingo_push_tokens", { platform: "ios" })).toBe(0);
+  } finally {
+    await app.stop();
+  }
+});

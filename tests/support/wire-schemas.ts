@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AckOf, ClientEvent, Phase, ServerToClientEvents } from "../../shared/protocol";
-import { CLIENT_EVENTS, MAX_PER_PLAYER, PATTERNS_BY_VARIANT, protocolErrorSchema } from "../../shared/protocol";
+import { CLIENT_EVENTS, MAX_PER_PLAYER, PATTERNS_BY_VARIANT, protocolErrorSchema, PUSH_KIND_NAMES } from "../../shared/protocol";
 
 /**
  * Runtime schemas of everything the server sends (acks and room events), for tests that
@@ -83,6 +83,11 @@ export const OK_ACKS = {
   "push:register": z.strictObject(OK),
   "push:unregister": z.strictObject(OK),
   "app:state": z.strictObject({ ...OK, state: z.enum(["foreground", "background"]) }),
+  "push:prefs": z.strictObject({
+    ...OK,
+    muted: z.array(z.enum(PUSH_KIND_NAMES)),
+    quietHours: z.strictObject({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/), timeZone: z.string().min(1) }).nullable(),
+  }),
 } satisfies { readonly [E in ClientEvent]: z.ZodType };
 
 /** `{ ok: false, error: { code, message, reason? } }` with a code of codes.ts and a non-empty message. */
@@ -167,6 +172,7 @@ const ackShapes: { [E in ClientEvent]: Same<z.infer<(typeof OK_ACKS)[E]>, { ok: 
   "push:register": true,
   "push:unregister": true,
   "app:state": true,
+  "push:prefs": true,
 };
 const eventShapes: { [E in keyof ServerToClientEvents]: Same<z.infer<(typeof SERVER_EVENTS)[E]>, Parameters<ServerToClientEvents[E]>[0]> } = {
   slots: true,

@@ -233,6 +233,33 @@ const CASES: { readonly [E in ClientEvent]: Cases } = {
       ...NOT_OBJECTS,
     ],
   },
+  "push:prefs": {
+    valid: [
+      ["nothing (reads the stored preferences)", {}],
+      ["muted kinds", { muted: ["claims", "finished"] }],
+      ["nothing muted", { muted: [] }],
+      ["quiet hours across midnight", { quietHours: { start: "22:30", end: "07:00", timeZone: "Europe/Paris" } }],
+      ["quiet hours in UTC", { quietHours: { start: "00:00", end: "23:59", timeZone: "UTC" } }],
+      ["no quiet hours", { quietHours: null }],
+      ["both", { muted: ["won"], quietHours: { start: "13:00", end: "14:00", timeZone: "America/Argentina/Buenos_Aires" } }],
+    ],
+    invalid: [
+      ["an unknown kind", { muted: ["claims", "spam"] }],
+      ["muted not a list", { muted: "claims" }],
+      ["an unknown field", { mute: ["claims"] }],
+      ["24:00", { quietHours: { start: "24:00", end: "07:00", timeZone: "UTC" } }],
+      ["a time without minutes", { quietHours: { start: "22", end: "07:00", timeZone: "UTC" } }],
+      ["a one-digit hour", { quietHours: { start: "7:00", end: "08:00", timeZone: "UTC" } }],
+      ["minutes of day instead of HH:MM", { quietHours: { start: 1320, end: 420, timeZone: "UTC" } }],
+      ["an empty window", { quietHours: { start: "07:00", end: "07:00", timeZone: "UTC" } }],
+      ["an unknown time zone", { quietHours: { start: "22:00", end: "07:00", timeZone: "Mars/Olympus_Mons" } }],
+      ["a UTC offset as the zone", { quietHours: { start: "22:00", end: "07:00", timeZone: "+02:00" } }],
+      ["no time zone", { quietHours: { start: "22:00", end: "07:00" } }],
+      ["an extra quiet hours field", { quietHours: { start: "22:00", end: "07:00", timeZone: "UTC", days: [1] } }],
+      ["a huge zone name", { quietHours: { start: "22:00", end: "07:00", timeZone: "A".repeat(10_000) } }],
+      ...NOT_OBJECTS,
+    ],
+  },
 };
 
 const EVENTS = Object.keys(CLIENT_EVENTS) as ClientEvent[];

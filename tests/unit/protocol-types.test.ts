@@ -29,6 +29,16 @@ function clientSide(): void {
   client.emit("game:peek", { gameId: "G" }, (ack) => {
     if (ack.ok) void ack.game.slots;
   });
+  client.emit("push:prefs", { muted: ["claims"], quietHours: { start: "22:00", end: "07:00", timeZone: "Europe/Paris" } }, (ack) => {
+    if (ack.ok) void ack.quietHours?.timeZone;
+  });
+  client.emit("push:prefs", {}, (ack) => {
+    if (ack.ok) void ack.muted.includes("won");
+  });
+  // @ts-expect-error muted takes push kinds only
+  client.emit("push:prefs", { muted: ["spam"] }, () => undefined);
+  // @ts-expect-error quiet hours need a time zone
+  client.emit("push:prefs", { quietHours: { start: "22:00", end: "07:00" } }, () => undefined);
   client.on("slots", (message) => void message.remaining);
   client.on("session:expired", (message) => void message.reason);
   // @ts-expect-error session:expired says why, nothing more
@@ -47,6 +57,11 @@ function serverSide(): void {
     ack({ ok: true, ball: 7, index: 0, version: 1 });
     // @ts-expect-error the draw ack's body needs ball, index and version
     ack({ ok: true, ball: 7 });
+  });
+  socket.on("push:prefs", (_payload, ack) => {
+    ack({ ok: true, muted: ["finished"], quietHours: null });
+    // @ts-expect-error the prefs ack carries the stored quiet hours (null for none)
+    ack({ ok: true, muted: [] });
   });
   server.to("game:G").emit("slots", { gameId: "G", total: 10, remaining: 9, version: 2, at: 0 });
   // @ts-expect-error slots needs its version

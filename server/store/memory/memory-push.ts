@@ -2,7 +2,10 @@ import { PUSH_STAGES, type Platform, type PushEvent, type PushStage, type PushTa
 import { isBackgrounded } from "../../domain/presence";
 import type { Clock } from "../../ports/clock";
 import { systemClock } from "../../ports/clock";
-import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushAudienceFilter, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { PushPrefs, PushPrefsPayload } from "../../../shared/protocol/push-prefs";
+import type { ZoneFormatters } from "../../domain/push-prefs";
+import { applyPushPrefs, NO_PUSH_PREFS, pushVerdict } from "../../domain/push-prefs";
 import { DEFAULT_DEVICE_LIMITS } from "../../ports/push-ports";
 
 interface PlayerRecord {
@@ -11,6 +14,9 @@ interface PlayerRecord {
   appState: "foreground" | "background" | null;
   sockets: number;
   goneSince: number | null;
+  prefs: PushPrefs;
+  /** When the preferences were last written or a token registered: they live as long as the devices. */
+  prefsAt: number;
 }
 
 /** The one-node directory: everything in this process (its sockets are all there is). */
@@ -19,6 +25,10 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
   private readonly audiences = new Map<string, Set<string>>();
   /** token -> the player it belongs to. */
   private readonly owners = new Map<string, string>();
+  /** Every registered token, oldest registration first (re-inserted when registered again): expired ones are trimmed from the front. */
+  private readonly registrations = new Map<string, { platform: Platform; at: number }>();
+  private readonly tokenCounts: Record<Platform, number> = { android: 0, ios: 0, web: 0 };
+  private readonly formatters: ZoneFormatters = new Map();
 
   constructor(
     private readonly clock: Clock = systemClock,
@@ -29,9 +39,15 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     const previous = this.owners.get(token);
     if (previous !== undefined && previous !== playerId) this.players.get(previous)?.tokens.delete(token);
     this.owners.set(token, playerId);
-    const { tokens } = this.player(playerId);
+    const record = this.player(playerId);
+    const { tokens } = record;
+    const at = this.clock.now();
     tokens.delete(token); // re-inserted last: the Map's order is the registration order
-    tokens.set(token, { platform, at: this.clock.now() });
+    tokens.set(token, { platform, at });
+    record.prefsAt = at;
+    this.uncount(token);
+    this.registrations.set(token, { platform, at });
+    this.tokenCounts[platform] += 1;
     for (const oldest of tokens.keys()) {
       if (tokens.size <= this.limits.maxTokensPerPlayer) break;
       await this.dropToken(playerId, oldest);
@@ -39,8 +55,39 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
   }
 
   async dropToken(playerId: string, token: string): Promise<void> {
-    this.players.get(playerId)?.tokens.delete(token);
+    if (this.players.get(playerId)?.tokens.delete(token)) this.uncount(token);
     if (this.owners.get(token) === playerId) this.owners.delete(token);
+  }
+
+  async setPushPrefs(playerId: string, change: PushPrefsPayload): Promise<PushPrefs> {
+    const record = this.player(playerId);
+    const now = this.clock.now();
+    record.prefs = applyPushPrefs(this.prefsOf(record, now), change);
+    if (change.muted !== undefined || change.quietHours !== undefined) record.prefsAt = now;
+    return this.prefsOf(record, now);
+  }
+
+  async tokensByPlatform(): Promise<Record<Platform, number>> {
+    const now = this.clock.now();
+    for (const [token, { at }] of this.registrations) {
+      if (now - at < this.limits.tokenTtlMs) break;
+      const owner = this.owners.get(token);
+      if (owner !== undefined) await this.dropToken(owner, token);
+      this.uncount(token);
+    }
+    return { ...this.tokenCounts };
+  }
+
+  private uncount(token: string): void {
+    const registration = this.registrations.get(token);
+    if (!registration) return;
+    this.registrations.delete(token);
+    this.tokenCounts[registration.platform] -= 1;
+  }
+
+  /** The stored preferences, or none once they outlived the player's devices (Redis lets them expire). */
+  private prefsOf(record: PlayerRecord, now: number): PushPrefs {
+    return now - record.prefsAt < this.limits.tokenTtlMs ? record.prefs : NO_PUSH_PREFS;
   }
 
   async joined(gameId: string, playerId: string): Promise<void> {
@@ -71,15 +118,16 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
 
   async restoreSockets(): Promise<void> {}
 
-  async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]> {
+  async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number, push?: PushAudienceFilter): Promise<PushTarget[]> {
     const now = this.clock.now();
     const targets: PushTarget[] = [];
     for (const playerId of players ?? this.audiences.get(gameId) ?? []) {
       const record = this.players.get(playerId);
       if (!record || !isBackgrounded({ appState: record.appState, liveSockets: record.sockets, goneSince: record.goneSince }, now, graceMs)) continue;
+      const prefs = this.prefsOf(record, now);
       for (const [token, { platform, at }] of record.tokens) {
         if (now - at >= this.limits.tokenTtlMs) await this.dropToken(playerId, token);
-        else targets.push({ playerId, token, platform });
+        else if (!push || pushVerdict(prefs, push.kind, push.alert || platform === "web", push.at, this.formatters) === "send") targets.push({ playerId, token, platform });
       }
     }
     return targets;
@@ -87,7 +135,7 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
 
   private player(playerId: string): PlayerRecord {
     let record = this.players.get(playerId);
-    if (!record) this.players.set(playerId, (record = { tokens: new Map(), appState: null, sockets: 0, goneSince: null }));
+    if (!record) this.players.set(playerId, (record = { tokens: new Map(), appState: null, sockets: 0, goneSince: null, prefs: NO_PUSH_PREFS, prefsAt: -Infinity }));
     return record;
   }
 }

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import { PUSH_STAGES, type Platform, type PushEvent, type PushStage, type PushTarget } from "../../domain/push-messages";
 import { isBackgrounded } from "../../domain/presence";
-import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushAudienceFilter, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { PushPrefs, PushPrefsPayload } from "../../../shared/protocol/push-prefs";
+import type { ZoneFormatters } from "../../domain/push-prefs";
+import { applyPushPrefs, NO_PUSH_PREFS, pushPrefsFromStored, pushVerdict, storedPushPrefs } from "../../domain/push-prefs";
 import { DEFAULT_DEVICE_LIMITS } from "../../ports/push-ports";
 import { StoreNotReachedError } from "../../ports/store-not-reached";
 import type { RedisClient } from "./connection";
@@ -24,8 +27,32 @@ const PIPELINE_CHUNK = 500;
 
 export const playerKeys = (playerId: string) => {
   const tag = `bingo:{p:${playerId}}`;
-  return { presence: `${tag}:presence`, tokens: `${tag}:tokens` };
+  return { presence: `${tag}:presence`, tokens: `${tag}:tokens`, prefs: `${tag}:pushprefs` };
 };
+
+const PLATFORMS: readonly Platform[] = ["android", "ios", "web"];
+/** The token counts' sorted sets (see push.lua), per platform, in PLATFORMS order. */
+const tokenCountKeys = (prefix: string): string[] => PLATFORMS.map((platform) => `${prefix}:${platform}`);
+const SINGLE_COUNT_KEYS = tokenCountKeys("bingo:push:tokens");
+let slotTags: string[] | null = null;
+/**
+ * Per hash slot, a hash tag that lands in it. In a Cluster a Redis function may only touch
+ * keys of one slot, so a player's token counts live in their own slot: the counts of slot s
+ * are `bingo:{<slotTags[s]>}:pushtokens:<platform>`, summed over the 16,384 slots to read.
+ */
+function tagsBySlot(): string[] {
+  if (slotTags) return slotTags;
+  const tags: string[] = new Array(16384);
+  let found = 0;
+  for (let i = 0; found < tags.length; i++) {
+    const slot = calculateSlot(`t${i}`);
+    if (tags[slot] === undefined) {
+      tags[slot] = `t${i}`;
+      found++;
+    }
+  }
+  return (slotTags = tags);
+}
 const audienceKey = (gameId: string) => `bingo:{${gameId}}:audience`;
 const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
 /** Which player a device token belongs to (the token hashed: tokens run to 4 KB). */
@@ -34,6 +61,8 @@ const ownerKey = (token: string) => `bingo:{t:${createHash("sha256").update(toke
 export interface RedisDirectoryOptions extends DeviceLimits {
   /** An instance that has not beaten for this long is taken for dead: its sockets no longer count. */
   readonly nodeTimeoutMs: number;
+  /** On a Cluster, token counts are read again only when older than this (the read is one call per hash slot). */
+  readonly tokenCountMaxAgeMs: number;
 }
 
 /**
@@ -53,12 +82,15 @@ export interface RedisDirectoryOptions extends DeviceLimits {
  */
 export class RedisPlayerDirectory implements PlayerDirectory {
   private readonly options: RedisDirectoryOptions;
+  private readonly formatters: ZoneFormatters = new Map();
+  /** A Cluster's token counts, read at most every tokenCountMaxAgeMs (the read is one call per slot). */
+  private clusterCounts: { at: number; value: Promise<Record<Platform, number>> } | null = null;
 
   constructor(
     private readonly redis: RedisClient,
     options: Partial<RedisDirectoryOptions> = {},
   ) {
-    this.options = { ...DEFAULT_DEVICE_LIMITS, nodeTimeoutMs: 15_000, ...options };
+    this.options = { ...DEFAULT_DEVICE_LIMITS, nodeTimeoutMs: 15_000, tokenCountMaxAgeMs: 30_000, ...options };
   }
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
@@ -66,15 +98,70 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     this.mustReach(ownerKey(token));
     // The token moves to this player: off the previous owner's devices first.
     const previous = (await this.redis.call("SET", ownerKey(token), playerId, "EX", ttlS, "GET")) as string | null;
-    if (previous !== null && previous !== playerId) await this.redis.hdel(playerKeys(previous).tokens, token);
-    const dropped = (await this.redis.fcall("bingo_push_register", 1, playerKeys(playerId).tokens, token, platform, this.options.maxTokensPerPlayer, ttlS)) as string[];
+    if (previous !== null && previous !== playerId) await this.drop(previous, token);
+    const k = playerKeys(playerId);
+    const dropped = (await this.redis.fcall("bingo_push_register", 5, k.tokens, k.prefs, ...this.countKeysOf(playerId), token, platform, this.options.maxTokensPerPlayer, ttlS)) as string[];
     await Promise.all(dropped.map((old) => this.disown(playerId, old)));
   }
 
   async dropToken(playerId: string, token: string): Promise<void> {
     this.mustReach(playerKeys(playerId).tokens);
-    await this.redis.hdel(playerKeys(playerId).tokens, token);
+    await this.drop(playerId, token);
     await this.disown(playerId, token);
+  }
+
+  /** Off the player's devices, and off the token counts in the same call. */
+  private async drop(playerId: string, token: string): Promise<void> {
+    await this.redis.fcall("bingo_push_drop", 4, playerKeys(playerId).tokens, ...this.countKeysOf(playerId), token);
+  }
+
+  /** The token count keys a player's devices are counted in (their own slot in a Cluster). */
+  private countKeysOf(playerId: string): string[] {
+    if (!isCluster(this.redis)) return SINGLE_COUNT_KEYS;
+    return tokenCountKeys(`bingo:{${tagsBySlot()[calculateSlot(playerKeys(playerId).tokens)]}}:pushtokens`);
+  }
+
+  async setPushPrefs(playerId: string, change: PushPrefsPayload): Promise<PushPrefs> {
+    const key = playerKeys(playerId).prefs;
+    this.mustReach(key);
+    const stored = storedPushPrefs(applyPushPrefs(NO_PUSH_PREFS, change));
+    const transaction = this.redis.multi();
+    if (change.muted !== undefined) transaction.hset(key, "muted", stored.muted);
+    if (change.quietHours === null) transaction.hdel(key, "quiet");
+    else if (change.quietHours !== undefined) transaction.hset(key, "quiet", stored.quiet!);
+    if (change.muted !== undefined || change.quietHours !== undefined) transaction.expire(key, Math.ceil(this.options.tokenTtlMs / 1000));
+    transaction.hgetall(key);
+    const reply = (await transaction.exec())!;
+    const [error, fields] = reply[reply.length - 1] as [Error | null, Record<string, string>];
+    if (error) throw error;
+    return pushPrefsFromStored(fields.muted, fields.quiet);
+  }
+
+  async tokensByPlatform(): Promise<Record<Platform, number>> {
+    const ttlMs = this.options.tokenTtlMs;
+    const totals: Record<Platform, number> = { android: 0, ios: 0, web: 0 };
+    const add = (counts: number[]) => PLATFORMS.forEach((platform, i) => (totals[platform] += counts[i]));
+    if (!isCluster(this.redis)) {
+      add((await this.redis.fcall("bingo_push_token_count", 3, ...SINGLE_COUNT_KEYS, ttlMs)) as number[]);
+      return totals;
+    }
+    if (this.clusterCounts && Date.now() - this.clusterCounts.at < this.options.tokenCountMaxAgeMs) return this.clusterCounts.value;
+    const value = this.readClusterCounts(totals, add, ttlMs);
+    this.clusterCounts = { at: Date.now(), value };
+    value.catch(() => (this.clusterCounts = null));
+    return value;
+  }
+
+  /** One call per slot (a fixed 16,384, however many players), a chunk at a time. */
+  private async readClusterCounts(totals: Record<Platform, number>, add: (counts: number[]) => void, ttlMs: number): Promise<Record<Platform, number>> {
+    const tags = tagsBySlot();
+    for (let i = 0; i < tags.length; i += PIPELINE_CHUNK) {
+      const replies = await Promise.all(
+        tags.slice(i, i + PIPELINE_CHUNK).map((tag) => this.redis.fcall("bingo_push_token_count", 3, ...tokenCountKeys(`bingo:{${tag}}:pushtokens`), ttlMs) as Promise<number[]>),
+      );
+      replies.forEach(add);
+    }
+    return totals;
   }
 
   private async disown(playerId: string, token: string): Promise<void> {
@@ -128,7 +215,7 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     }
   }
 
-  async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]> {
+  async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number, push?: PushAudienceFilter): Promise<PushTarget[]> {
     const now = Date.now();
     const audience = players ?? (await this.redis.smembers(audienceKey(gameId)));
     // Every instance that beat within the pruning horizon, with its last beat.
@@ -143,8 +230,9 @@ export class RedisPlayerDirectory implements PlayerDirectory {
       const read = await Promise.all(groups.map((group) => this.readPlayers(group)));
       groups.forEach((group, g) =>
         group.forEach((playerId, n) => {
-          const presence = (read[g][2 * n][1] ?? {}) as Record<string, string>;
-          const tokens = (read[g][2 * n + 1][1] ?? {}) as Record<string, string>;
+          const presence = (read[g][3 * n][1] ?? {}) as Record<string, string>;
+          const tokens = (read[g][3 * n + 1][1] ?? {}) as Record<string, string>;
+          const stored = (read[g][3 * n + 2][1] ?? {}) as Record<string, string>;
           let liveSockets = 0;
           let goneSince = presence.gone ? Number(presence.gone) : null;
           for (const [field, value] of Object.entries(presence)) {
@@ -157,12 +245,14 @@ export class RedisPlayerDirectory implements PlayerDirectory {
           }
           const appState = presence.app === "background" || presence.app === "foreground" ? presence.app : null;
           if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) return;
+          const prefs = push ? pushPrefsFromStored(stored.muted, stored.quiet) : NO_PUSH_PREFS;
           for (const [token, value] of Object.entries(tokens)) {
             const [platform, at] = value.split(":");
             if (at !== undefined && now - Number(at) >= this.options.tokenTtlMs) {
               expired.push([playerId, token]);
               continue;
             }
+            if (push && pushVerdict(prefs, push.kind, push.alert || platform === "web", push.at, this.formatters) !== "send") continue;
             if (seen.has(token)) continue;
             seen.add(token);
             targets.push({ playerId, token, platform: platform as Platform });
@@ -180,12 +270,12 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     if (!readyToSend(this.redis, key)) throw new StoreNotReachedError();
   }
 
-  /** Presence and tokens of each player, in one round trip: `[presence, tokens]` per player. */
+  /** Presence, tokens and push preferences of each player, in one round trip: `[presence, tokens, prefs]` per player. */
   private async readPlayers(players: readonly string[]): Promise<[Error | null, unknown][]> {
     const pipeline = this.redis.pipeline();
     for (const playerId of players) {
       const k = playerKeys(playerId);
-      pipeline.hgetall(k.presence).hgetall(k.tokens);
+      pipeline.hgetall(k.presence).hgetall(k.tokens).hgetall(k.prefs);
     }
     return (await pipeline.exec())!;
   }

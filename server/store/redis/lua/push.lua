@@ -48,32 +48,86 @@ local function push_count(keys, args)
   return 'passed'
 end
 
+-- Token counts per platform (the bingo_push_tokens metric): one sorted set per platform,
+-- member sha1(token), score the registration (ms). Written in the same call that registers,
+-- moves, drops or prunes a token, so they cannot drift from the tokens hashes; a token not
+-- registered again within the TTL stops counting by its score (its hash may have expired).
+-- KEYS given in the order android, ios, web (same slot as the player's tokens in a Cluster).
+local PUSH_PLATFORMS = { 'android', 'ios', 'web' }
+
+local function count_token(counts, token, platform, at)
+  local member = redis.sha1hex(token)
+  for i, name in ipairs(PUSH_PLATFORMS) do
+    if name == platform then redis.call('ZADD', counts[i], at, member) else redis.call('ZREM', counts[i], member) end
+  end
+end
+
+local function uncount_token(counts, token)
+  local member = redis.sha1hex(token)
+  for i = 1, #PUSH_PLATFORMS do redis.call('ZREM', counts[i], member) end
+end
+
 -- KEYS: tokens (hash: token -> "platform:registeredMs", ms to the microsecond so that two
--- registrations in one ms keep their order). ARGV: token, platform, maxTokens, ttlS.
--- Registers (or refreshes) a device, then drops the oldest others beyond maxTokens.
+-- registrations in one ms keep their order), prefs, count android, ios, web.
+-- ARGV: token, platform, maxTokens, ttlS.
+-- Registers (or refreshes) a device, then drops the oldest others beyond maxTokens. The
+-- player's push preferences live as long as their devices: their expiry is refreshed too.
 -- Returns the dropped tokens.
 local function push_register(keys, args)
   local tokens, token = keys[1], args[1]
+  local counts = { keys[3], keys[4], keys[5] }
   local t = redis.call('TIME')
-  redis.call('HSET', tokens, token, args[2] .. ':' .. t[1] .. string.format('%03d.%03d', math.floor(tonumber(t[2]) / 1000), tonumber(t[2]) % 1000))
+  local ms = string.format('%03d.%03d', math.floor(tonumber(t[2]) / 1000), tonumber(t[2]) % 1000)
+  local at = tonumber(t[1] .. ms)
+  redis.call('HSET', tokens, token, args[2] .. ':' .. t[1] .. ms)
   redis.call('EXPIRE', tokens, args[4])
+  -- Called with the tokens key only by a node of the previous version (a rolling upgrade):
+  -- its registration still works, uncounted until the device registers again.
+  local counted = #keys >= 5
+  if counted then
+    redis.call('EXPIRE', keys[2], args[4])
+    count_token(counts, token, args[2], at)
+    for i = 1, #counts do redis.call('ZREMRANGEBYSCORE', counts[i], '-inf', at - tonumber(args[4]) * 1000) end
+  end
   local max = tonumber(args[3])
   if redis.call('HLEN', tokens) <= max then return {} end
   local all = redis.call('HGETALL', tokens)
   local others = {}
   for i = 1, #all, 2 do
     if all[i] ~= token then
-      local at = tonumber(string.match(all[i + 1], ':([%d.]+)$') or '0')
-      others[#others + 1] = { all[i], at }
+      local registered = tonumber(string.match(all[i + 1], ':([%d.]+)$') or '0')
+      others[#others + 1] = { all[i], registered }
     end
   end
   table.sort(others, function(a, b) return a[2] < b[2] end)
   local dropped = {}
   for i = 1, #others - (max - 1) do
     redis.call('HDEL', tokens, others[i][1])
+    if counted then uncount_token(counts, others[i][1]) end
     dropped[#dropped + 1] = others[i][1]
   end
   return dropped
+end
+
+-- KEYS: tokens, count android, ios, web. ARGV: token. Drops a device of the player (moved to
+-- another player, unregistered, dead at FCM, or pruned). Returns 1 when the player had it.
+local function push_drop(keys, args)
+  if redis.call('HDEL', keys[1], args[1]) == 0 then return 0 end
+  uncount_token({ keys[2], keys[3], keys[4] }, args[1])
+  return 1
+end
+
+-- KEYS: count android, ios, web. ARGV: ttlMs. Tokens per platform registered within the TTL
+-- (older ones are forgotten here).
+local function push_token_count(keys, args)
+  local t = redis.call('TIME')
+  local horizon = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(args[1])
+  local result = {}
+  for i = 1, #keys do
+    redis.call('ZREMRANGEBYSCORE', keys[i], '-inf', horizon)
+    result[i] = redis.call('ZCARD', keys[i])
+  end
+  return result
 end
 
 -- KEYS: owner (token -> player). ARGV: player. Forgets the owner if it is still that player.
@@ -95,6 +149,8 @@ redis.register_function('bingo_push_audience', push_audience)
 redis.register_function('bingo_push_count', push_count)
 redis.register_function('bingo_push_register', push_register)
 redis.register_function('bingo_push_disown', push_disown)
+redis.register_function('bingo_push_drop', push_drop)
+redis.register_function('bingo_push_token_count', push_token_count)
 
 -- KEYS: outbox stream. ARGV: group, consumer, ids... Renews the consumer's claim on the
 -- entries still its own (XCLAIM JUSTID starts their idle time again), and returns those:
