@@ -1,3 +1,4 @@
+import { Announcer } from "../common/announcer";
 import { byTestId, coalesce, setShown, setText } from "../common/dom";
 import { ballName, columnOf, money, patternLabel, phaseKey, phaseLabel, plural } from "../common/format";
 import type { AwardView } from "../common/game-state";
@@ -26,6 +27,7 @@ export class StageView {
   private readonly commitment = byTestId("screen-commitment");
   private readonly seedRow = byTestId("screen-seed-row");
   private readonly seed = byTestId("screen-seed");
+  private readonly announcer = new Announcer();
 
   constructor(private readonly tracker: GameTracker) {
     tracker.onChange(coalesce(() => this.render()));
@@ -70,6 +72,7 @@ export class StageView {
     const latest = state.awards[state.awards.length - 1];
     setShown(this.announce, latest !== undefined);
     setText(this.announce, latest ? announcement(latest) : "");
+    this.announcer.update(draws, state.awards, state.variant);
 
     setText(this.commitment, state.commitment);
     setShown(this.seedRow, state.seed !== null);
