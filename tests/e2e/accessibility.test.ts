@@ -69,9 +69,13 @@ function heard(target: E2ePage, want: string): Promise<void> {
 
 const ballName = (ball: number): string => `${"BINGO"[Math.floor((ball - 1) / 15)]} ${ball}`;
 
+/** The presenter screen's own size; the other pages are checked there too. */
+const TV = { width: 1920, height: 1080 } as const;
+
 describe.each([
   ["desktop", DESKTOP],
   ["phone", PHONE],
+  ["tv", TV],
 ])("on a %s", (label, viewport) => {
   test("the console, the player app, the screen and the record page pass axe in every state, and the live region says the balls and the win", async () => {
     const { client: host, token } = await devTokenClient(app.url, "host", `a11y-host-${label}`);
@@ -138,9 +142,9 @@ describe.each([
       await heard(player, `Ball ${draws.length}: ${ballName(drawn.ball)}.`);
     }
     const award = await line;
-    const card = award.winners[0].cardId;
+    const cards = award.winners.map((winner) => winner.cardId);
     await heard(player, "You won Line on card");
-    await heard(screen, `Line won by card ${card}`);
+    await heard(screen, cards.length === 1 ? `Line won by card ${cards[0]} on ` : `Line won by 2 cards: ${cards.join(", ")} on `);
     await waitVisible(player, "result-banner");
     await expectAccessible("won", consolePage, screen, player);
     const playerHeard = await announced(player);
@@ -156,6 +160,8 @@ describe.each([
     await waitVisible(player, "finished");
     expect(await byTestId(player.page, "record-link").getAttribute("href")).toBe(`/record/${gameId}`);
     expect(await byTestId(consolePage.page, "record-link").getAttribute("href")).toBe(`/record/${gameId}`);
+    await waitVisible(screen, "screen-record-row");
+    expect(await byTestId(screen.page, "screen-record-link").getAttribute("href")).toBe(`${app.url}/record/${gameId}`);
     await expectAccessible("finished", consolePage, screen, player);
     const record = await open(`record-${label}`, `/record/${gameId}`, viewport);
     await waitVisible(record, "record-body");

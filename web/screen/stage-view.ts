@@ -28,6 +28,8 @@ export class StageView {
   private readonly seedRow = byTestId("screen-seed-row");
   private readonly seed = byTestId("screen-seed");
   private readonly announcer = new Announcer();
+  private readonly recordRow = byTestId("screen-record-row");
+  private readonly recordLink = byTestId<HTMLAnchorElement>("screen-record-link");
 
   constructor(private readonly tracker: GameTracker) {
     tracker.onChange(coalesce(() => this.render()));
@@ -77,6 +79,11 @@ export class StageView {
     setText(this.commitment, state.commitment);
     setShown(this.seedRow, state.seed !== null);
     setText(this.seed, state.seed ?? "");
+    // Spelled out in full: people watching a TV type it rather than click it.
+    setShown(this.recordRow, state.phase === "finished");
+    const record = `${location.origin}/record/${encodeURIComponent(state.id)}`;
+    if (this.recordLink.href !== record) this.recordLink.href = record;
+    setText(this.recordLink, record);
   }
 }
 
