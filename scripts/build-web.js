@@ -22,7 +22,11 @@ esbuild.buildSync({
 });
 esbuild.buildSync({
   ...common,
-  entryPoints: { host: path.join(root, "web/host/main.ts"), screen: path.join(root, "web/screen/main.ts") },
+  entryPoints: {
+    host: path.join(root, "web/host/main.ts"),
+    screen: path.join(root, "web/screen/main.ts"),
+    record: path.join(root, "web/record/main.ts"),
+  },
   format: "iife",
   outdir: path.join(out, "assets"),
 });
@@ -32,6 +36,8 @@ for (const [from, to] of [
   ["web/host/index.html", "host.html"],
   ["web/screen/index.html", "screen.html"],
   ["web/common/styles.css", "assets/styles.css"],
+  ["web/record/index.html", "record.html"],
+  ["web/record/record.css", "assets/record.css"],
 ]) {
   fs.copyFileSync(path.join(root, from), path.join(out, to));
 }

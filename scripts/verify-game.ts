@@ -10,8 +10,8 @@
  * (finding them under their salted hash when the record uses one).
  */
 import { readFile } from "node:fs/promises";
-import { recordIdOf } from "../server/domain/fair-random";
-import { verifyRecord } from "../server/domain/game-record";
+import { recordIdOf } from "../shared/game/fair-random";
+import { verifyRecord } from "../shared/game/verify-record";
 import type { PublicRecord } from "../shared/protocol";
 import { publicRecordSchema } from "../shared/protocol";
 

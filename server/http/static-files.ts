@@ -16,6 +16,7 @@ export function webRoot(): string {
 
 const PAGE = /^\/(?:play\/[A-Za-z0-9_-]{1,64}\/?)?$/;
 const SCREEN = /^\/screen\/[A-Za-z0-9_-]{1,64}\/?$/;
+const RECORD = /^\/record\/[A-Za-z0-9_-]{1,64}\/?$/;
 // esbuild names the lazily loaded chunks (the Firebase SDK) `chunk-<HASH>.js`.
 const ASSET = /^\/assets\/([A-Za-z0-9-]+\.(?:js|css|map))$/;
 // At the root so that its scope (by default the folder of its script) covers every page.
@@ -24,6 +25,7 @@ const SERVICE_WORKER = /^\/(push-sw\.js(?:\.map)?)$/;
 /**
  * Serves the browser clients built by `npm run build`: the player app at `/` and
  * `/play/<gameId>`, the host console at `/host`, the presenter screen at `/screen/<gameId>`,
+ * a finished game's public record page at `/record/<gameId>`,
  * their scripts and styles under `/assets/`, and the player app's web push service worker
  * at `/push-sw.js`.
  * Returns false for any other path (the caller answers 404).
@@ -34,6 +36,7 @@ export function serveWeb(root: string, req: IncomingMessage, res: ServerResponse
   if (PAGE.test(path)) file = "player.html";
   else if (path === "/host" || path === "/host/") file = "host.html";
   else if (SCREEN.test(path)) file = "screen.html";
+  else if (RECORD.test(path)) file = "record.html";
   else {
     const asset = ASSET.exec(path);
     const worker = SERVICE_WORKER.exec(path);

@@ -106,8 +106,8 @@ test("the check sees a cycle through a type-only import and through a third fold
  * shared by every game of a node (one game's work evicts another's, and tests see each other's
  * state); per-game state belongs to the game's rules (server/game/game-rules.ts).
  */
-test("server/domain keeps no module state and does no I/O", () => {
-  const domain = sourceFiles(join(SERVER, "domain"));
+test("server/domain (and the shared/game code it re-exports) keeps no module state and does no I/O", () => {
+  const domain = [...sourceFiles(join(SERVER, "domain")), ...sourceFiles(resolve(SERVER, "../shared/game"))];
   expect(domain.length).toBeGreaterThan(5);
   const found: string[] = [];
   for (const file of domain) {
@@ -117,7 +117,7 @@ test("server/domain keeps no module state and does no I/O", () => {
     for (const match of source.matchAll(/^(?:export\s+)?const\s+(\w+)[^=\n]*=\s*new\s+(Map|Set|WeakMap|Array)\b/gm)) found.push(`${name}: module-level mutable ${match[1]}`);
     for (const match of source.matchAll(/\bfrom\s+["']([^"']+)["']/g)) {
       const spec = match[1];
-      const inward = spec.startsWith("./") || spec.startsWith("../../shared/") || spec === "node:crypto" || spec.startsWith("@noble/hashes/");
+      const inward = spec.startsWith("./") || spec.startsWith("../../shared/") || spec.startsWith("../protocol") || spec === "node:crypto" || spec.startsWith("@noble/hashes/");
       if (!inward) found.push(`${name}: imports ${spec}`);
     }
   }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { cardGrid, drawOrder, type Grid } from "../../server/domain/cards";
 import { commitmentOf } from "../../server/domain/fair-random";
 import { verifyRecord, type Award, type PublicRecord } from "../../server/domain/game-record";
+import { CHECK_TITLES, RECORD_CHECKS, recordChecks, type CheckResult } from "../../shared/game/verify-record";
 import { completionIndex, drawPositions, type PatternName } from "../../server/domain/patterns";
 import { splitPrize } from "../../server/domain/prize-split";
 import type { Variant } from "../../shared/protocol/state";
@@ -453,5 +454,52 @@ describe("verifyRecord recomputes the awards from the accepted calls", () => {
     const corners = winningEntry(record, 1);
     corners.at = record.awardTimes[0].at - 1;
     expect(problemsOf(record)).toContain(`Call entry 2 (four-corners) at ${corners.at} was made before four-corners came into play.`);
+  });
+});
+
+describe("recordChecks: the same verifier check by check, as the record page shows it", () => {
+  const passed = (results: readonly CheckResult[]): Record<string, boolean> =>
+    Object.fromEntries(results.map((r) => [r.check, r.ran && r.problems.length === 0]));
+
+  it("passes every check of an honest record, in the documented order, each with a title", () => {
+    const results = recordChecks(record90());
+    expect(results.map((r) => r.check)).toEqual([...RECORD_CHECKS]);
+    expect(results.every((r) => r.ran && r.problems.length === 0)).toBe(true);
+    for (const check of RECORD_CHECKS) expect(CHECK_TITLES[check]).toMatch(/\.$/);
+  });
+
+  it("puts a tampering under the check it breaks, and verifyRecord reports the same problems in the same order", () => {
+    const record = record75();
+    [record.draws[0], record.draws[1]] = [record.draws[1], record.draws[0]];
+    const results = recordChecks(record);
+    expect(passed(results)).toMatchObject({ variant: true, commitment: true, draws: false, cards: true, patterns: true });
+    expect(results.find((r) => r.check === "draws")!.problems[0]).toContain("The draws are not the seed's draw order at 2 position(s)");
+    expect(problemsOf(record)).toEqual(results.flatMap((r) => r.problems));
+  });
+
+  it("fails the commitment alone when another seed's commitment is published", () => {
+    const record = record75();
+    record.commitment = commitmentOf(SEED90);
+    expect(passed(recordChecks(record))).toEqual({ variant: true, commitment: false, draws: true, cards: true, patterns: true, awards: true, times: true, calls: true });
+  });
+
+  it("leaves the calls unchecked when the seed or the times cannot be trusted", () => {
+    const badSeed = record75();
+    badSeed.seed = "not a seed";
+    const calls = recordChecks(badSeed).find((r) => r.check === "calls")!;
+    expect(calls).toEqual({ check: "calls", ran: false, problems: [] });
+    expect(verifyRecord(badSeed).ok).toBe(false);
+
+    const badTimes = record75();
+    badTimes.drawnAt = badTimes.drawnAt.slice(1);
+    expect(recordChecks(badTimes).find((r) => r.check === "calls")!.ran).toBe(false);
+  });
+
+  it("stops at the variant when it is neither 75 nor 90", () => {
+    const record = record75() as unknown as { variant: number };
+    record.variant = 80;
+    const results = recordChecks(record as unknown as PublicRecord);
+    expect(results[0]).toEqual({ check: "variant", ran: true, problems: ["The variant 80 is neither 75 nor 90."] });
+    expect(results.slice(1).every((r) => !r.ran)).toBe(true);
   });
 });

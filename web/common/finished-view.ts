@@ -11,7 +11,8 @@ export function showFinished(section: HTMLElement, state: GameState): void {
   if (!finished) return;
   setText(byTestId("seed", section), state.seed ?? "");
   const link = section.querySelector<HTMLAnchorElement>("a.record-link");
-  const href = `/api/games/${encodeURIComponent(state.id)}/record`;
+  // The readable page; it links the JSON (/api/games/<id>/record) and verifies it in the browser.
+  const href = `/record/${encodeURIComponent(state.id)}`;
   if (link && link.getAttribute("href") !== href) link.setAttribute("href", href);
   const check = section.querySelector<HTMLElement>(".seed-check");
   if (check && state.seed && check.dataset.seed !== state.seed) {

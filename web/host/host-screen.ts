@@ -1,3 +1,4 @@
+import { Announcer } from "../common/announcer";
 import { syncBalls, showLastBall } from "../common/balls-view";
 import { byTestId, coalesce, setShown, setText } from "../common/dom";
 import { showFinished } from "../common/finished-view";
@@ -28,6 +29,7 @@ export class HostScreen {
   private readonly claims: ClaimsControls;
   private readonly round: RoundControls;
   private readonly stats: StatsPanel;
+  private readonly announcer = new Announcer();
 
   constructor(
     private readonly tracker: GameTracker,
@@ -82,6 +84,7 @@ export class HostScreen {
     showLastBall(this.lastBall, draws, state.variant, this.ballCaption);
     syncBalls(this.balls, draws, state.variant);
     syncWinners(this.winners, state.awards, draws, null);
+    this.announcer.update(draws, state.awards, state.variant);
     setShown(this.noWinners, state.awards.length === 0);
     showFinished(this.finished, state);
   }

@@ -1,3 +1,4 @@
+import { Announcer } from "../common/announcer";
 import { syncBalls, showLastBall } from "../common/balls-view";
 import { syncCards } from "../common/card-view";
 import { byTestId, coalesce, setShown, setText } from "../common/dom";
@@ -30,6 +31,7 @@ export class PlayerScreen {
   private readonly claims: ClaimPanel;
   private readonly bingo: BingoPanel;
   private readonly result = new ResultBanner();
+  private readonly announcer = new Announcer();
 
   constructor(
     private readonly tracker: GameTracker,
@@ -75,6 +77,7 @@ export class PlayerScreen {
     setShown(this.youWon, won !== null);
 
     this.result.update(state.awards, this.me, state.cards.length > 0);
+    this.announcer.update(draws, state.awards, state.variant, { me: this.me, holdsCards: state.cards.length > 0 });
     showFinished(this.finished, state);
   }
 }

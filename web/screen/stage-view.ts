@@ -1,3 +1,4 @@
+import { Announcer } from "../common/announcer";
 import { CountDown } from "../common/count-down";
 import { byTestId, coalesce, setShown, setText } from "../common/dom";
 import { ballName, columnOf, money, patternLabel, phaseKey, phaseLabel, plural } from "../common/format";
@@ -27,6 +28,9 @@ export class StageView {
   private readonly commitment = byTestId("screen-commitment");
   private readonly seedRow = byTestId("screen-seed-row");
   private readonly seed = byTestId("screen-seed");
+  private readonly announcer = new Announcer();
+  private readonly recordRow = byTestId("screen-record-row");
+  private readonly recordLink = byTestId<HTMLAnchorElement>("screen-record-link");
 
   constructor(private readonly tracker: GameTracker) {
     tracker.onChange(coalesce(() => this.render()));
@@ -71,10 +75,16 @@ export class StageView {
     const latest = state.awards[state.awards.length - 1];
     setShown(this.announce, latest !== undefined);
     setText(this.announce, latest ? announcement(latest) : "");
+    this.announcer.update(draws, state.awards, state.variant);
 
     setText(this.commitment, state.commitment);
     setShown(this.seedRow, state.seed !== null);
     setText(this.seed, state.seed ?? "");
+    // Spelled out in full: people watching a TV type it rather than click it.
+    setShown(this.recordRow, state.phase === "finished");
+    const record = `${location.origin}/record/${encodeURIComponent(state.id)}`;
+    if (this.recordLink.href !== record) this.recordLink.href = record;
+    setText(this.recordLink, record);
   }
 }
 
