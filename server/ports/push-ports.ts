@@ -46,6 +46,12 @@ export interface PlayerDirectory {
    * Each token at most once.
    */
   pushTargets(gameId: string, players: readonly string[] | null, graceMs: number): Promise<PushTarget[]>;
+  /**
+   * For the host's player list, one answer per player in order: `connected` when a socket
+   * of the player is open on a live node instance and the app did not say it went to the
+   * background; `away` otherwise (pushes reach them). One round trip per Redis node.
+   */
+  presenceOf(players: readonly string[]): Promise<("connected" | "away")[]>;
 }
 
 /** An event in the outbox, as one consumer took it. */

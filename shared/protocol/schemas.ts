@@ -11,6 +11,8 @@ import {
   claimsOpenSchema,
   gameCreateSchema,
   gameRefSchema,
+  playerNameSetSchema,
+  playersListSchema,
   pushRegisterSchema,
   pushUnregisterSchema,
   roundAutoSchema,
@@ -36,6 +38,8 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "push:register": { roles: ["player"], schema: pushRegisterSchema },
   "push:unregister": { roles: ["player"], schema: pushUnregisterSchema },
   "app:state": { roles: ["player"], schema: appStateSchema },
+  "player:name": { roles: ["player"], schema: playerNameSetSchema },
+  "players:list": { roles: ["host"], schema: playersListSchema },
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
