@@ -29,6 +29,17 @@ function clientSide(): void {
   client.emit("game:peek", { gameId: "G" }, (ack) => {
     if (ack.ok) void ack.game.slots;
   });
+  client.emit("player:name", { gameId: "G", name: "Ana" }, (ack) => {
+    if (ack.ok) void ack.name.length;
+  });
+  // @ts-expect-error player:name needs the name
+  client.emit("player:name", { gameId: "G" }, () => undefined);
+  client.emit("players:list", { gameId: "G", cursor: 0, limit: 50 }, (ack) => {
+    if (ack.ok) void [ack.next, ack.total, ack.players.map((p) => [p.name, p.cards, p.presence, p.won.length])];
+  });
+  // @ts-expect-error the cursor is a number (the previous page's next)
+  client.emit("players:list", { gameId: "G", cursor: "abc" }, () => undefined);
+  client.on("winners", (message) => void message.winners.map((w) => w.name ?? w.playerId));
   client.on("slots", (message) => void message.remaining);
   client.on("session:expired", (message) => void message.reason);
   // @ts-expect-error session:expired says why, nothing more
