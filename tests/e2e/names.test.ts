@@ -74,8 +74,8 @@ describe.each([
     await byTestId(host.page, "auto-interval").fill("0.25");
     await byTestId(host.page, "auto-button").click();
     // Auto-claim is on: the first line goes to this player, by name.
-    await waitUntil(host, "a winner named", ([sel, n]) => [...document.querySelectorAll(sel)].some((li) => li.textContent?.includes(`(${n})`)), [tid("winners", "winner"), name] as const);
-    await waitUntil(player, "a winner named", ([sel, n]) => [...document.querySelectorAll(sel)].some((li) => li.textContent?.includes(`(${n})`)), [tid("winners", "winner"), name] as const);
+    await waitUntil(host, "a winner named", ([sel, n]) => Array.from(document.querySelectorAll(sel)).some((li) => li.textContent?.includes(`(${n})`)), [tid("winners", "winner"), name] as const);
+    await waitUntil(player, "a winner named", ([sel, n]) => Array.from(document.querySelectorAll(sel)).some((li) => li.textContent?.includes(`(${n})`)), [tid("winners", "winner"), name] as const);
     await byTestId(host.page, "players-refresh").click();
     await waitUntil(host, "the win in the player list", (sel) => /Line \(card \d+/.test(document.querySelector(sel)?.textContent ?? ""), `${tid("players", "player-row")} .player-won`);
 
