@@ -15,6 +15,7 @@ import type { PushSender } from "./ports/push-sender";
 import { publicRecord } from "./game/public-record";
 import { GameCoordinator } from "./game/game-coordinator";
 import { createHttpHandler } from "./http/http-routes";
+import { HostReports } from "./game/host-reports";
 import { OriginPolicy } from "./identity/origins";
 import { webRoot } from "./http/static-files";
 import { PromMetrics } from "./observability/prom-metrics";
@@ -100,6 +101,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
   const origins = new OriginPolicy(config.corsOrigins);
+  const reports = new HostReports(store, pushDeps.directory);
 
   const httpServer = createServer(
     createHttpHandler({
@@ -110,6 +112,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       webPush: config.webPush,
       metrics: () => metrics.scrape(),
       origins,
+      winnersExport: { identity: identity.verifier, winners: (gameId, hostId) => reports.winners(gameId, hostId) },
     }),
   );
   const io: BingoServer = new Server(httpServer, {
@@ -202,7 +205,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   );
   sweeper.start(IDLE_SWEEP_MS);
 
-  const handlers = createHandlers({ games, directory: pushDeps.directory });
+  const handlers = createHandlers({ games, directory: pushDeps.directory, reports });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock, { disconnectAfterMs: config.rateLimitDisconnectAfterMs });
   const gate = new ConnectionGate(httpServer, {
     maxConnections: config.maxConnections,

@@ -162,6 +162,11 @@ export class GameCoordinator {
     return this.store.setAutoClaim(gameId, playerId, enabled);
   }
 
+  /** The player's display name in the game (validated by the payload schema); awards made later carry it. */
+  setName(gameId: string, playerId: string, name: string): Promise<StoreResult<void>> {
+    return this.store.setName(gameId, playerId, name);
+  }
+
   async startRound(gameId: string, hostId: string): Promise<StoreResult<RoundBody>> {
     const started = await this.store.startRound(gameId, hostId);
     if (!started.ok) return started;

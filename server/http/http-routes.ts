@@ -7,6 +7,8 @@ import type { StoreResult } from "../ports/game-store";
 import type { TokenAuthority } from "../identity/tokens";
 import type { OriginPolicy } from "../identity/origins";
 import { serveWeb } from "./static-files";
+import type { WinnersExportDeps } from "./winners-export";
+import { exportWinners, WINNERS_PATH } from "./winners-export";
 
 export interface HttpRoutesOptions {
   /** Reports whether the store answers (for /readyz). */
@@ -23,6 +25,8 @@ export interface HttpRoutesOptions {
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   /** Which other origins' pages may read these answers (CORS). */
   readonly origins: OriginPolicy;
+  /** Serves GET /api/games/<id>/winners.csv|json to the game's host (bearer token). */
+  readonly winnersExport?: WinnersExportDeps;
 }
 
 const MAX_BODY = 1024;
@@ -40,7 +44,7 @@ export function createHttpHandler(options: HttpRoutesOptions) {
       res.setHeader("access-control-allow-origin", allowOrigin);
       res.setHeader("vary", "origin");
       if (req.method === "OPTIONS") {
-        res.writeHead(204, { "access-control-allow-methods": "GET, POST", "access-control-allow-headers": "content-type", "access-control-max-age": "600" });
+        res.writeHead(204, { "access-control-allow-methods": "GET, POST", "access-control-allow-headers": "content-type, authorization", "access-control-max-age": "600" });
         return void res.end();
       }
     }
@@ -76,6 +80,13 @@ export function createHttpHandler(options: HttpRoutesOptions) {
         },
         () => sendJson(res, 500, { error: { code: "INTERNAL", message: "record failed" } }),
       );
+      return;
+    }
+    const winners = options.winnersExport && WINNERS_PATH.exec(path);
+    if (req.method === "GET" && winners && options.winnersExport) {
+      void exportWinners(options.winnersExport, normalGameId(winners[1]), winners[2] as "csv" | "json", req.headers.authorization, res).catch(() => {
+        if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL", message: "export failed" } });
+      });
       return;
     }
     if (options.devTokens && path === "/api/dev/token") {

@@ -119,6 +119,20 @@ export interface GameFinished {
   readonly awardedNow: boolean;
 }
 
+/** One player of a game's roster, as the store keeps it. */
+export interface RosterEntry {
+  readonly playerId: string;
+  readonly name: string | null;
+  readonly cards: number;
+}
+
+/** A page of the roster: players in the order they first got cards. */
+export interface RosterPage {
+  readonly players: readonly RosterEntry[];
+  /** Players in the roster. */
+  readonly total: number;
+}
+
 /**
  * Where the authoritative state of every game lives. Implemented in memory (one node,
  * the embedded default) and on Redis (any number of nodes). Both pass the same contract
@@ -180,6 +194,19 @@ export interface GameStore {
 
   /** Makes a pending award at once, then finishes the game (any phase but finished). */
   finishGame(gameId: string, hostId: string): Promise<StoreResult<GameFinished>>;
+
+  /**
+   * Sets (or replaces) the player's display name in the game, already validated
+   * (shared/protocol/names.ts). One value per player: renaming grows nothing. Never extends
+   * the game's life. Awards made from then on carry it with the winner.
+   */
+  setName(gameId: string, playerId: string, name: string): Promise<StoreResult<void>>;
+
+  /**
+   * For the game's host: `limit` players of the roster from position `cursor` (every player
+   * who got cards, once, in the order of their first grant), with names and cards held.
+   */
+  roster(gameId: string, hostId: string, cursor: number, limit: number): Promise<StoreResult<RosterPage>>;
 
   /** True when the store answers. */
   ping(): Promise<boolean>;

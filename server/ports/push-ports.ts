@@ -61,6 +61,12 @@ export interface PlayerDirectory {
    * reading every player.
    */
   tokensByPlatform(): Promise<Record<Platform, number>>;
+  /**
+   * For the host's player list, one answer per player in order: `connected` when a socket
+   * of the player is open on a live node instance and the app did not say it went to the
+   * background; `away` otherwise (pushes reach them). One round trip per Redis node.
+   */
+  presenceOf(players: readonly string[]): Promise<("connected" | "away")[]>;
 }
 
 /** What a push is, for the preferences that pick its devices. */

@@ -1,6 +1,7 @@
 import type { Ack, AckFn, AckOf, ClientEvent, PayloadOf } from "../../shared/protocol";
 import { protocolError } from "../../shared/protocol";
 import type { GameCoordinator } from "../game/game-coordinator";
+import type { HostReports } from "../game/host-reports";
 import type { StoreResult } from "../ports/game-store";
 import type { PlayerDirectory } from "../ports/push-ports";
 import type { PushPrefs } from "../../shared/protocol/push-prefs";
@@ -12,6 +13,7 @@ import { hostsOf, roomOf } from "./socket-types";
 export interface HandlerDeps {
   readonly games: GameCoordinator;
   readonly directory: PlayerDirectory;
+  readonly reports: HostReports;
 }
 
 type Handler<E extends ClientEvent> = (socket: BingoSocket, payload: PayloadOf<E>, reply: AckFn<AckOf<E>>) => void | Promise<void>;
@@ -38,7 +40,7 @@ async function attempt<T extends object>(write: () => Promise<void>, body: T): P
  * (socket-gateway.ts): one call to the game coordinator, then the answer. Card claims and
  * bingo calls only join their game's queue; the tick answers them.
  */
-export function createHandlers({ games, directory }: HandlerDeps): Handlers {
+export function createHandlers({ games, directory, reports }: HandlerDeps): Handlers {
   return {
     "game:create": async (socket, payload, reply) => {
       reply(ackOf(await games.create(socket.data.sub, payload)));
@@ -135,6 +137,15 @@ export function createHandlers({ games, directory }: HandlerDeps): Handlers {
         stored = await directory.setPushPrefs(socket.data.sub, change);
       }, {});
       reply(ack.ok ? { ok: true, muted: stored.muted, quietHours: stored.quietHours } : ack);
+    },
+
+    "player:name": async (socket, { gameId, name }, reply) => {
+      const set = await games.setName(gameId, socket.data.sub, name);
+      reply(set.ok ? { ok: true, name } : set);
+    },
+
+    "players:list": async (socket, { gameId, cursor, limit }, reply) => {
+      reply(ackOf(await reports.players(gameId, socket.data.sub, cursor, limit)));
     },
   };
 }

@@ -79,6 +79,8 @@ const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
   "push:unregister",
   "app:state",
   "push:prefs",
+  "player:name",
+  "players:list",
 ]);
 
 /** Answers that say this attempt did nothing: after an earlier OUTCOME_UNKNOWN they settle nothing. */
@@ -261,6 +263,16 @@ export class BingoClient {
   /** Lets the server call bingo for this player's cards (on by default). */
   setAutoClaim(gameId: string, enabled: boolean) {
     return this.request("bingo:auto", { gameId, enabled });
+  }
+
+  /** Sets or changes this player's display name in the game (1-24 characters; see docs/protocol.md). */
+  setName(gameId: string, name: string) {
+    return this.request("player:name", { gameId, name });
+  }
+
+  /** Host only: a page of the game's players; pass the previous page's `next` as `cursor`. */
+  listPlayers(gameId: string, cursor?: number, limit?: number) {
+    return this.request("players:list", { gameId, ...(cursor === undefined ? {} : { cursor }), ...(limit === undefined ? {} : { limit }) });
   }
 
   /** Registers this device's FCM token: the server pushes to it while the app is in the background. */

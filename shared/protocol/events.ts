@@ -7,6 +7,8 @@ import type {
   ClaimsOpenPayload,
   GameCreatePayload,
   GameRefPayload,
+  PlayerNameSetPayload,
+  PlayersListPayload,
   PushRegisterPayload,
   PushUnregisterPayload,
   RoundAutoPayload,
@@ -23,6 +25,7 @@ import type {
   GameSnapshot,
   PatternName,
   PhaseMessage,
+  PlayerRow,
   RoundState,
   SlotState,
   SlotsMessage,
@@ -47,6 +50,10 @@ export type Finished = { readonly seed: string; readonly results: readonly Award
 export type CallAccepted = { readonly pattern: PatternName; readonly ballIndex: number };
 export type AutoClaim = { readonly enabled: boolean };
 export type AppState = { readonly state: AppStatePayload["state"] };
+/** The name as stored (NFC, trimmed). */
+export type NameSet = { readonly name: string };
+/** One page of players in the order they first got cards; `next` is the cursor of the next page, null after the last. */
+export type PlayersPage = { readonly players: readonly PlayerRow[]; readonly total: number; readonly next: number | null };
 
 /** Client → server. The ack is always the last argument. */
 export interface ClientToServerEvents {
@@ -70,6 +77,10 @@ export interface ClientToServerEvents {
   "app:state": (payload: AppStatePayload, ack: AckFn<AppState>) => void;
   /** Sets what this player wants pushed (fields left out are kept); the ack has the stored preferences. */
   "push:prefs": (payload: PushPrefsPayload, ack: AckFn<PushPrefs>) => void;
+  /** Sets or changes the sender's display name in the game. */
+  "player:name": (payload: PlayerNameSetPayload, ack: AckFn<NameSet>) => void;
+  /** Host only: a page of the game's players (name, cards, presence, wins). */
+  "players:list": (payload: PlayersListPayload, ack: AckFn<PlayersPage>) => void;
 }
 
 /** Server → the clients in a game's room. */

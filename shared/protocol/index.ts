@@ -6,3 +6,4 @@ export * from "./schemas";
 export * from "./record";
 export * from "./push-config";
 export * from "./push-prefs";
+export * from "./names";

@@ -3,6 +3,7 @@ import type { PatternName } from "./state";
 import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT, RECORD_ID_KINDS } from "./state";
 import type { ErrorCode, ErrorReason } from "./codes";
 import { ERROR_CODES, ERROR_REASONS } from "./codes";
+import { MAX_RAW_NAME, nameProblem, normalName } from "./names";
 
 /**
  * Runtime schemas for every client payload. The TypeScript types of the event maps are
@@ -143,3 +144,28 @@ export const protocolErrorSchema = z.strictObject({
   message: z.string().min(1),
   reason: z.enum(Object.keys(ERROR_REASONS) as [ErrorReason, ...ErrorReason[]]).optional(),
 });
+
+/** A display name: NFC, trimmed, then checked by the rules of names.ts (refused, never altered further). */
+export const playerNameSchema = z
+  .string()
+  .max(MAX_RAW_NAME)
+  .transform(normalName)
+  .superRefine((name, ctx) => {
+    const problem = nameProblem(name);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** `player:name`: the sender's display name in one game (shared/protocol/names.ts has the rules). */
+export const playerNameSetSchema = z.object({ gameId: gameIdSchema, name: playerNameSchema });
+
+export const MAX_PLAYERS_PAGE = 100;
+export const DEFAULT_PLAYERS_PAGE = 50;
+/** `players:list`: one page of a game's players for its host; `cursor` is the `next` of the page before. */
+export const playersListSchema = z.object({
+  gameId: gameIdSchema,
+  cursor: z.number().int().min(0).max(MAX_TOTAL_SLOTS).optional(),
+  limit: z.number().int().min(1).max(MAX_PLAYERS_PAGE).optional(),
+});
+
+export type PlayerNameSetPayload = z.infer<typeof playerNameSetSchema>;
+export type PlayersListPayload = z.infer<typeof playersListSchema>;

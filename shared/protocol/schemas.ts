@@ -12,6 +12,8 @@ import {
   claimsOpenSchema,
   gameCreateSchema,
   gameRefSchema,
+  playerNameSetSchema,
+  playersListSchema,
   pushRegisterSchema,
   pushUnregisterSchema,
   roundAutoSchema,
@@ -38,6 +40,8 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "push:unregister": { roles: ["player"], schema: pushUnregisterSchema },
   "app:state": { roles: ["player"], schema: appStateSchema },
   "push:prefs": { roles: ["player"], schema: pushPrefsSchema },
+  "player:name": { roles: ["player"], schema: playerNameSetSchema },
+  "players:list": { roles: ["host"], schema: playersListSchema },
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };

@@ -43,6 +43,8 @@ export interface Card {
 export interface Winner {
   readonly playerId: string;
   readonly cardId: number;
+  /** The player's display name when the prize was awarded, if they had set one (never in the public record). */
+  readonly name?: string;
 }
 
 /**
@@ -176,4 +178,26 @@ export interface DrainingMessage {
  */
 export interface SessionExpiredMessage {
   readonly reason: string;
+}
+
+/** What a player won: one row per winning card and pattern. */
+export interface PlayerWin {
+  readonly pattern: PatternName;
+  readonly cardId: number;
+  /** Minor currency units this card got. */
+  readonly prizeEach: number;
+}
+
+/**
+ * One player of a game as its host sees it (`players:list`). `presence`: `connected` while
+ * a socket of the player is open on a live node and the app is in the foreground, else
+ * `away` (reached by push).
+ */
+export interface PlayerRow {
+  readonly playerId: string;
+  /** The display name, or null when the player has not set one. */
+  readonly name: string | null;
+  readonly cards: number;
+  readonly presence: "connected" | "away";
+  readonly won: readonly PlayerWin[];
 }

@@ -76,6 +76,24 @@ test("push targets are read for players whose keys live on different masters (on
   }
 });
 
+test("the host's player list reads presence for players whose keys live on different masters", async () => {
+  const commands: RedisClient = await connectCommands(cluster.nodes, 2000, () => undefined);
+  try {
+    const directory = new RedisPlayerDirectory(commands);
+    await directory.heartbeat("list-instance");
+    const players = Array.from({ length: 60 }, (_, i) => `listed-${i}`);
+    // Even players have a socket open on a live instance; every third of those went to the background.
+    for (const [i, playerId] of players.entries()) {
+      if (i % 2 === 0) await directory.socketOpened(playerId, "list-instance");
+      if (i % 6 === 0) await directory.setAppState(playerId, "background");
+    }
+    const expected = players.map((_, i) => (i % 2 === 0 && i % 6 !== 0 ? "connected" : "away"));
+    expect(await directory.presenceOf(players)).toEqual(expected);
+  } finally {
+    commands.disconnect();
+  }
+});
+
 test("a lost master: /readyz turns 503 and its games answer UNAVAILABLE, games on the other masters go on (and get the library back)", async () => {
   const games = await gamesOnEveryMaster();
   expect((await fetch(`${app.url}/readyz`)).status).toBe(200);

@@ -29,7 +29,14 @@ export const slotStateSchema = z
   .refine((s) => s.remaining <= s.total, "remaining exceeds total");
 const gridSchema = z.array(z.array(z.number().int().min(0).max(90)).min(5).max(9)).min(3).max(5);
 const cardSchema = z.strictObject({ id: positive, grid: gridSchema });
-const winnerSchema = z.strictObject({ playerId: z.string().min(1), cardId: positive });
+const winnerSchema = z.strictObject({ playerId: z.string().min(1), cardId: positive, name: z.string().min(1).max(96).optional() });
+const playerRowSchema = z.strictObject({
+  playerId: z.string().min(1),
+  name: z.string().min(1).max(96).nullable(),
+  cards: count,
+  presence: z.enum(["connected", "away"]),
+  won: z.array(z.strictObject({ pattern: patternName, cardId: positive, prizeEach: count })).max(300),
+});
 const awardSchema = z.strictObject({
   pattern: patternName,
   ballIndex: z.number().int().min(0).max(89),
@@ -88,6 +95,8 @@ export const OK_ACKS = {
     muted: z.array(z.enum(PUSH_KIND_NAMES)),
     quietHours: z.strictObject({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/), timeZone: z.string().min(1) }).nullable(),
   }),
+  "player:name": z.strictObject({ ...OK, name: z.string().min(1).max(96) }),
+  "players:list": z.strictObject({ ...OK, players: z.array(playerRowSchema).max(100), total: count, next: count.nullable() }),
 } satisfies { readonly [E in ClientEvent]: z.ZodType };
 
 /** `{ ok: false, error: { code, message, reason? } }` with a code of codes.ts and a non-empty message. */
@@ -173,6 +182,8 @@ const ackShapes: { [E in ClientEvent]: Same<z.infer<(typeof OK_ACKS)[E]>, { ok: 
   "push:unregister": true,
   "app:state": true,
   "push:prefs": true,
+  "player:name": true,
+  "players:list": true,
 };
 const eventShapes: { [E in keyof ServerToClientEvents]: Same<z.infer<(typeof SERVER_EVENTS)[E]>, Parameters<ServerToClientEvents[E]>[0]> } = {
   slots: true,

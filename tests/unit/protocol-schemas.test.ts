@@ -213,6 +213,46 @@ const CASES: { readonly [E in ClientEvent]: Cases } = {
     valid: [["a token", { token: "fcm-token-1" }]],
     invalid: [["no token", {}], ["an empty token", { token: "" }], ["a token over 4096 characters", { token: "t".repeat(4097) }], ...NOT_OBJECTS],
   },
+  "player:name": {
+    valid: [
+      ["a plain name", { gameId: GAME, name: "Ana" }],
+      ["letters of any script", { gameId: GAME, name: "Zoë Łódź 山田" }],
+      ["24 characters", { gameId: GAME, name: "n".repeat(24) }],
+      ["24 emoji (code points, not UTF-16 units)", { gameId: GAME, name: "😀".repeat(24) }],
+      ["surrounding spaces (trimmed)", { gameId: GAME, name: "  Bo  " }],
+      ["a formula-like name (the CSV export quotes it)", { gameId: GAME, name: "=1+1" }],
+    ],
+    invalid: [
+      ["an empty name", { gameId: GAME, name: "" }],
+      ["only spaces", { gameId: GAME, name: "   " }],
+      ["25 characters", { gameId: GAME, name: "n".repeat(25) }],
+      ["a newline", { gameId: GAME, name: "Ana\nBo" }],
+      ["a NUL", { gameId: GAME, name: "Ana\u0000" }],
+      ["a right-to-left override", { gameId: GAME, name: "Ana\u202Egnp.exe" }],
+      ["a zero-width space", { gameId: GAME, name: "A\u200Bna" }],
+      ["a run of spaces", { gameId: GAME, name: "Ana   Bo" }],
+      ["a number", { gameId: GAME, name: 7 }],
+      ["no name", { gameId: GAME }],
+      ["a huge string", { gameId: GAME, name: "n".repeat(10_000) }],
+      ...gameIdCases((gameId) => ({ gameId, name: "Ana" })),
+      ...NOT_OBJECTS,
+    ],
+  },
+  "players:list": {
+    valid: [
+      ["the first page", { gameId: GAME }],
+      ["a cursor and a limit", { gameId: GAME, cursor: 100, limit: 100 }],
+    ],
+    invalid: [
+      ["a limit of 0", { gameId: GAME, limit: 0 }],
+      ["a limit over 100", { gameId: GAME, limit: 101 }],
+      ["a negative cursor", { gameId: GAME, cursor: -1 }],
+      ["a fractional cursor", { gameId: GAME, cursor: 1.5 }],
+      ["a string cursor", { gameId: GAME, cursor: "10" }],
+      ...gameIdCases((gameId) => ({ gameId })),
+      ...NOT_OBJECTS,
+    ],
+  },
   "app:state": {
     valid: [
       ["background", { state: "background" }],

@@ -39,6 +39,17 @@ function clientSide(): void {
   client.emit("push:prefs", { muted: ["spam"] }, () => undefined);
   // @ts-expect-error quiet hours need a time zone
   client.emit("push:prefs", { quietHours: { start: "22:00", end: "07:00" } }, () => undefined);
+  client.emit("player:name", { gameId: "G", name: "Ana" }, (ack) => {
+    if (ack.ok) void ack.name.length;
+  });
+  // @ts-expect-error player:name needs the name
+  client.emit("player:name", { gameId: "G" }, () => undefined);
+  client.emit("players:list", { gameId: "G", cursor: 0, limit: 50 }, (ack) => {
+    if (ack.ok) void [ack.next, ack.total, ack.players.map((p) => [p.name, p.cards, p.presence, p.won.length])];
+  });
+  // @ts-expect-error the cursor is a number (the previous page's next)
+  client.emit("players:list", { gameId: "G", cursor: "abc" }, () => undefined);
+  client.on("winners", (message) => void message.winners.map((w) => w.name ?? w.playerId));
   client.on("slots", (message) => void message.remaining);
   client.on("session:expired", (message) => void message.reason);
   // @ts-expect-error session:expired says why, nothing more

@@ -3,11 +3,11 @@ import type { AwardView } from "./game-state";
 import { h } from "./dom";
 import { money, patternLabel, shortPlayer } from "./format";
 
-/** "Line — ball 23 — card 17 (player-1234…) — 5.00": the ball is the number that completed it. */
+/** "Line — ball 23 — card 17 (Ana) — 5.00": the ball is the number that completed it; the player's name, or a short id without one. */
 export function winnerText(award: AwardView, winner: Winner, draws: readonly number[]): string {
   const ball = draws[award.ballIndex];
   const at = ball === undefined ? `ball #${award.ballIndex + 1}` : `ball ${ball}`;
-  return `${patternLabel(award.pattern)} — ${at} — card ${winner.cardId} (${shortPlayer(winner.playerId)}) — ${money(award.prizeEach)}`;
+  return `${patternLabel(award.pattern)} — ${at} — card ${winner.cardId} (${winner.name ?? shortPlayer(winner.playerId)}) — ${money(award.prizeEach)}`;
 }
 
 /** One `winner` item per winner of each award, in award order; `me` marks our own. */

@@ -4,6 +4,7 @@ import { pageUrl } from "../common/session";
 import { setupCreateForm } from "./create-form";
 import { ErrorLine } from "./error-line";
 import { HostScreen } from "./host-screen";
+import { setupPlayersPanel } from "./players-panel";
 
 async function main(): Promise<void> {
   document.querySelectorAll<HTMLAnchorElement>('a[href="/host"]').forEach((link) => (link.href = pageUrl("/host")));
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     if (!joined.ok) return false;
     createForm.hide();
     screen = new HostScreen(new GameTracker(client, joined.game), errors);
+    setupPlayersPanel(client, joined.game.id, started.session.token, errors);
     history.replaceState(null, "", pageUrl("/host", { game: gameId }));
     return true;
   };

@@ -4,6 +4,7 @@ import { GameTracker } from "../common/game-tracker";
 import { pageUrl } from "../common/session";
 import { followAppState } from "./app-state";
 import { gameIdFromPath, setupJoinForm } from "./join-form";
+import { setupNamePanel } from "./name-panel";
 import { PlayerScreen } from "./player-screen";
 import { startWebPush } from "./web-push";
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     tracker = new GameTracker(client, joined.game);
     joinForm.hide();
     new PlayerScreen(tracker, me);
+    setupNamePanel(client, joined.game.id);
     const path = `/play/${encodeURIComponent(gameId)}`;
     if (location.pathname !== path) history.pushState(null, "", pageUrl(path));
     return null;

@@ -90,7 +90,8 @@ export class StageView {
 
 /** "Line! Card 7 wins 10.00" — or two cards sharing the prize. */
 export function announcement(award: AwardView): string {
-  const cards = award.winners.map((winner) => winner.cardId);
+  // A winner's display name, when set, follows the card: "Card 7 (Ana) wins".
+  const cards = award.winners.map((winner) => (winner.name ? `${winner.cardId} (${winner.name})` : String(winner.cardId)));
   const who = cards.length === 1 ? `Card ${cards[0]} wins` : `${plural(cards.length, "card")} share it: ${cards.join(", ")}, each`;
   return `${patternLabel(award.pattern)}! ${who}${award.prizeEach > 0 ? ` ${money(award.prizeEach)}` : ""}`;
 }

@@ -32,6 +32,7 @@ import type {
   RoundControl,
   RoundLog,
   RoundOp,
+  RosterPage,
   RoundStarted,
   StoreResult,
   StoredGame,
@@ -239,7 +240,10 @@ export class MemoryGameStore implements GameStore {
       writeDecision(reply, i, ClaimStatus.GRANTED, g.nextCard, decision);
       const ranges = g.cardRanges.get(playerId);
       if (ranges) ranges.push(g.nextCard, decision);
-      else g.cardRanges.set(playerId, [g.nextCard, decision]);
+      else {
+        g.cardRanges.set(playerId, [g.nextCard, decision]);
+        g.roster.push(playerId);
+      }
       g.owned.set(playerId, owned + decision);
       g.nextCard += decision;
       g.remaining -= decision;
@@ -255,6 +259,21 @@ export class MemoryGameStore implements GameStore {
       if (claimStatus(reply, i) === ClaimStatus.GRANTED) g.requests.set(key, storedOutcome(reply, i));
     }
     return reply;
+  }
+
+  async setName(gameId: string, playerId: string, name: string): Promise<StoreResult<void>> {
+    const g = this.games.get(gameId);
+    if (!g) return NOT_FOUND;
+    g.names.set(playerId, name);
+    return { ok: true, value: undefined };
+  }
+
+  async roster(gameId: string, hostId: string, cursor: number, limit: number): Promise<StoreResult<RosterPage>> {
+    const game = this.hostGame(gameId, hostId);
+    if (!game.ok) return game;
+    const g = game.value;
+    const players = g.roster.slice(cursor, cursor + limit).map((playerId) => ({ playerId, name: g.names.get(playerId) ?? null, cards: g.owned.get(playerId) ?? 0 }));
+    return { ok: true, value: { players, total: g.roster.length } };
   }
 
   async ping(): Promise<boolean> {

@@ -34,6 +34,10 @@ export interface MemoryGame extends NewGame {
   readonly called: Set<string>;
   readonly callLog: RecordedCalls[];
   readonly autoFlags: Map<string, boolean>;
+  /** playerId → display name (one per player: a rename replaces it) */
+  readonly names: Map<string, string>;
+  /** players in the order of their first card grant (the host's player list) */
+  readonly roster: string[];
   lease: { owner: string; token: number; until: number };
 }
 
@@ -63,6 +67,8 @@ export function newMemoryGame(game: NewGame): MemoryGame {
     called: new Set(),
     callLog: [],
     autoFlags: new Map(),
+    names: new Map(),
+    roster: [],
     lease: { owner: "", token: 0, until: 0 },
   };
 }

@@ -133,6 +133,13 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     return targets;
   }
 
+  async presenceOf(players: readonly string[]): Promise<("connected" | "away")[]> {
+    return players.map((playerId) => {
+      const record = this.players.get(playerId);
+      return record && record.sockets > 0 && record.appState !== "background" ? "connected" : "away";
+    });
+  }
+
   private player(playerId: string): PlayerRecord {
     let record = this.players.get(playerId);
     if (!record) this.players.set(playerId, (record = { tokens: new Map(), appState: null, sockets: 0, goneSince: null, prefs: NO_PUSH_PREFS, prefsAt: -Infinity }));

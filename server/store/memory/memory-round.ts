@@ -162,7 +162,13 @@ export function settle(g: MemoryGame, force: boolean, now: number): Settled {
   if (g.phase !== "running" || g.pending < 0) return { awarded: false, settleAt: null };
   const closes = windowClose(g, g.pending);
   if (!force && (closes === null || now < closes)) return { awarded: false, settleAt: closes };
-  const winners = [...g.pendingCalls].map(([cardId, playerId]) => ({ playerId, cardId })).sort((a, b) => a.cardId - b.cardId);
+  // Each winner's display name as it is now goes with the award (like names.lua).
+  const winners = [...g.pendingCalls]
+    .map(([cardId, playerId]) => {
+      const name = g.names.get(playerId);
+      return name === undefined ? { playerId, cardId } : { playerId, cardId, name };
+    })
+    .sort((a, b) => a.cardId - b.cardId);
   const { each, remainder } = splitPrize(g.prizes[g.pattern] + g.carry, winners.length);
   const award: Award = { pattern: g.patterns[g.pattern], ballIndex: g.pending, winners, prizeEach: each, remainder };
   g.awards.push({ ...award, at: now, drawn: g.times.length });

@@ -16,6 +16,8 @@ export function gameKeys(gameId: string) {
     autoFlags: `${tag}:autoflags`,
     called: `${tag}:called`,
     calls: `${tag}:calls`,
+    names: `${tag}:names`,
+    roster: `${tag}:roster`,
   } as const;
 }
 

@@ -13,6 +13,8 @@ import type {
   RoundControl,
   RoundLog,
   RoundOp,
+  RosterEntry,
+  RosterPage,
   RoundStarted,
   Settled,
   StoreResult,
@@ -257,7 +259,7 @@ export class RedisGameStore implements GameStore {
       const tx = this.redis.multi();
       if (work.claims.length > 0) {
         parts.push("claims");
-        tx.fcall("bingo_claims", 4, k.game, k.owned, k.cards, k.requests, ...work.claims);
+        tx.fcall("bingo_claims", 5, k.game, k.owned, k.cards, k.requests, k.roster, ...work.claims);
       }
       if (work.calls.length > 0) {
         parts.push("calls");
@@ -265,7 +267,7 @@ export class RedisGameStore implements GameStore {
       }
       if (work.settle) {
         parts.push("settle");
-        tx.fcall("bingo_settle", 4, k.game, k.pending, k.awards, k.times);
+        tx.fcall("bingo_settle", 5, k.game, k.pending, k.awards, k.times, k.names);
       }
       if (parts.length === 0) return [];
       const results = (await tx.exec())!;
@@ -335,13 +337,33 @@ export class RedisGameStore implements GameStore {
 
   async finishGame(gameId: string, hostId: string): Promise<StoreResult<GameFinished>> {
     const k = gameKeys(gameId);
-    const reply = await this.status(k.game, () => this.redis.fcall("bingo_finish", 4, k.game, k.pending, k.awards, k.times, hostId));
+    const reply = await this.status(k.game, () => this.redis.fcall("bingo_finish", 5, k.game, k.pending, k.awards, k.times, k.names, hostId));
     if (!reply.ok) return reply;
     const [, rv, seed, awardedNow, ...awards] = reply.value;
     return {
       ok: true,
       value: { roundVersion: Number(rv), seed: String(seed), awards: awards.map((json) => parseAward(String(json))), awardedNow: Number(awardedNow) === 1 },
     };
+  }
+
+  async setName(gameId: string, playerId: string, name: string): Promise<StoreResult<void>> {
+    const k = gameKeys(gameId);
+    const reply = await this.call("write", k.game, () => this.redis.fcall("bingo_set_name", 2, k.game, k.names, playerId, name));
+    if (!reply.ok) return reply;
+    return reply.value === 1 ? { ok: true, value: undefined } : NOT_FOUND;
+  }
+
+  async roster(gameId: string, hostId: string, cursor: number, limit: number): Promise<StoreResult<RosterPage>> {
+    const k = gameKeys(gameId);
+    const reply = await this.call("read", k.game, () => this.redis.fcall_ro("bingo_players", 4, k.game, k.roster, k.owned, k.names, hostId, cursor, limit));
+    if (!reply.ok) return reply;
+    const value = reply.value as Reply;
+    if (value[0] !== "OK") return { ok: false, error: errorFrom(String(value[0]), value[1]) };
+    const players: RosterEntry[] = [];
+    for (let i = 2; i + 2 < value.length; i += 3) {
+      players.push({ playerId: String(value[i]), cards: Number(value[i + 1]), name: value[i + 2] === "" ? null : String(value[i + 2]) });
+    }
+    return { ok: true, value: { players, total: Number(value[1]) } };
   }
 
   /** On a Cluster: every master that owns slots answers (a game on a lost shard is unavailable). */

@@ -265,6 +265,31 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     return targets;
   }
 
+  async presenceOf(players: readonly string[]): Promise<("connected" | "away")[]> {
+    const now = Date.now();
+    const beats = await this.redis.zrangebyscore(NODES, now - this.options.nodeTimeoutMs, "+inf");
+    const live = new Set(beats);
+    const answer = new Map<string, "connected" | "away">();
+    const groups = byServingNode(this.redis, players);
+    const read = await Promise.all(
+      groups.map((group) => {
+        const pipeline = this.redis.pipeline();
+        for (const playerId of group) pipeline.hgetall(playerKeys(playerId).presence);
+        return pipeline.exec();
+      }),
+    );
+    groups.forEach((group, g) =>
+      group.forEach((playerId, n) => {
+        const [error, value] = read[g]![n];
+        if (error) throw error;
+        const presence = (value ?? {}) as Record<string, string>;
+        const open = Object.entries(presence).some(([field, count]) => field.startsWith("n:") && Number(count) > 0 && live.has(field.slice(2)));
+        answer.set(playerId, open && presence.app !== "background" ? "connected" : "away");
+      }),
+    );
+    return players.map((playerId) => answer.get(playerId) ?? "away");
+  }
+
   /** Holds a write back, before it exists, when the connection could not send it now. */
   private mustReach(key: string): void {
     if (!readyToSend(this.redis, key)) throw new StoreNotReachedError();

@@ -74,7 +74,7 @@ local function hset_many(key, flat)
   end
 end
 
--- KEYS: game, owned, cards, req. ARGV: playerId, requestId, count, ... (one triple per claim).
+-- KEYS: game, owned, cards, req, roster. ARGV: playerId, requestId, count, ... (one triple per claim).
 -- Only granted claims are recorded (and only they extend the game's expiry): a refused
 -- claim writes nothing, so a repeat of it is decided again (refused again, or granted if
 -- the window reopened with room).
@@ -84,7 +84,7 @@ end
 -- A batch reads and writes each hash with a few multi-field commands, never one command
 -- per claim: a redis.call costs more than the hash work it does.
 local function claims(keys, args)
-  local game, owned_key, cards_key, req_key = keys[1], keys[2], keys[3], keys[4]
+  local game, owned_key, cards_key, req_key, roster_key = keys[1], keys[2], keys[3], keys[4], keys[5]
   local m = redis.call('HMGET', game, 'phase', 'total', 'remaining', 'version', 'max', 'next', 'ttl')
   if not m[1] then return { -1 } end
   local open = m[1] == 'claiming'
@@ -153,16 +153,21 @@ local function claims(keys, args)
     version = version + 1
     redis.call('HSET', game, 'remaining', remaining, 'next', next_id, 'version', version)
     local before = hmget_many(cards_key, winners)
-    local owned_pairs, card_pairs = {}, {}
+    local owned_pairs, card_pairs, newcomers = {}, {}, {}
     for w = 1, #winners do
       local player = winners[w]
       local ranges = before[w]
       owned_pairs[2 * w - 1], owned_pairs[2 * w] = player, owned[player]
       card_pairs[2 * w - 1] = player
       card_pairs[2 * w] = (ranges and ranges ~= '') and (ranges .. ',' .. grants[player]) or grants[player]
+      if roster_key and not (ranges and ranges ~= '') then newcomers[#newcomers + 1] = player end
     end
     hset_many(owned_key, owned_pairs)
     hset_many(cards_key, card_pairs)
+    -- The host's player list (names.lua): each player once, in the order of their first grant.
+    for i = 1, #newcomers, FIELDS_PER_CALL do
+      redis.call('RPUSH', roster_key, unpack(newcomers, i, math.min(i + FIELDS_PER_CALL - 1, #newcomers)))
+    end
   end
 
   -- The reply, and the first answer of every new request, stored for its repeats.
@@ -191,7 +196,7 @@ local function claims(keys, args)
   -- A grant is progress: the game lives on. A batch of refusals writes nothing at all.
   if #records > 0 then
     hset_many(req_key, records)
-    refresh_ttl(ttl, game, req_key, owned_key, cards_key)
+    refresh_ttl(ttl, game, req_key, owned_key, cards_key, roster_key)
   end
   return reply
 end

@@ -260,6 +260,15 @@ local function award(keys, force)
   local winners = {}
   for i = 1, #flat, 2 do winners[#winners + 1] = { cardId = tonumber(flat[i]), playerId = flat[i + 1] } end
   table.sort(winners, function(a, b) return a.cardId < b.cardId end)
+  -- KEYS[5], names: each winner's display name as it is now goes with the award (names.lua).
+  if keys[5] and #winners > 0 then
+    local ids = {}
+    for i = 1, #winners do ids[i] = winners[i].playerId end
+    local names = redis.call('HMGET', keys[5], unpack(ids))
+    for i = 1, #winners do
+      if names[i] then winners[i].name = names[i] end
+    end
+  end
   local pattern = tonumber(m[2])
   local drawn = tonumber(m[4])
   local patterns, prizes = split(m[6], ','), split(m[7], ',')
@@ -279,12 +288,12 @@ local function award(keys, force)
   return { 1, record, rv, finished and 1 or 0 }
 end
 
--- KEYS: game, pend, awards, times. ARGV: none. Makes the pending award once its window closed.
+-- KEYS: game, pend, awards, times, names. ARGV: none. Makes the pending award once its window closed.
 local function settle(keys, _args)
   return award(keys, false)
 end
 
--- KEYS: game, pend, awards, times. ARGV: host. Awards a pending pattern at once, then
+-- KEYS: game, pend, awards, times, names. ARGV: host. Awards a pending pattern at once, then
 -- finishes the game. Returns { 'OK', rv, seed, awardedNow 0/1, awardsJson... }.
 local function finish(keys, args)
   local game = keys[1]
