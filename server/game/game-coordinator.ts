@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Award, GameCreated, GameCreatePayload, GameSnapshot, Phase, RoundBody, SlotState } from "../../shared/protocol";
-import { DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
+import { DEFAULT_CURRENCY, DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { CallAck, ClaimAck } from "../claims/claim-queue";
 import type { ClaimEngine, TickFanout } from "../claims/claim-engine";
 import { drawOrder } from "../domain/cards";
@@ -90,6 +90,7 @@ export class GameCoordinator {
           order,
           graceMs: this.options.claimGraceMs,
           recordIds: payload.recordIds ?? "sub",
+          currency: payload.currency ?? DEFAULT_CURRENCY,
         },
         this.options.maxGamesPerHost,
       );

@@ -20,6 +20,8 @@ export interface NewGame {
   readonly graceMs: number;
   /** How the public record names players. */
   readonly recordIds: RecordIds;
+  /** ISO 4217 code of the prizes' currency; prizes are in its minor unit. */
+  readonly currency: string;
 }
 
 /** A game as the store holds it, with the cards of one player. Includes the seed: for the node, not for clients. */
@@ -47,6 +49,7 @@ export interface StoredGame {
   readonly autoClaim: boolean | null;
   readonly graceMs: number;
   readonly recordIds: RecordIds;
+  readonly currency: string;
 }
 
 /** What the public record needs beyond a view: times, and the call log. */

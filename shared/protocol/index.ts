@@ -5,3 +5,4 @@ export * from "./state";
 export * from "./schemas";
 export * from "./record";
 export * from "./push-config";
+export * from "./currency";

@@ -52,6 +52,8 @@ export const publicRecordSchema = z.object({
   patterns: z.array(patternName).min(1).max(3),
   /** Pool per pattern, minor currency units. */
   prizes: z.array(z.number().int().min(0).max(MAX_PRIZE)),
+  /** ISO 4217 code the prizes are in (minor units); absent in records made before currencies. */
+  currency: z.string().optional(),
   awards: z.array(
     z.object({
       pattern: patternName,

@@ -93,6 +93,8 @@ export interface GameSnapshot {
   readonly autoClaim: boolean;
   /** The claim window's grace, fixed for the game: ball j's calls count until graceMs after ball j+1 is drawn. */
   readonly graceMs: number;
+  /** ISO 4217 code of the prizes' currency; `prizes` and every `prizeEach` are in its minor unit. */
+  readonly currency: string;
 }
 
 export interface SlotsMessage extends SlotState {

@@ -60,6 +60,7 @@ const snapshotSchema = z.strictObject({
   myCards: z.array(cardSchema),
   autoClaim: z.boolean(),
   graceMs: count,
+  currency: z.string().regex(/^[A-Z]{3}$/),
 });
 
 const OK = { ok: z.literal(true) };

@@ -81,7 +81,7 @@ export class HostScreen {
     this.round.render();
     showLastBall(this.lastBall, draws, state.variant, this.ballCaption);
     syncBalls(this.balls, draws, state.variant);
-    syncWinners(this.winners, state.awards, draws, null);
+    syncWinners(this.winners, state.awards, draws, null, state.currency);
     setShown(this.noWinners, state.awards.length === 0);
     showFinished(this.finished, state);
   }

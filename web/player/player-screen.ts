@@ -68,13 +68,13 @@ export class PlayerScreen {
 
     this.bingo.render();
 
-    syncWinners(this.winners, state.awards, draws, this.me);
+    syncWinners(this.winners, state.awards, draws, this.me, state.currency);
     setShown(this.noWinners, state.awards.length === 0);
-    const won = yourWins(state.awards, this.me);
+    const won = yourWins(state.awards, this.me, state.currency);
     setText(this.youWon, won ?? "");
     setShown(this.youWon, won !== null);
 
-    this.result.update(state.awards, this.me, state.cards.length > 0);
+    this.result.update(state.awards, this.me, state.cards.length > 0, state.currency);
     showFinished(this.finished, state);
   }
 }

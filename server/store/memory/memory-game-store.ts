@@ -125,6 +125,7 @@ export class MemoryGameStore implements GameStore {
         autoClaim: g.autoFlags.get(playerId) ?? null,
         graceMs: g.graceMs,
         recordIds: g.recordIds,
+        currency: g.currency,
       },
     };
   }

@@ -1,5 +1,5 @@
 import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
-import { isErrorCode, isWrongPhaseReason, protocolError } from "../../../shared/protocol";
+import { DEFAULT_CURRENCY, isErrorCode, isWrongPhaseReason, protocolError } from "../../../shared/protocol";
 import type { CallBatchReply } from "../../domain/call-batch";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
@@ -160,6 +160,7 @@ export class RedisGameStore implements GameStore {
         game.prizes.join(","),
         game.graceMs,
         game.recordIds,
+        game.currency,
         ...game.order,
       ),
     );
@@ -181,8 +182,8 @@ export class RedisGameStore implements GameStore {
     if (!reply.ok) return reply;
     const v = reply.value as string[];
     if (v.length === 0) return NOT_FOUND;
-    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids] = v;
-    const [ranges, autoFlag, ...awards] = v.slice(19);
+    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids, currency] = v;
+    const [ranges, autoFlag, ...awards] = v.slice(20);
     return {
       ok: true,
       value: {
@@ -208,6 +209,8 @@ export class RedisGameStore implements GameStore {
         graceMs: Number(grace),
         // Games created before the setting existed publish the sub.
         recordIds: rids === "salted-hash" ? "salted-hash" : "sub",
+        // Games created before currencies existed were in the default one.
+        currency: currency || DEFAULT_CURRENCY,
       },
     };
   }
