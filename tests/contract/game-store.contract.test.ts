@@ -68,6 +68,7 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
         autoClaim: null,
         graceMs: fixture.graceMs,
         recordIds: "sub",
+        currency: "EUR",
       },
     });
   });
@@ -77,6 +78,13 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
     expect(await store.createGame(gameFixture(id, HOST, { graceMs: 1234, recordIds: "salted-hash" }))).toEqual({ ok: true, value: undefined });
     const view = await store.view(id, "");
     expect(view.ok && [view.value.graceMs, view.value.recordIds]).toEqual([1234, "salted-hash"]);
+  });
+
+  test("the currency is kept as created", async () => {
+    const id = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    expect(await store.createGame(gameFixture(id, HOST, { currency: "JPY", prizes: [500, 2000] }))).toEqual({ ok: true, value: undefined });
+    const view = await store.view(id, "someone");
+    expect(view.ok && [view.value.currency, view.value.prizes, view.value.cardIds]).toEqual(["JPY", [500, 2000], []]);
   });
 
   test("a taken game id is refused", async () => {
