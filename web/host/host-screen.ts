@@ -12,6 +12,7 @@ import { ClaimsControls } from "./claims-controls";
 import type { ErrorLine } from "./error-line";
 import { RoundControls } from "./round-controls";
 import { StatsPanel } from "./stats-panel";
+import { showPlayerQr } from "./player-qr";
 
 /** The console of one game: what players see, plus the controls and live figures. */
 export class HostScreen {
@@ -52,6 +53,7 @@ export class HostScreen {
     const link = byTestId<HTMLAnchorElement>("player-link");
     link.href = `/play/${encodeURIComponent(id)}`;
     link.textContent = link.href;
+    showPlayerQr(byTestId("player-qr"), link.href);
     // The screen signs in as this host (same browser, or the same ?token=).
     byTestId<HTMLAnchorElement>("screen-link").href = pageUrl(`/screen/${encodeURIComponent(id)}`);
     const copy = this.root.querySelector<HTMLButtonElement>(".copy-link");
