@@ -91,7 +91,7 @@ export interface GameSnapshot {
   readonly myCards: readonly Card[];
   /** Whether the server calls bingo for this player's cards by itself. */
   readonly autoClaim: boolean;
-  /** The claim window's grace, fixed for the game: ball j's calls count until graceMs after ball j+1 is drawn. */
+  /** The claim window's grace, fixed for the game: ball j's calls count until graceMs after ball j+1 is drawn, and no later than graceMs after the pattern's first valid call. */
   readonly graceMs: number;
   /** ISO 4217 code of the prizes' currency; `prizes` and every `prizeEach` are in its minor unit. */
   readonly currency: string;

@@ -27,6 +27,8 @@ export interface MemoryGame extends NewGame {
   /** when the pattern in play came into play (round start or the previous award), store ms */
   fromAt: number;
   carry: number;
+  /** store ms of the first valid call for the pattern in play, -1 when none yet */
+  firstCallAt: number;
   /** cardId → playerId: the valid calls of the pending award */
   readonly pendingCalls: Map<number, string>;
   readonly awards: (Award & AwardTime)[];
@@ -58,6 +60,7 @@ export function newMemoryGame(game: NewGame): MemoryGame {
     from: -1,
     fromAt: 0,
     carry: 0,
+    firstCallAt: -1,
     pendingCalls: new Map(),
     awards: [],
     called: new Set(),
