@@ -31,5 +31,6 @@ export function snapshotOf(game: StoredGame, rules: GameRules): GameSnapshot {
     autoClaim: game.autoClaim ?? true,
     graceMs: game.graceMs,
     currency: game.currency,
+    next: game.next,
   };
 }

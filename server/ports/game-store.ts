@@ -50,6 +50,8 @@ export interface StoredGame {
   readonly graceMs: number;
   readonly recordIds: RecordIds;
   readonly currency: string;
+  /** The game its host started after this one finished (`game:next`), or null. */
+  readonly next: string | null;
 }
 
 /** What the public record needs beyond a view: times, and the call log. */
@@ -183,6 +185,13 @@ export interface GameStore {
 
   /** Makes a pending award at once, then finishes the game (any phase but finished). */
   finishGame(gameId: string, hostId: string): Promise<StoreResult<GameFinished>>;
+
+  /**
+   * Links a finished game to the game its host started after it, once: the answer is the
+   * next game that stands (`nextId`, or the one linked before). NOT_FOUND, FORBIDDEN for
+   * another host, WRONG_PHASE (reason: the phase) unless finished. Does not extend the game.
+   */
+  linkNextGame(gameId: string, hostId: string, nextId: string): Promise<StoreResult<string>>;
 
   /** True when the store answers. */
   ping(): Promise<boolean>;

@@ -21,6 +21,7 @@ import type {
   DrawMessage,
   FinishedMessage,
   GameSnapshot,
+  NextGameMessage,
   PatternName,
   PhaseMessage,
   RoundState,
@@ -67,6 +68,11 @@ export interface ClientToServerEvents {
   "push:register": (payload: PushRegisterPayload, ack: AckFn<object>) => void;
   "push:unregister": (payload: PushUnregisterPayload, ack: AckFn<object>) => void;
   "app:state": (payload: AppStatePayload, ack: AckFn<AppState>) => void;
+  /**
+   * The host starts the game that follows a finished one, with the same settings; the
+   * finished game's room is told (`game:next`). Once per game: again, the same next game.
+   */
+  "game:next": (payload: GameRefPayload, ack: AckFn<GameCreated>) => void;
 }
 
 /** Server → the clients in a game's room. */
@@ -84,6 +90,8 @@ export interface ServerToClientEvents {
   "server:draining": (message: DrainingMessage) => void;
   /** To a socket whose token expired: its connection closes next; reconnect with a fresh token. */
   "session:expired": (message: SessionExpiredMessage) => void;
+  /** The host started the next game after this finished one: follow to `to`. */
+  "game:next": (message: NextGameMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

@@ -36,6 +36,7 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "push:register": { roles: ["player"], schema: pushRegisterSchema },
   "push:unregister": { roles: ["player"], schema: pushUnregisterSchema },
   "app:state": { roles: ["player"], schema: appStateSchema },
+  "game:next": { roles: ["host"], schema: gameRefSchema },
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };

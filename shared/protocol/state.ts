@@ -95,6 +95,8 @@ export interface GameSnapshot {
   readonly graceMs: number;
   /** ISO 4217 code of the prizes' currency; `prizes` and every `prizeEach` are in its minor unit. */
   readonly currency: string;
+  /** The id of the game the host started after this one (`game:next`), or null. */
+  readonly next: string | null;
 }
 
 export interface SlotsMessage extends SlotState {
@@ -131,6 +133,15 @@ export interface WinnersMessage {
   readonly winners: readonly Winner[];
   readonly prizeEach: number;
   readonly version: number;
+}
+
+/**
+ * The host started the game that follows a finished one (`game:next`): every page of
+ * `from` moves to `to` by itself. Also kept with the finished game (snapshot `next`).
+ */
+export interface NextGameMessage {
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface FinishedMessage {

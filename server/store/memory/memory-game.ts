@@ -37,6 +37,8 @@ export interface MemoryGame extends NewGame {
   readonly callLog: RecordedCalls[];
   readonly autoFlags: Map<string, boolean>;
   lease: { owner: string; token: number; until: number };
+  /** the game its host started after this one finished, null before */
+  next: string | null;
 }
 
 export function newMemoryGame(game: NewGame): MemoryGame {
@@ -67,5 +69,6 @@ export function newMemoryGame(game: NewGame): MemoryGame {
     callLog: [],
     autoFlags: new Map(),
     lease: { owner: "", token: 0, until: 0 },
+    next: null,
   };
 }

@@ -182,8 +182,8 @@ export class RedisGameStore implements GameStore {
     if (!reply.ok) return reply;
     const v = reply.value as string[];
     if (v.length === 0) return NOT_FOUND;
-    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids, currency] = v;
-    const [ranges, autoFlag, ...awards] = v.slice(20);
+    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids, currency, nextGame] = v;
+    const [ranges, autoFlag, ...awards] = v.slice(21);
     return {
       ok: true,
       value: {
@@ -211,6 +211,7 @@ export class RedisGameStore implements GameStore {
         recordIds: rids === "salted-hash" ? "salted-hash" : "sub",
         // Games created before currencies existed were in the default one.
         currency: currency || DEFAULT_CURRENCY,
+        next: nextGame || null,
       },
     };
   }
@@ -345,6 +346,12 @@ export class RedisGameStore implements GameStore {
       ok: true,
       value: { roundVersion: Number(rv), seed: String(seed), awards: awards.map((json) => parseAward(String(json))), awardedNow: Number(awardedNow) === 1 },
     };
+  }
+
+  async linkNextGame(gameId: string, hostId: string, nextId: string): Promise<StoreResult<string>> {
+    const k = gameKeys(gameId);
+    const reply = await this.status(k.game, () => this.redis.fcall("bingo_link_next", 1, k.game, hostId, nextId));
+    return reply.ok ? { ok: true, value: String(reply.value[1]) } : reply;
   }
 
   /** On a Cluster: every master that owns slots answers (a game on a lost shard is unavailable). */

@@ -16,6 +16,7 @@
 --   pattern pending from carry                    pattern in play, ball index of the pending award (-1 none),
 --                                                 last ball index drawn when it came into play (-1 none),
 --                                                 remainder carried into its pool
+--   next_game                                     the game its host started after this one finished
 --   from_at first_at                              ms the pattern came into play; ms of its first valid
 --                                                 call (-1 / absent: none yet), which bounds every window
 --   lease_owner lease_token lease_until           who may auto-draw (fencing token)

@@ -2,7 +2,7 @@
 
 local VIEW_FIELDS = { 'phase', 'title', 'variant', 'max', 'total', 'remaining', 'version', 'seed', 'commitment',
   'patterns', 'prizes', 'rv', 'drawn', 'paused', 'auto', 'pattern', 'host', 'grace', 'rids',
-  'currency' }
+  'currency', 'next_game' }
 
 -- KEYS: game, cards, awards, autoflags. ARGV: playerId.
 -- Returns the VIEW_FIELDS values, then the player's card ranges, auto flag ('' = default),
