@@ -224,8 +224,9 @@ export class BingoClient {
       this.games.add(joined.game.id);
       this.applySnapshot(joined.game);
       const { id, next } = joined.game;
-      // A game that already has a next one: the listeners hear it as if live, after this answer.
-      if (next) queueMicrotask(() => this.announceNext({ from: id, to: next }));
+      // A game that already has a next one: the listeners hear it as if live, once the
+      // caller has had this answer (a task later, not a microtask: after its await resumes).
+      if (next) setTimeout(() => this.announceNext({ from: id, to: next }), 0);
     }
     return joined;
   }

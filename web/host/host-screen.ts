@@ -13,6 +13,7 @@ import type { ErrorLine } from "./error-line";
 import { RoundControls } from "./round-controls";
 import { StatsPanel } from "./stats-panel";
 import { showPlayerQr } from "./player-qr";
+import { setupNextGame } from "./next-game";
 
 /** The console of one game: what players see, plus the controls and live figures. */
 export class HostScreen {
@@ -38,6 +39,7 @@ export class HostScreen {
     const actions = new Actions(errors, render, () => tracker.refresh());
     this.claims = new ClaimsControls(tracker, actions, errors);
     this.round = new RoundControls(tracker, actions, errors);
+    setupNextGame(tracker, errors);
     this.stats = new StatsPanel(tracker);
     new CallLog(tracker);
     this.showShare();
