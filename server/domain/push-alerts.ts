@@ -3,7 +3,8 @@
  * their arguments, English fallback text, and the Android channel. Pure.
  *
  * Alerts are the moments a player acts on: claims open (the first `claims` of a window),
- * the round is starting, and "you won". Everything else is a silent refresh: counts (they
+ * the round is starting, "you won", and the next game (`next`: the player is not in it yet,
+ * so its own "claims open" would never reach them). Everything else is a silent refresh: counts (they
  * change too often to ring a phone), `claims-closed` (nothing left to do; the app clears
  * its "claims open" notification) and `finished` (the winners heard it with `won`; the
  * others only need the record when they next open the app).
@@ -62,6 +63,15 @@ export function alertOf(event: PushEvent): PushAlert | null {
         body: `Your card completed ${pattern}.`,
       };
     }
+    case "next":
+      return {
+        channelId: PUSH_CHANNELS.game,
+        titleLocKey: "push_next_game_title",
+        bodyLocKey: "push_next_game_body",
+        bodyLocArgs: [],
+        title: "The next game is starting",
+        body: "Same room, new cards: tap to join.",
+      };
     case "claims-closed":
     case "finished":
       return null;

@@ -6,13 +6,14 @@
 import { createHash } from "node:crypto";
 import { alertOf } from "./push-alerts";
 
-export const PUSH_KINDS = ["claims", "claims-closed", "round-start", "won", "finished"] as const;
+export const PUSH_KINDS = ["claims", "claims-closed", "round-start", "won", "finished", "next"] as const;
 /**
  * - claims: the claim window opened (`opening: "true"`), or its count crossed a threshold
  * - claims-closed: sold out or closed by the host
  * - round-start: the round started
  * - won: this player's card won (sent to the winners only)
  * - finished: the game finished (seed revealed)
+ * - next: the host started the next game (`next`: its id), after this one finished
  */
 export type PushKind = (typeof PUSH_KINDS)[number];
 
@@ -36,7 +37,7 @@ export interface PushEvent {
 export const PUSH_STAGES = ["open", "closed", "running", "finished"] as const;
 export type PushStage = (typeof PUSH_STAGES)[number];
 
-/** The stage a push of this kind describes; null for `won` (every pattern has its own). */
+/** The stage a push of this kind describes; null for `won` (every pattern has its own) and `next` (after every stage). */
 export function stageOf(kind: PushKind): PushStage | null {
   switch (kind) {
     case "claims":
@@ -48,6 +49,7 @@ export function stageOf(kind: PushKind): PushStage | null {
     case "finished":
       return "finished";
     case "won":
+    case "next":
       return null;
   }
 }
@@ -127,6 +129,7 @@ export const PUSH_TTL_MS: { readonly [K in PushKind]: number } = {
   "round-start": 30 * MINUTE,
   won: 24 * HOUR,
   finished: 24 * HOUR,
+  next: 2 * HOUR,
 };
 
 /** One collapse key per kind per game: the phone keeps only the newest of a kind. */
@@ -165,7 +168,9 @@ export function pushMessage(event: PushEvent, target: PushTarget, now: number, o
     };
   }
   const { title, body } = alert;
-  const link = options.linkBase ? `${options.linkBase.replace(/\/+$/, "")}/play/${encodeURIComponent(event.gameId)}` : null;
+  // `next` leads to the game it announces; any other alert to its own game.
+  const linkGame = event.kind === "next" ? (event.data.next ?? event.gameId) : event.gameId;
+  const link = options.linkBase ? `${options.linkBase.replace(/\/+$/, "")}/play/${encodeURIComponent(linkGame)}` : null;
   return {
     token: target.token,
     data,

@@ -1,9 +1,10 @@
 import type { Logger } from "pino";
 import type { Award, GameCreated, GameCreatePayload, GameSnapshot, Phase, RoundBody, SlotState } from "../../shared/protocol";
-import { DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
+import { DEFAULT_CURRENCY, DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { CallAck, ClaimAck } from "../claims/claim-queue";
 import type { ClaimEngine, TickFanout } from "../claims/claim-engine";
 import { drawOrder } from "../domain/cards";
+import { notYourGame, wrongPhase } from "../domain/game-errors";
 import { commitmentOf } from "../domain/fair-random";
 import type { Clock } from "../ports/clock";
 import type { DrawResult, GameFinished, GameStore, RoundControl, RoundOp, StoreResult, StoredGame } from "../ports/game-store";
@@ -90,6 +91,7 @@ export class GameCoordinator {
           order,
           graceMs: this.options.claimGraceMs,
           recordIds: payload.recordIds ?? "sub",
+          currency: payload.currency ?? DEFAULT_CURRENCY,
         },
         this.options.maxGamesPerHost,
       );
@@ -200,6 +202,46 @@ export class GameCoordinator {
     if (awardedNow) this.awarded(gameId, awards[awards.length - 1], roundVersion);
     this.finished(gameId, seed, awards, roundVersion);
     return finished;
+  }
+
+  /**
+   * The host starts the game after a finished one, with its settings (title, variant,
+   * patterns, prizes, currency, record ids): the finished game remembers it (snapshot
+   * `next`), its room is told (`game:next`) and its away players are pushed. Once per
+   * game: asked again (a retry, a second console) the answer is the same next game, and
+   * the room is told again (a page that missed it follows then); only the first is pushed.
+   */
+  async next(gameId: string, hostId: string): Promise<StoreResult<GameCreated>> {
+    const view = await this.store.view(gameId, hostId);
+    if (!view.ok) return view;
+    const game = view.value;
+    if (game.hostId !== hostId) return { ok: false, error: notYourGame() };
+    if (game.phase !== "finished") return { ok: false, error: wrongPhase(game.phase) };
+    if (game.next !== null) return this.nextAgain(gameId, game.next);
+    const created = await this.create(hostId, {
+      title: game.title,
+      variant: game.variant,
+      patterns: [...game.patterns],
+      prizes: [...game.prizes],
+      recordIds: game.recordIds,
+      currency: game.currency,
+    });
+    if (!created.ok) return created;
+    const linked = await this.store.linkNextGame(gameId, hostId, created.value.gameId);
+    if (!linked.ok) return linked;
+    // Another console was first: the game made here stays unused and expires.
+    if (linked.value !== created.value.gameId) return this.nextAgain(gameId, linked.value);
+    this.log.info({ gameId, next: linked.value }, "next game started");
+    this.room.next({ from: gameId, to: linked.value });
+    this.push.nextGame(gameId, linked.value);
+    return created;
+  }
+
+  private async nextAgain(gameId: string, nextId: string): Promise<StoreResult<GameCreated>> {
+    const view = await this.store.view(nextId, "");
+    if (!view.ok) return view;
+    this.room.next({ from: gameId, to: nextId });
+    return { ok: true, value: { gameId: nextId, commitment: view.value.commitment } };
   }
 
   /** What the engine's ticks decided, sent on: slot states, accepted calls, awards. */

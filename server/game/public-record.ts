@@ -41,6 +41,7 @@ export async function publicRecord(store: GameStore, gameId: string): Promise<St
       recordIds: game.recordIds,
       patterns: [...game.patterns],
       prizes: [...game.prizes],
+      currency: game.currency,
       awards: game.awards.map((award) => ({ ...award, winners: award.winners.map((w) => ({ cardId: w.cardId, playerId: idOf(w.playerId) })) })),
       awardTimes: log.value.awardTimes.map((t) => ({ ...t })),
       calls: log.value.calls.map((entry) => ({ ...entry, cards: entry.cards.map((c) => ({ cardId: c.cardId, playerId: idOf(c.playerId) })) })),

@@ -30,5 +30,7 @@ export function snapshotOf(game: StoredGame, rules: GameRules): GameSnapshot {
     myCards: game.cardIds.map((id) => ({ id, grid: rules.grid(id) })),
     autoClaim: game.autoClaim ?? true,
     graceMs: game.graceMs,
+    currency: game.currency,
+    next: game.next,
   };
 }

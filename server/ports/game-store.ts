@@ -20,6 +20,8 @@ export interface NewGame {
   readonly graceMs: number;
   /** How the public record names players. */
   readonly recordIds: RecordIds;
+  /** ISO 4217 code of the prizes' currency; prizes are in its minor unit. */
+  readonly currency: string;
 }
 
 /** A game as the store holds it, with the cards of one player. Includes the seed: for the node, not for clients. */
@@ -47,6 +49,9 @@ export interface StoredGame {
   readonly autoClaim: boolean | null;
   readonly graceMs: number;
   readonly recordIds: RecordIds;
+  readonly currency: string;
+  /** The game its host started after this one finished (`game:next`), or null. */
+  readonly next: string | null;
 }
 
 /** What the public record needs beyond a view: times, and the call log. */
@@ -207,6 +212,13 @@ export interface GameStore {
    * who got cards, once, in the order of their first grant), with names and cards held.
    */
   roster(gameId: string, hostId: string, cursor: number, limit: number): Promise<StoreResult<RosterPage>>;
+
+  /**
+   * Links a finished game to the game its host started after it, once: the answer is the
+   * next game that stands (`nextId`, or the one linked before). NOT_FOUND, FORBIDDEN for
+   * another host, WRONG_PHASE (reason: the phase) unless finished. Does not extend the game.
+   */
+  linkNextGame(gameId: string, hostId: string, nextId: string): Promise<StoreResult<string>>;
 
   /** True when the store answers. */
   ping(): Promise<boolean>;

@@ -1,4 +1,4 @@
-import type { CalledMessage, DrawMessage, FinishedMessage, PhaseMessage, SlotState, SlotsMessage, WinnersMessage } from "../../shared/protocol";
+import type { CalledMessage, DrawMessage, FinishedMessage, NextGameMessage, PhaseMessage, SlotState, SlotsMessage, WinnersMessage } from "../../shared/protocol";
 
 /**
  * How a game's events leave this node (implemented by the Socket.IO transport). The game
@@ -10,6 +10,8 @@ export interface RoomBroadcast {
   drawn(message: DrawMessage): void;
   winners(message: WinnersMessage): void;
   finished(message: FinishedMessage): void;
+  /** To the finished game's (`from`) room on every node: its pages follow to `to`. */
+  next(message: NextGameMessage): void;
   /** To this node's own members of the room only: every node emits the newest state it knows. */
   slots(message: SlotsMessage): void;
   /** To the game's host sockets on this node. */

@@ -69,6 +69,11 @@ export class PushEvents {
     void this.phase("finished", 0, "finished", gameId, { seed });
   }
 
+  /** The host started the next game: the finished game's away players are told where to go. */
+  nextGame(gameId: string, nextId: string): void {
+    this.append("next", gameId, { next: nextId });
+  }
+
   /** Forgets a game's last count (no local room any more). */
   forget(gameId: string): void {
     this.latest.delete(gameId);

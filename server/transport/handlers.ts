@@ -105,6 +105,10 @@ export function createHandlers({ games, directory, reports }: HandlerDeps): Hand
       reply(ackOf(await games.controlRound(gameId, socket.data.sub, { op: "resume" })));
     },
 
+    "game:next": async (socket, { gameId }, reply) => {
+      reply(ackOf(await games.next(gameId, socket.data.sub)));
+    },
+
     "round:end": async (socket, { gameId }, reply) => {
       const finished = await games.finish(gameId, socket.data.sub);
       reply(finished.ok ? { ok: true, seed: finished.value.seed, results: finished.value.awards } : finished);

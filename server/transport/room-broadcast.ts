@@ -24,6 +24,7 @@ export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode
     },
     winners: (message) => timed("winners", () => toRoom(message.gameId).emit("winners", message)),
     finished: (message) => toRoom(message.gameId).emit("game:finished", message),
+    next: (message) => toRoom(message.from).emit("game:next", message),
     slots: (message) => timed("slots", () => io.local.to(roomOf(message.gameId)).emit("slots", message)),
     called: (message) => io.to(hostsOf(message.gameId)).emit("bingo:called", message),
     shareSlots: multiNode ? (gameId, state) => io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version) : () => undefined,

@@ -9,6 +9,7 @@ import type {
   ClientToServerEvents,
   ErrorCode,
   GameSnapshot,
+  NextGameMessage,
   PayloadOf,
   ProtocolError,
   ServerToClientEvents,
@@ -63,6 +64,7 @@ export class ConnectError extends Error {
 type SlotListener = (gameId: string, slots: SlotState) => void;
 type ResyncListener = (game: GameSnapshot) => void;
 type DrawListener = (gameId: string, ball: number, index: number) => void;
+type NextGameListener = (message: NextGameMessage) => void;
 
 /** Events whose repetition is harmless: the server answers a repeat with the first result (or the same state). */
 const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
@@ -81,6 +83,8 @@ const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
   "push:prefs",
   "player:name",
   "players:list",
+  // The server answers a repeat with the same next game.
+  "game:next",
 ]);
 
 /** Answers that say this attempt did nothing: after an earlier OUTCOME_UNKNOWN they settle nothing. */
@@ -121,6 +125,7 @@ export class BingoClient {
   private readonly slotListeners = new Set<SlotListener>();
   private readonly resyncListeners = new Set<ResyncListener>();
   private readonly drawListeners = new Set<DrawListener>();
+  private readonly nextListeners = new Set<NextGameListener>();
   /** Balls drawn so far per joined game, in order, kept gap-free (a gap triggers a re-join). */
   private readonly balls = new Map<string, number[]>();
   private connectedOnce = false;
@@ -146,6 +151,7 @@ export class BingoClient {
     if (this.urls.length > 1) this.socket.io.on("reconnect_attempt", () => this.nextUrl());
     this.socket.on("slots", ({ gameId, total, remaining, version }) => this.applySlots(gameId, { total, remaining, version }));
     this.socket.on("draw", ({ gameId, ball, index }) => this.applyDraw(gameId, ball, index));
+    this.socket.on("game:next", (message) => this.announceNext(message));
     this.socket.on("connect", () => {
       if (this.connectedOnce) void this.rejoin();
       this.connectedOnce = true;
@@ -220,8 +226,35 @@ export class BingoClient {
       // The server's spelling of the code (it reads codes in any case): events carry that one.
       this.games.add(joined.game.id);
       this.applySnapshot(joined.game);
+      const { id, next } = joined.game;
+      // A game that already has a next one: the listeners hear it as if live, once the
+      // caller has had this answer (a task later, not a microtask: after its await resumes).
+      if (next) setTimeout(() => this.announceNext({ from: id, to: next }), 0);
     }
     return joined;
+  }
+
+  /**
+   * The host starts the game after a finished one, with the same settings: the answer is
+   * the next game's id (the same one if it was started before). The finished game's room
+   * hears `game:next`.
+   */
+  nextGame(gameId: string) {
+    return this.request("game:next", { gameId });
+  }
+
+  /**
+   * Calls `listener` when a joined game has a next game: on the room's `game:next`, and on
+   * joining (or re-joining) a finished game that already has one. Returns the unsubscriber.
+   * Following is the app's choice: `join(message.to)`, or open its page.
+   */
+  onNextGame(listener: NextGameListener): () => void {
+    this.nextListeners.add(listener);
+    return () => this.nextListeners.delete(listener);
+  }
+
+  private announceNext(message: NextGameMessage): void {
+    for (const listener of this.nextListeners) listener(message);
   }
 
   startRound(gameId: string) {

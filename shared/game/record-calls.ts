@@ -40,7 +40,8 @@ export function checkTimes(record: PublicRecord, problems: string[]): boolean {
 /**
  * Recomputes every award from the accepted calls alone: each recorded call must be a card
  * completing its pattern on its ball (never before the pattern came into play), made after
- * that ball was drawn, before its window closed (graceMs after the next ball) and while
+ * that ball was drawn, before its window closed (graceMs after the next ball, and at most
+ * graceMs after the pattern's first accepted call) and while
  * the pattern was in play; each award must go to exactly the valid calls on the earliest
  * ball among them, and be made once that ball's window closed (only the last award may be
  * made earlier: the host ended the game).
@@ -56,10 +57,14 @@ export function checkCalls(record: PublicRecord, problems: string[]): void {
   const from = inPlayFrom(record);
   const valid: ValidCall[][] = patterns.map(() => []);
   const seen = new Set<string>();
+  // When each pattern's first call was accepted (the log holds every card's first call).
+  const firstCall = patterns.map((_, p) => Math.min(...calls.filter((entry) => entry.pattern === p).map((entry) => entry.at)));
   // Ball j's window closes grace after ball j+1; the last ball of the variant has none, so
   // its window closes grace after the later of its draw and the pattern coming into play
-  // (the previous award's time; the round's start is before any draw).
-  const closes = (j: number, p: number): number => {
+  // (the previous award's time; the round's start is before any draw). Either way it
+  // closes no later than grace after the pattern's first call (calls in that very ms count).
+  const closes = (j: number, p: number): number => Math.min(nextBallClose(j, p), (firstCall[p] ?? Infinity) + graceMs + 1);
+  const nextBallClose = (j: number, p: number): number => {
     if (j + 1 < drawnAt.length) return drawnAt[j + 1] + graceMs;
     if (j + 1 < variant || j >= drawnAt.length) return Infinity;
     return Math.max(drawnAt[j], p > 0 && awardTimes[p - 1] ? awardTimes[p - 1].at : -Infinity) + graceMs;

@@ -23,6 +23,7 @@ import type {
   DrawMessage,
   FinishedMessage,
   GameSnapshot,
+  NextGameMessage,
   PatternName,
   PhaseMessage,
   PlayerRow,
@@ -81,6 +82,11 @@ export interface ClientToServerEvents {
   "player:name": (payload: PlayerNameSetPayload, ack: AckFn<NameSet>) => void;
   /** Host only: a page of the game's players (name, cards, presence, wins). */
   "players:list": (payload: PlayersListPayload, ack: AckFn<PlayersPage>) => void;
+  /**
+   * The host starts the game that follows a finished one, with the same settings; the
+   * finished game's room is told (`game:next`). Once per game: again, the same next game.
+   */
+  "game:next": (payload: GameRefPayload, ack: AckFn<GameCreated>) => void;
 }
 
 /** Server → the clients in a game's room. */
@@ -98,6 +104,8 @@ export interface ServerToClientEvents {
   "server:draining": (message: DrainingMessage) => void;
   /** To a socket whose token expired: its connection closes next; reconnect with a fresh token. */
   "session:expired": (message: SessionExpiredMessage) => void;
+  /** The host started the next game after this finished one: follow to `to`. */
+  "game:next": (message: NextGameMessage) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;

@@ -7,3 +7,4 @@ export * from "./record";
 export * from "./push-config";
 export * from "./push-prefs";
 export * from "./names";
+export * from "./currency";

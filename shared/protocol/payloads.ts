@@ -4,6 +4,7 @@ import { DEFAULT_PATTERNS, PATTERNS_BY_VARIANT, RECORD_ID_KINDS } from "./state"
 import type { ErrorCode, ErrorReason } from "./codes";
 import { ERROR_CODES, ERROR_REASONS } from "./codes";
 import { MAX_RAW_NAME, nameProblem, normalName } from "./names";
+import { isCurrency } from "./currency";
 
 /**
  * Runtime schemas for every client payload. The TypeScript types of the event maps are
@@ -48,6 +49,8 @@ export const gameCreateSchema = z
      * that each player can compute for themselves once the seed is revealed (docs/fairness.md).
      */
     recordIds: z.enum(RECORD_ID_KINDS).optional(),
+    /** ISO 4217 code of the prizes' currency (default DEFAULT_CURRENCY); `prizes` are in its minor unit. */
+    currency: z.string().refine(isCurrency, "an ISO 4217 currency code such as EUR, USD or JPY").optional(),
   })
   .superRefine((value, ctx) => {
     const variant = value.variant ?? 75;

@@ -6,7 +6,7 @@ import { z } from "zod";
  */
 
 /** The push kinds (`data.type` of every push; see docs/push.md). Same list as server/domain/push-messages.ts. */
-export const PUSH_KIND_NAMES = ["claims", "claims-closed", "round-start", "won", "finished"] as const;
+export const PUSH_KIND_NAMES = ["claims", "claims-closed", "round-start", "won", "finished", "next"] as const;
 export type PushKindName = (typeof PUSH_KIND_NAMES)[number];
 
 /** "HH:MM", 24-hour clock, in the quiet hours' time zone. */

@@ -45,13 +45,15 @@ export const publicRecordSchema = z.object({
   draws: z.array(ball).max(90),
   /** Store time of each draw, in the same order. */
   drawnAt: z.array(ms).max(90),
-  /** The claim window's grace: ball j's window closes graceMs after ball j+1 is drawn. */
+  /** The claim window's grace: ball j's window closes graceMs after ball j+1 is drawn, and no later than graceMs (+1 ms) after the pattern's first accepted call. */
   graceMs: z.number().int().min(0),
   /** What `playerId` holds: the operator's `sub`, or its salted hash (see RecordIds). */
   recordIds: z.enum(RECORD_ID_KINDS),
   patterns: z.array(patternName).min(1).max(3),
   /** Pool per pattern, minor currency units. */
   prizes: z.array(z.number().int().min(0).max(MAX_PRIZE)),
+  /** ISO 4217 code the prizes are in (minor units); absent in records made before currencies. */
+  currency: z.string().optional(),
   awards: z.array(
     z.object({
       pattern: patternName,

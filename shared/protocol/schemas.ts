@@ -42,6 +42,7 @@ export const CLIENT_EVENTS: { readonly [E in ClientEvent]: { readonly roles: rea
   "push:prefs": { roles: ["player"], schema: pushPrefsSchema },
   "player:name": { roles: ["player"], schema: playerNameSetSchema },
   "players:list": { roles: ["host"], schema: playersListSchema },
+  "game:next": { roles: ["host"], schema: gameRefSchema },
 };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };

@@ -93,8 +93,12 @@ export interface GameSnapshot {
   readonly myCards: readonly Card[];
   /** Whether the server calls bingo for this player's cards by itself. */
   readonly autoClaim: boolean;
-  /** The claim window's grace, fixed for the game: ball j's calls count until graceMs after ball j+1 is drawn. */
+  /** The claim window's grace, fixed for the game: ball j's calls count until graceMs after ball j+1 is drawn, and no later than graceMs after the pattern's first valid call. */
   readonly graceMs: number;
+  /** ISO 4217 code of the prizes' currency; `prizes` and every `prizeEach` are in its minor unit. */
+  readonly currency: string;
+  /** The id of the game the host started after this one (`game:next`), or null. */
+  readonly next: string | null;
 }
 
 export interface SlotsMessage extends SlotState {
@@ -131,6 +135,15 @@ export interface WinnersMessage {
   readonly winners: readonly Winner[];
   readonly prizeEach: number;
   readonly version: number;
+}
+
+/**
+ * The host started the game that follows a finished one (`game:next`): every page of
+ * `from` moves to `to` by itself. Also kept with the finished game (snapshot `next`).
+ */
+export interface NextGameMessage {
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface FinishedMessage {

@@ -68,6 +68,8 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
         autoClaim: null,
         graceMs: fixture.graceMs,
         recordIds: "sub",
+        currency: "EUR",
+        next: null,
       },
     });
   });
@@ -77,6 +79,26 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
     expect(await store.createGame(gameFixture(id, HOST, { graceMs: 1234, recordIds: "salted-hash" }))).toEqual({ ok: true, value: undefined });
     const view = await store.view(id, "");
     expect(view.ok && [view.value.graceMs, view.value.recordIds]).toEqual([1234, "salted-hash"]);
+  });
+
+  test("a finished game is linked to its next game once, by its host only", async () => {
+    const id = await newGame(store);
+    expect(await store.linkNextGame(id, HOST, "NEXT0001")).toEqual({ ok: false, error: expect.objectContaining({ code: "WRONG_PHASE", reason: "lobby" }) });
+    expect(await store.linkNextGame("nosuch", HOST, "NEXT0001")).toEqual({ ok: false, error: expect.objectContaining({ code: "NOT_FOUND" }) });
+    expect((await store.finishGame(id, HOST)).ok).toBe(true);
+    expect(await store.linkNextGame(id, "intruder", "NEXT0001")).toEqual({ ok: false, error: expect.objectContaining({ code: "FORBIDDEN" }) });
+    expect(await store.linkNextGame(id, HOST, "NEXT0001")).toEqual({ ok: true, value: "NEXT0001" });
+    // A second link (another console's game) loses: the first stands.
+    expect(await store.linkNextGame(id, HOST, "NEXT0002")).toEqual({ ok: true, value: "NEXT0001" });
+    const view = await store.view(id, "anyone");
+    expect(view.ok && [view.value.phase, view.value.next]).toEqual(["finished", "NEXT0001"]);
+  });
+
+  test("the currency is kept as created", async () => {
+    const id = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    expect(await store.createGame(gameFixture(id, HOST, { currency: "JPY", prizes: [500, 2000] }))).toEqual({ ok: true, value: undefined });
+    const view = await store.view(id, "someone");
+    expect(view.ok && [view.value.currency, view.value.prizes, view.value.cardIds]).toEqual(["JPY", [500, 2000], []]);
   });
 
   test("a taken game id is refused", async () => {

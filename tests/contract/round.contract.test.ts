@@ -163,17 +163,13 @@ describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
     const calls = sharedCards.flatMap((card, i) => [ownerOf(card), `share-${i}`, card, completions(card), 0]);
     const accepted = await callBatch(store, id, calls);
     expect(accepted.ok && accepted.value.slice(1)).toEqual(sharedCards.flatMap(() => [CallStatus.OK, 0, sharedBall]));
-    // Window still open: nothing to award yet.
-    expect(await store.resolveTick(id, { claims: [], calls: [], settle: true })).toEqual({
-      ok: true,
-      value: { claims: null, calls: null, settled: { awarded: false, settleAt: null } },
-    });
-    // The next ball closes the window (grace 0): the award is made.
-    const next = await store.draw(id, { hostId: HOST }, null);
-    expect(next.ok && next.value.settleAt).toEqual(expect.any(Number));
-    const tick = await store.resolveTick(id, { claims: [], calls: [], settle: true });
+    // Grace 0: the calls of the first call's store ms share the prize; the window closes
+    // 1 ms later, next ball or not, and the award is made then.
+    const log = await store.roundLog(id);
+    expect(accepted.ok && log.ok && accepted.value[0]).toBe(log.ok ? log.value.calls[0].at + 1 : NaN);
+    const settled = await settledOnce(store, id);
     const winners = [...sharedCards].sort((a, b) => a - b).map((cardId) => ({ playerId: ownerOf(cardId), cardId }));
-    expect(tick.ok && tick.value.settled).toEqual({
+    expect(settled).toEqual({
       awarded: true,
       award: { pattern: "line", ballIndex: sharedBall, winners, prizeEach: 500, remainder: 1 },
       roundVersion: expect.any(Number),
@@ -184,6 +180,33 @@ describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
     // A late call for the line is now judged against the full house: invalid.
     const late = await callBatch(store, id, [ownerOf(sharedCards[0]), "late", sharedCards[0], completions(sharedCards[0]), 0]);
     expect(late.ok && late.value.slice(1)).toEqual([CallStatus.INVALID, 1, -1]);
+  });
+
+  test("drawing by hand, the award does not wait for the next ball: the window closes grace after the pattern's first call", async () => {
+    const id = await runningGame(store, { graceMs: 60_000 });
+    const { first, firstCards } = pickCards();
+    await drawTo(store, id, first);
+    const call = await callBatch(store, id, [ownerOf(firstCards[0]), "first", firstCards[0], completions(firstCards[0]), 0]);
+    const log = await store.roundLog(id);
+    const firstAt = log.ok ? log.value.calls[0].at : NaN;
+    // No next ball is drawn, yet the window has an end: grace after the first call (that ms included).
+    expect(call.ok && call.value).toEqual([firstAt + 60_001, CallStatus.OK, 0, first]);
+    expect(await store.resolveTick(id, { claims: [], calls: [], settle: true })).toMatchObject({ ok: true, value: { settled: { awarded: false, settleAt: firstAt + 60_001 } } });
+    // A next ball drawn now closes it no later (its own grace ends at or after that).
+    const next = await store.draw(id, { hostId: HOST }, null);
+    const after = await store.roundLog(id);
+    const drawnAt = after.ok ? after.value.drawnAt : [];
+    expect(next.ok && next.value.settleAt).toBe(Math.min(drawnAt[first + 1] + 60_000, firstAt + 60_001));
+  });
+
+  test("drawing by hand, the award is made grace after the first call with no next ball", async () => {
+    const id = await runningGame(store, { graceMs: 300 });
+    const { first, firstCards } = pickCards();
+    await drawTo(store, id, first);
+    await callBatch(store, id, [ownerOf(firstCards[0]), "first", firstCards[0], completions(firstCards[0]), 0]);
+    expect(await settledOnce(store, id)).toMatchObject({ awarded: true, award: { pattern: "line", ballIndex: first } });
+    const view = await store.view(id, "");
+    expect(view.ok && [view.value.drawn, view.value.pattern]).toEqual([first + 1, 1]);
   });
 
   test("a call after the window of its ball closed is INVALID_CLAIM (a sleeper)", async () => {
@@ -394,8 +417,11 @@ test("the memory and Redis stores play the same random round identically", async
   const timeless = (value: unknown): unknown =>
     JSON.parse(JSON.stringify(value, (key, v) => (key === "settleAt" || key === "untilMs" ? v !== null && v >= 0 : v)));
   try {
-    const [id] = await Promise.all([runningGame(memory), Promise.resolve()]);
-    await onRedis.createGame(gameFixture(id, HOST, { graceMs: 0, prizes: [1000, 5000] }));
+    // A grace no step outlasts: a window then closes only when a step makes it close (a
+    // next ball is drawn), never by the clock, so both stores decide alike. With grace 0 a
+    // window would close 1 ms after the pattern's first call: a matter of timing.
+    const [id] = await Promise.all([runningGame(memory, { graceMs: 600_000 }), Promise.resolve()]);
+    await onRedis.createGame(gameFixture(id, HOST, { graceMs: 600_000, prizes: [1000, 5000] }));
     await onRedis.openClaims(id, HOST, 200, 200);
     await claimBatch(onRedis, id, ["p1", "all", 100, "p2", "all", 100]);
     await onRedis.startRound(id, HOST);
@@ -430,6 +456,8 @@ test("the memory and Redis stores play the same random round identically", async
       }
       expect(timeless(pair[1])).toEqual(timeless(pair[0]));
     }
+    // The host ends the game: the pending award is made at once, on both alike.
+    expect(await onRedis.finishGame(id, HOST)).toEqual(await memory.finishGame(id, HOST));
     for (const player of ["p1", "p2", "p3"]) expect(await onRedis.view(id, player)).toEqual(await memory.view(id, player));
     // The call logs agree but for the store times.
     const untimed = (log: unknown) => JSON.parse(JSON.stringify(log, (key, v) => (key === "at" || key === "drawnAt" ? typeof v : v)));

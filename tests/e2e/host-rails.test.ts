@@ -155,7 +155,7 @@ describe.each([
     await byTestId(host.page, "end-button").click();
     await waitVisible(host, "end-confirm");
     const question = (await byTestId(host.page, "end-confirm-text").textContent()) ?? "";
-    expect(question).toContain("Line (2.50) and Full house (40.00)");
+    expect(question).toContain("Line (€2.50) and Full house (€40.00)");
     expect(question).toContain("nothing is won yet");
     await byTestId(host.page, "end-keep").click();
     expect(await byTestId(host.page, "end-confirm").isVisible()).toBe(false);

@@ -100,8 +100,8 @@ describe.each([
     await waitText(screen, "screen-caption", `Ball ${draws.length} of 75`);
     expect((await texts(screen.page, "screen-recent-ball")).map(Number)).toEqual(draws.slice(-9, -1).reverse());
     const cards = award.winners.map((winner) => winner.cardId);
-    const shared = `Full house! ${cards.length} cards share it: ${cards.join(", ")}, each ${((award.prizeEach) / 100).toFixed(2)}`;
-    await waitText(screen, "screen-announce", cards.length === 1 ? `Full house! Card ${cards[0]} wins 50.00` : shared);
+    const shared = `Full house! ${cards.length} cards share it: ${cards.join(", ")}, each €${((award.prizeEach) / 100).toFixed(2)}`;
+    await waitText(screen, "screen-announce", cards.length === 1 ? `Full house! Card ${cards[0]} wins €50.00` : shared);
     await fitsViewport(screen);
     // Readable from across the room: on the TV the ball's number is more than a tenth of the screen's height.
     if (label === "tv") {

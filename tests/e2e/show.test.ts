@@ -194,7 +194,7 @@ describe.each([
         winnersFound++;
         await waitVisible(player, "you-won");
         expect(await byTestId(player.page, "result-banner").getAttribute("data-result")).toBe("won");
-        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toMatch(/^You won! Line on card \d+ \(10\.00\)/);
+        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toMatch(/^You won! Line on card \d+ \(€10\.00\)/);
         expect(vibrations).toHaveLength(1);
       } else {
         expect(await byTestId(player.page, "you-won").isVisible()).toBe(false);
@@ -228,7 +228,7 @@ describe.each([
     await byTestId(host.page, "end-button").click();
     await waitVisible(host, "end-confirm");
     const question = (await byTestId(host.page, "end-confirm-text").textContent()) ?? "";
-    if (unawarded) expect(question).toContain("Full house (50.00)");
+    if (unawarded) expect(question).toContain("Full house (€50.00)");
     else expect(question).toContain("Every prize has been awarded");
     await byTestId(host.page, "end-keep").click();
     expect(await byTestId(host.page, "end-confirm").isVisible()).toBe(false);

@@ -25,6 +25,7 @@ const SAMPLE_DATA: { readonly [K in PushKind]: Record<string, string> } = {
   "round-start": { round: "1" },
   won: { pattern: "line", ballIndex: "12", prizeEach: "50" },
   finished: { seed: "a3f9" },
+  next: { next: "N3XTG4ME" },
 };
 
 /** What FCM must receive per kind for that event (TTL counted from AT, sent at NOW). */
@@ -34,12 +35,14 @@ const WIRE: { readonly [K in PushKind]: { ttl: string; webTtl: string; expiratio
   "round-start": { ttl: "1798.766000000s", webTtl: "1799", expiration: "1700001800", topic: "round-start_K7M2QX9P" },
   won: { ttl: "86398.766000000s", webTtl: "86399", expiration: "1700086400", topic: "won_K7M2QX9P" },
   finished: { ttl: "86398.766000000s", webTtl: "86399", expiration: "1700086400", topic: "finished_K7M2QX9P" },
+  next: { ttl: "7198.766000000s", webTtl: "7199", expiration: "1700007200", topic: "next_K7M2QX9P" },
 };
 
 /** What an alert kind adds on the wire (firebase-admin's snake_case and APNs' dashed keys). */
 const ALERT_WIRE: { readonly [K in PushKind]?: { title: string; body: string; channel: string; key: string; args: string[] } } = {
   "round-start": { title: "The game is starting", body: "The first ball is about to be drawn.", channel: "bingo_game", key: "push_round_start", args: [] },
   won: { title: "You won!", body: "Your card completed line.", channel: "bingo_results", key: "push_won", args: ["line", "50"] },
+  next: { title: "The next game is starting", body: "Same room, new cards: tap to join.", channel: "bingo_game", key: "push_next_game", args: [] },
 };
 
 function expectedWire(kind: PushKind, tokenValue: string): object {

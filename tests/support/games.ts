@@ -12,7 +12,7 @@ export const TEST_SEED = "5eed".repeat(16);
 export function gameFixture(
   id: string,
   hostId: string,
-  options: { title?: string; variant?: Variant; patterns?: PatternName[]; prizes?: number[]; graceMs?: number; seed?: string; recordIds?: RecordIds } = {},
+  options: { title?: string; variant?: Variant; patterns?: PatternName[]; prizes?: number[]; graceMs?: number; seed?: string; recordIds?: RecordIds; currency?: string } = {},
 ): NewGame {
   const variant = options.variant ?? 75;
   const seed = options.seed ?? TEST_SEED;
@@ -29,6 +29,7 @@ export function gameFixture(
     order: drawOrder(seed, variant),
     graceMs: options.graceMs ?? 0,
     recordIds: options.recordIds ?? "sub",
+    currency: options.currency ?? "EUR",
   };
 }
 

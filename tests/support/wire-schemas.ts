@@ -67,6 +67,8 @@ const snapshotSchema = z.strictObject({
   myCards: z.array(cardSchema),
   autoClaim: z.boolean(),
   graceMs: count,
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  next: z.string().min(1).nullable(),
 });
 
 const OK = { ok: z.literal(true) };
@@ -85,6 +87,7 @@ export const OK_ACKS = {
   "round:pause": z.strictObject({ ...OK, round: roundStateSchema }),
   "round:resume": z.strictObject({ ...OK, round: roundStateSchema }),
   "round:end": z.strictObject({ ...OK, seed: hex64, results: z.array(awardSchema).max(3) }),
+  "game:next": z.strictObject({ ...OK, gameId: z.string().min(1), commitment: hex64 }),
   "bingo:call": z.strictObject({ ...OK, pattern: patternName, ballIndex: z.number().int().min(0).max(89) }),
   "bingo:auto": z.strictObject({ ...OK, enabled: z.boolean() }),
   "push:register": z.strictObject(OK),
@@ -146,6 +149,7 @@ export const SERVER_EVENTS = {
   }),
   "server:draining": z.strictObject({ reason: z.string().min(1) }),
   "session:expired": z.strictObject({ reason: z.string().min(1) }),
+  "game:next": z.strictObject({ from: z.string().min(1), to: z.string().min(1) }),
 } satisfies { readonly [E in keyof ServerToClientEvents]: z.ZodType };
 
 /** Checks a server event's arguments (exactly one message) against the protocol; returns why not, or null. */
@@ -184,6 +188,7 @@ const ackShapes: { [E in ClientEvent]: Same<z.infer<(typeof OK_ACKS)[E]>, { ok: 
   "push:prefs": true,
   "player:name": true,
   "players:list": true,
+  "game:next": true,
 };
 const eventShapes: { [E in keyof ServerToClientEvents]: Same<z.infer<(typeof SERVER_EVENTS)[E]>, Parameters<ServerToClientEvents[E]>[0]> } = {
   slots: true,
@@ -195,6 +200,7 @@ const eventShapes: { [E in keyof ServerToClientEvents]: Same<z.infer<(typeof SER
   "game:finished": true,
   "game:stats": true,
   "bingo:called": true,
+  "game:next": true,
 };
 const errorShape: Same<z.infer<typeof errorAckSchema>, Extract<import("../../shared/protocol").Ack, { ok: false }>> = true;
 const phases: Same<(typeof PHASES)[number], Phase> = true;

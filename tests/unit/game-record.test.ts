@@ -21,17 +21,19 @@ function completions(seed: string, variant: Variant, pattern: PatternName, ids: 
 
 const FIRST_DRAW_AT = 10_000;
 const DRAW_MS = 1000;
-const GRACE_MS = 500;
+const GRACE_MS = 1500;
 const drawTime = (i: number): number => FIRST_DRAW_AT + i * DRAW_MS;
 const playerOf = (cardId: number): string => `player-${cardId % 5}`;
 
 /**
- * Plays a game with cards 1..SOLD sold, a ball every second and a grace of half a second:
+ * Plays a game with cards 1..SOLD sold, a ball every second and a grace of 1.5 seconds:
  * pattern i comes into play when pattern i-1 is awarded, and a card already complete then
  * counts as completing on the last ball drawn then. Every card completing the pattern on the
- * earliest ball calls (auto-claim) and shares the award, made when that ball's window closes;
- * up to two cards completing one ball later call by hand (valid, but too late to win).
- * Pattern 1's winners call during the grace, after the next ball.
+ * earliest ball calls (auto-claim) and shares the award, made when that ball's window closes
+ * (grace after the next ball, but at most grace after the pattern's first call: patterns 0
+ * and 2 close on their first call, before the next ball's grace runs out); up to two cards
+ * completing one ball later call by hand (valid, but too late to win). Pattern 1's winners
+ * call after the next ball, so its window closes grace after that ball.
  */
 function playGame(seed: string, variant: Variant, patterns: PatternName[], prizes: number[]): PublicRecord {
   const ids = Array.from({ length: SOLD }, (_, i) => i + 1);
@@ -55,10 +57,11 @@ function playGame(seed: string, variant: Variant, patterns: PatternName[], prize
     }
     const { each, remainder } = splitPrize(prizes[i] + carried, winners.length);
     awards.push({ pattern, ballIndex, winners, prizeEach: each, remainder });
-    // Made when ball ballIndex's window closes, half a second after ball ballIndex + 1.
-    openedAt = drawTime(ballIndex + 1) + GRACE_MS;
-    awardTimes.push({ at: openedAt, drawn: ballIndex + 2 });
-    from = ballIndex + 1;
+    // Made when ball ballIndex's window closes.
+    openedAt = Math.min(drawTime(ballIndex + 1) + GRACE_MS, callAt + GRACE_MS + 1);
+    const drawn = Math.floor((openedAt - FIRST_DRAW_AT) / DRAW_MS) + 1;
+    awardTimes.push({ at: openedAt, drawn });
+    from = drawn - 1;
     carried = remainder;
   });
   const cards: Record<string, Grid> = {};
@@ -366,6 +369,19 @@ describe("verifyRecord recomputes the awards from the accepted calls", () => {
     expect(problems).toContain(`Award 1 (four-corners) is on ball ${entry.ballIndex}, but the earliest valid call is on ball ${entry.ballIndex + 1}.`);
   });
 
+  it("a call later than grace after the pattern's first call is too late, though the next ball's grace has not run out", () => {
+    const record = record75();
+    const first = winningEntry(record, 0);
+    const later = laterEntry(record, 0);
+    const closes = first.at + record.graceMs + 1;
+    expect(closes).toBeLessThan(record.drawnAt[later.ballIndex + 1] + record.graceMs);
+    later.at = closes;
+    const k = record.calls.indexOf(later);
+    expect(problemsOf(record)).toContain(`The call on card ${later.cards[0].cardId} for line (entry ${k}) at ${closes} was too late: ball ${later.ballIndex}'s window closed at ${closes}.`);
+    later.at = closes - 1; // the last ms of the window still counts
+    expect(problemsOf(record)).toEqual([]);
+  });
+
   it("a smaller grace: a call made in the grace becomes too late", () => {
     const record = record75();
     record.graceMs = 50;
@@ -376,7 +392,7 @@ describe("verifyRecord recomputes the awards from the accepted calls", () => {
 
   it("a larger grace: the awards were made before their windows closed", () => {
     const record = record75();
-    record.graceMs = 600;
+    record.graceMs = 2000;
     expect(problemsOf(record)).toContain(`Award 0 (line) was made at ${record.awardTimes[0].at}, before ball ${record.awards[0].ballIndex}'s window closed.`);
   });
 

@@ -152,6 +152,7 @@ const CASES: { readonly [E in ClientEvent]: Cases } = {
   "round:pause": gameRefCases,
   "round:resume": gameRefCases,
   "round:end": gameRefCases,
+  "game:next": gameRefCases,
   "round:draw": {
     valid: [
       ["no index", { gameId: GAME }],

@@ -52,6 +52,16 @@ function clientSide(): void {
   client.on("winners", (message) => void message.winners.map((w) => w.name ?? w.playerId));
   client.on("slots", (message) => void message.remaining);
   client.on("session:expired", (message) => void message.reason);
+  client.emit("game:next", { gameId: "G" }, (ack) => {
+    if (ack.ok) void ack.gameId.toUpperCase();
+  });
+  // @ts-expect-error game:next names the finished game
+  client.emit("game:next", {}, () => undefined);
+  client.on("game:next", (message) => {
+    void message.to.toUpperCase();
+    // @ts-expect-error game:next says from and to, not gameId
+    void message.gameId;
+  });
   // @ts-expect-error session:expired says why, nothing more
   client.on("session:expired", (message) => void message.expiredAt);
   // @ts-expect-error the server sends no such event

@@ -38,7 +38,7 @@ function sent2(pushEvent: PushEvent): PushMessage {
 
 describe("pushMessage: TTL", () => {
   test("each kind lives as long as it stays true", () => {
-    expect(PUSH_TTL_MS).toEqual({ claims: 10 * MINUTE, "claims-closed": HOUR, "round-start": 30 * MINUTE, won: 24 * HOUR, finished: 24 * HOUR });
+    expect(PUSH_TTL_MS).toEqual({ claims: 10 * MINUTE, "claims-closed": HOUR, "round-start": 30 * MINUTE, won: 24 * HOUR, finished: 24 * HOUR, next: 2 * HOUR });
   });
 
   test.each(PUSH_KINDS)("%s sent at once gets its whole TTL on every platform's clock", (kind) => {
@@ -198,6 +198,14 @@ describe("pushMessage: shape", () => {
     expect(message.apns.headers).toMatchObject({ "apns-push-type": "background", "apns-priority": "5" });
     expect(message.apns.payload).toEqual({ aps: { contentAvailable: true } });
     expect(message.webpush).toEqual({ headers: { TTL: String(PUSH_TTL_MS[silent.kind] / SECOND), Topic: `${silent.kind}_K7M2QX9P`, Urgency: "normal" } });
+  });
+
+  test("next is an alert on the game channel whose web link leads to the next game", () => {
+    const message = pushMessage(event("next", "K7M2QX9P", { next: "N3XTG4ME" }), TARGET, AT, { linkBase: "https://shows.example" });
+    expect(message?.notification).toEqual({ title: "The next game is starting", body: "Same room, new cards: tap to join." });
+    expect(message?.android).toMatchObject({ priority: "high", notification: { channelId: "bingo_game", titleLocKey: "push_next_game_title" } });
+    expect(message?.data).toEqual({ type: "next", gameId: "K7M2QX9P", next: "N3XTG4ME" });
+    expect(message?.webpush.fcmOptions).toEqual({ link: "https://shows.example/play/N3XTG4ME" });
   });
 
   test("without PUSH_LINK_BASE_URL a web alert carries no link; a base with a path keeps it", () => {

@@ -1,4 +1,5 @@
 import type { ErrorCode, ProtocolError } from "../../shared/protocol/codes";
+import { minorDigits } from "../../shared/protocol/currency";
 import type { PatternName, Phase, Variant } from "../../shared/protocol/state";
 
 const LETTERS = "BINGO";
@@ -22,11 +23,27 @@ export function ballName(ball: number, variant: Variant): string {
 
 export const BINGO_LETTERS: readonly string[] = LETTERS.split("");
 
-/** Minor currency units as an amount with two decimals (500 → "5.00"), exact for any integer. */
-export function money(minor: number): string {
+/**
+ * Minor currency units as an amount: without a currency, two plain decimals (500 → "5.00");
+ * with one, the currency's own minor digits, formatted by Intl.NumberFormat for `locale`
+ * ("€5.00", "¥500", "BHD 1.500"). Exact for any integer: the amount reaches Intl as a
+ * decimal string, never through a floating-point division.
+ */
+export function money(minor: number, currency?: string, locale?: string): string {
+  if (currency === undefined) return decimal(minor, 2);
+  const digits = minorDigits(currency);
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // Intl formats decimal strings exactly (ES2023 Intl.NumberFormat v3; Node 20, Chromium).
+  return format.format(decimal(minor, digits) as unknown as number);
+}
+
+/** An integer count of minor units as a decimal string with `digits` decimals. */
+function decimal(minor: number, digits: number): string {
   const sign = minor < 0 ? "-" : "";
-  const abs = Math.abs(Math.trunc(minor));
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+  const abs = BigInt(Math.abs(Math.trunc(minor)));
+  if (digits === 0) return `${sign}${abs}`;
+  const unit = 10n ** BigInt(digits);
+  return `${sign}${abs / unit}.${String(abs % unit).padStart(digits, "0")}`;
 }
 
 export function phaseLabel(phase: Phase, paused: boolean): string {

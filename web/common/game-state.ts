@@ -30,6 +30,8 @@ export interface GameState {
   readonly roundVersion: number;
   readonly cards: readonly Card[];
   readonly autoClaim: boolean;
+  /** ISO 4217 code of the prizes. */
+  readonly currency: string;
 }
 
 export function fromSnapshot(game: GameSnapshot): GameState {
@@ -50,6 +52,7 @@ export function fromSnapshot(game: GameSnapshot): GameState {
     roundVersion: game.round.version,
     cards: sortedCards(game.myCards),
     autoClaim: game.autoClaim,
+    currency: game.currency,
   };
 }
 

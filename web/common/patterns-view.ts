@@ -6,7 +6,7 @@ import { money, patternLabel } from "./format";
 export function syncPatterns(list: HTMLElement, state: GameState): void {
   const rows = state.patterns.map((pattern, index) => {
     const status = index < state.awards.length ? "won" : index === state.pattern && state.phase === "running" ? "playing" : "next";
-    return { pattern, prize: money(state.prizes[index] ?? 0), status };
+    return { pattern, prize: money(state.prizes[index] ?? 0, state.currency), status };
   });
   const signature = JSON.stringify(rows);
   if (list.dataset.signature === signature) return;

@@ -28,7 +28,7 @@ export class CallLog {
       const by = ball === undefined ? "" : ` by ${ballName(ball, tracker.current.variant)}`;
       for (const winner of message.winners) {
         const who = `card ${winner.cardId} (${shortPlayer(winner.playerId)})`;
-        this.add("win", `Bingo! ${patternLabel(message.pattern)} completed${by} (ball #${message.ballIndex + 1}): ${who} wins ${money(message.prizeEach)}`);
+        this.add("win", `Bingo! ${patternLabel(message.pattern)} completed${by} (ball #${message.ballIndex + 1}): ${who} wins ${money(message.prizeEach, tracker.current.currency)}`);
       }
     });
     client.socket.on("bingo:called", (message) => {

@@ -13,6 +13,8 @@ import { ClaimsControls } from "./claims-controls";
 import type { ErrorLine } from "./error-line";
 import { RoundControls } from "./round-controls";
 import { StatsPanel } from "./stats-panel";
+import { showPlayerQr } from "./player-qr";
+import { setupNextGame } from "./next-game";
 
 /** The console of one game: what players see, plus the controls and live figures. */
 export class HostScreen {
@@ -39,6 +41,7 @@ export class HostScreen {
     const actions = new Actions(errors, render, () => tracker.refresh());
     this.claims = new ClaimsControls(tracker, actions, errors);
     this.round = new RoundControls(tracker, actions, errors);
+    setupNextGame(tracker, errors);
     this.stats = new StatsPanel(tracker);
     new CallLog(tracker);
     this.showShare();
@@ -54,6 +57,7 @@ export class HostScreen {
     const link = byTestId<HTMLAnchorElement>("player-link");
     link.href = `/play/${encodeURIComponent(id)}`;
     link.textContent = link.href;
+    showPlayerQr(byTestId("player-qr"), link.href);
     // The screen signs in as this host (same browser, or the same ?token=).
     byTestId<HTMLAnchorElement>("screen-link").href = pageUrl(`/screen/${encodeURIComponent(id)}`);
     const copy = this.root.querySelector<HTMLButtonElement>(".copy-link");
@@ -83,7 +87,7 @@ export class HostScreen {
     this.round.render();
     showLastBall(this.lastBall, draws, state.variant, this.ballCaption);
     syncBalls(this.balls, draws, state.variant);
-    syncWinners(this.winners, state.awards, draws, null);
+    syncWinners(this.winners, state.awards, draws, null, state.currency);
     this.announcer.update(draws, state.awards, state.variant);
     setShown(this.noWinners, state.awards.length === 0);
     showFinished(this.finished, state);

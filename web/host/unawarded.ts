@@ -8,7 +8,7 @@ import type { GameState } from "../common/game-state";
 export function unawardedText(state: GameState): string {
   const left = state.patterns.slice(state.awards.length).map((pattern, i) => {
     const prize = state.prizes[state.awards.length + i] ?? 0;
-    return prize > 0 ? `${patternLabel(pattern)} (${money(prize)})` : patternLabel(pattern);
+    return prize > 0 ? `${patternLabel(pattern)} (${money(prize, state.currency)})` : patternLabel(pattern);
   });
   const reveal = "Ending reveals the seed; the game cannot be resumed.";
   if (left.length === 0) return `Every prize has been awarded. ${reveal}`;

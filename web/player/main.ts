@@ -18,6 +18,11 @@ async function main(): Promise<void> {
   followAppState(client, () => tracker);
   void startWebPush(client);
 
+  // The host started the next game after this one: go there (the URL follows).
+  client.onNextGame(({ from, to }) => {
+    if (tracker && from === tracker.current.id) location.replace(pageUrl(`/play/${encodeURIComponent(to)}`));
+  });
+
   const start = async (gameId: string): Promise<string | null> => {
     if (tracker) return null;
     const joined = await client.join(gameId);

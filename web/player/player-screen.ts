@@ -70,13 +70,13 @@ export class PlayerScreen {
 
     this.bingo.render();
 
-    syncWinners(this.winners, state.awards, draws, this.me);
+    syncWinners(this.winners, state.awards, draws, this.me, state.currency);
     setShown(this.noWinners, state.awards.length === 0);
-    const won = yourWins(state.awards, this.me);
+    const won = yourWins(state.awards, this.me, state.currency);
     setText(this.youWon, won ?? "");
     setShown(this.youWon, won !== null);
 
-    this.result.update(state.awards, this.me, state.cards.length > 0);
+    this.result.update(state.awards, this.me, state.cards.length > 0, state.currency);
     this.announcer.update(draws, state.awards, state.variant, { me: this.me, holdsCards: state.cards.length > 0 });
     showFinished(this.finished, state);
   }

@@ -44,7 +44,7 @@ export class ResultBanner {
   }
 
   /** Called on every render; announces only awards it has not announced yet. */
-  update(awards: readonly AwardView[], me: string | null, holdsCards: boolean): void {
+  update(awards: readonly AwardView[], me: string | null, holdsCards: boolean, currency?: string): void {
     // The first render is the state on arrival (a reload): what was already decided is not news.
     if (this.announced === null) {
       this.announced = awards.length;
@@ -55,7 +55,7 @@ export class ResultBanner {
     this.announced = awards.length;
     const wins = myWins(fresh, me);
     if (wins.length > 0) {
-      const what = wins.map((win) => `${patternLabel(win.pattern)} on card ${win.cardId}${win.prizeEach > 0 ? ` (${money(win.prizeEach)})` : ""}`);
+      const what = wins.map((win) => `${patternLabel(win.pattern)} on card ${win.cardId}${win.prizeEach > 0 ? ` (${money(win.prizeEach, currency)})` : ""}`);
       this.show("won", `You won! ${what.join(" and ")}`);
       navigator.vibrate?.([200, 100, 200]);
     } else if (holdsCards) {

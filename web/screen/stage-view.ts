@@ -74,7 +74,7 @@ export class StageView {
 
     const latest = state.awards[state.awards.length - 1];
     setShown(this.announce, latest !== undefined);
-    setText(this.announce, latest ? announcement(latest) : "");
+    setText(this.announce, latest ? announcement(latest, state.currency) : "");
     this.announcer.update(draws, state.awards, state.variant);
 
     setText(this.commitment, state.commitment);
@@ -89,9 +89,9 @@ export class StageView {
 }
 
 /** "Line! Card 7 wins 10.00" — or two cards sharing the prize. */
-export function announcement(award: AwardView): string {
+export function announcement(award: AwardView, currency?: string): string {
   // A winner's display name, when set, follows the card: "Card 7 (Ana) wins".
   const cards = award.winners.map((winner) => (winner.name ? `${winner.cardId} (${winner.name})` : String(winner.cardId)));
   const who = cards.length === 1 ? `Card ${cards[0]} wins` : `${plural(cards.length, "card")} share it: ${cards.join(", ")}, each`;
-  return `${patternLabel(award.pattern)}! ${who}${award.prizeEach > 0 ? ` ${money(award.prizeEach)}` : ""}`;
+  return `${patternLabel(award.pattern)}! ${who}${award.prizeEach > 0 ? ` ${money(award.prizeEach, currency)}` : ""}`;
 }

@@ -126,6 +126,8 @@ export class MemoryGameStore implements GameStore {
         autoClaim: g.autoFlags.get(playerId) ?? null,
         graceMs: g.graceMs,
         recordIds: g.recordIds,
+        currency: g.currency,
+        next: g.next,
       },
     };
   }
@@ -205,6 +207,15 @@ export class MemoryGameStore implements GameStore {
     const finished = round.finish(game.value, this.clock.now());
     if (!finished.ok) return finished;
     return { ok: true, value: { ...finished.value, seed: game.value.seed, awards: game.value.awards.map(awardOf) } };
+  }
+
+  async linkNextGame(gameId: string, hostId: string, nextId: string): Promise<StoreResult<string>> {
+    const game = this.hostGame(gameId, hostId);
+    if (!game.ok) return game;
+    const g = game.value;
+    if (g.phase !== "finished") return { ok: false, error: wrongPhase(g.phase) };
+    g.next ??= nextId;
+    return { ok: true, value: g.next };
   }
 
   private resolveClaims(g: MemoryGame, batch: ClaimBatchArgs): ClaimBatchReply {

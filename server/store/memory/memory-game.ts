@@ -27,6 +27,8 @@ export interface MemoryGame extends NewGame {
   /** when the pattern in play came into play (round start or the previous award), store ms */
   fromAt: number;
   carry: number;
+  /** store ms of the first valid call for the pattern in play, -1 when none yet */
+  firstCallAt: number;
   /** cardId → playerId: the valid calls of the pending award */
   readonly pendingCalls: Map<number, string>;
   readonly awards: (Award & AwardTime)[];
@@ -39,6 +41,8 @@ export interface MemoryGame extends NewGame {
   /** players in the order of their first card grant (the host's player list) */
   readonly roster: string[];
   lease: { owner: string; token: number; until: number };
+  /** the game its host started after this one finished, null before */
+  next: string | null;
 }
 
 export function newMemoryGame(game: NewGame): MemoryGame {
@@ -62,6 +66,7 @@ export function newMemoryGame(game: NewGame): MemoryGame {
     from: -1,
     fromAt: 0,
     carry: 0,
+    firstCallAt: -1,
     pendingCalls: new Map(),
     awards: [],
     called: new Set(),
@@ -70,5 +75,6 @@ export function newMemoryGame(game: NewGame): MemoryGame {
     names: new Map(),
     roster: [],
     lease: { owner: "", token: 0, until: 0 },
+    next: null,
   };
 }

@@ -30,13 +30,18 @@ type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
 /**
  * When ball index j's claim window closes: grace after ball j+1 is drawn, or, for the
  * game's last ball, grace after the later of its draw and the pattern coming into play;
- * null while it is open with no end yet.
+ * and never later than grace after the pattern's first valid call (calls up to and
+ * including that moment count), so no award waits for a next ball that a host drawing by
+ * hand has not drawn. Null while it is open with no end yet.
  */
 function windowClose(g: MemoryGame, j: number): number | null {
+  const bound = g.firstCallAt >= 0 ? g.firstCallAt + g.graceMs + 1 : null;
   const nextDraw = g.times[j + 1];
-  if (nextDraw !== undefined) return nextDraw + g.graceMs;
-  if (j + 1 < g.order.length) return null;
-  return Math.max(g.times[j], g.fromAt) + g.graceMs;
+  let closes: number | null = null;
+  if (nextDraw !== undefined) closes = nextDraw + g.graceMs;
+  else if (j + 1 >= g.order.length) closes = Math.max(g.times[j], g.fromAt) + g.graceMs;
+  if (bound === null) return closes;
+  return closes === null ? bound : Math.min(closes, bound);
 }
 
 export function startRound(g: MemoryGame, now: number): Outcome<number> {
@@ -47,6 +52,7 @@ export function startRound(g: MemoryGame, now: number): Outcome<number> {
   g.fromAt = now;
   g.pattern = 0;
   g.pending = -1;
+  g.firstCallAt = -1;
   return { ok: true, value: ++g.roundVersion };
 }
 
@@ -133,6 +139,7 @@ export function resolveCalls(g: MemoryGame, batch: CallBatchArgs, now: number): 
       const closes = windowClose(g, j);
       if (closes !== null && now >= closes) status = CallStatus.INVALID;
       else {
+        if (g.firstCallAt < 0) g.firstCallAt = now;
         if (g.pending < 0 || j < g.pending) {
           // An earlier ball completed it: those calls share the prize, later ones do not.
           g.pendingCalls.clear();
@@ -174,6 +181,7 @@ export function settle(g: MemoryGame, force: boolean, now: number): Settled {
   g.awards.push({ ...award, at: now, drawn: g.times.length });
   g.pendingCalls.clear();
   g.pending = -1;
+  g.firstCallAt = -1;
   g.pattern += 1;
   g.carry = remainder;
   // The next pattern comes into play now: cards already complete count on the last ball drawn.

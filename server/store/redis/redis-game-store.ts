@@ -1,5 +1,5 @@
 import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
-import { isErrorCode, isWrongPhaseReason, protocolError } from "../../../shared/protocol";
+import { DEFAULT_CURRENCY, isErrorCode, isWrongPhaseReason, protocolError } from "../../../shared/protocol";
 import type { CallBatchReply } from "../../domain/call-batch";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
@@ -162,6 +162,7 @@ export class RedisGameStore implements GameStore {
         game.prizes.join(","),
         game.graceMs,
         game.recordIds,
+        game.currency,
         ...game.order,
       ),
     );
@@ -183,8 +184,8 @@ export class RedisGameStore implements GameStore {
     if (!reply.ok) return reply;
     const v = reply.value as string[];
     if (v.length === 0) return NOT_FOUND;
-    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids] = v;
-    const [ranges, autoFlag, ...awards] = v.slice(19);
+    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids, currency, nextGame] = v;
+    const [ranges, autoFlag, ...awards] = v.slice(21);
     return {
       ok: true,
       value: {
@@ -210,6 +211,9 @@ export class RedisGameStore implements GameStore {
         graceMs: Number(grace),
         // Games created before the setting existed publish the sub.
         recordIds: rids === "salted-hash" ? "salted-hash" : "sub",
+        // Games created before currencies existed were in the default one.
+        currency: currency || DEFAULT_CURRENCY,
+        next: nextGame || null,
       },
     };
   }
@@ -364,6 +368,12 @@ export class RedisGameStore implements GameStore {
       players.push({ playerId: String(value[i]), cards: Number(value[i + 1]), name: value[i + 2] === "" ? null : String(value[i + 2]) });
     }
     return { ok: true, value: { players, total: Number(value[1]) } };
+  }
+
+  async linkNextGame(gameId: string, hostId: string, nextId: string): Promise<StoreResult<string>> {
+    const k = gameKeys(gameId);
+    const reply = await this.status(k.game, () => this.redis.fcall("bingo_link_next", 1, k.game, hostId, nextId));
+    return reply.ok ? { ok: true, value: String(reply.value[1]) } : reply;
   }
 
   /** On a Cluster: every master that owns slots answers (a game on a lost shard is unavailable). */

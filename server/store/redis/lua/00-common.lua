@@ -8,13 +8,17 @@
 -- Game hash (KEYS[1] everywhere):
 --   host title variant ttl                        fixed at creation
 --   seed commitment patterns prizes grace rids    fixed at creation (seed stays secret until finished;
---                                                 rids: 'sub' | 'salted-hash', player ids in the record)
+--   currency                                      rids: 'sub' | 'salted-hash', player ids in the record;
+--                                                 currency: ISO 4217 code, absent in older games = EUR)
 --   phase                                         lobby | claiming | running | finished
 --   total remaining version max next              the claim window (version = slot version)
 --   rv drawn paused auto                          the round: version, balls drawn, paused 0/1, auto-draw ms (0 = off)
 --   pattern pending from carry                    pattern in play, ball index of the pending award (-1 none),
 --                                                 last ball index drawn when it came into play (-1 none),
 --                                                 remainder carried into its pool
+--   next_game                                     the game its host started after this one finished
+--   from_at first_at                              ms the pattern came into play; ms of its first valid
+--                                                 call (-1 / absent: none yet), which bounds every window
 --   lease_owner lease_token lease_until           who may auto-draw (fencing token)
 -- Other keys: owned (player -> cards held), cards (player -> "first:count,..."),
 --   req (request key -> first answer), order (list: balls in draw order),

@@ -3,15 +3,16 @@
 local GRANTED, SOLD_OUT, LIMIT_REACHED, CLAIMS_CLOSED = 0, 1, 2, 3
 
 -- KEYS: game, order. ARGV: host, title, variant, ttlSeconds, seed, commitment, patterns,
--- prizes, graceMs, recordIds ('sub' | 'salted-hash'), then the balls in draw order.
+-- prizes, graceMs, recordIds ('sub' | 'salted-hash'), currency (ISO 4217), then the balls in draw order.
 -- Returns 1, or 0 when the id is taken.
 local function create(keys, args)
   if redis.call('EXISTS', keys[1]) == 1 then return 0 end
   redis.call('HSET', keys[1], 'host', args[1], 'title', args[2], 'variant', args[3], 'phase', 'lobby',
     'total', 0, 'remaining', 0, 'version', 0, 'max', 0, 'next', 1, 'ttl', args[4],
     'seed', args[5], 'commitment', args[6], 'patterns', args[7], 'prizes', args[8], 'grace', args[9],
-    'rids', args[10], 'rv', 0, 'drawn', 0, 'paused', 0, 'auto', 0, 'pattern', 0, 'pending', -1, 'from', -1, 'carry', 0)
-  redis.call('RPUSH', keys[2], unpack(args, 11))
+    'rids', args[10], 'rv', 0, 'drawn', 0, 'paused', 0, 'auto', 0, 'pattern', 0, 'pending', -1, 'from', -1, 'carry', 0,
+    'currency', args[11])
+  redis.call('RPUSH', keys[2], unpack(args, 12))
   refresh_ttl(args[4], keys[1], keys[2])
   return 1
 end

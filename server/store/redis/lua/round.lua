@@ -9,6 +9,8 @@
 -- window is open until grace ms after ball j+1 is drawn (ball j+1 is always drawn after the
 -- pattern came into play); the game's last ball has no next one, so its window closes grace
 -- ms after the later of its draw and the moment the pattern came into play ('from_at').
+-- Every window of the pattern also closes no later than grace ms after its first valid call
+-- ('first_at'), so an award never waits longer than that for a host's next ball.
 -- A call is valid when its card completes the pattern in play on
 -- a drawn ball j whose window is open; it is answered OK with j whatever else is pending.
 -- The pending award keeps the smallest such j; every valid call for that j shares the
@@ -18,14 +20,23 @@
 
 local CALL_OK, CALL_INVALID, CALL_FORBIDDEN, CALL_WRONG_PHASE, CALL_SKIPPED = 0, 1, 2, 3, 4
 
--- ms at which ball index j's window closes, or nil while it is open with no end yet.
+-- ms at which ball index j's window closes, or nil while it is open with no end yet. Never
+-- later than grace after the pattern's first valid call ('first_at'; calls up to and
+-- including that ms count), so no award waits for a next ball a host drawing by hand has
+-- not drawn.
 local function window_close(game, times_key, j, grace)
+  local closes = nil
   local next_draw = redis.call('LINDEX', times_key, j + 1)
-  if next_draw then return tonumber(next_draw) + grace end
-  -- The variant is the number of balls: no ball follows the last one.
-  local m = redis.call('HMGET', game, 'variant', 'from_at')
-  if j + 1 < tonumber(m[1]) then return nil end
-  return math.max(tonumber(redis.call('LINDEX', times_key, j)), tonumber(m[2] or '0')) + grace
+  local m = redis.call('HMGET', game, 'variant', 'from_at', 'first_at')
+  if next_draw then
+    closes = tonumber(next_draw) + grace
+  elseif j + 1 >= tonumber(m[1]) then
+    -- The variant is the number of balls: no ball follows the last one.
+    closes = math.max(tonumber(redis.call('LINDEX', times_key, j)), tonumber(m[2] or '0')) + grace
+  end
+  local first = tonumber(m[3] or '-1')
+  if first >= 0 and (not closes or first + grace + 1 < closes) then closes = first + grace + 1 end
+  return closes
 end
 
 local function bump_rv(game)
@@ -39,7 +50,7 @@ local function start(keys, args)
   if not phase then return { err, '' } end
   if phase ~= 'lobby' and phase ~= 'claiming' then return { 'WRONG_PHASE', phase } end
   if phase == 'claiming' then redis.call('HINCRBY', game, 'version', 1) end
-  redis.call('HSET', game, 'phase', 'running', 'from', -1, 'from_at', now_ms(), 'pattern', 0, 'pending', -1)
+  redis.call('HSET', game, 'phase', 'running', 'from', -1, 'from_at', now_ms(), 'pattern', 0, 'pending', -1, 'first_at', -1)
   local rv = bump_rv(game)
   local s = redis.call('HMGET', game, 'total', 'remaining', 'version')
   return { 'OK', rv, tonumber(s[1]), tonumber(s[2]), tonumber(s[3]) }
@@ -152,6 +163,7 @@ local function calls(keys, args)
   -- This tick's log entries: one per (ball, auto), in order of first appearance.
   local groups, group_list = {}, {}
   local pending_changed = false
+  local first_set = false
   local wrote = false
   local function auto_off(player)
     if flags[player] == nil then flags[player] = redis.call('HGET', auto_key, player) or '1' end
@@ -198,6 +210,11 @@ local function calls(keys, args)
         if closes and now >= closes then
           status = CALL_INVALID
         else
+          if not first_set and tonumber(redis.call('HGET', game, 'first_at') or '-1') < 0 then
+            -- The pattern's first valid call: every window now closes at most grace after it.
+            redis.call('HSET', game, 'first_at', now)
+          end
+          first_set = true
           if pending < 0 or j < pending then
             -- An earlier ball completed it: those calls share the prize, later ones do not.
             redis.call('DEL', pend_key)
@@ -281,7 +298,8 @@ local function award(keys, force)
   redis.call('DEL', pend_key)
   local finished = pattern + 1 >= #patterns
   -- The next pattern comes into play now: cards already complete count on the last ball drawn.
-  redis.call('HSET', game, 'pattern', pattern + 1, 'pending', -1, 'carry', remainder, 'from', drawn - 1, 'from_at', now)
+  redis.call('HSET', game, 'pattern', pattern + 1, 'pending', -1, 'carry', remainder, 'from', drawn - 1, 'from_at', now,
+    'first_at', -1)
   if finished then redis.call('HSET', game, 'phase', 'finished') end
   local rv = bump_rv(game)
   refresh_ttl(m[9], awards_key)

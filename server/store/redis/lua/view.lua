@@ -1,7 +1,8 @@
 -- What one player sees of a game (and what a node needs to serve it).
 
 local VIEW_FIELDS = { 'phase', 'title', 'variant', 'max', 'total', 'remaining', 'version', 'seed', 'commitment',
-  'patterns', 'prizes', 'rv', 'drawn', 'paused', 'auto', 'pattern', 'host', 'grace', 'rids' }
+  'patterns', 'prizes', 'rv', 'drawn', 'paused', 'auto', 'pattern', 'host', 'grace', 'rids',
+  'currency', 'next_game' }
 
 -- KEYS: game, cards, awards, autoflags. ARGV: playerId.
 -- Returns the VIEW_FIELDS values, then the player's card ranges, auto flag ('' = default),
