@@ -114,7 +114,10 @@ test("server/domain (and the shared/game code it re-exports) keeps no module sta
     const name = relative(SERVER, file);
     const source = readFileSync(file, "utf8");
     for (const match of source.matchAll(/^(?:export\s+)?(?:let|var)\s+(\w+)/gm)) found.push(`${name}: module-level ${match[0]}`);
-    for (const match of source.matchAll(/^(?:export\s+)?const\s+(\w+)[^=\n]*=\s*new\s+(Map|Set|WeakMap|Array)\b/gm)) found.push(`${name}: module-level mutable ${match[1]}`);
+    // A collection typed Readonly… (ReadonlySet, ReadonlyMap) is a constant, not state.
+    for (const match of source.matchAll(/^(?:export\s+)?const\s+(\w+)([^=\n]*)=\s*new\s+(Map|Set|WeakMap|Array)\b/gm)) {
+      if (!/:\s*Readonly/.test(match[2])) found.push(`${name}: module-level mutable ${match[1]}`);
+    }
     for (const match of source.matchAll(/\bfrom\s+["']([^"']+)["']/g)) {
       const spec = match[1];
       const inward = spec.startsWith("./") || spec.startsWith("../../shared/") || spec.startsWith("../protocol") || spec === "node:crypto" || spec.startsWith("@noble/hashes/");
