@@ -22,7 +22,8 @@ export function countDownValue(from: number, to: number, elapsedMs: number, dura
  */
 export class CountDown {
   private shown: number | null = null;
-  private target: number | null = null;
+  /** undefined until the first set: the markup's placeholder is replaced even by a dash. */
+  private target: number | null | undefined = undefined;
   private from = 0;
   private startedAt = 0;
   private frame: number | null = null;
@@ -57,7 +58,7 @@ export class CountDown {
 
   private readonly step = (now: number): void => {
     this.frame = null;
-    if (this.target === null) return;
+    if (this.target === null || this.target === undefined) return;
     this.shown = countDownValue(this.from, this.target, now - this.startedAt);
     setText(this.node, String(this.shown));
     if (this.shown !== this.target) this.frame = requestAnimationFrame(this.step);
