@@ -120,6 +120,13 @@ describe.each([
         navigator.vibrate = (pattern: VibratePattern) => (seen.push(pattern), true);
       });
     }
+    // Each picks a display name: the host's winners list shows it with the card.
+    const names = ["Ana", "Ben"];
+    for (const [k, player] of players.entries()) {
+      await byTestId(player.page, "name-input").fill(names[k]);
+      await byTestId(player.page, "name-save").click();
+      await waitText(player, "name-status", `You play as ${names[k]}.`);
+    }
 
     // --- Both claim 2 at once: all 4 slots go, the count only ever falls, claiming stops.
     await Promise.all(players.map((player) => claimCards(player, 2, 2)));
@@ -215,6 +222,8 @@ describe.each([
       }
     }
     expect(winnerTexts[1]).toEqual(winnerTexts[0]);
+    // Every winner is named as they chose to be called.
+    for (const text of await texts(host.page, "winners", "winner")) expect(text).toMatch(/card \d+ \((Ana|Ben)\)/);
     expect(winnersFound).toBeGreaterThanOrEqual(1);
 
     if (setup === "embedded") {
