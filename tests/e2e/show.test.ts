@@ -201,7 +201,11 @@ describe.each([
         winnersFound++;
         await waitVisible(player, "you-won");
         expect(await byTestId(player.page, "result-banner").getAttribute("data-result")).toBe("won");
-        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toMatch(/^You won! Line on card \d+ \(€10\.00\)/);
+        // A tie splits the line's 10.00: the banner names this player's share, as awarded.
+        const share = game.round.awards[0].prizeEach;
+        expect(share * game.round.awards[0].winners.length + game.round.awards[0].remainder).toBe(1000);
+        const shareText = `€${(share / 100).toFixed(2)}`.replace(".", "\\.");
+        expect((await byTestId(player.page, "result-text").textContent()) ?? "").toMatch(new RegExp(`^You won! Line on card \\d+ \\(${shareText}\\)`));
         expect(vibrations).toHaveLength(1);
       } else {
         expect(await byTestId(player.page, "you-won").isVisible()).toBe(false);
