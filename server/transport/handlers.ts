@@ -62,9 +62,9 @@ export function createHandlers({ games, directory, reports }: HandlerDeps): Hand
       const room = roomOf(gameId);
       const alreadyIn = socket.rooms.has(room);
       await socket.join(room);
+      // A socket that disconnects while it waits is answered into the void: Socket.IO dropped
+      // its rooms and makes join() a no-op after a disconnect, so nothing is left behind.
       const joined = await games.join(gameId, socket.data.sub, socket.data.role === "player");
-      // Gone while it waited: its rooms went with it, and joining one now would leave a dead member.
-      if (socket.disconnected) return;
       if (!joined.ok) {
         if (!alreadyIn) await socket.leave(room);
         return reply(joined);
