@@ -34,10 +34,10 @@ const THREW = { ok: false, error: protocolError("INTERNAL") } as const;
 
 /**
  * Joins (and reconnects) of one game share one store read and one directory write per
- * tick, as claims share one store call (claims/claim-engine.ts): a reconnect storm of
- * 20,000 sockets then costs a few dozen round trips, not 60,000. A join to a game that
- * had no batch in the last tick goes at once (the next timer turn), so a lone join waits
- * no tick. At most `maxPerTick` joins of a game per batch; the rest wait for the next
+ * tick, as claims share one store call (claims/claim-engine.ts): a reconnect storm then
+ * costs a game one read and one directory pipeline per tick, not three round trips per
+ * socket. A join to a game that had no batch in the last tick goes at once (the next
+ * timer turn), so a lone join waits no tick. At most `maxPerTick` joins of a game per batch; the rest wait for the next
  * tick, never dropped. Ticks never overlap: the next is scheduled when the current one
  * has settled, and with nothing waiting no timer runs.
  *
