@@ -38,8 +38,8 @@ const THREW = { ok: false, error: protocolError("INTERNAL") } as const;
  * costs a game one read and one directory pipeline per tick, not three round trips per
  * socket. A join to a game that had no batch in the last tick goes at once (the next
  * timer turn), so a lone join waits no tick. At most `maxPerTick` joins of a game per
- * batch; the rest wait for the next tick, never dropped. Ticks never overlap: the next is scheduled when the current one
- * has settled, and with nothing waiting no timer runs.
+ * batch; the rest wait for the next tick, never dropped. Ticks never overlap: the next
+ * is scheduled when the current one has settled, and with nothing waiting no timer runs.
  *
  * The caller puts the socket in the game's room before it calls `join`, so nothing
  * committed after the read is missed.
