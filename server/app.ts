@@ -163,7 +163,10 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       }, metrics),
     room: socketRoomBroadcast(io, metrics, multiNode),
     push,
+    directory: pushDeps.directory,
     clock,
+    joinClock: systemClock,
+    joins: { tickMs: config.tickMs, maxPerTick: config.maxClaimsPerTick },
     log,
     nodeId: config.nodeId,
     claimGraceMs: config.claimGraceMs,
@@ -261,6 +264,8 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       presence.stop();
       sessions.stop();
       statsFeed.stop();
+      // Joins being read are answered, waiting ones get UNAVAILABLE (their clients join another node).
+      await games.joins.stop();
       // Claims already taken are committed and answered; any arriving now get UNAVAILABLE.
       await engine.stop();
       await dispatcher.stop();

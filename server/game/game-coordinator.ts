@@ -7,14 +7,17 @@ import { drawOrder } from "../domain/cards";
 import { notYourGame, wrongPhase } from "../domain/game-errors";
 import { commitmentOf } from "../domain/fair-random";
 import type { Clock } from "../ports/clock";
-import type { DrawResult, GameFinished, GameStore, RoundControl, RoundOp, StoreResult, StoredGame } from "../ports/game-store";
+import type { DrawResult, GameFinished, GameStore, PlayerPart, RoundControl, RoundOp, SharedGame, StoreResult } from "../ports/game-store";
+import type { PlayerDirectory } from "../ports/push-ports";
 import type { RoomBroadcast } from "../ports/room-broadcast";
 import type { PushEvents } from "../push/push-events";
 import { newGameId } from "./game-ids";
 import type { GameCatalog } from "./game-rules";
+import type { Joined } from "./join-batcher";
+import { JoinBatcher } from "./join-batcher";
 import { RoundConductor } from "./round-conductor";
 import { newSeed } from "./seeds";
-import { roundOf, snapshotOf } from "./snapshots";
+import { roundOf, snapshotOf, snapshotsOf } from "./snapshots";
 
 export interface GameCoordinatorDeps {
   readonly store: GameStore;
@@ -26,7 +29,16 @@ export interface GameCoordinatorDeps {
   readonly engine: (fanout: TickFanout) => ClaimEngine;
   readonly room: RoomBroadcast;
   readonly push: PushEvents;
+  /** Joins put players in the game's push audience (a batch of joins: one write). */
+  readonly directory: PlayerDirectory;
   readonly clock: Clock;
+  /**
+   * Times the join batches (TICK_MS apart). Not the game's clock: no rule depends on when a
+   * join is read, and a test that moves the game's clock by hand still gets its joins answered.
+   */
+  readonly joinClock: Clock;
+  /** Joins of one game read together: at most one batch per `tickMs`, of at most `maxPerTick` joins. */
+  readonly joins: { readonly tickMs: number; readonly maxPerTick: number };
   readonly log: Logger;
   /** This node's id: the owner name of the auto-draw lease. */
   readonly nodeId: string;
@@ -49,6 +61,7 @@ const READ_BACK_FAILED = "the change was made, but the round could not be read b
 export class GameCoordinator {
   readonly engine: ClaimEngine;
   readonly conductor: RoundConductor;
+  readonly joins: JoinBatcher<GameSnapshot>;
   private readonly store: GameStore;
   private readonly catalog: GameCatalog;
   private readonly room: RoomBroadcast;
@@ -67,6 +80,7 @@ export class GameCoordinator {
     this.options = { claimGraceMs: deps.claimGraceMs, maxGamesPerHost: deps.maxGamesPerHost };
     this.engine = deps.engine(this.fanout);
     this.conductor = new RoundConductor(this.store, this.catalog, this.engine, this.room, this.clock, deps.nodeId);
+    this.joins = new JoinBatcher(this.store, deps.directory, this.opened, deps.joinClock, deps.joins);
   }
 
   /** Creates a game with a fresh seed; a taken id is drawn again. */
@@ -123,9 +137,13 @@ export class GameCoordinator {
     return closed;
   }
 
-  /** The game with `playerId`'s cards, for a socket about to join its room. */
-  view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>> {
-    return this.store.view(gameId, playerId);
+  /**
+   * The game as `playerId` sees it, for a socket that just joined its room; read with the
+   * other joins of this game's tick (JoinBatcher). `asPlayer`: the join puts the player in
+   * the game's push audience; otherwise `hosting` says whether they host it.
+   */
+  join(gameId: string, playerId: string, asPlayer: boolean): Promise<StoreResult<Joined<GameSnapshot>>> {
+    return this.joins.join(gameId, playerId, asPlayer);
   }
 
   /**
@@ -140,13 +158,13 @@ export class GameCoordinator {
     return { ok: true, value: snapshotOf(game, this.catalog.remember(game.id, game.variant, game.seed, game.patterns)) };
   }
 
-  /** A socket joined the game's room on this node: its state now flows here. */
-  joined(game: StoredGame): GameSnapshot {
+  /** Sockets joined the game's room on this node and it was read for them: its state now flows here. */
+  private readonly opened = (game: SharedGame): ((part: PlayerPart) => GameSnapshot) => {
     const rules = this.catalog.remember(game.id, game.variant, game.seed, game.patterns);
     this.engine.offer(game.id, game.slots, false);
     if (game.phase === "running" && game.autoIntervalMs !== null) this.conductor.follow(game.id, game.autoIntervalMs);
-    return snapshotOf(game, rules);
-  }
+    return snapshotsOf(game, rules);
+  };
 
   /** A card claim for the next tick; the tick answers it. */
   claim(gameId: string, playerId: string, requestId: string, count: number, ack: ClaimAck): void {

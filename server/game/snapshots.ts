@@ -1,8 +1,8 @@
 import type { GameSnapshot, RoundState } from "../../shared/protocol";
-import type { StoredGame } from "../ports/game-store";
+import type { PlayerPart, SharedGame, StoredGame } from "../ports/game-store";
 import type { GameRules } from "./game-rules";
 
-export function roundOf(game: StoredGame, rules: GameRules): RoundState {
+export function roundOf(game: SharedGame, rules: GameRules): RoundState {
   return {
     draws: rules.order.slice(0, game.drawn),
     pattern: game.pattern,
@@ -15,7 +15,15 @@ export function roundOf(game: StoredGame, rules: GameRules): RoundState {
 
 /** What a client sees of a game: its own cards with their grids; the seed only once finished. */
 export function snapshotOf(game: StoredGame, rules: GameRules): GameSnapshot {
-  return {
+  return snapshotsOf(game, rules)(game);
+}
+
+/**
+ * Each player's snapshot of one game read: the shared part is made once (a batch of joins
+ * shares it), then each player's cards and auto-claim choice are added.
+ */
+export function snapshotsOf(game: SharedGame, rules: GameRules): (part: PlayerPart) => GameSnapshot {
+  const shared = {
     id: game.id,
     title: game.title,
     variant: game.variant,
@@ -27,10 +35,9 @@ export function snapshotOf(game: StoredGame, rules: GameRules): GameSnapshot {
     maxPerPlayer: game.maxPerPlayer,
     slots: game.slots,
     round: roundOf(game, rules),
-    myCards: game.cardIds.map((id) => ({ id, grid: rules.grid(id) })),
-    autoClaim: game.autoClaim ?? true,
     graceMs: game.graceMs,
     currency: game.currency,
     next: game.next,
   };
+  return ({ cardIds, autoClaim }) => ({ ...shared, myCards: cardIds.map((id) => ({ id, grid: rules.grid(id) })), autoClaim: autoClaim ?? true });
 }

@@ -24,8 +24,11 @@ export interface NewGame {
   readonly currency: string;
 }
 
-/** A game as the store holds it, with the cards of one player. Includes the seed: for the node, not for clients. */
-export interface StoredGame {
+/**
+ * A game as the store holds it, without any one player's part: the same for every player
+ * (a batch of joins reads it once). Includes the seed: for the node, not for clients.
+ */
+export interface SharedGame {
   readonly id: string;
   readonly hostId: string;
   readonly title: string;
@@ -43,15 +46,28 @@ export interface StoredGame {
   readonly autoIntervalMs: number | null;
   readonly awards: readonly Award[];
   readonly roundVersion: number;
-  /** The player's card ids, in grant order. */
-  readonly cardIds: readonly number[];
-  /** The player's explicit auto-claim choice, or null for the default (on). */
-  readonly autoClaim: boolean | null;
   readonly graceMs: number;
   readonly recordIds: RecordIds;
   readonly currency: string;
   /** The game its host started after this one finished (`game:next`), or null. */
   readonly next: string | null;
+}
+
+/** One player's own part of a game. */
+export interface PlayerPart {
+  /** The player's card ids, in grant order. */
+  readonly cardIds: readonly number[];
+  /** The player's explicit auto-claim choice, or null for the default (on). */
+  readonly autoClaim: boolean | null;
+}
+
+/** A game as the store holds it, with the cards of one player. */
+export interface StoredGame extends SharedGame, PlayerPart {}
+
+/** A game read once for several players: the shared part once, each player's part in the order asked. */
+export interface GameViews {
+  readonly game: SharedGame;
+  readonly players: readonly PlayerPart[];
 }
 
 /** What the public record needs beyond a view: times, and the call log. */
@@ -165,6 +181,14 @@ export interface GameStore {
 
   /** The game with `playerId`'s cards. */
   view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>>;
+
+  /**
+   * The game once and each player's part, read together (one round trip, one consistent
+   * moment): what `view` answers for each player, without repeating the shared part. A
+   * player may be named more than once. The caller bounds the list (the join batcher sends
+   * at most MAX_CLAIMS_PER_TICK), since on Redis it is one function call's arguments.
+   */
+  viewMany(gameId: string, playerIds: readonly string[]): Promise<StoreResult<GameViews>>;
 
   /** Draw and award times and the accepted calls, for the public record. */
   roundLog(gameId: string): Promise<StoreResult<RoundLog>>;

@@ -25,6 +25,8 @@ export interface PlayerDirectory {
   dropToken(playerId: string, token: string): Promise<void>;
   /** The player joined a game on some node: a member of its audience, and back in the foreground. */
   joined(gameId: string, playerId: string): Promise<void>;
+  /** `joined` for each of `playerIds` (a batch of joins), in one round trip per store node. */
+  joinedMany(gameId: string, playerIds: readonly string[]): Promise<void>;
   setAppState(playerId: string, state: "foreground" | "background"): Promise<void>;
   /**
    * A socket of the player opened or closed on the node instance `instance` (one id per

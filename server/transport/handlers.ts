@@ -57,19 +57,20 @@ export function createHandlers({ games, directory, reports }: HandlerDeps): Hand
     },
 
     "game:join": async (socket, { gameId }, reply) => {
-      // Join the room before reading, so nothing committed after the read is missed.
+      // Join the room before the read (the join waits for its game's batch), so nothing
+      // committed after the read is missed.
       const room = roomOf(gameId);
       const alreadyIn = socket.rooms.has(room);
       await socket.join(room);
-      const view = await games.view(gameId, socket.data.sub);
-      if (!view.ok) {
+      // A socket that disconnects while it waits is answered into the void: Socket.IO dropped
+      // its rooms and makes join() a no-op after a disconnect, so nothing is left behind.
+      const joined = await games.join(gameId, socket.data.sub, socket.data.role === "player");
+      if (!joined.ok) {
         if (!alreadyIn) await socket.leave(room);
-        return reply(view);
+        return reply(joined);
       }
-      // Back in the room: the socket carries the updates again, not push.
-      if (socket.data.role === "player") await directory.joined(gameId, socket.data.sub).catch(() => undefined);
-      else if (view.value.hostId === socket.data.sub) await socket.join(hostsOf(gameId));
-      reply({ ok: true, game: games.joined(view.value) });
+      if (joined.value.hosting) await socket.join(hostsOf(gameId));
+      reply({ ok: true, game: joined.value.answer });
     },
 
     // Read-only: no room, no directory write, so a backgrounded app stays pushed (docs/push.md).

@@ -101,6 +101,23 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
     expect(view.ok && [view.value.currency, view.value.prizes, view.value.cardIds]).toEqual(["JPY", [500, 2000], []]);
   });
 
+  test("viewMany reads the game once and each player's part, as view() answers each, in the order asked", async () => {
+    const id = await openGame(store, 20, 10);
+    await resolve(store, id, ["p1", "a", 3, "p2", "b", 2, "p1", "c", 1]);
+    expect(await store.setAutoClaim(id, "p2", false)).toEqual({ ok: true, value: undefined });
+    expect(await store.setAutoClaim(id, "p1", true)).toEqual({ ok: true, value: undefined });
+    // A player named twice (two sockets, or one socket joining twice), one without cards, the host.
+    const asked = ["p1", "p2", "nobody", "p1", HOST];
+    const views = await store.viewMany(id, asked);
+    if (!views.ok) throw new Error(views.error.code);
+    expect(views.value.players).toHaveLength(asked.length);
+    for (let i = 0; i < asked.length; i++) {
+      expect({ ok: true, value: { ...views.value.game, ...views.value.players[i] } }).toEqual(await store.view(id, asked[i]));
+    }
+    expect(views.value.players.map((part) => [part.cardIds.length, part.autoClaim])).toEqual([[4, true], [2, false], [0, null], [4, true], [0, null]]);
+    expect(await store.viewMany(id, [])).toEqual({ ok: true, value: { game: views.value.game, players: [] } });
+  });
+
   test("a taken game id is refused", async () => {
     const id = await newGame(store);
     const again = await store.createGame(gameFixture(id, "other", { title: "x", variant: 90 }));
@@ -114,6 +131,7 @@ describe.each(stores.all)("GameStore contract: %s", (_name, makeStore) => {
     const missing = "no-such-game";
     for (const result of [
       await store.view(missing, "p"),
+      await store.viewMany(missing, ["p", "q"]),
       await store.openClaims(missing, HOST, 10, 1),
       await store.closeClaims(missing, HOST),
       await claimBatch(store, missing, ["p", "r", 1]),
@@ -332,6 +350,12 @@ test("batches larger than one Redis command's field chunk (1,000) are answered l
       expect(b).toEqual(a);
     }
     for (const p of [0, 1, 7, 11, 77, 1_499]) expect(await onRedis.view(id, `p${p}`)).toEqual(await memory.view(id, `p${p}`));
+    // One read for more players than one HMGET part (1,000) holds, some without cards.
+    const everyone = [...Array.from({ length: 1_500 }, (_, p) => `p${p}`), "stranger", "p7"];
+    const [many, memoryMany] = [await onRedis.viewMany(id, everyone), await memory.viewMany(id, everyone)];
+    expect(many).toEqual(memoryMany);
+    // Parts past the first 1,000 hold cards too: the second HMGET part is read and placed.
+    expect(many.ok && many.value.players.slice(1_000).filter((part) => part.cardIds.length > 0).length).toBeGreaterThan(100);
     const [owners, memoryOwners] = [await onRedis.cardOwners(id), await memory.cardOwners(id)];
     expect(owners).toEqual(memoryOwners);
   } finally {

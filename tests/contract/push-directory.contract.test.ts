@@ -70,6 +70,27 @@ describe.each(STORES)("%s", (_name, make) => {
   const tokensFor = async (directory: PlayerDirectory, gameId: string, push: PushAudienceFilter) =>
     (await directory.pushTargets(gameId, null, 60_000, push)).map((t) => t.token).sort();
 
+  test("joinedMany is joined() for each player: all in the audience, each back in the foreground", async () => {
+    const directory = await make();
+    const [a, b, c, outsider] = [unique("jm-a"), unique("jm-b"), unique("jm-c"), unique("jm-out")];
+    const gameId = unique("G-jm");
+    for (const player of [a, b, c, outsider]) {
+      await directory.registerToken(player, unique(`tok-${player}`), "android");
+      await directory.setAppState(player, "background");
+    }
+    const targets = async () => (await directory.pushTargets(gameId, null, 0)).map((t) => t.playerId).sort();
+    // A player named twice (two sockets joining in one batch) counts once.
+    await directory.joinedMany(gameId, [a, b, a, c]);
+    expect(await targets()).toEqual([]);
+    for (const player of [a, b, c]) await directory.setAppState(player, "background");
+    expect(await targets()).toEqual([a, b, c].sort());
+    // Back in the foreground again by a later batch, as joined() would put them.
+    await directory.joinedMany(gameId, [b]);
+    expect(await targets()).toEqual([a, c].sort());
+    await directory.joinedMany(gameId, []);
+    expect(await targets()).toEqual([a, c].sort());
+  });
+
   test("preferences: a change keeps what it leaves out, `{}` reads them back, defaults are none", async () => {
     const directory = await make();
     const player = unique("prefs");

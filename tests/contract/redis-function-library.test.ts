@@ -31,6 +31,18 @@ test("a Redis that lost the function library (restart without persistence) gets 
   }
 });
 
+test("a batch of joins' read reloads a lost library too: bingo_view_many is part of it", async () => {
+  const store = await createRedisStore(redis.url);
+  try {
+    await store.createGame(gameFixture("reload-many", "h"));
+    await admin.function("FLUSH");
+    const views = await store.viewMany("reload-many", ["a", "b"]);
+    expect(views.ok && [views.value.game.hostId, views.value.players.length]).toEqual(["h", 2]);
+  } finally {
+    await store.close();
+  }
+});
+
 test("every key of a game shares one hash tag, so a game lives on one cluster slot", () => {
   const keys = Object.values(gameKeys("AB12"));
   expect(keys.length).toBeGreaterThan(1);

@@ -177,6 +177,14 @@ describe.each(stores.all)("round contract: %s", (_name, makeStore) => {
     });
     const view = await store.view(id, "p1");
     expect(view.ok && [view.value.pattern, view.value.awards.length]).toEqual([1, 1]);
+    // A batch of joins reads the same round (draws, pattern, awards) as each player's view.
+    const views = await store.viewMany(id, ["p2", "p1", HOST]);
+    expect(views.ok && views.value.players.map((part) => ({ ...views.value.game, ...part }))).toEqual(
+      await Promise.all(["p2", "p1", HOST].map(async (player) => {
+        const one = await store.view(id, player);
+        return one.ok && one.value;
+      })),
+    );
     // A late call for the line is now judged against the full house: invalid.
     const late = await callBatch(store, id, [ownerOf(sharedCards[0]), "late", sharedCards[0], completions(sharedCards[0]), 0]);
     expect(late.ok && late.value.slice(1)).toEqual([CallStatus.INVALID, 1, -1]);

@@ -27,13 +27,16 @@ import type {
   Drawer,
   GameFinished,
   GameStore,
+  GameViews,
   Lease,
   NewGame,
+  PlayerPart,
   RoundControl,
   RoundLog,
   RoundOp,
   RosterPage,
   RoundStarted,
+  SharedGame,
   StoreResult,
   StoredGame,
   TickResult,
@@ -100,36 +103,40 @@ export class MemoryGameStore implements GameStore {
   }
 
   async view(gameId: string, playerId: string): Promise<StoreResult<StoredGame>> {
+    const views = await this.viewMany(gameId, [playerId]);
+    return views.ok ? { ok: true, value: { ...views.value.game, ...views.value.players[0] } } : views;
+  }
+
+  async viewMany(gameId: string, playerIds: readonly string[]): Promise<StoreResult<GameViews>> {
     const g = this.games.get(gameId);
     if (!g) return NOT_FOUND;
-    return {
-      ok: true,
-      value: {
-        id: g.id,
-        hostId: g.hostId,
-        title: g.title,
-        variant: g.variant,
-        phase: g.phase,
-        seed: g.seed,
-        commitment: g.commitment,
-        patterns: g.patterns,
-        prizes: g.prizes,
-        maxPerPlayer: g.maxPerPlayer,
-        slots: slotsOf(g),
-        drawn: g.times.length,
-        pattern: g.pattern,
-        paused: g.paused,
-        autoIntervalMs: g.autoIntervalMs,
-        awards: g.awards.map(awardOf),
-        roundVersion: g.roundVersion,
-        cardIds: expandCardRanges(g.cardRanges.get(playerId) ?? []),
-        autoClaim: g.autoFlags.get(playerId) ?? null,
-        graceMs: g.graceMs,
-        recordIds: g.recordIds,
-        currency: g.currency,
-        next: g.next,
-      },
+    const game: SharedGame = {
+      id: g.id,
+      hostId: g.hostId,
+      title: g.title,
+      variant: g.variant,
+      phase: g.phase,
+      seed: g.seed,
+      commitment: g.commitment,
+      patterns: g.patterns,
+      prizes: g.prizes,
+      maxPerPlayer: g.maxPerPlayer,
+      slots: slotsOf(g),
+      drawn: g.times.length,
+      pattern: g.pattern,
+      paused: g.paused,
+      autoIntervalMs: g.autoIntervalMs,
+      awards: g.awards.map(awardOf),
+      roundVersion: g.roundVersion,
+      graceMs: g.graceMs,
+      recordIds: g.recordIds,
+      currency: g.currency,
+      next: g.next,
     };
+    const players = playerIds.map(
+      (playerId): PlayerPart => ({ cardIds: expandCardRanges(g.cardRanges.get(playerId) ?? []), autoClaim: g.autoFlags.get(playerId) ?? null }),
+    );
+    return { ok: true, value: { game, players } };
   }
 
   async roundLog(gameId: string): Promise<StoreResult<RoundLog>> {

@@ -97,6 +97,10 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     this.player(playerId).appState = "foreground";
   }
 
+  async joinedMany(gameId: string, playerIds: readonly string[]): Promise<void> {
+    for (const playerId of playerIds) await this.joined(gameId, playerId);
+  }
+
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
     this.player(playerId).appState = state;
   }

@@ -1,5 +1,5 @@
-import type { Award, AwardTime, PatternName, Phase, ProtocolError, RecordedCalls, SlotState, Variant } from "../../../shared/protocol";
-import { DEFAULT_CURRENCY, isErrorCode, isWrongPhaseReason, protocolError } from "../../../shared/protocol";
+import type { AwardTime, ProtocolError, RecordedCalls, SlotState } from "../../../shared/protocol";
+import { isErrorCode, isWrongPhaseReason, protocolError } from "../../../shared/protocol";
 import type { CallBatchReply } from "../../domain/call-batch";
 import type { ClaimBatchReply } from "../../domain/claim-batch";
 import { gameIdTaken, notYourGame, tooFewSlots, tooManyGames, wrongPhase } from "../../domain/game-errors";
@@ -8,8 +8,10 @@ import type {
   Drawer,
   GameFinished,
   GameStore,
+  GameViews,
   Lease,
   NewGame,
+  PlayerPart,
   RoundControl,
   RoundLog,
   RoundOp,
@@ -22,12 +24,13 @@ import type {
   TickResult,
   TickWork,
 } from "../../ports/game-store";
-import { awardOf, expandCardRanges, parseCardRanges } from "../game-records";
+import { expandCardRanges, parseCardRanges } from "../game-records";
 import type { RedisClient } from "./connection";
 import { answers, readyToSend } from "./connection";
 import { loadFunctionLibrary } from "./function-library";
 import { gameKeys, hostGamesKey } from "./keys";
 import { isMissingFunction, isReplyError } from "./reply-errors";
+import { parseAward, playerPartOf, sharedGameOf, VIEW_FIELD_COUNT } from "./view-reply";
 
 export interface RedisGameStoreOptions {
   /** Seconds a game's keys live after their last write. */
@@ -184,38 +187,22 @@ export class RedisGameStore implements GameStore {
     if (!reply.ok) return reply;
     const v = reply.value as string[];
     if (v.length === 0) return NOT_FOUND;
-    const [phase, title, variant, max, total, remaining, version, seed, commitment, patterns, prizes, rv, drawn, paused, auto, pattern, host, grace, rids, currency, nextGame] = v;
-    const [ranges, autoFlag, ...awards] = v.slice(21);
-    return {
-      ok: true,
-      value: {
-        id: gameId,
-        hostId: host,
-        title,
-        variant: Number(variant) as Variant,
-        phase: phase as Phase,
-        seed,
-        commitment,
-        patterns: patterns.split(",") as PatternName[],
-        prizes: prizes.split(",").map(Number),
-        maxPerPlayer: Number(max),
-        slots: { total: Number(total), remaining: Number(remaining), version: Number(version) },
-        drawn: Number(drawn),
-        pattern: Number(pattern),
-        paused: paused === "1",
-        autoIntervalMs: Number(auto) > 0 ? Number(auto) : null,
-        awards: awards.map(parseAward),
-        roundVersion: Number(rv),
-        cardIds: expandCardRanges(parseCardRanges(ranges)),
-        autoClaim: autoFlag === "" ? null : autoFlag === "1",
-        graceMs: Number(grace),
-        // Games created before the setting existed publish the sub.
-        recordIds: rids === "salted-hash" ? "salted-hash" : "sub",
-        // Games created before currencies existed were in the default one.
-        currency: currency || DEFAULT_CURRENCY,
-        next: nextGame || null,
-      },
-    };
+    const [ranges, autoFlag, ...awards] = v.slice(VIEW_FIELD_COUNT);
+    return { ok: true, value: { ...sharedGameOf(gameId, v, awards), ...playerPartOf(ranges, autoFlag) } };
+  }
+
+  async viewMany(gameId: string, playerIds: readonly string[]): Promise<StoreResult<GameViews>> {
+    const k = gameKeys(gameId);
+    const reply = await this.call("read", k.game, () => this.redis.fcall_ro("bingo_view_many", 4, k.game, k.cards, k.awards, k.autoFlags, ...playerIds));
+    if (!reply.ok) return reply;
+    const v = reply.value as string[];
+    if (v.length === 0) return NOT_FOUND;
+    const n = playerIds.length;
+    const ranges = VIEW_FIELD_COUNT;
+    const flags = ranges + n;
+    const players: PlayerPart[] = new Array(n);
+    for (let i = 0; i < n; i++) players[i] = playerPartOf(v[ranges + i], v[flags + i]);
+    return { ok: true, value: { game: sharedGameOf(gameId, v, v.slice(flags + n)), players } };
   }
 
   async roundLog(gameId: string): Promise<StoreResult<RoundLog>> {
@@ -451,9 +438,4 @@ function settledFrom(value: Reply): Settled {
   }
   const settleAt = Number(value[1]);
   return { awarded: false, settleAt: settleAt >= 0 ? settleAt : null };
-}
-
-/** A stored award (JSON, with the record's times) as clients see it. */
-function parseAward(json: string): Award {
-  return awardOf(JSON.parse(json) as Award);
 }

@@ -10,6 +10,7 @@ import { DEFAULT_DEVICE_LIMITS } from "../../ports/push-ports";
 import { StoreNotReachedError } from "../../ports/store-not-reached";
 import type { RedisClient } from "./connection";
 import { isCluster, readyToSend } from "./connection";
+import type { ChainableCommander } from "ioredis";
 import { gameKeys } from "./keys";
 import { replyErrorCode } from "./reply-errors";
 
@@ -169,11 +170,33 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   }
 
   async joined(gameId: string, playerId: string): Promise<void> {
-    const k = playerKeys(playerId);
-    await Promise.all([
-      this.redis.fcall("bingo_push_audience", 2, audienceKey(gameId), gameKeys(gameId).game, playerId),
-      this.redis.multi().hset(k.presence, "app", "foreground").expire(k.presence, PLAYER_TTL_S).exec(),
-    ]);
+    await this.joinedMany(gameId, [playerId]);
+  }
+
+  /**
+   * One pipeline per serving node: each player's presence (its own slot) and, in parts of
+   * PIPELINE_CHUNK, the game's audience (the game's slot, on whichever node serves it).
+   */
+  async joinedMany(gameId: string, playerIds: readonly string[]): Promise<void> {
+    if (playerIds.length === 0) return;
+    const audience = audienceKey(gameId);
+    const game = gameKeys(gameId).game;
+    const pipelines = new Map<string, ChainableCommander>();
+    const pipelineFor = (key: string): ChainableCommander => {
+      const node = servingNodeOf(this.redis, key);
+      let pipeline = pipelines.get(node);
+      if (!pipeline) pipelines.set(node, (pipeline = this.redis.pipeline()));
+      return pipeline;
+    };
+    for (let i = 0; i < playerIds.length; i += PIPELINE_CHUNK) {
+      pipelineFor(audience).fcall("bingo_push_joined", 2, audience, game, ...playerIds.slice(i, i + PIPELINE_CHUNK));
+    }
+    for (const playerId of playerIds) {
+      const presence = playerKeys(playerId).presence;
+      pipelineFor(presence).hset(presence, "app", "foreground").expire(presence, PLAYER_TTL_S);
+    }
+    const replies = await Promise.all([...pipelines.values()].map((pipeline) => pipeline.exec()));
+    for (const reply of replies) for (const [error] of reply ?? []) if (error) throw error;
   }
 
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
@@ -315,14 +338,20 @@ function byServingNode(redis: RedisClient, players: readonly string[]): string[]
   if (!isCluster(redis)) return [[...players]];
   const groups = new Map<string, string[]>();
   for (const playerId of players) {
-    const slot = calculateSlot(playerKeys(playerId).presence);
-    // Not yet in the slot table (a refresh is under way): a part of its own, routed by slot.
-    const node = redis.slots[slot]?.join(";") ?? `slot ${slot}`;
+    const node = servingNodeOf(redis, playerKeys(playerId).presence);
     const group = groups.get(node);
     if (group) group.push(playerId);
     else groups.set(node, [playerId]);
   }
   return [...groups.values()];
+}
+
+/** A name for the node that serves `key` (the same for every key on one node; one name on a single Redis). */
+function servingNodeOf(redis: RedisClient, key: string): string {
+  if (!isCluster(redis)) return "";
+  const slot = calculateSlot(key);
+  // Not yet in the slot table (a refresh is under way): a part of its own, routed by slot.
+  return redis.slots[slot]?.join(";") ?? `slot ${slot}`;
 }
 
 /**

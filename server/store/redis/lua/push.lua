@@ -136,16 +136,25 @@ local function push_disown(keys, args)
   return 0
 end
 
--- KEYS: audience, game. ARGV: player. A player joined the game: one of its push audience,
--- for as long as the game lives.
+-- unpack() takes a few thousand values at most: SADD a long list in parts.
+local SADD_PART = 1000
+
+-- KEYS: audience, game. ARGV: players. Players joined the game: of its push audience, for
+-- as long as the game lives.
 local function push_audience(keys, args)
-  redis.call('SADD', keys[1], args[1])
+  for first = 1, #args, SADD_PART do
+    redis.call('SADD', keys[1], unpack(args, first, math.min(first + SADD_PART - 1, #args)))
+  end
   expire_with(keys[2], keys[1])
   return 1
 end
 
 redis.register_function('bingo_push_phase', push_phase)
+-- The old name took one player; a node of the previous release may still call it.
 redis.register_function('bingo_push_audience', push_audience)
+-- A new name for many players: a Redis that still has the previous library (loaded by a node
+-- of the previous release) answers "function not found" instead of adding only the first.
+redis.register_function('bingo_push_joined', push_audience)
 redis.register_function('bingo_push_count', push_count)
 redis.register_function('bingo_push_register', push_register)
 redis.register_function('bingo_push_disown', push_disown)

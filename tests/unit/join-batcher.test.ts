@@ -1,0 +1,111 @@
+import type { PlayerPart, SharedGame, StoreResult } from "../../server/ports/game-store";
+import type { Joined } from "../../server/game/join-batcher";
+import { JoinBatcher } from "../../server/game/join-batcher";
+import { MemoryGameStore } from "../../server/store/memory/memory-game-store";
+import { MemoryPlayerDirectory } from "../../server/store/memory/memory-push";
+import { DEFAULT_DEVICE_LIMITS } from "../../server/ports/push-ports";
+import { claimBatch, gameFixture } from "../support/games";
+import { ManualClock, settle } from "../support/manual-clock";
+
+/** The embedded store, with the size of each batch read it was asked for. */
+class ObservedStore extends MemoryGameStore {
+  readonly reads: number[] = [];
+  failNext = false;
+
+  override viewMany(gameId: string, playerIds: readonly string[]) {
+    this.reads.push(playerIds.length);
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error("a store bug");
+    }
+    return super.viewMany(gameId, playerIds);
+  }
+}
+
+const TICK = 50;
+const HOST = "host";
+type Answer = { gameId: string; cards: readonly number[] };
+const answers = (game: SharedGame) => (part: PlayerPart): Answer => ({ gameId: game.id, cards: part.cardIds });
+
+async function setup(maxPerTick: number) {
+  const clock = new ManualClock();
+  const store = new ObservedStore(clock);
+  const directory = new MemoryPlayerDirectory(clock, DEFAULT_DEVICE_LIMITS);
+  const batcher = new JoinBatcher(store, directory, answers, clock, { tickMs: TICK, maxPerTick });
+  await store.createGame(gameFixture("G", HOST));
+  await store.openClaims("G", HOST, 100, 5);
+  return { clock, store, directory, batcher };
+}
+
+/** Records each join's answer as it arrives. */
+function track(promises: Promise<StoreResult<Joined<Answer>>>[]) {
+  const answered: (StoreResult<Joined<Answer>> | undefined)[] = promises.map(() => undefined);
+  promises.forEach((promise, i) => void promise.then((result) => (answered[i] = result)));
+  return answered;
+}
+
+test("joins of one game share one read per tick, at most maxPerTick each; the rest wait for the next tick, none dropped", async () => {
+  const { clock, store, batcher } = await setup(10);
+  await claimBatch(store, "G", ["p3", "r", 2, "p24", "r", 1]);
+  const answered = track(Array.from({ length: 25 }, (_, i) => batcher.join("G", `p${i}`, true)));
+  // The game had no batch in the last tick: the first goes at once, the next a tick later.
+  clock.advance(0);
+  await settle();
+  expect(store.reads).toEqual([10]);
+  expect(answered.filter(Boolean)).toHaveLength(10);
+  clock.advance(TICK - 1);
+  await settle();
+  expect(store.reads).toEqual([10]);
+  clock.advance(1);
+  await settle();
+  clock.advance(TICK);
+  await settle();
+  expect(store.reads).toEqual([10, 10, 5]);
+  // Each its own cards, in the order asked.
+  expect(answered.map((result) => (result?.ok ? result.value.answer.cards.length : -1))).toEqual(
+    Array.from({ length: 25 }, (_, i) => (i === 3 ? 2 : i === 24 ? 1 : 0)),
+  );
+  expect(clock.pendingTimers).toBe(0);
+  expect(batcher.size).toBe(0);
+});
+
+test("players join the push audience; a host's join does not, and says whether they host the game", async () => {
+  const { clock, directory, batcher } = await setup(100);
+  const answered = track([batcher.join("G", "p1", true), batcher.join("G", "p1", true), batcher.join("G", HOST, false), batcher.join("G", "other-host", false)]);
+  clock.advance(0);
+  await settle();
+  expect(answered.map((result) => result?.ok && result.value.hosting)).toEqual([false, false, true, false]);
+  for (const player of ["p1", HOST, "other-host"]) await directory.setAppState(player, "background");
+  await directory.registerToken("p1", "tok-p1", "android");
+  await directory.registerToken(HOST, "tok-host", "android");
+  expect((await directory.pushTargets("G", null, 0)).map((target) => target.playerId)).toEqual(["p1"]);
+});
+
+test("an unknown game answers each of its joins NOT_FOUND; a store that throws answers INTERNAL and the next batch still runs", async () => {
+  const { clock, store, batcher } = await setup(100);
+  const missing = track([batcher.join("NOPE", "p1", true), batcher.join("NOPE", "p2", true)]);
+  clock.advance(0);
+  await settle();
+  expect(missing.map((result) => result?.ok === false && result.error.code)).toEqual(["NOT_FOUND", "NOT_FOUND"]);
+  store.failNext = true;
+  const thrown = track([batcher.join("G", "p1", true), batcher.join("G", "p2", true)]);
+  clock.advance(TICK);
+  await settle();
+  expect(thrown.map((result) => result?.ok === false && result.error.code)).toEqual(["INTERNAL", "INTERNAL"]);
+  const after = track([batcher.join("G", "p1", true)]);
+  clock.advance(TICK);
+  await settle();
+  expect(after[0]?.ok).toBe(true);
+});
+
+test("stopping answers the waiting joins UNAVAILABLE and refuses new ones", async () => {
+  const { clock, store, batcher } = await setup(100);
+  const waiting = track([batcher.join("G", "p1", true)]);
+  await batcher.stop();
+  await settle();
+  expect(waiting[0]).toEqual({ ok: false, error: expect.objectContaining({ code: "UNAVAILABLE" }) });
+  expect(await batcher.join("G", "p2", true)).toEqual({ ok: false, error: expect.objectContaining({ code: "UNAVAILABLE" }) });
+  clock.advance(TICK);
+  expect(store.reads).toEqual([]);
+  expect(clock.pendingTimers).toBe(0);
+});
