@@ -23,8 +23,13 @@ export interface PlayerDirectory {
   registerToken(playerId: string, token: string, platform: Platform): Promise<void>;
   /** Forgets a token: the player unregistered it, or FCM said it is dead. */
   dropToken(playerId: string, token: string): Promise<void>;
-  /** The player joined a game on some node: a member of its audience, and back in the foreground. */
-  joined(gameId: string, playerId: string): Promise<void>;
+  /**
+   * The player joined a game from a socket open on node instance `instance`: a member of
+   * its audience, and back in the foreground. Without `instance` (the socket closed before
+   * the join was recorded) the player stays a candidate of the game's pushes until found
+   * connected.
+   */
+  joined(gameId: string, playerId: string, instance?: string): Promise<void>;
   setAppState(playerId: string, state: "foreground" | "background"): Promise<void>;
   /**
    * A socket of the player opened or closed on the node instance `instance` (one id per

@@ -14,6 +14,8 @@ export interface HandlerDeps {
   readonly games: GameCoordinator;
   readonly directory: PlayerDirectory;
   readonly reports: HostReports;
+  /** This node instance's id (see trackPresence): the directory indexes joins by it. */
+  readonly instance: string;
 }
 
 type Handler<E extends ClientEvent> = (socket: BingoSocket, payload: PayloadOf<E>, reply: AckFn<AckOf<E>>) => void | Promise<void>;
@@ -40,7 +42,7 @@ async function attempt<T extends object>(write: () => Promise<void>, body: T): P
  * (socket-gateway.ts): one call to the game coordinator, then the answer. Card claims and
  * bingo calls only join their game's queue; the tick answers them.
  */
-export function createHandlers({ games, directory, reports }: HandlerDeps): Handlers {
+export function createHandlers({ games, directory, reports, instance }: HandlerDeps): Handlers {
   return {
     "game:create": async (socket, payload, reply) => {
       reply(ackOf(await games.create(socket.data.sub, payload)));
@@ -67,7 +69,8 @@ export function createHandlers({ games, directory, reports }: HandlerDeps): Hand
         return reply(view);
       }
       // Back in the room: the socket carries the updates again, not push.
-      if (socket.data.role === "player") await directory.joined(gameId, socket.data.sub).catch(() => undefined);
+      // A socket that closed meanwhile is recorded as such: its close may already be counted.
+      if (socket.data.role === "player") await directory.joined(gameId, socket.data.sub, socket.connected ? instance : undefined).catch(() => undefined);
       else if (view.value.hostId === socket.data.sub) await socket.join(hostsOf(gameId));
       reply({ ok: true, game: games.joined(view.value) });
     },

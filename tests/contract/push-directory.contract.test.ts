@@ -37,11 +37,15 @@ const unique = (name: string) => `${name}-${run}`;
 beforeEach(() => run++);
 
 async function redisDirectory(target: Parameters<typeof connectCommands>[0], limits: Partial<DeviceLimits>): Promise<PlayerDirectory> {
+  return (await redisParts(target, limits)).directory;
+}
+
+async function redisParts(target: Parameters<typeof connectCommands>[0], limits: Partial<DeviceLimits>): Promise<{ directory: PlayerDirectory; commands: RedisClient }> {
   const commands = await connectCommands(target, 2000, () => undefined);
   connections.push(commands);
   await loadFunctionLibrary(commands);
   // Counts read afresh each time (a Cluster's are otherwise kept for 30 s).
-  return new RedisPlayerDirectory(commands, { ...limits, tokenCountMaxAgeMs: 0 });
+  return { directory: new RedisPlayerDirectory(commands, { ...limits, tokenCountMaxAgeMs: 0 }), commands };
 }
 
 type Make = (limits?: Partial<DeviceLimits>) => Promise<PlayerDirectory>;
@@ -114,6 +118,103 @@ describe.each(STORES)("%s", (_name, make) => {
     expect(await tokensFor(directory, gameId, { kind: "round-start", alert: true, at: MORNING })).toEqual([unique("o-android"), unique("q-android"), unique("q-web")].sort());
   });
 
+  describe("who is away: only the candidates of the away index are read, with the same answer as reading everyone", () => {
+    const GRACE_MS = 60_000;
+    /** The players' tokens a push event of `gameId` reaches (each player's token is named after them). */
+    const away = async (directory: PlayerDirectory, gameId: string, graceMs = GRACE_MS) => (await directory.pushTargets(gameId, null, graceMs)).map((t) => t.playerId).sort();
+    /** A player with one device and a socket open on `instance`, joined to `gameId` from it. */
+    async function connect(directory: PlayerDirectory, gameId: string, player: string, instance: string): Promise<void> {
+      await directory.registerToken(player, `tok-${player}`, "android");
+      await directory.socketOpened(player, instance);
+      await directory.joined(gameId, player, instance);
+    }
+    async function setUp(directory: PlayerDirectory) {
+      const instance = unique("node-1:a");
+      await directory.heartbeat(instance);
+      return { gameId: unique("G-away"), instance };
+    }
+
+    test("a connected player in the foreground is never targeted; in the background they are, until the app is back", async () => {
+      const directory = await make();
+      const { gameId, instance } = await setUp(directory);
+      const [present, hidden] = [unique("present"), unique("hidden")];
+      await connect(directory, gameId, present, instance);
+      await connect(directory, gameId, hidden, instance);
+      expect(await away(directory, gameId, 0)).toEqual([]);
+      await directory.setAppState(hidden, "background");
+      expect(await away(directory, gameId, 0)).toEqual([hidden]);
+      expect(await away(directory, gameId, 0)).toEqual([hidden]); // read again: still the same
+      await directory.setAppState(hidden, "foreground");
+      expect(await away(directory, gameId, 0)).toEqual([]);
+      await directory.setAppState(hidden, "background"); // found connected before, marked again now
+      expect(await away(directory, gameId, 0)).toEqual([hidden]);
+    });
+
+    test("a closed socket is targeted once the grace has passed, not before; a player who joins again is not", async () => {
+      const directory = await make();
+      const { gameId, instance } = await setUp(directory);
+      const [leaver, stayer] = [unique("leaver"), unique("stayer")];
+      await connect(directory, gameId, leaver, instance);
+      await connect(directory, gameId, stayer, instance);
+      await directory.socketClosed(leaver, instance);
+      expect(await away(directory, gameId)).toEqual([]); // within the grace
+      expect(await away(directory, gameId, 0)).toEqual([leaver]);
+      // Back on another node instance, joined again: not targeted, whatever the grace.
+      const other = unique("node-2:b");
+      await directory.heartbeat(other);
+      await directory.socketOpened(leaver, other);
+      await directory.joined(gameId, leaver, other);
+      expect(await away(directory, gameId, 0)).toEqual([]);
+      // A socket closed before its join was recorded: targeted after the grace.
+      await directory.socketClosed(leaver, other);
+      await directory.joined(gameId, leaver);
+      expect(await away(directory, gameId, 0)).toEqual([leaver]);
+    });
+
+    test("a player back on a socket that joined another game is found connected; when that socket closes they are away in both", async () => {
+      const directory = await make();
+      const { gameId, instance } = await setUp(directory);
+      const [player, next] = [unique("both"), unique("G-next")];
+      await connect(directory, gameId, player, instance);
+      await directory.socketClosed(player, instance);
+      expect(await away(directory, gameId, 0)).toEqual([player]);
+      await directory.socketOpened(player, instance);
+      await directory.joined(next, player, instance);
+      expect(await away(directory, gameId, 0)).toEqual([]); // connected, on a socket of the other game
+      expect(await away(directory, next, 0)).toEqual([]);
+      await directory.socketClosed(player, instance);
+      expect(await away(directory, gameId, 0)).toEqual([player]);
+      expect(await away(directory, next, 0)).toEqual([player]);
+    });
+
+    test("the background said on one device reaches every game the player joined, from any socket", async () => {
+      const directory = await make();
+      const { gameId, instance } = await setUp(directory);
+      const other = unique("node-2:c");
+      await directory.heartbeat(other);
+      const [player, second] = [unique("devices"), unique("G-second")];
+      await connect(directory, gameId, player, instance);
+      await directory.socketOpened(player, other);
+      await directory.joined(second, player, other);
+      expect([await away(directory, gameId, 0), await away(directory, second, 0)]).toEqual([[], []]);
+      await directory.setAppState(player, "background");
+      expect([await away(directory, gameId, 0), await away(directory, second, 0)]).toEqual([[player], [player]]);
+    });
+
+    test("of many connected players, exactly the k away are targeted", async () => {
+      const directory = await make();
+      const { gameId, instance } = await setUp(directory);
+      const players = Array.from({ length: 40 }, (_, i) => unique(`many-${i}`));
+      for (const player of players) await connect(directory, gameId, player, instance);
+      const [hidden, closed] = [players[3], players[17]];
+      await directory.setAppState(hidden, "background");
+      await directory.socketClosed(closed, instance);
+      expect(await away(directory, gameId, 0)).toEqual([hidden, closed].sort());
+      // Players named explicitly (the winners of a `won` push) keep the same rule.
+      expect((await directory.pushTargets(gameId, [hidden, players[5]], 0)).map((t) => t.playerId)).toEqual([hidden]);
+    });
+  });
+
   test("tokens per platform: registered, moved, dropped, over the player limit", async () => {
     const directory = await make({ maxTokensPerPlayer: 2 });
     const before = await directory.tokensByPlatform();
@@ -154,6 +255,84 @@ describe.each(STORES.slice(1))("%s, token TTL", (_name, make) => {
     expect((await directory.tokensByPlatform()).web).toBeGreaterThanOrEqual(1);
     await until("the token's TTL passed", async () => (await directory.pushTargets(gameId, null, 0)).length === 0);
     await until("it no longer counts", async () => (await directory.tokensByPlatform()).web === 0);
+  });
+});
+
+describe.each([
+  ["redis", () => redis.url],
+  ["redis cluster (3 masters)", () => cluster.nodes],
+] as const)("%s, node instances", (_name, target) => {
+  const NODES = "bingo:nodes";
+  const tokensOf = async (directory: PlayerDirectory, gameId: string, graceMs: number) =>
+    (await directory.pushTargets(gameId, null, graceMs)).map((t) => t.playerId).sort();
+
+  test("an instance that stopped beating: its players are targeted after the node timeout and the grace, whatever the new instance is called", async () => {
+    const { directory, commands } = await redisParts(target(), {});
+    const [old, restarted] = [unique("node-1:old"), unique("node-1:new")];
+    const gameId = unique("G-crash");
+    const [first, second, elsewhere] = [unique("crash-a"), unique("crash-b"), unique("crash-c")];
+    const other = unique("node-2:up");
+    await directory.heartbeat(old);
+    await directory.heartbeat(other);
+    for (const [player, instance] of [[first, old], [second, old], [elsewhere, other]]) {
+      await directory.registerToken(player, `tok-${player}`, "ios");
+      await directory.socketOpened(player, instance);
+      await directory.joined(gameId, player, instance);
+    }
+    expect(await tokensOf(directory, gameId, 0)).toEqual([]);
+    // `old` crashed a minute ago (its last beat; the directory's node timeout is 15 s); its
+    // node restarted as `restarted`, with none of those sockets.
+    await commands.zadd(NODES, Date.now() - 60_000, old);
+    await directory.heartbeat(restarted);
+    await directory.restoreSockets(restarted, new Map());
+    await directory.heartbeat(other);
+    expect(await tokensOf(directory, gameId, 120_000)).toEqual([]); // gone a minute: within this grace
+    expect(await tokensOf(directory, gameId, 30_000)).toEqual([first, second].sort());
+    // Pruned from the heartbeat set altogether: still not alive.
+    await commands.zrem(NODES, old);
+    expect(await tokensOf(directory, gameId, 30_000)).toEqual([first, second].sort());
+    // `second` reconnects to the restarted node and joins again: no longer targeted.
+    await directory.socketOpened(second, restarted);
+    await directory.joined(gameId, second, restarted);
+    expect(await tokensOf(directory, gameId, 0)).toEqual([first]);
+    expect(await tokensOf(directory, gameId, 0)).toEqual([first]);
+  });
+
+  test("a player found connected leaves the index; if their node then stops beating, they are a candidate again", async () => {
+    const { directory, commands } = await redisParts(target(), {});
+    const node = unique("node-3:x");
+    const gameId = unique("G-settle");
+    const player = unique("settle");
+    await directory.heartbeat(node);
+    await directory.registerToken(player, `tok-${player}`, "web");
+    await directory.socketOpened(player, node);
+    await directory.joined(gameId, player); // as if its socket had closed before the join
+    expect(await commands.hkeys(`bingo:{${gameId}}:away`)).toEqual([player]);
+    expect(await tokensOf(directory, gameId, 0)).toEqual([]); // connected: settled
+    expect(await commands.hkeys(`bingo:{${gameId}}:away`)).toEqual([]);
+    await commands.zadd(NODES, Date.now() - 60_000, node);
+    expect(await tokensOf(directory, gameId, 30_000)).toEqual([player]);
+  });
+
+  test("every key of the index expires with the game", async () => {
+    const { directory, commands } = await redisParts(target(), {});
+    const gameId = unique("G-ttl-index");
+    const tag = `bingo:{${gameId}}`;
+    await commands.hset(`${tag}:game`, "phase", "lobby");
+    await commands.expire(`${tag}:game`, 600);
+    const node = unique("node-4:y");
+    await directory.heartbeat(node);
+    const [present, gone] = [unique("exp-a"), unique("exp-b")];
+    for (const player of [present, gone]) {
+      await directory.socketOpened(player, node);
+      await directory.joined(gameId, player, node);
+    }
+    await directory.socketClosed(gone, node);
+    const keys = ["audience", "away", "awayseq", "on", "instances"].map((name) => `${tag}:${name}`);
+    for (const key of keys) {
+      const ttl = await commands.ttl(key);
+      expect([key, ttl > 590 && ttl <= 600]).toEqual([key, true]);
+    }
   });
 });
 

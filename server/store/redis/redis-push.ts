@@ -27,7 +27,7 @@ const PIPELINE_CHUNK = 500;
 
 export const playerKeys = (playerId: string) => {
   const tag = `bingo:{p:${playerId}}`;
-  return { presence: `${tag}:presence`, tokens: `${tag}:tokens`, prefs: `${tag}:pushprefs` };
+  return { presence: `${tag}:presence`, tokens: `${tag}:tokens`, prefs: `${tag}:pushprefs`, games: `${tag}:games` };
 };
 
 const PLATFORMS: readonly Platform[] = ["android", "ios", "web"];
@@ -54,6 +54,11 @@ function tagsBySlot(): string[] {
   return (slotTags = tags);
 }
 const audienceKey = (gameId: string) => `bingo:{${gameId}}:audience`;
+/** The index of the game's away players (see push.lua): who a push event reads. */
+const awayKeys = (gameId: string) => {
+  const tag = `bingo:{${gameId}}`;
+  return { away: `${tag}:away`, seq: `${tag}:awayseq`, on: `${tag}:on`, instances: `${tag}:instances` };
+};
 const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
 /** Which player a device token belongs to (the token hashed: tokens run to 4 KB). */
 const ownerKey = (token: string) => `bingo:{t:${createHash("sha256").update(token).digest("base64url").slice(0, 22)}}:owner`;
@@ -76,6 +81,8 @@ export interface RedisDirectoryOptions extends DeviceLimits {
  * players count as gone since its last beat.
  *
  * Tokens hash per player: token -> "platform:registeredMs"; and per token an owner key.
+ * Games set per player: the games they joined, so a close or a background marks them in
+ * each game's away index (push.lua), which a push event reads instead of the audience.
  *
  * The writes a client asks for (tokens, app state) throw StoreNotReachedError when they
  * were never sent (nothing done); any other throw means they were sent and may have run.
@@ -83,6 +90,8 @@ export interface RedisDirectoryOptions extends DeviceLimits {
 export class RedisPlayerDirectory implements PlayerDirectory {
   private readonly options: RedisDirectoryOptions;
   private readonly formatters: ZoneFormatters = new Map();
+  /** Joins in flight on this node, per player (see joined). */
+  private readonly joining = new Map<string, Promise<void>>();
   /** A Cluster's token counts, read at most every tokenCountMaxAgeMs (the read is one call per slot). */
   private clusterCounts: { at: number; value: Promise<Record<Platform, number>> } | null = null;
 
@@ -168,18 +177,60 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     await this.redis.fcall("bingo_push_disown", 1, ownerKey(token), playerId);
   }
 
-  async joined(gameId: string, playerId: string): Promise<void> {
+  async joined(gameId: string, playerId: string, instance?: string): Promise<void> {
+    // A close of the joining socket waits for the join (socketClosed): it then finds the
+    // game among the player's and marks them away after the join took them out.
+    const previous = this.joining.get(playerId);
+    const join = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.join(gameId, playerId, instance));
+    this.joining.set(playerId, join);
+    try {
+      await join;
+    } finally {
+      if (this.joining.get(playerId) === join) this.joining.delete(playerId);
+    }
+  }
+
+  /**
+   * In this order, each step after the one before: (1) the game among the player's, so a
+   * close or a background from now on marks them away in it; (2) the audience and the away
+   * index; (3) the foreground. A background written before (3) and marked after (2) leaves
+   * them marked; marked before (2), it is overwritten by (3).
+   */
+  private async join(gameId: string, playerId: string, instance: string | undefined): Promise<void> {
     const k = playerKeys(playerId);
-    await Promise.all([
-      this.redis.fcall("bingo_push_audience", 2, audienceKey(gameId), gameKeys(gameId).game, playerId),
-      this.redis.multi().hset(k.presence, "app", "foreground").expire(k.presence, PLAYER_TTL_S).exec(),
-    ]);
+    const a = awayKeys(gameId);
+    await this.redis.multi().sadd(k.games, gameId).expire(k.games, PLAYER_TTL_S).exec();
+    await this.redis.fcall("bingo_push_audience", 6, audienceKey(gameId), gameKeys(gameId).game, a.away, a.seq, a.on, a.instances, playerId, instance ?? "");
+    await this.redis.multi().hset(k.presence, "app", "foreground").expire(k.presence, PLAYER_TTL_S).exec();
   }
 
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
     const k = playerKeys(playerId);
     this.mustReach(k.presence);
-    await this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S).exec();
+    const transaction = this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S);
+    if (state === "foreground") {
+      await transaction.exec();
+      return;
+    }
+    const reply = await transaction.smembers(k.games).exec();
+    await this.markAway(playerId, (reply?.[2]?.[1] ?? []) as string[], "");
+  }
+
+  /**
+   * Marks the player away in each of their games (after the presence write that may make
+   * them away), and out of the index's `on` under `instance` when their last socket there
+   * closed ('' otherwise). Games that are gone are forgotten.
+   */
+  private async markAway(playerId: string, games: readonly string[], instance: string): Promise<void> {
+    const gone: string[] = [];
+    await Promise.all(
+      games.map(async (gameId) => {
+        const a = awayKeys(gameId);
+        const marked = await this.redis.fcall("bingo_push_away", 5, audienceKey(gameId), gameKeys(gameId).game, a.away, a.seq, a.on, playerId, instance);
+        if (marked === -1) gone.push(gameId);
+      }),
+    );
+    if (gone.length > 0) await this.redis.srem(playerKeys(playerId).games, ...gone);
   }
 
   async socketOpened(playerId: string, instance: string): Promise<void> {
@@ -188,9 +239,12 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   }
 
   async socketClosed(playerId: string, instance: string): Promise<void> {
-    // One write: `gone` only matters once no live instance counts a socket for the player.
+    await this.joining.get(playerId)?.catch(() => undefined);
+    // `gone` only matters once no live instance counts a socket for the player.
     const k = playerKeys(playerId);
-    await this.redis.multi().hincrby(k.presence, `n:${instance}`, -1).hset(k.presence, "gone", Date.now()).exec();
+    const reply = await this.redis.multi().hincrby(k.presence, `n:${instance}`, -1).hset(k.presence, "gone", Date.now()).smembers(k.games).exec();
+    const left = Number(reply?.[0]?.[1] ?? 0);
+    await this.markAway(playerId, (reply?.[2]?.[1] ?? []) as string[], left > 0 ? "" : instance);
   }
 
   async heartbeat(instance: string): Promise<boolean> {
@@ -217,11 +271,16 @@ export class RedisPlayerDirectory implements PlayerDirectory {
 
   async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number, push?: PushAudienceFilter): Promise<PushTarget[]> {
     const now = Date.now();
-    const audience = players ?? (await this.redis.smembers(audienceKey(gameId)));
     // Every instance that beat within the pruning horizon, with its last beat.
     const beats = await this.redis.zrangebyscore(NODES, "-inf", "+inf", "WITHSCORES");
     const lastBeat = new Map<string, number>();
     for (let i = 0; i < beats.length; i += 2) lastBeat.set(beats[i], Number(beats[i + 1]));
+    const alive = (instance: string) => now - (lastBeat.get(instance) ?? 0) < this.options.nodeTimeoutMs;
+    // The game's candidates from its away index (push.lua), never its whole audience.
+    const index = players ? null : await this.candidates(gameId, [...lastBeat.keys()].filter(alive));
+    const audience = players ?? [...index!.keys()];
+    /** Candidates found connected in the foreground: [player, a live instance with their socket]. */
+    const back: [string, string][] = [];
     const targets: PushTarget[] = [];
     const seen = new Set<string>();
     const expired: [string, string][] = [];
@@ -234,17 +293,24 @@ export class RedisPlayerDirectory implements PlayerDirectory {
           const tokens = (read[g][3 * n + 1][1] ?? {}) as Record<string, string>;
           const stored = (read[g][3 * n + 2][1] ?? {}) as Record<string, string>;
           let liveSockets = 0;
+          let liveOn: string | null = null;
           let goneSince = presence.gone ? Number(presence.gone) : null;
           for (const [field, value] of Object.entries(presence)) {
             const count = Number(value);
             if (!field.startsWith("n:") || !(count > 0)) continue;
-            const beat = lastBeat.get(field.slice(2)) ?? 0;
-            if (now - beat < this.options.nodeTimeoutMs) liveSockets += count;
+            const instance = field.slice(2);
+            if (alive(instance)) {
+              liveSockets += count;
+              liveOn ??= instance;
+            }
             // Sockets of a dead instance closed, unseen, when it last beat (or long ago).
-            else goneSince = Math.max(goneSince ?? 0, beat);
+            else goneSince = Math.max(goneSince ?? 0, lastBeat.get(instance) ?? 0);
           }
           const appState = presence.app === "background" || presence.app === "foreground" ? presence.app : null;
-          if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) return;
+          if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) {
+            if (index && liveOn !== null && appState !== "background") back.push([playerId, liveOn]);
+            return;
+          }
           const prefs = push ? pushPrefsFromStored(stored.muted, stored.quiet) : NO_PUSH_PREFS;
           for (const [token, value] of Object.entries(tokens)) {
             const [platform, at] = value.split(":");
@@ -262,7 +328,30 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     }
     // Pruned here, where they are found: a token the app has not registered again for the TTL.
     await Promise.all(expired.map(([playerId, token]) => this.dropToken(playerId, token)));
+    if (index && back.length > 0) await this.settle(gameId, index, back);
     return targets;
+  }
+
+  /** The game's candidates (bingo_push_candidates): player -> their mark in `away` ('' for none) and the dead instances they are in `on` under. */
+  private async candidates(gameId: string, live: readonly string[]): Promise<Map<string, { mark: string; dead: string[] }>> {
+    const a = awayKeys(gameId);
+    const reply = (await this.redis.fcall("bingo_push_candidates", 4, a.away, a.instances, a.on, audienceKey(gameId), ...live)) as string[][];
+    return new Map(reply.map(([playerId, mark, ...dead]) => [playerId, { mark, dead }]));
+  }
+
+  /**
+   * Candidates found connected in the foreground leave `away` (unless marked again since
+   * they were read) for `on` under an instance holding their socket, so the index stays
+   * about as small as the players away. One round trip (the game's keys share a slot).
+   */
+  private async settle(gameId: string, index: Map<string, { mark: string; dead: string[] }>, back: readonly [string, string][]): Promise<void> {
+    const a = awayKeys(gameId);
+    const pipeline = this.redis.pipeline();
+    for (const [playerId, live] of back) {
+      const { mark, dead } = index.get(playerId)!;
+      pipeline.fcall("bingo_push_settle", 4, a.away, a.on, a.instances, gameKeys(gameId).game, playerId, mark, live, ...dead);
+    }
+    await pipeline.exec();
   }
 
   async presenceOf(players: readonly string[]): Promise<("connected" | "away")[]> {
