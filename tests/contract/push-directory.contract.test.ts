@@ -314,6 +314,17 @@ describe.each([
     expect(await tokensOf(directory, gameId, 30_000)).toEqual([player]);
   });
 
+  test("a game whose audience started before the index (a deploy during the game) is read whole", async () => {
+    const { directory, commands } = await redisParts(target(), {});
+    const gameId = unique("G-before-index");
+    const player = unique("before-index");
+    await directory.registerToken(player, `tok-${player}`, "android");
+    // Joined through a node of the previous version: the audience alone.
+    await commands.fcall("bingo_push_audience", 2, `bingo:{${gameId}}:audience`, `bingo:{${gameId}}:game`, player);
+    await directory.setAppState(player, "background");
+    expect(await tokensOf(directory, gameId, 0)).toEqual([player]);
+  });
+
   test("every key of the index expires with the game", async () => {
     const { directory, commands } = await redisParts(target(), {});
     const gameId = unique("G-ttl-index");

@@ -11,6 +11,7 @@ import { StoreNotReachedError } from "../../ports/store-not-reached";
 import type { RedisClient } from "./connection";
 import { isCluster, readyToSend } from "./connection";
 import { gameKeys } from "./keys";
+import { awayKeys, RedisAwayIndex } from "./redis-away-index";
 import { replyErrorCode } from "./reply-errors";
 
 const NODES = "bingo:nodes";
@@ -53,12 +54,6 @@ function tagsBySlot(): string[] {
   }
   return (slotTags = tags);
 }
-const audienceKey = (gameId: string) => `bingo:{${gameId}}:audience`;
-/** The index of the game's away players (see push.lua): who a push event reads. */
-const awayKeys = (gameId: string) => {
-  const tag = `bingo:{${gameId}}`;
-  return { away: `${tag}:away`, seq: `${tag}:awayseq`, on: `${tag}:on`, instances: `${tag}:instances` };
-};
 const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
 /** Which player a device token belongs to (the token hashed: tokens run to 4 KB). */
 const ownerKey = (token: string) => `bingo:{t:${createHash("sha256").update(token).digest("base64url").slice(0, 22)}}:owner`;
@@ -82,7 +77,7 @@ export interface RedisDirectoryOptions extends DeviceLimits {
  *
  * Tokens hash per player: token -> "platform:registeredMs"; and per token an owner key.
  * Games set per player: the games they joined, so a close or a background marks them in
- * each game's away index (push.lua), which a push event reads instead of the audience.
+ * each game's away index (RedisAwayIndex), which a push event reads instead of the audience.
  *
  * The writes a client asks for (tokens, app state) throw StoreNotReachedError when they
  * were never sent (nothing done); any other throw means they were sent and may have run.
@@ -90,6 +85,7 @@ export interface RedisDirectoryOptions extends DeviceLimits {
 export class RedisPlayerDirectory implements PlayerDirectory {
   private readonly options: RedisDirectoryOptions;
   private readonly formatters: ZoneFormatters = new Map();
+  private readonly index: RedisAwayIndex;
   /** Joins in flight on this node, per player (see joined). */
   private readonly joining = new Map<string, Promise<void>>();
   /** A Cluster's token counts, read at most every tokenCountMaxAgeMs (the read is one call per slot). */
@@ -100,6 +96,7 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     options: Partial<RedisDirectoryOptions> = {},
   ) {
     this.options = { ...DEFAULT_DEVICE_LIMITS, nodeTimeoutMs: 15_000, tokenCountMaxAgeMs: 30_000, ...options };
+    this.index = new RedisAwayIndex(redis);
   }
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
@@ -198,9 +195,8 @@ export class RedisPlayerDirectory implements PlayerDirectory {
    */
   private async join(gameId: string, playerId: string, instance: string | undefined): Promise<void> {
     const k = playerKeys(playerId);
-    const a = awayKeys(gameId);
     await this.redis.multi().sadd(k.games, gameId).expire(k.games, PLAYER_TTL_S).exec();
-    await this.redis.fcall("bingo_push_audience", 6, audienceKey(gameId), gameKeys(gameId).game, a.away, a.seq, a.on, a.instances, playerId, instance ?? "");
+    await this.index.joined(gameId, playerId, instance);
     await this.redis.multi().hset(k.presence, "app", "foreground").expire(k.presence, PLAYER_TTL_S).exec();
   }
 
@@ -216,20 +212,9 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     await this.markAway(playerId, (reply?.[2]?.[1] ?? []) as string[], "");
   }
 
-  /**
-   * Marks the player away in each of their games (after the presence write that may make
-   * them away), and out of the index's `on` under `instance` when their last socket there
-   * closed ('' otherwise). Games that are gone are forgotten.
-   */
+  /** Marks the player away in each of their games, after the presence write that may make them away; forgets the games that are gone. */
   private async markAway(playerId: string, games: readonly string[], instance: string): Promise<void> {
-    const gone: string[] = [];
-    await Promise.all(
-      games.map(async (gameId) => {
-        const a = awayKeys(gameId);
-        const marked = await this.redis.fcall("bingo_push_away", 5, audienceKey(gameId), gameKeys(gameId).game, a.away, a.seq, a.on, playerId, instance);
-        if (marked === -1) gone.push(gameId);
-      }),
-    );
+    const gone = await this.index.mark(playerId, games, instance);
     if (gone.length > 0) await this.redis.srem(playerKeys(playerId).games, ...gone);
   }
 
@@ -276,9 +261,10 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     const lastBeat = new Map<string, number>();
     for (let i = 0; i < beats.length; i += 2) lastBeat.set(beats[i], Number(beats[i + 1]));
     const alive = (instance: string) => now - (lastBeat.get(instance) ?? 0) < this.options.nodeTimeoutMs;
-    // The game's candidates from its away index (push.lua), never its whole audience.
-    const index = players ? null : await this.candidates(gameId, [...lastBeat.keys()].filter(alive));
-    const audience = players ?? [...index!.keys()];
+    // The game's candidates from its away index; the whole audience only for a
+    // game whose audience started before the index existed.
+    const index = players ? null : await this.index.candidates(gameId, [...lastBeat.keys()].filter(alive));
+    const audience = players ?? (index ? [...index.keys()] : await this.redis.smembers(awayKeys(gameId).audience));
     /** Candidates found connected in the foreground: [player, a live instance with their socket]. */
     const back: [string, string][] = [];
     const targets: PushTarget[] = [];
@@ -328,30 +314,8 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     }
     // Pruned here, where they are found: a token the app has not registered again for the TTL.
     await Promise.all(expired.map(([playerId, token]) => this.dropToken(playerId, token)));
-    if (index && back.length > 0) await this.settle(gameId, index, back);
+    if (index) await this.index.settle(gameId, index, back);
     return targets;
-  }
-
-  /** The game's candidates (bingo_push_candidates): player -> their mark in `away` ('' for none) and the dead instances they are in `on` under. */
-  private async candidates(gameId: string, live: readonly string[]): Promise<Map<string, { mark: string; dead: string[] }>> {
-    const a = awayKeys(gameId);
-    const reply = (await this.redis.fcall("bingo_push_candidates", 4, a.away, a.instances, a.on, audienceKey(gameId), ...live)) as string[][];
-    return new Map(reply.map(([playerId, mark, ...dead]) => [playerId, { mark, dead }]));
-  }
-
-  /**
-   * Candidates found connected in the foreground leave `away` (unless marked again since
-   * they were read) for `on` under an instance holding their socket, so the index stays
-   * about as small as the players away. One round trip (the game's keys share a slot).
-   */
-  private async settle(gameId: string, index: Map<string, { mark: string; dead: string[] }>, back: readonly [string, string][]): Promise<void> {
-    const a = awayKeys(gameId);
-    const pipeline = this.redis.pipeline();
-    for (const [playerId, live] of back) {
-      const { mark, dead } = index.get(playerId)!;
-      pipeline.fcall("bingo_push_settle", 4, a.away, a.on, a.instances, gameKeys(gameId).game, playerId, mark, live, ...dead);
-    }
-    await pipeline.exec();
   }
 
   async presenceOf(players: readonly string[]): Promise<("connected" | "away")[]> {
