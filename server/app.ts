@@ -208,7 +208,9 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   );
   sweeper.start(IDLE_SWEEP_MS);
 
-  const handlers = createHandlers({ games, directory: pushDeps.directory, reports });
+  // This start's own instance id, for presence (see trackPresence) and the joins it indexes.
+  const instance = `${config.nodeId}:${randomBytes(6).toString("base64url")}`;
+  const handlers = createHandlers({ games, directory: pushDeps.directory, reports, instance });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock, { disconnectAfterMs: config.rateLimitDisconnectAfterMs });
   const gate = new ConnectionGate(httpServer, {
     maxConnections: config.maxConnections,
@@ -231,8 +233,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     sendBuffers,
   });
   const sessions = watchSessionExpiry(io, Date.now);
-  // Presence for push, under this start's own instance id (see trackPresence).
-  const presence = await trackPresence(io, pushDeps.directory, `${config.nodeId}:${randomBytes(6).toString("base64url")}`, config.presenceHeartbeatMs, storeReady);
+  const presence = await trackPresence(io, pushDeps.directory, instance, config.presenceHeartbeatMs, storeReady);
   dispatcher.start();
 
   await new Promise<void>((resolve, reject) => {

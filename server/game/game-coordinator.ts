@@ -13,7 +13,7 @@ import type { RoomBroadcast } from "../ports/room-broadcast";
 import type { PushEvents } from "../push/push-events";
 import { newGameId } from "./game-ids";
 import type { GameCatalog } from "./game-rules";
-import type { Joined } from "./join-batcher";
+import type { Joined, OnInstance } from "./join-batcher";
 import { JoinBatcher } from "./join-batcher";
 import { RoundConductor } from "./round-conductor";
 import { newSeed } from "./seeds";
@@ -139,11 +139,13 @@ export class GameCoordinator {
 
   /**
    * The game as `playerId` sees it, for a socket that just joined its room; read with the
-   * other joins of this game's tick (JoinBatcher). `asPlayer`: the join puts the player in
-   * the game's push audience; otherwise `hosting` says whether they host it.
+   * other joins of this game's tick (JoinBatcher). A player's join (`onInstance` given)
+   * puts them in the game's push audience, filed under the node instance `onInstance()`
+   * names when the batch is written; a host's (null) does not, and `hosting` says whether
+   * they host it.
    */
-  join(gameId: string, playerId: string, asPlayer: boolean): Promise<StoreResult<Joined<GameSnapshot>>> {
-    return this.joins.join(gameId, playerId, asPlayer);
+  join(gameId: string, playerId: string, onInstance: OnInstance | null): Promise<StoreResult<Joined<GameSnapshot>>> {
+    return this.joins.join(gameId, playerId, onInstance);
   }
 
   /**

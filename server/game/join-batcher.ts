@@ -1,7 +1,7 @@
 import { protocolError } from "../../shared/protocol";
 import type { Clock } from "../ports/clock";
 import type { GameStore, PlayerPart, SharedGame, StoreResult } from "../ports/game-store";
-import type { PlayerDirectory } from "../ports/push-ports";
+import type { PlayerDirectory, PlayerJoin } from "../ports/push-ports";
 
 export interface JoinBatcherOptions {
   /** At most one batch per game per tick (TICK_MS). */
@@ -22,10 +22,17 @@ export interface Joined<T> {
   readonly hosting: boolean;
 }
 
+/**
+ * The node instance the joining socket is open on, asked when the batch is written; none
+ * once the socket closed (its close may already be counted, so the player stays a push
+ * candidate: docs/push.md).
+ */
+export type OnInstance = () => string | undefined;
+
 interface WaitingJoin<T> {
   readonly playerId: string;
-  /** A player's join puts them in the game's push audience; a host's does not. */
-  readonly asPlayer: boolean;
+  /** A player's join puts them in the game's push audience (null: a host's does not). */
+  readonly onInstance: OnInstance | null;
   readonly settle: (result: StoreResult<Joined<T>>) => void;
 }
 
@@ -61,12 +68,12 @@ export class JoinBatcher<T> {
   ) {}
 
   /** The game as `playerId` sees it, read with the other joins of its tick. */
-  join(gameId: string, playerId: string, asPlayer: boolean): Promise<StoreResult<Joined<T>>> {
+  join(gameId: string, playerId: string, onInstance: OnInstance | null): Promise<StoreResult<Joined<T>>> {
     if (this.stopped) return Promise.resolve(STOPPED);
     return new Promise((settle) => {
       const joins = this.waiting.get(gameId);
-      if (joins) joins.push({ playerId, asPlayer, settle });
-      else this.waiting.set(gameId, [{ playerId, asPlayer, settle }]);
+      if (joins) joins.push({ playerId, onInstance, settle });
+      else this.waiting.set(gameId, [{ playerId, onInstance, settle }]);
       this.schedule();
     });
   }
@@ -128,16 +135,21 @@ export class JoinBatcher<T> {
       for (const join of joins) join.settle(views);
       return;
     }
-    const players = new Set<string>();
-    for (const join of joins) if (join.asPlayer) players.add(join.playerId);
+    // One per player: a player with two sockets in the batch, one still open, is not away.
+    const players = new Map<string, PlayerJoin>();
+    for (const join of joins) {
+      if (!join.onInstance) continue;
+      const instance = join.onInstance();
+      if (instance !== undefined || !players.has(join.playerId)) players.set(join.playerId, { playerId: join.playerId, instance });
+    }
     // Back in the room: the socket carries the updates again, not push. A failed write
     // leaves the player pushed as before; the join itself stands.
-    if (players.size > 0) await this.directory.joinedMany(gameId, [...players]).catch(() => undefined);
+    if (players.size > 0) await this.directory.joinedMany(gameId, [...players.values()]).catch(() => undefined);
     const { game, players: parts } = views.value;
     const answerOf = this.answers(game);
     for (let i = 0; i < joins.length; i++) {
       const join = joins[i];
-      join.settle({ ok: true, value: { answer: answerOf(parts[i]), hosting: !join.asPlayer && game.hostId === join.playerId } });
+      join.settle({ ok: true, value: { answer: answerOf(parts[i]), hosting: !join.onInstance && game.hostId === join.playerId } });
     }
   }
 }

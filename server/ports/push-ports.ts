@@ -14,6 +14,12 @@ export interface DeviceLimits {
  * and their presence (sockets per node instance, app state). Redis for several nodes,
  * memory for one.
  */
+/** One join of a batch: the player, and the node instance its socket is open on (none: it closed meanwhile). */
+export interface PlayerJoin {
+  readonly playerId: string;
+  readonly instance?: string;
+}
+
 export interface PlayerDirectory {
   /**
    * Registers (or refreshes) a device for the player. A token belongs to one player at a
@@ -23,10 +29,15 @@ export interface PlayerDirectory {
   registerToken(playerId: string, token: string, platform: Platform): Promise<void>;
   /** Forgets a token: the player unregistered it, or FCM said it is dead. */
   dropToken(playerId: string, token: string): Promise<void>;
-  /** The player joined a game on some node: a member of its audience, and back in the foreground. */
-  joined(gameId: string, playerId: string): Promise<void>;
-  /** `joined` for each of `playerIds` (a batch of joins), in one round trip per store node. */
-  joinedMany(gameId: string, playerIds: readonly string[]): Promise<void>;
+  /**
+   * The player joined a game from a socket open on node instance `instance`: a member of
+   * its audience, and back in the foreground. Without `instance` (the socket closed before
+   * the join was recorded) the player stays a candidate of the game's pushes until found
+   * connected.
+   */
+  joined(gameId: string, playerId: string, instance?: string): Promise<void>;
+  /** `joined` for each of a batch of joins, in a few round trips per store node, not per player. */
+  joinedMany(gameId: string, joins: readonly PlayerJoin[]): Promise<void>;
   setAppState(playerId: string, state: "foreground" | "background"): Promise<void>;
   /**
    * A socket of the player opened or closed on the node instance `instance` (one id per

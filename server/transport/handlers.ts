@@ -14,6 +14,8 @@ export interface HandlerDeps {
   readonly games: GameCoordinator;
   readonly directory: PlayerDirectory;
   readonly reports: HostReports;
+  /** This node instance's id (see trackPresence): the directory indexes joins by it. */
+  readonly instance: string;
 }
 
 type Handler<E extends ClientEvent> = (socket: BingoSocket, payload: PayloadOf<E>, reply: AckFn<AckOf<E>>) => void | Promise<void>;
@@ -40,7 +42,7 @@ async function attempt<T extends object>(write: () => Promise<void>, body: T): P
  * (socket-gateway.ts): one call to the game coordinator, then the answer. Card claims and
  * bingo calls only join their game's queue; the tick answers them.
  */
-export function createHandlers({ games, directory, reports }: HandlerDeps): Handlers {
+export function createHandlers({ games, directory, reports, instance }: HandlerDeps): Handlers {
   return {
     "game:create": async (socket, payload, reply) => {
       reply(ackOf(await games.create(socket.data.sub, payload)));
@@ -64,7 +66,10 @@ export function createHandlers({ games, directory, reports }: HandlerDeps): Hand
       await socket.join(room);
       // A socket that disconnects while it waits is answered into the void: Socket.IO dropped
       // its rooms and makes join() a no-op after a disconnect, so nothing is left behind.
-      const joined = await games.join(gameId, socket.data.sub, socket.data.role === "player");
+      // Asked when the batch is written: a socket that closed meanwhile joins as away (its
+      // close may already be counted), so the push index keeps it a candidate.
+      const onInstance = socket.data.role === "player" ? () => (socket.connected ? instance : undefined) : null;
+      const joined = await games.join(gameId, socket.data.sub, onInstance);
       if (!joined.ok) {
         if (!alreadyIn) await socket.leave(room);
         return reply(joined);

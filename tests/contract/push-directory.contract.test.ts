@@ -80,12 +80,13 @@ describe.each(STORES)("%s", (_name, make) => {
     }
     const targets = async () => (await directory.pushTargets(gameId, null, 0)).map((t) => t.playerId).sort();
     // A player named twice (two sockets joining in one batch) counts once.
-    await directory.joinedMany(gameId, [a, b, a, c]);
+    const open = (player: string) => ({ playerId: player, instance: "i-jm" });
+    await directory.joinedMany(gameId, [a, b, a, c].map(open));
     expect(await targets()).toEqual([]);
     for (const player of [a, b, c]) await directory.setAppState(player, "background");
     expect(await targets()).toEqual([a, b, c].sort());
     // Back in the foreground again by a later batch, as joined() would put them.
-    await directory.joinedMany(gameId, [b]);
+    await directory.joinedMany(gameId, [open(b)]);
     expect(await targets()).toEqual([a, c].sort());
     await directory.joinedMany(gameId, []);
     expect(await targets()).toEqual([a, c].sort());

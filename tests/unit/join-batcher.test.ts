@@ -24,6 +24,8 @@ class ObservedStore extends MemoryGameStore {
 
 const TICK = 50;
 const HOST = "host";
+/** A player's socket, open on node instance i1 when its batch is written. */
+const ON_I1 = () => "i1";
 type Answer = { gameId: string; cards: readonly number[] };
 const answers = (game: SharedGame) => (part: PlayerPart): Answer => ({ gameId: game.id, cards: part.cardIds });
 
@@ -47,7 +49,7 @@ function track(promises: Promise<StoreResult<Joined<Answer>>>[]) {
 test("joins of one game share one read per tick, at most maxPerTick each; the rest wait for the next tick, none dropped", async () => {
   const { clock, store, batcher } = await setup(10);
   await claimBatch(store, "G", ["p3", "r", 2, "p24", "r", 1]);
-  const answered = track(Array.from({ length: 25 }, (_, i) => batcher.join("G", `p${i}`, true)));
+  const answered = track(Array.from({ length: 25 }, (_, i) => batcher.join("G", `p${i}`, ON_I1)));
   // The game had no batch in the last tick: the first goes at once, the next a tick later.
   clock.advance(0);
   await settle();
@@ -71,7 +73,7 @@ test("joins of one game share one read per tick, at most maxPerTick each; the re
 
 test("players join the push audience; a host's join does not, and says whether they host the game", async () => {
   const { clock, directory, batcher } = await setup(100);
-  const answered = track([batcher.join("G", "p1", true), batcher.join("G", "p1", true), batcher.join("G", HOST, false), batcher.join("G", "other-host", false)]);
+  const answered = track([batcher.join("G", "p1", ON_I1), batcher.join("G", "p1", ON_I1), batcher.join("G", HOST, null), batcher.join("G", "other-host", null)]);
   clock.advance(0);
   await settle();
   expect(answered.map((result) => result?.ok && result.value.hosting)).toEqual([false, false, true, false]);
@@ -81,18 +83,50 @@ test("players join the push audience; a host's join does not, and says whether t
   expect((await directory.pushTargets("G", null, 0)).map((target) => target.playerId)).toEqual(["p1"]);
 });
 
+test("each join's instance is asked when the batch is written; a player with one socket still open joins as open, once", async () => {
+  const { clock, directory, batcher } = await setup(100);
+  const written: { playerId: string; instance?: string }[][] = [];
+  const write = directory.joinedMany.bind(directory);
+  directory.joinedMany = async (gameId, joins) => {
+    written.push([...joins]);
+    return write(gameId, joins);
+  };
+  let open = true;
+  const whileOpen = () => (open ? "i1" : undefined);
+  track([
+    batcher.join("G", "p1", () => undefined),
+    batcher.join("G", "p1", ON_I1),
+    batcher.join("G", "p2", whileOpen),
+    batcher.join("G", "p3", () => undefined),
+    batcher.join("G", "p4", ON_I1),
+    batcher.join("G", "p4", () => undefined),
+  ]);
+  // p2's socket closes while its join waits for the batch.
+  open = false;
+  clock.advance(0);
+  await settle();
+  expect(written).toEqual([
+    [
+      { playerId: "p1", instance: "i1" },
+      { playerId: "p2", instance: undefined },
+      { playerId: "p3", instance: undefined },
+      { playerId: "p4", instance: "i1" },
+    ],
+  ]);
+});
+
 test("an unknown game answers each of its joins NOT_FOUND; a store that throws answers INTERNAL and the next batch still runs", async () => {
   const { clock, store, batcher } = await setup(100);
-  const missing = track([batcher.join("NOPE", "p1", true), batcher.join("NOPE", "p2", true)]);
+  const missing = track([batcher.join("NOPE", "p1", ON_I1), batcher.join("NOPE", "p2", ON_I1)]);
   clock.advance(0);
   await settle();
   expect(missing.map((result) => result?.ok === false && result.error.code)).toEqual(["NOT_FOUND", "NOT_FOUND"]);
   store.failNext = true;
-  const thrown = track([batcher.join("G", "p1", true), batcher.join("G", "p2", true)]);
+  const thrown = track([batcher.join("G", "p1", ON_I1), batcher.join("G", "p2", ON_I1)]);
   clock.advance(TICK);
   await settle();
   expect(thrown.map((result) => result?.ok === false && result.error.code)).toEqual(["INTERNAL", "INTERNAL"]);
-  const after = track([batcher.join("G", "p1", true)]);
+  const after = track([batcher.join("G", "p1", ON_I1)]);
   clock.advance(TICK);
   await settle();
   expect(after[0]?.ok).toBe(true);
@@ -100,11 +134,11 @@ test("an unknown game answers each of its joins NOT_FOUND; a store that throws a
 
 test("stopping answers the waiting joins UNAVAILABLE and refuses new ones", async () => {
   const { clock, store, batcher } = await setup(100);
-  const waiting = track([batcher.join("G", "p1", true)]);
+  const waiting = track([batcher.join("G", "p1", ON_I1)]);
   await batcher.stop();
   await settle();
   expect(waiting[0]).toEqual({ ok: false, error: expect.objectContaining({ code: "UNAVAILABLE" }) });
-  expect(await batcher.join("G", "p2", true)).toEqual({ ok: false, error: expect.objectContaining({ code: "UNAVAILABLE" }) });
+  expect(await batcher.join("G", "p2", ON_I1)).toEqual({ ok: false, error: expect.objectContaining({ code: "UNAVAILABLE" }) });
   clock.advance(TICK);
   expect(store.reads).toEqual([]);
   expect(clock.pendingTimers).toBe(0);

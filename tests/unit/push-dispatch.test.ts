@@ -133,6 +133,31 @@ describe("slot counts are pushed when they cross a threshold, and the close alwa
     ]);
   });
 
+  test("a storm asks the cross-node gate once per band this node crosses, not once per commit", async () => {
+    const clock = new ManualClock();
+    const gate = new MemoryPushGate();
+    const asked: string[] = [];
+    const counting = {
+      phase: (...args: Parameters<MemoryPushGate["phase"]>) => (asked.push(`phase ${args[1]}`), gate.phase(...args)),
+      count: (...args: Parameters<MemoryPushGate["count"]>) => (asked.push("count"), gate.count(...args)),
+      current: (gameId: string) => gate.current(gameId),
+    };
+    const opener = new PushEvents(new MemoryPushOutbox(clock), counting, clock, log, THRESHOLDS);
+    const other = new PushEvents(new MemoryPushOutbox(clock), counting, clock, log, THRESHOLDS);
+    opener.claimsOpened("G", { total: 2000, remaining: 2000, version: 1 });
+    // 2,000 commits, one slot each, alternating between the two nodes, down to sold out.
+    for (let version = 2; version <= 2001; version++) {
+      (version % 2 === 0 ? opener : other).slotsMoved("G", { total: 2000, remaining: 2001 - version, version });
+      await settle();
+    }
+    const times = (what: string) => asked.filter((a) => a === what).length;
+    expect(times("phase open")).toBe(1);
+    // Per node: a count for each of the 5 thresholds it crosses, and the other node once
+    // more for its first commit (it never saw the opening).
+    expect(times("count")).toBe(2 * 5 + 1);
+    expect(times("phase closed")).toBe(1); // the node whose commit sold out
+  });
+
   test("selling out is pushed at once as claims-closed, and no count follows it", async () => {
     const { push, sent } = await events();
     push.claimsOpened("G", { total: 10, remaining: 10, version: 1 });

@@ -2,7 +2,7 @@ import { PUSH_STAGES, type Platform, type PushEvent, type PushStage, type PushTa
 import { isBackgrounded } from "../../domain/presence";
 import type { Clock } from "../../ports/clock";
 import { systemClock } from "../../ports/clock";
-import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushAudienceFilter, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PlayerJoin, PushAudienceFilter, PushGate, PushOutbox } from "../../ports/push-ports";
 import type { PushPrefs, PushPrefsPayload } from "../../../shared/protocol/push-prefs";
 import type { ZoneFormatters } from "../../domain/push-prefs";
 import { applyPushPrefs, NO_PUSH_PREFS, pushVerdict } from "../../domain/push-prefs";
@@ -15,6 +15,8 @@ interface PlayerRecord {
   sockets: number;
   goneSince: number | null;
   prefs: PushPrefs;
+  /** The games the player joined: a close or a background marks them away in each. */
+  readonly games: Set<string>;
   /** When the preferences were last written or a token registered: they live as long as the devices. */
   prefsAt: number;
 }
@@ -23,6 +25,12 @@ interface PlayerRecord {
 export class MemoryPlayerDirectory implements PlayerDirectory {
   private readonly players = new Map<string, PlayerRecord>();
   private readonly audiences = new Map<string, Set<string>>();
+  /**
+   * Per game, the players who may be away (a socket closed, the app went to the background):
+   * a push event reads these, not the whole audience, as the Redis index does. One process
+   * holds every socket, so a player out of it has a socket open until a close marks them again.
+   */
+  private readonly away = new Map<string, Set<string>>();
   /** token -> the player it belongs to. */
   private readonly owners = new Map<string, string>();
   /** Every registered token, oldest registration first (re-inserted when registered again): expired ones are trimmed from the front. */
@@ -90,19 +98,36 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     return now - record.prefsAt < this.limits.tokenTtlMs ? record.prefs : NO_PUSH_PREFS;
   }
 
-  async joined(gameId: string, playerId: string): Promise<void> {
+  async joined(gameId: string, playerId: string, instance?: string): Promise<void> {
     let audience = this.audiences.get(gameId);
     if (!audience) this.audiences.set(gameId, (audience = new Set()));
     audience.add(playerId);
-    this.player(playerId).appState = "foreground";
+    const record = this.player(playerId);
+    record.games.add(gameId);
+    record.appState = "foreground";
+    // Joined from a socket that is open: not away. From one already closed: a candidate.
+    if (instance === undefined) this.awayOf(gameId).add(playerId);
+    else this.away.get(gameId)?.delete(playerId);
   }
 
-  async joinedMany(gameId: string, playerIds: readonly string[]): Promise<void> {
-    for (const playerId of playerIds) await this.joined(gameId, playerId);
+  async joinedMany(gameId: string, joins: readonly PlayerJoin[]): Promise<void> {
+    for (const { playerId, instance } of joins) await this.joined(gameId, playerId, instance);
   }
 
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
-    this.player(playerId).appState = state;
+    const record = this.player(playerId);
+    record.appState = state;
+    if (state === "background") this.markAway(playerId, record);
+  }
+
+  private markAway(playerId: string, record: PlayerRecord): void {
+    for (const gameId of record.games) this.awayOf(gameId).add(playerId);
+  }
+
+  private awayOf(gameId: string): Set<string> {
+    let away = this.away.get(gameId);
+    if (!away) this.away.set(gameId, (away = new Set()));
+    return away;
   }
 
   async socketOpened(playerId: string): Promise<void> {
@@ -113,6 +138,7 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     const record = this.player(playerId);
     record.sockets = Math.max(0, record.sockets - 1);
     if (record.sockets === 0) record.goneSince = this.clock.now();
+    this.markAway(playerId, record);
   }
 
   /** One process: its counts live and die with it, nothing to restore. */
@@ -125,9 +151,14 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
   async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number, push?: PushAudienceFilter): Promise<PushTarget[]> {
     const now = this.clock.now();
     const targets: PushTarget[] = [];
-    for (const playerId of players ?? this.audiences.get(gameId) ?? []) {
+    const away = players ? null : this.away.get(gameId);
+    for (const playerId of players ?? [...(away ?? [])]) {
       const record = this.players.get(playerId);
-      if (!record || !isBackgrounded({ appState: record.appState, liveSockets: record.sockets, goneSince: record.goneSince }, now, graceMs)) continue;
+      if (!record || !isBackgrounded({ appState: record.appState, liveSockets: record.sockets, goneSince: record.goneSince }, now, graceMs)) {
+        // Connected in the foreground: no longer a candidate (a close or a background marks them again).
+        if (record && record.sockets > 0 && record.appState !== "background") away?.delete(playerId);
+        continue;
+      }
       const prefs = this.prefsOf(record, now);
       for (const [token, { platform, at }] of record.tokens) {
         if (now - at >= this.limits.tokenTtlMs) await this.dropToken(playerId, token);
@@ -146,7 +177,7 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
 
   private player(playerId: string): PlayerRecord {
     let record = this.players.get(playerId);
-    if (!record) this.players.set(playerId, (record = { tokens: new Map(), appState: null, sockets: 0, goneSince: null, prefs: NO_PUSH_PREFS, prefsAt: -Infinity }));
+    if (!record) this.players.set(playerId, (record = { tokens: new Map(), appState: null, sockets: 0, goneSince: null, prefs: NO_PUSH_PREFS, games: new Set(), prefsAt: -Infinity }));
     return record;
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import { PUSH_STAGES, type Platform, type PushEvent, type PushStage, type PushTarget } from "../../domain/push-messages";
 import { isBackgrounded } from "../../domain/presence";
-import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PushAudienceFilter, PushGate, PushOutbox } from "../../ports/push-ports";
+import type { DeviceLimits, GateState, OutboxEntry, PlayerDirectory, PlayerJoin, PushAudienceFilter, PushGate, PushOutbox } from "../../ports/push-ports";
 import type { PushPrefs, PushPrefsPayload } from "../../../shared/protocol/push-prefs";
 import type { ZoneFormatters } from "../../domain/push-prefs";
 import { applyPushPrefs, NO_PUSH_PREFS, pushPrefsFromStored, pushVerdict, storedPushPrefs } from "../../domain/push-prefs";
@@ -12,6 +12,7 @@ import type { RedisClient } from "./connection";
 import { isCluster, readyToSend } from "./connection";
 import type { ChainableCommander } from "ioredis";
 import { gameKeys } from "./keys";
+import { awayKeys, RedisAwayIndex } from "./redis-away-index";
 import { replyErrorCode } from "./reply-errors";
 
 const NODES = "bingo:nodes";
@@ -28,7 +29,7 @@ const PIPELINE_CHUNK = 500;
 
 export const playerKeys = (playerId: string) => {
   const tag = `bingo:{p:${playerId}}`;
-  return { presence: `${tag}:presence`, tokens: `${tag}:tokens`, prefs: `${tag}:pushprefs` };
+  return { presence: `${tag}:presence`, tokens: `${tag}:tokens`, prefs: `${tag}:pushprefs`, games: `${tag}:games` };
 };
 
 const PLATFORMS: readonly Platform[] = ["android", "ios", "web"];
@@ -54,7 +55,6 @@ function tagsBySlot(): string[] {
   }
   return (slotTags = tags);
 }
-const audienceKey = (gameId: string) => `bingo:{${gameId}}:audience`;
 const gateKey = (gameId: string) => `bingo:{${gameId}}:pushgate`;
 /** Which player a device token belongs to (the token hashed: tokens run to 4 KB). */
 const ownerKey = (token: string) => `bingo:{t:${createHash("sha256").update(token).digest("base64url").slice(0, 22)}}:owner`;
@@ -77,6 +77,8 @@ export interface RedisDirectoryOptions extends DeviceLimits {
  * players count as gone since its last beat.
  *
  * Tokens hash per player: token -> "platform:registeredMs"; and per token an owner key.
+ * Games set per player: the games they joined, so a close or a background marks them in
+ * each game's away index (RedisAwayIndex), which a push event reads instead of the audience.
  *
  * The writes a client asks for (tokens, app state) throw StoreNotReachedError when they
  * were never sent (nothing done); any other throw means they were sent and may have run.
@@ -84,6 +86,9 @@ export interface RedisDirectoryOptions extends DeviceLimits {
 export class RedisPlayerDirectory implements PlayerDirectory {
   private readonly options: RedisDirectoryOptions;
   private readonly formatters: ZoneFormatters = new Map();
+  private readonly index: RedisAwayIndex;
+  /** Joins in flight on this node, per player (see joined). */
+  private readonly joining = new Map<string, Promise<void>>();
   /** A Cluster's token counts, read at most every tokenCountMaxAgeMs (the read is one call per slot). */
   private clusterCounts: { at: number; value: Promise<Record<Platform, number>> } | null = null;
 
@@ -92,6 +97,7 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     options: Partial<RedisDirectoryOptions> = {},
   ) {
     this.options = { ...DEFAULT_DEVICE_LIMITS, nodeTimeoutMs: 15_000, tokenCountMaxAgeMs: 30_000, ...options };
+    this.index = new RedisAwayIndex(redis);
   }
 
   async registerToken(playerId: string, token: string, platform: Platform): Promise<void> {
@@ -169,31 +175,46 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     await this.redis.fcall("bingo_push_disown", 1, ownerKey(token), playerId);
   }
 
-  async joined(gameId: string, playerId: string): Promise<void> {
-    await this.joinedMany(gameId, [playerId]);
+  async joined(gameId: string, playerId: string, instance?: string): Promise<void> {
+    await this.joinedMany(gameId, [{ playerId, instance }]);
+  }
+
+  async joinedMany(gameId: string, joins: readonly PlayerJoin[]): Promise<void> {
+    if (joins.length === 0) return;
+    // A close of a joining socket waits for the join (socketClosed): it then finds the game
+    // among the player's and marks them away after the join took them out.
+    const previous = joins.map((join) => this.joining.get(join.playerId)?.catch(() => undefined));
+    const batch = Promise.all(previous).then(() => this.join(gameId, joins));
+    for (const join of joins) this.joining.set(join.playerId, batch);
+    try {
+      await batch;
+    } finally {
+      for (const join of joins) if (this.joining.get(join.playerId) === batch) this.joining.delete(join.playerId);
+    }
   }
 
   /**
-   * One pipeline per serving node: each player's presence (its own slot) and, in parts of
-   * PIPELINE_CHUNK, the game's audience (the game's slot, on whichever node serves it).
+   * In this order, each step after the one before, each one pipeline per serving node for the
+   * whole batch: (1) the game among each player's, so a close or a background from now on
+   * marks them away in it; (2) the audience and the away index (the game's slot, one call per
+   * PIPELINE_CHUNK players); (3) the foreground. A background written before (3) and marked
+   * after (2) leaves them marked; marked before (2), it is overwritten by (3).
    */
-  async joinedMany(gameId: string, playerIds: readonly string[]): Promise<void> {
-    if (playerIds.length === 0) return;
-    const audience = audienceKey(gameId);
-    const game = gameKeys(gameId).game;
+  private async join(gameId: string, joins: readonly PlayerJoin[]): Promise<void> {
+    const players = [...new Set(joins.map((join) => join.playerId))];
+    await this.perNode(players.map((playerId) => playerKeys(playerId).games), (pipeline, key) => pipeline.sadd(key, gameId).expire(key, PLAYER_TTL_S));
+    await this.index.joinedMany(gameId, joins, PIPELINE_CHUNK);
+    await this.perNode(players.map((playerId) => playerKeys(playerId).presence), (pipeline, key) => pipeline.hset(key, "app", "foreground").expire(key, PLAYER_TTL_S));
+  }
+
+  /** One pipeline per serving node, each key's commands on the node that serves it; throws the first error. */
+  private async perNode(keys: readonly string[], write: (pipeline: ChainableCommander, key: string) => void): Promise<void> {
     const pipelines = new Map<string, ChainableCommander>();
-    const pipelineFor = (key: string): ChainableCommander => {
+    for (const key of keys) {
       const node = servingNodeOf(this.redis, key);
       let pipeline = pipelines.get(node);
       if (!pipeline) pipelines.set(node, (pipeline = this.redis.pipeline()));
-      return pipeline;
-    };
-    for (let i = 0; i < playerIds.length; i += PIPELINE_CHUNK) {
-      pipelineFor(audience).fcall("bingo_push_joined", 2, audience, game, ...playerIds.slice(i, i + PIPELINE_CHUNK));
-    }
-    for (const playerId of playerIds) {
-      const presence = playerKeys(playerId).presence;
-      pipelineFor(presence).hset(presence, "app", "foreground").expire(presence, PLAYER_TTL_S);
+      write(pipeline, key);
     }
     const replies = await Promise.all([...pipelines.values()].map((pipeline) => pipeline.exec()));
     for (const reply of replies) for (const [error] of reply ?? []) if (error) throw error;
@@ -202,7 +223,19 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
     const k = playerKeys(playerId);
     this.mustReach(k.presence);
-    await this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S).exec();
+    const transaction = this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S);
+    if (state === "foreground") {
+      await transaction.exec();
+      return;
+    }
+    const reply = await transaction.smembers(k.games).exec();
+    await this.markAway(playerId, (reply?.[2]?.[1] ?? []) as string[], "");
+  }
+
+  /** Marks the player away in each of their games, after the presence write that may make them away; forgets the games that are gone. */
+  private async markAway(playerId: string, games: readonly string[], instance: string): Promise<void> {
+    const gone = await this.index.mark(playerId, games, instance);
+    if (gone.length > 0) await this.redis.srem(playerKeys(playerId).games, ...gone);
   }
 
   async socketOpened(playerId: string, instance: string): Promise<void> {
@@ -211,9 +244,12 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   }
 
   async socketClosed(playerId: string, instance: string): Promise<void> {
-    // One write: `gone` only matters once no live instance counts a socket for the player.
+    await this.joining.get(playerId)?.catch(() => undefined);
+    // `gone` only matters once no live instance counts a socket for the player.
     const k = playerKeys(playerId);
-    await this.redis.multi().hincrby(k.presence, `n:${instance}`, -1).hset(k.presence, "gone", Date.now()).exec();
+    const reply = await this.redis.multi().hincrby(k.presence, `n:${instance}`, -1).hset(k.presence, "gone", Date.now()).smembers(k.games).exec();
+    const left = Number(reply?.[0]?.[1] ?? 0);
+    await this.markAway(playerId, (reply?.[2]?.[1] ?? []) as string[], left > 0 ? "" : instance);
   }
 
   async heartbeat(instance: string): Promise<boolean> {
@@ -240,11 +276,17 @@ export class RedisPlayerDirectory implements PlayerDirectory {
 
   async pushTargets(gameId: string, players: readonly string[] | null, graceMs: number, push?: PushAudienceFilter): Promise<PushTarget[]> {
     const now = Date.now();
-    const audience = players ?? (await this.redis.smembers(audienceKey(gameId)));
     // Every instance that beat within the pruning horizon, with its last beat.
     const beats = await this.redis.zrangebyscore(NODES, "-inf", "+inf", "WITHSCORES");
     const lastBeat = new Map<string, number>();
     for (let i = 0; i < beats.length; i += 2) lastBeat.set(beats[i], Number(beats[i + 1]));
+    const alive = (instance: string) => now - (lastBeat.get(instance) ?? 0) < this.options.nodeTimeoutMs;
+    // The game's candidates from its away index; the whole audience only for a
+    // game whose audience started before the index existed.
+    const index = players ? null : await this.index.candidates(gameId, [...lastBeat.keys()].filter(alive));
+    const audience = players ?? (index ? [...index.keys()] : await this.redis.smembers(awayKeys(gameId).audience));
+    /** Candidates found connected in the foreground: [player, a live instance with their socket]. */
+    const back: [string, string][] = [];
     const targets: PushTarget[] = [];
     const seen = new Set<string>();
     const expired: [string, string][] = [];
@@ -257,17 +299,24 @@ export class RedisPlayerDirectory implements PlayerDirectory {
           const tokens = (read[g][3 * n + 1][1] ?? {}) as Record<string, string>;
           const stored = (read[g][3 * n + 2][1] ?? {}) as Record<string, string>;
           let liveSockets = 0;
+          let liveOn: string | null = null;
           let goneSince = presence.gone ? Number(presence.gone) : null;
           for (const [field, value] of Object.entries(presence)) {
             const count = Number(value);
             if (!field.startsWith("n:") || !(count > 0)) continue;
-            const beat = lastBeat.get(field.slice(2)) ?? 0;
-            if (now - beat < this.options.nodeTimeoutMs) liveSockets += count;
+            const instance = field.slice(2);
+            if (alive(instance)) {
+              liveSockets += count;
+              liveOn ??= instance;
+            }
             // Sockets of a dead instance closed, unseen, when it last beat (or long ago).
-            else goneSince = Math.max(goneSince ?? 0, beat);
+            else goneSince = Math.max(goneSince ?? 0, lastBeat.get(instance) ?? 0);
           }
           const appState = presence.app === "background" || presence.app === "foreground" ? presence.app : null;
-          if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) return;
+          if (!isBackgrounded({ appState, liveSockets, goneSince }, now, graceMs)) {
+            if (index && liveOn !== null && appState !== "background") back.push([playerId, liveOn]);
+            return;
+          }
           const prefs = push ? pushPrefsFromStored(stored.muted, stored.quiet) : NO_PUSH_PREFS;
           for (const [token, value] of Object.entries(tokens)) {
             const [platform, at] = value.split(":");
@@ -285,6 +334,7 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     }
     // Pruned here, where they are found: a token the app has not registered again for the TTL.
     await Promise.all(expired.map(([playerId, token]) => this.dropToken(playerId, token)));
+    if (index) await this.index.settle(gameId, index, back);
     return targets;
   }
 

@@ -45,6 +45,15 @@ local function expire_with_game(game, ...)
   end
 end
 
+-- A game's push keys live as long as the game (its hash's expiry), so they never outlast
+-- it; this is their lifetime only when the game has none (gone, or kept without expiry).
+local PUSH_KEY_TTL_MS = 86400000
+
+local function expire_with(game, key)
+  local left = redis.call('PTTL', game)
+  redis.call('PEXPIRE', key, left > 0 and left or PUSH_KEY_TTL_MS)
+end
+
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

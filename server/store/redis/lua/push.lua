@@ -7,15 +7,6 @@
 -- Stages only move forward, except a new `open` with a newer version (claims reopened).
 
 local PUSH_STAGES = { open = 1, closed = 2, running = 3, finished = 4 }
--- A game's push keys live as long as the game (its hash's expiry), so they never outlast
--- it; this is their lifetime only when the game has none (gone, or kept without expiry).
-local PUSH_KEY_TTL_MS = 86400000
-
-local function expire_with(game, key)
-  local left = redis.call('PTTL', game)
-  redis.call('PEXPIRE', key, left > 0 and left or PUSH_KEY_TTL_MS)
-end
-
 -- KEYS: gate, game. ARGV: stage, version, band. Records a phase change before its push is queued.
 -- 'passed', or 'stale' when the game is already at that stage or past it (the push is
 -- then not queued: a second close after a sell-out, a close from a node that lagged).
@@ -136,25 +127,7 @@ local function push_disown(keys, args)
   return 0
 end
 
--- unpack() takes a few thousand values at most: SADD a long list in parts.
-local SADD_PART = 1000
-
--- KEYS: audience, game. ARGV: players. Players joined the game: of its push audience, for
--- as long as the game lives.
-local function push_audience(keys, args)
-  for first = 1, #args, SADD_PART do
-    redis.call('SADD', keys[1], unpack(args, first, math.min(first + SADD_PART - 1, #args)))
-  end
-  expire_with(keys[2], keys[1])
-  return 1
-end
-
 redis.register_function('bingo_push_phase', push_phase)
--- The old name took one player; a node of the previous release may still call it.
-redis.register_function('bingo_push_audience', push_audience)
--- A new name for many players: a Redis that still has the previous library (loaded by a node
--- of the previous release) answers "function not found" instead of adding only the first.
-redis.register_function('bingo_push_joined', push_audience)
 redis.register_function('bingo_push_count', push_count)
 redis.register_function('bingo_push_register', push_register)
 redis.register_function('bingo_push_disown', push_disown)
