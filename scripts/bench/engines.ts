@@ -25,6 +25,10 @@ export interface EngineSetup {
 export interface EngineResult {
   readonly engine: BenchEngine;
   readonly label: string;
+  /** Which round of the run (the order of the engines alternates between rounds). */
+  readonly round: number;
+  /** The noop ceiling (plain ws) measured at the start of the same round, if it ran. */
+  readonly ceilingClaimsPerSecond: number | null;
   readonly unavailable?: string;
   readonly storm: StormResult | null;
   readonly fanout: FanoutResult | null;
@@ -82,27 +86,31 @@ export function parseEngines(list: string): BenchEngine[] {
 
 const n = (v: number): string => v.toLocaleString("en-US");
 
-/** One table: engine × draw fan-out delivery and CPU, claim storm rate and its share of the same run's noop ceiling. */
-export function enginesMarkdown(engines: readonly EngineResult[], ceiling: StormResult | undefined, players: number): string {
+/** One table: engine × round, draw fan-out delivery and CPU, claim storm rate and its share of the round's noop ceiling. */
+export function enginesMarkdown(engines: readonly EngineResult[], players: number): string {
+  const rounds = Math.max(...engines.map((e) => e.round));
   const rows = [
-    `**WebSocket engines** — the same ${n(players)}-player claim storm and draw fan-out per engine, in one run; the share is of the noop-ceiling (plain ws) measured in the same run${ceiling ? ` (${n(ceiling.claimsPerSecond)} claims/s)` : ""}.`,
+    `**WebSocket engines** — the same ${n(players)}-player claim storm and draw fan-out per engine, in one run of ${rounds} round(s); the engines' order alternates between rounds, and each round starts with the noop-ceiling (plain ws) that its shares are of.`,
     "",
-    "| Engine | Draw delivery p50 / p99 ms | Node CPU µs/delivery | Claims/s | Share of noop-ceiling | `slots` delivery p50 / p99 ms | Node CPU ms/claim | Lost / oversold / gaps |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| Engine | Round (noop-ceiling claims/s) | Draw delivery p50 / p99 ms | Node CPU µs/delivery | Claims/s | Share of noop-ceiling | `slots` delivery p50 / p99 ms | Node CPU ms/claim | Lost / oversold / gaps |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
-  for (const e of engines) {
+  const order = [...new Set(engines.map((e) => e.engine))];
+  const sorted = [...engines].sort((a, b) => order.indexOf(a.engine) - order.indexOf(b.engine) || a.round - b.round);
+  for (const e of sorted) {
     if (e.unavailable) {
-      rows.push(`| ${e.label} | not run: ${e.unavailable.replace(/\|/g, "\\|")} | | | | | | |`);
+      if (e.round === 1) rows.push(`| ${e.label} | – | not run: ${e.unavailable.replace(/\|/g, "\\|")} | | | | | | |`);
       continue;
     }
     const f = e.fanout;
     const s = e.storm;
+    const round = `${e.round} (${e.ceilingClaimsPerSecond === null ? "–" : n(e.ceilingClaimsPerSecond)})`;
     const fan = f ? `${n(f.latencyMs.p50)} / ${n(f.latencyMs.p99)} | ${f.nodeCpuUsPerDelivery.toFixed(1)}` : "– | –";
-    const share = s && ceiling ? `${Math.round((s.claimsPerSecond / ceiling.claimsPerSecond) * 100)} %` : "–";
+    const share = s && e.ceilingClaimsPerSecond ? `${Math.round((s.claimsPerSecond / e.ceilingClaimsPerSecond) * 100)} %` : "–";
     const slots = s && s.target === "bingo" ? `${n(s.slotsLatencyMs.p50)} / ${n(s.slotsLatencyMs.p99)}` : "–";
     const storm = s ? `${n(s.claimsPerSecond)} | ${share} | ${slots} | ${s.nodeCpuMsPerClaim.toFixed(2)}` : "– | – | – | –";
     const correct = s && s.target === "bingo" ? `${s.lost} / ${s.oversold} / ${f ? f.gaps : "–"}` : s ? `${s.lost} / – / –` : "–";
-    rows.push(`| ${e.label} | ${fan} | ${storm} | ${correct} |`);
+    rows.push(`| ${e.label} | ${round} | ${fan} | ${storm} | ${correct} |`);
   }
   return rows.join("\n");
 }
