@@ -4,6 +4,8 @@
  * do it, so the load generator can measure them with exactly the same clients:
  *
  * - noop-ceiling: acks every claim at once with no work: the transport's own ceiling.
+ * - noop-uws: the same on uWebSockets.js (Socket.IO's attachApp instead of Node's HTTP
+ *   server and ws), to show what a uWS engine would give (`--engines uws`; see uws-build.ts).
  * - naive-counter: per claim, DECRBY the Redis counter, and when it went negative INCRBY
  *   back (compensate), then read the counter and broadcast it after every request: the
  *   approach that makes the visible number flicker.
@@ -18,8 +20,9 @@ import jwt from "jsonwebtoken";
 import { Server } from "socket.io";
 import type { Ack, Claimed, ClientToServerEvents, ServerToClientEvents } from "../../shared/protocol";
 import { parsePayload, protocolError } from "../../shared/protocol";
+import { loadUws } from "./uws-build";
 
-type Kind = "noop-ceiling" | "naive-counter" | "per-request-atomic";
+type Kind = "noop-ceiling" | "noop-uws" | "naive-counter" | "per-request-atomic";
 
 const ATOMIC_CLAIM = `
 local remaining = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -41,8 +44,8 @@ async function main(): Promise<void> {
   await redis.set(keys.remaining, totalSlots);
   const total = Number(totalSlots);
   const max = Number(maxPerPlayer);
-  const http = createServer();
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, object, { sub: string }>(http, { transports: ["websocket"], serveClient: false });
+  const options = { transports: ["websocket" as const], serveClient: false };
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, object, { sub: string }>(options);
   io.use((socket, next) => {
     try {
       const payload = jwt.verify(String(socket.handshake.auth?.token), secret, { algorithms: ["HS256"] }) as { sub: string };
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
       const parsed = parsePayload("cards:claim", payload);
       if (!parsed.ok) return ack(parsed);
       const { count } = parsed.value;
-      if (kind === "noop-ceiling") return ack({ ok: true, cards: [], slots: { total, remaining: total, version: 0 } });
+      if (kind === "noop-ceiling" || kind === "noop-uws") return ack({ ok: true, cards: [], slots: { total, remaining: total, version: 0 } });
       if (kind === "naive-counter") {
         const after = await redis.decrby(keys.remaining, count);
         let granted = count;
@@ -86,7 +89,19 @@ async function main(): Promise<void> {
       ack({ ok: true, cards: Array.from({ length: granted }, (_, i) => ({ id: first + i, grid: [] })), slots: { total, remaining, version } });
     });
   });
-  http.listen(Number(port), "127.0.0.1", () => process.stdout.write(`baseline ${kind} listening on http://127.0.0.1:${port}\n`));
+  const listening = (): boolean => process.stdout.write(`baseline ${kind} listening on http://127.0.0.1:${port}\n`);
+  if (kind === "noop-uws") {
+    const app = loadUws().App();
+    io.attachApp(app);
+    app.listen("127.0.0.1", Number(port), (token: unknown) => {
+      if (!token) throw new Error(`uWS could not listen on ${port}`);
+      listening();
+    });
+    return;
+  }
+  const http = createServer();
+  io.attach(http);
+  http.listen(Number(port), "127.0.0.1", listening);
 }
 
 void main();

@@ -6,6 +6,7 @@
  *
  *   npm run bench -- --players 20000 --hold 60 --scenarios claim-storm,draw-fanout --kill-node
  *   npm run bench -- --soak 60        (the soak alone; add --scenarios to run others too)
+ *   npm run bench -- --scenarios claim-storm,draw-fanout --baselines noop-ceiling --engines ws,ws-native,eiows,uws
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -21,6 +22,8 @@ import { runSoak } from "../loadtest/soak";
 import type { StormResult, Target } from "../loadtest/storm";
 import { runClaimStorm } from "../loadtest/storm";
 import { capacityMarkdown } from "./capacity-model";
+import type { EngineResult } from "./engines";
+import { engineSetup, enginesMarkdown, parseEngines } from "./engines";
 import { chartPng } from "./chart";
 import { replaceSection } from "./doc-section";
 import { benchMarkdown } from "./report";
@@ -46,6 +49,8 @@ const { values } = parseArgs({
     soak: { type: "string" },
     "soak-lanes": { type: "string", default: "4" },
     "soak-players": { type: "string", default: "25" },
+    engines: { type: "string" },
+    "engine-rounds": { type: "string", default: "2" },
     docs: { type: "boolean", default: false },
     readme: { type: "boolean", default: false },
   },
@@ -76,6 +81,11 @@ async function main(): Promise<void> {
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (one of ${SCENARIOS.join(", ")})`);
   const baselines = (scenarios.includes("claim-storm") ? values.baselines! : "").split(",").filter(Boolean) as Target[];
   for (const b of baselines) if (!BASELINES.includes(b)) throw new Error(`unknown baseline ${b} (one of ${BASELINES.join(", ")})`);
+  // --engines: this server's claim storm and draw fan-out run once per engine instead of once.
+  const engines = values.engines === undefined ? [] : parseEngines(values.engines);
+  const rounds = Number(values["engine-rounds"]);
+  if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error("--engine-rounds takes a whole number ≥ 1");
+  const engineResults: EngineResult[] = [];
   const base = { nodes, workers };
   const started = performance.now();
   const redis = await startRedis();
@@ -107,6 +117,7 @@ async function main(): Promise<void> {
     if (scenarios.includes("claim-storm")) {
       for (const target of ["noop-ceiling", "bingo", ...baselines.filter((b) => b !== "noop-ceiling")] as Target[]) {
         if (target === "noop-ceiling" && !baselines.includes(target)) continue;
+        if (target === "bingo" && engines.length > 0) continue;
         const n = PER_REQUEST.includes(target) ? baselinePlayers : players;
         await attempt(`claim storm: ${target}, ${n} players`, async () => {
           const result = await runClaimStorm({
@@ -124,7 +135,43 @@ async function main(): Promise<void> {
         });
       }
     }
-    if (scenarios.includes("draw-fanout")) {
+    // Rounds alternate the engines' order, so that whatever drifts during a run (the machine's
+    // other load, Redis's memory) does not always favour the engine that runs last.
+    for (let round = 1; round <= (engines.length > 0 ? rounds : 0); round++) {
+      let ceiling = round === 1 ? (results.claimStorm.find((s) => s.target === "noop-ceiling") ?? null) : null;
+      if (round > 1 && baselines.includes("noop-ceiling")) {
+        await attempt(`round ${round}: claim storm: noop-ceiling, ${players} players`, async () => {
+          ceiling = await runClaimStorm({ ...base, target: "noop-ceiling", redisUrl: redis.url, players, totalSlots: Math.floor(players * 0.75), maxPerPlayer: 2, count: 1, repeatEvery: 10 });
+        });
+      }
+      const ceilingClaimsPerSecond = (ceiling as StormResult | null)?.claimsPerSecond ?? null;
+      for (const engine of round % 2 === 1 ? engines : [...engines].reverse()) {
+        const setup = engineSetup(engine);
+        if (setup.unavailable) {
+          if (round === 1) log(`engine ${engine}: not run: ${setup.unavailable}`);
+          engineResults.push({ engine, label: setup.label, round, ceilingClaimsPerSecond, unavailable: setup.unavailable, storm: null, fanout: null });
+          continue;
+        }
+        // Filled by the attempts below (a failed one leaves its part null).
+        const run: { storm: StormResult | null; fanout: EngineResult["fanout"] } = { storm: null, fanout: null };
+        if (scenarios.includes("claim-storm")) {
+          await attempt(`round ${round}: claim storm on ${engine}: ${players} players`, async () => {
+            run.storm = await runClaimStorm({ ...base, target: setup.target, nodeEnv: setup.nodeEnv, redisUrl: redis.url, players, totalSlots: Math.floor(players * 0.75), maxPerPlayer: 2, count: 1, repeatEvery: 10 });
+          });
+        }
+        // The draw needs this server (a host drawing balls): the uWS baseline only acks.
+        if (scenarios.includes("draw-fanout") && setup.target === "bingo") {
+          await attempt(`round ${round}: draw fan-out on ${engine}: ${players} players, ${values.draws} draws`, async () => {
+            run.fanout = await runDrawFanout({ ...base, nodeEnv: setup.nodeEnv, redisUrl: redis.url, players, draws: Number(values.draws) });
+          });
+        }
+        engineResults.push({ engine, label: setup.label, round, ceilingClaimsPerSecond, ...run });
+        // The first engine of this server also fills the usual tables and the capacity model.
+        if (run.storm && setup.target === "bingo" && !results.claimStorm.some((s) => s.target === "bingo")) results.claimStorm.push(run.storm);
+        if (run.fanout && !results.drawFanout) results.drawFanout = run.fanout;
+      }
+    }
+    if (scenarios.includes("draw-fanout") && engines.length === 0) {
       await attempt(`draw fan-out: ${players} players, ${values.draws} draws`, async () => {
         results.drawFanout = await runDrawFanout({ ...base, redisUrl: redis.url, players, draws: Number(values.draws) });
       });
@@ -158,7 +205,7 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  const report: BenchResults = { ...results, wallSeconds: Math.round((performance.now() - started) / 1000) };
+  const report: BenchResults = { ...results, ...(engines.length > 0 ? { engines: engineResults } : {}), wallSeconds: Math.round((performance.now() - started) / 1000) };
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
   const storm = report.claimStorm.find((s) => s.target === "bingo");
@@ -175,8 +222,13 @@ async function main(): Promise<void> {
   }
   const markdown = benchMarkdown(report, storm !== undefined);
   const capacity = capacityMarkdown(report);
-  writeFileSync("bench-results/bench.md", `${markdown}\n\n${capacity}\n`);
-  if (values.docs || values.readme) {
+  const enginesTable = report.engines ? `${enginesMarkdown(report.engines, players)}\n\n` : "";
+  writeFileSync("bench-results/bench.md", `${enginesTable}${markdown}\n\n${capacity}\n`);
+  if ((values.docs || values.readme) && report.engines) {
+    // An engine comparison rewrites only its own table: the page's main tables come from their own full run.
+    writeFileSync(PERFORMANCE_DOC, replaceSection(readFileSync(PERFORMANCE_DOC, "utf8"), "engines", `${enginesIntro(report)}\n\n${enginesTable.trimEnd()}`));
+    log(`${PERFORMANCE_DOC} (WebSocket engines) rewritten`);
+  } else if (values.docs || values.readme) {
     if (storm) {
       mkdirSync(dirname(DOCS_CHART), { recursive: true });
       copyFileSync(CHART_FILE, DOCS_CHART);
@@ -186,9 +238,15 @@ async function main(): Promise<void> {
     writeFileSync(PERFORMANCE_DOC, page);
     log(`${PERFORMANCE_DOC} rewritten`);
   }
-  process.stdout.write(`${markdown}\n\n${capacity}\n`);
+  process.stdout.write(`${enginesTable}${markdown}\n\n${capacity}\n`);
   if (report.failures.length > 0) process.exitCode = 1;
   log(`wrote ${RESULTS_FILE}, ${storm ? `${CHART_FILE}, ` : ""}bench-results/bench.md in ${report.wallSeconds} s`);
+}
+
+/** When, where and with what the engine table was measured. */
+function enginesIntro(r: BenchResults): string {
+  const m = r.machine;
+  return `Measured ${r.date.slice(0, 10)} on ${m.cpus} cores (${m.model.trim()}), ${m.memoryGiB} GiB, Node ${m.node}, Redis ${m.redis}; ${r.nodes} server nodes and the load generator (${r.workers} worker processes) on the same machine; ${r.wallSeconds} s for the whole run. Reproduce with:\n\n\`\`\`sh\n${r.command}\n\`\`\``;
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ const yes = (ok: boolean): string => (ok ? "yes" : "**no**");
 const STRATEGY: Record<StormResult["target"], string> = {
   bingo: "**tick batching (this server)**",
   "noop-ceiling": "noop-ceiling (baseline: acks, no work)",
+  "noop-uws": "noop-ceiling on uWebSockets.js (baseline: bare Socket.IO through attachApp, acks, no work)",
   "per-request-atomic": "per-request-atomic (baseline: one Redis script per claim, count broadcast per claim)",
   "naive-counter": "naive-counter (baseline: DECR, compensating INCR, count broadcast per claim)",
 };

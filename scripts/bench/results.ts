@@ -1,5 +1,6 @@
 /** What `npm run bench` writes to bench-results/bench.json, and `npm run capacity` reads. */
 import type { BurstResult } from "../loadtest/bingo-burst";
+import type { EngineResult } from "./engines";
 import type { FanoutResult } from "../loadtest/draw-fanout";
 import type { ReconnectResult } from "../loadtest/reconnect-storm";
 import type { SoakResult } from "../loadtest/soak";
@@ -23,6 +24,8 @@ export interface BenchResults {
   readonly reconnectStorm: ReconnectResult[];
   /** `--soak S`: rolling games for S seconds, memory at the start and the end (absent in older files). */
   readonly soak?: SoakResult | null;
+  /** `--engines`: the claim storm and draw fan-out once per WebSocket engine (absent without it). */
+  readonly engines?: EngineResult[];
   /** Scenarios that failed to run to the end, with why. */
   readonly failures: string[];
 }

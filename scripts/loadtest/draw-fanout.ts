@@ -9,6 +9,8 @@ export interface FanoutOptions {
   readonly workers: number;
   /** Balls the host draws, each once every player has the previous one (or after a wait). */
   readonly draws: number;
+  /** Extra environment for the nodes (e.g. WS_ENGINE). */
+  readonly nodeEnv?: Readonly<Record<string, string>>;
 }
 
 export interface FanoutResult {

@@ -16,7 +16,8 @@ import type { ServerProcess } from "../lib/server-process";
 import { startServerProcess } from "../lib/server-process";
 import type { FromWorker, ToWorker } from "./protocol";
 
-export type Target = "bingo" | "noop-ceiling" | "naive-counter" | "per-request-atomic";
+/** `noop-uws`: the noop ceiling on uWebSockets.js (`--engines uws`), a baseline like the others. */
+export type Target = "bingo" | "noop-ceiling" | "noop-uws" | "naive-counter" | "per-request-atomic";
 
 export interface FleetOptions {
   readonly target: Target;

@@ -18,6 +18,8 @@ export interface MetricProbes {
   outboxOldestAgeMs?(): Promise<number | null>;
   /** Registered push tokens per platform, store-wide (PlayerDirectory.tokensByPlatform). */
   pushTokens?(): Promise<Record<string, number>>;
+  /** The WebSocket implementation writing this node's sockets (ws, ws-native, eiows). */
+  wsEngine?(): string;
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -77,6 +79,15 @@ export class PromMetrics implements Metrics {
       registers,
       collect() {
         for (const [kind, games] of Object.entries(probes.gameState?.() ?? {})) this.set({ kind }, games);
+      },
+    });
+    new Gauge({
+      name: "bingo_ws_engine",
+      help: "1 for the WebSocket implementation writing this node's sockets (WS_ENGINE, or ws when the wanted one could not be loaded).",
+      labelNames: ["engine"],
+      registers,
+      collect() {
+        if (probes.wsEngine) this.set({ engine: probes.wsEngine() }, 1);
       },
     });
     new Gauge({
