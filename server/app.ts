@@ -36,8 +36,8 @@ import { gameOfRoom, roomOf } from "./transport/socket-types";
 import { startStatsFeed } from "./transport/stats-feed";
 import { watchSessionExpiry } from "./transport/session-expiry";
 import { identityFromConfig } from "./identity/identity-from-config";
-import type { ChosenWsEngine } from "./transport/ws-engine";
-import { chooseWsEngine } from "./transport/ws-engine";
+import type { RunningWsEngine } from "./transport/ws-engine";
+import { runningWsEngine } from "./transport/ws-engine";
 
 /** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
 export interface PushDeps {
@@ -82,8 +82,8 @@ export interface RunningApp {
   readonly metrics: PromMetrics;
   /** This node's TCP connections, admitted or still in their handshake (MAX_CONNECTIONS). */
   readonly connections: ConnectionGate;
-  /** The WebSocket implementation writing this node's sockets, and why not the wanted one. */
-  readonly wsEngine: ChosenWsEngine;
+  /** The WebSocket implementation writing this node's sockets. */
+  readonly wsEngine: RunningWsEngine;
   /**
    * How many games each per-game part of this node keeps something for (engine rooms,
    * rules, auto-draw and auto-claim state, live figures, push counts). Also on /metrics
@@ -119,9 +119,8 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       winnersExport: { identity: identity.verifier, winners: (gameId, hostId) => reports.winners(gameId, hostId) },
     }),
   );
-  const ws = chooseWsEngine(config.wsEngine);
-  if (ws.fallback) log.warn({ wanted: ws.wanted, running: ws.running, reason: ws.fallback }, `WS_ENGINE=${ws.wanted} cannot run here: using ${ws.running}`);
-  else log.info({ wsEngine: ws.running }, `websocket engine: ${ws.running}`);
+  const wsEngine = runningWsEngine();
+  log.info({ wsEngine }, `websocket engine: ${wsEngine}`);
   const io: BingoServer = new Server(httpServer, {
     // WebSocket only: no sticky sessions needed behind a load balancer.
     transports: ["websocket"],
@@ -132,7 +131,6 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     // also times out the TCP connection under it).
     connectTimeout: config.handshakeTimeoutMs,
     ...(adapter ? { adapter } : {}),
-    ...(ws.wsEngine ? { wsEngine: ws.wsEngine } : {}),
   });
   const metrics = new PromMetrics(config.nodeId, {
     sockets: () => io.of("/").sockets.size,
@@ -145,7 +143,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     gameState: (): Record<string, number> => sweeper.sizes(),
     ...(outboxOldestAgeMs ? { outboxOldestAgeMs } : {}),
     pushTokens: () => pushDeps.directory.tokensByPlatform(),
-    wsEngine: () => ws.running,
+    wsEngine: () => wsEngine,
   });
   const multiNode = adapter !== undefined;
   const catalog = new GameCatalog(store);
@@ -262,7 +260,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     engine,
     metrics,
     connections: gate,
-    wsEngine: ws,
+    wsEngine,
     gameState: () => sweeper.sizes(),
     sweepIdleGames: () => sweeper.sweep(),
     async close() {

@@ -3,8 +3,6 @@ import { z } from "zod";
 import type { WebPushSettings } from "../shared/protocol/push-config";
 import { DEFAULT_COUNT_THRESHOLDS } from "./domain/push-thresholds";
 import type { RedisNodeAddress } from "./store/redis/connection";
-import type { WsEngineName } from "./transport/ws-engine";
-import { WS_ENGINES } from "./transport/ws-engine";
 
 const int = (min: number, max: number) =>
   z
@@ -105,7 +103,6 @@ const envSchema = z.object({
   RATE_LIMIT_PLAYER_BURST: int(1, 1_000_000).default(200),
   RATE_LIMIT_PLAYER_PER_SECOND: int(1, 1_000_000).default(40),
   MAX_MESSAGE_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
-  WS_ENGINE: z.enum(WS_ENGINES, { message: `must be one of ${WS_ENGINES.join(", ")}` }).default("ws"),
   MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   MAX_SOCKETS_PER_PLAYER: int(1, 1_000_000).default(5),
   HANDSHAKE_TIMEOUT_MS: int(100, 600_000).default(5000),
@@ -215,8 +212,6 @@ export interface Config {
   };
   /** Largest Socket.IO frame a client may send; a larger one closes its connection. */
   readonly maxMessageBytes: number;
-  /** The WebSocket implementation wanted; ws runs instead when it cannot be loaded (see ws-engine.ts). */
-  readonly wsEngine: WsEngineName;
   /**
    * Most connections on this node, counting TCP connections that have not finished the
    * authenticated Socket.IO connect yet; more are refused at connect with UNAVAILABLE.
@@ -328,7 +323,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       player: { burst: e.RATE_LIMIT_PLAYER_BURST, perSecond: e.RATE_LIMIT_PLAYER_PER_SECOND },
     },
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
-    wsEngine: e.WS_ENGINE,
     maxConnections: e.MAX_CONNECTIONS,
     maxSocketsPerPlayer: e.MAX_SOCKETS_PER_PLAYER,
     handshakeTimeoutMs: e.HANDSHAKE_TIMEOUT_MS,

@@ -1,14 +1,14 @@
 /**
- * `npm run bench -- --engines ws,ws-native,eiows,uws`: the claim storm and the draw fan-out
+ * `npm run bench -- --engines ws,ws-native,uws`: the claim storm and the draw fan-out
  * once per WebSocket engine in the same run (same Redis, same load generator, same noop
  * ceiling), so their figures can be set side by side on a noisy shared machine.
  */
 import type { FanoutResult } from "../loadtest/draw-fanout";
 import type { StormResult, Target } from "../loadtest/storm";
-import { chooseWsEngine } from "../../server/transport/ws-engine";
+import { runningWsEngine } from "../../server/transport/ws-engine";
 import { loadUws, UWS_PACKAGE } from "./uws-build";
 
-export const BENCH_ENGINES = ["ws", "ws-native", "eiows", "uws"] as const;
+export const BENCH_ENGINES = ["ws", "ws-native", "uws"] as const;
 export type BenchEngine = (typeof BENCH_ENGINES)[number];
 
 /** How one engine is run: which target, with what environment on its nodes; or why it cannot run here. */
@@ -50,20 +50,16 @@ function whyNot(load: () => unknown): string | undefined {
 export function engineSetup(engine: BenchEngine): EngineSetup {
   switch (engine) {
     case "ws":
-      return { engine, label: "ws (default)", target: "bingo", nodeEnv: { WS_ENGINE: "ws", ...PLAIN_WS } };
+      return { engine, label: "ws (default)", target: "bingo", nodeEnv: { ...PLAIN_WS } };
     case "ws-native": {
-      const running = chooseWsEngine("ws", require, {}).running;
+      const running = runningWsEngine(require, {});
       return {
         engine,
         label: "ws + bufferutil, utf-8-validate",
         target: "bingo",
-        nodeEnv: { WS_ENGINE: "ws" },
+        nodeEnv: {},
         ...(running === "ws-native" ? {} : { unavailable: "bufferutil is not installed (npm install --no-save bufferutil utf-8-validate)" }),
       };
-    }
-    case "eiows": {
-      const chosen = chooseWsEngine("eiows");
-      return { engine, label: "eiows (WS_ENGINE=eiows)", target: "bingo", nodeEnv: { WS_ENGINE: "eiows", ...PLAIN_WS }, ...(chosen.fallback ? { unavailable: chosen.fallback } : {}) };
     }
     case "uws": {
       const why = whyNot(loadUws);

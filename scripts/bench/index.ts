@@ -6,7 +6,7 @@
  *
  *   npm run bench -- --players 20000 --hold 60 --scenarios claim-storm,draw-fanout --kill-node
  *   npm run bench -- --soak 60        (the soak alone; add --scenarios to run others too)
- *   npm run bench -- --scenarios claim-storm,draw-fanout --baselines noop-ceiling --engines ws,ws-native,eiows,uws
+ *   npm run bench -- --scenarios claim-storm,draw-fanout --baselines noop-ceiling --engines ws,ws-native,uws
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";

@@ -9,7 +9,7 @@ export interface FanoutOptions {
   readonly workers: number;
   /** Balls the host draws, each once every player has the previous one (or after a wait). */
   readonly draws: number;
-  /** Extra environment for the nodes (e.g. WS_ENGINE). */
+  /** Extra environment for the nodes (e.g. WS_NO_BUFFER_UTIL). */
   readonly nodeEnv?: Readonly<Record<string, string>>;
 }
 

@@ -20,7 +20,7 @@ export interface StormOptions {
   readonly repeatEvery: number;
   /** Hold every connection this long before the storm, and count what was lost (0: no hold). */
   readonly holdSeconds?: number;
-  /** Extra environment for this server's nodes (e.g. WS_ENGINE). */
+  /** Extra environment for this server's nodes (e.g. WS_NO_BUFFER_UTIL). */
   readonly nodeEnv?: Readonly<Record<string, string>>;
 }
 

@@ -18,7 +18,7 @@ export interface MetricProbes {
   outboxOldestAgeMs?(): Promise<number | null>;
   /** Registered push tokens per platform, store-wide (PlayerDirectory.tokensByPlatform). */
   pushTokens?(): Promise<Record<string, number>>;
-  /** The WebSocket implementation writing this node's sockets (ws, ws-native, eiows). */
+  /** The WebSocket implementation writing this node's sockets (ws, ws-native). */
   wsEngine?(): string;
 }
 
@@ -83,7 +83,7 @@ export class PromMetrics implements Metrics {
     });
     new Gauge({
       name: "bingo_ws_engine",
-      help: "1 for the WebSocket implementation writing this node's sockets (WS_ENGINE, or ws when the wanted one could not be loaded).",
+      help: "1 for the WebSocket implementation writing this node's sockets: ws, or ws-native (ws with bufferutil loaded).",
       labelNames: ["engine"],
       registers,
       collect() {

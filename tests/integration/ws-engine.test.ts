@@ -1,8 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { WebSocket } from "ws";
-import { WS_ENGINES, chooseWsEngine } from "../../server/transport/ws-engine";
-import type { WsEngineName } from "../../server/transport/ws-engine";
+import { runningWsEngine } from "../../server/transport/ws-engine";
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
 import type { TestRedis } from "../support/redis-server";
@@ -11,10 +10,9 @@ import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
 
 /**
- * WS_ENGINE on real sockets: each engine runs the game's flows across two nodes on one
- * Redis, or, where it cannot be loaded on this machine and Node line, the node warns and
- * serves through ws. What is expected is computed as the server decides it
- * (chooseWsEngine), so the test asserts the truth of the line it runs on, never nothing.
+ * The WebSocket engine a node reports (log line, /metrics), on real sockets across two nodes
+ * on one Redis: `ws`, or `ws-native` where bufferutil is installed (computed as the server
+ * does, so the test asserts what runs on this machine), and the game's flows over it.
  */
 
 let redis: TestRedis;
@@ -34,31 +32,27 @@ class LogLines extends Writable {
   }
 }
 
-const WARN = 40;
+const INFO = 30;
+const name = runningWsEngine();
 
-describe.each(WS_ENGINES.map((name) => [name, chooseWsEngine(name)] as const))("WS_ENGINE=%s", (name: WsEngineName, expected) => {
+describe(`the ${name} engine`, () => {
   const logs = [new LogLines(), new LogLines()];
   let nodes: TestApp[] = [];
 
   beforeAll(async () => {
-    nodes = await Promise.all(logs.map((log) => startTestApp({ redisUrl: redis.url, config: { wsEngine: name }, log: pino({ level: "info" }, log) })));
+    nodes = await Promise.all(logs.map((log) => startTestApp({ redisUrl: redis.url, log: pino({ level: "info" }, log) })));
   });
   afterAll(async () => {
     await Promise.all(nodes.map((node) => node.stop()));
   });
 
-  test(`the node runs ${expected.running}${expected.fallback ? " (the wanted engine cannot load here)" : ""}, says so in its log and on /metrics`, async () => {
+  test(`the node runs ${name}, says so once in its log and on /metrics`, async () => {
     for (const [i, node] of nodes.entries()) {
-      expect(node.wsEngine.running).toBe(expected.running);
+      expect(node.wsEngine).toBe(name);
       const metrics = await (await fetch(`${node.url}/metrics`)).text();
-      expect(metrics).toMatch(new RegExp(`^bingo_ws_engine\\{engine="${expected.running}",node="[^"]+"\\} 1$`, "m"));
-      const said = logs[i].lines.filter((line) => "wsEngine" in line || "wanted" in line);
-      if (expected.fallback) {
-        // The fallback is warned about once per node, with why.
-        expect(said).toEqual([expect.objectContaining({ level: WARN, wanted: name, running: expected.running, reason: expected.fallback })]);
-      } else {
-        expect(said).toEqual([expect.objectContaining({ level: 30, wsEngine: expected.running })]);
-      }
+      expect(metrics).toMatch(new RegExp(`^bingo_ws_engine\\{engine="${name}",node="[^"]+"\\} 1$`, "m"));
+      const said = logs[i].lines.filter((line) => "wsEngine" in line);
+      expect(said).toEqual([expect.objectContaining({ level: INFO, wsEngine: name })]);
     }
   });
 
@@ -69,11 +63,11 @@ describe.each(WS_ENGINES.map((name) => [name, chooseWsEngine(name)] as const))("
     const players = await Promise.all([0, 1, 2, 3].map((i) => nodes[i % 2].client(`p-${name}-${i}`, "player")));
     for (const player of players) ok(await player.join(gameId), "join");
 
-    // The sockets really are written by the engine that runs: ws's WebSocket, or not.
+    // The sockets really are written by ws's WebSocket.
     for (const node of nodes) {
       for (const socket of node.io.of("/").sockets.values()) {
         const transportSocket = (socket.conn as unknown as { transport: { socket: unknown } }).transport.socket;
-        expect(transportSocket instanceof WebSocket).toBe(expected.running !== "eiows");
+        expect(transportSocket).toBeInstanceOf(WebSocket);
       }
     }
 
