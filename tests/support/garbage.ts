@@ -175,6 +175,22 @@ export function frameBytes(args: readonly unknown[]): number {
   return Math.max(Buffer.byteLength(text ?? ""), largest);
 }
 
+/**
+ * Binary attachments in an emission's arguments. socket.io-parser (4.2.7) closes a connection
+ * whose packet announces more than its `maxAttachments` (10), before anything is parsed:
+ * like an oversize frame, that costs only the sender's own connection (by design).
+ */
+export function attachmentCount(value: unknown): number {
+  if (Buffer.isBuffer(value) || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return 1;
+  if (!value || typeof value !== "object") return 0;
+  let count = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) count += attachmentCount(item);
+  return count;
+}
+
+/** socket.io-parser's default limit of binary attachments per packet. */
+export const MAX_ATTACHMENTS = 10;
+
 /** What is sent for a generated value: the run's game ids in the game slots, long strings spelled out. */
 export function materialize(value: unknown, games: readonly string[]): unknown {
   if (!value || typeof value !== "object" || Buffer.isBuffer(value)) return value;
