@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     if (scenarios.includes("reconnect-storm")) {
       for (const killNode of values["kill-node"] ? [false, true] : [false]) {
         await attempt(`reconnect storm (${killNode ? "node killed" : "all clients"}): ${players} players`, async () => {
-          results.reconnectStorm.push(await runReconnectStorm({ ...base, redisUrl: redis.url, players, killNode, draws: 3 }));
+          results.reconnectStorm.push(await runReconnectStorm({ ...base, redisUrl: redis.url, players, killNode, draws: 3, progress: (line) => log(`  ${line}`) }));
         });
       }
     }

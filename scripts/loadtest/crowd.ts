@@ -228,9 +228,15 @@ export class Crowd {
   }
 }
 
+/**
+ * Whether the socket connects. A connection the server closes during its handshake (say, at
+ * HANDSHAKE_TIMEOUT_MS) ends in "disconnect", not "connect_error": without that case such a
+ * client would wait for ever and the storm would never end.
+ */
 function connected(socket: Socket): Promise<boolean> {
   return new Promise((resolve) => {
     socket.once("connect", () => resolve(true));
     socket.once("connect_error", () => resolve(false));
+    socket.once("disconnect", () => resolve(false));
   });
 }

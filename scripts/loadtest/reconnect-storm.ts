@@ -11,6 +11,8 @@ export interface ReconnectOptions {
   readonly killNode: boolean;
   /** Balls drawn before the storm, so the rejoined snapshots have a round to agree on. */
   readonly draws: number;
+  /** Told each step, so a long run shows where it is. */
+  readonly progress?: (line: string) => void;
 }
 
 export interface ReconnectResult {
@@ -38,19 +40,23 @@ export interface ReconnectResult {
  * others). Each rejoin's snapshot must match the authoritative state.
  */
 export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectResult> {
+  const step = o.progress ?? ((): void => undefined);
   const fleet = await Fleet.start({ ...o, target: "bingo" });
+  step(`connected ${fleet.connected} (${fleet.connectFailed} failed) in ${fleet.connectSeconds.toFixed(1)} s`);
   try {
     const host = fleet.hostClient;
     const { gameId } = fleet;
     const opened = await host.openClaims({ gameId, totalSlots: fleet.connected, maxPerPlayer: 1 });
     if (!opened.ok) throw new Error(`open: ${opened.error.code}`);
     await fleet.ask({ type: "claim", count: 1, repeatEvery: 0 }, "claimed");
+    step("every player holds a card");
     const started = await host.startRound(gameId);
     if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
     for (let i = 0; i < o.draws; i++) {
       await fleet.draw();
     }
 
+    step(`round started, ${o.draws} balls drawn; dropping`);
     const urls = fleet.nodes.map((n) => n.url);
     const since = Date.now();
     if (o.killNode) {
@@ -59,6 +65,7 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
     } else {
       await fleet.ask({ type: "drop", mode: { kind: "all", urls } }, "dropping");
     }
+    step("dropped; waiting for every rejoin");
     const reports = (await fleet.ask({ type: "rejoin-report" }, "rejoin-report")).map((m) => m.report);
 
     const joined = await host.join(gameId);
