@@ -128,8 +128,8 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     // A larger frame closes the connection (ws answers 1009) before anything parses it.
     maxHttpBufferSize: config.maxMessageBytes,
     // An engine.io connection that has not joined a namespace by then is closed (ConnectionGate
-    // also times out the TCP connection under it).
-    connectTimeout: config.handshakeTimeoutMs,
+    // closes the TCP connection under it sooner if it stalls).
+    connectTimeout: config.handshakeMaxMs,
     ...(adapter ? { adapter } : {}),
   });
   const metrics = new PromMetrics(config.nodeId, {
@@ -222,6 +222,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
   const gate = new ConnectionGate(httpServer, {
     maxConnections: config.maxConnections,
     handshakeTimeoutMs: config.handshakeTimeoutMs,
+    handshakeMaxMs: config.handshakeMaxMs,
     timedOut: () => metrics.connectionCut("handshake-timeout"),
     dropped: () => metrics.connectionCut("over-capacity"),
   });
@@ -245,7 +246,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => {
+    httpServer.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
       httpServer.off("error", reject);
       resolve();
     });

@@ -24,6 +24,7 @@ export const FIREBASE_JWKS_URL = "https://www.googleapis.com/service_accounts/v1
  */
 const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
+  LISTEN_BACKLOG: int(1, 65535).default(4096),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
   REDIS_URL: z
     .string()
@@ -106,6 +107,7 @@ const envSchema = z.object({
   MAX_CONNECTIONS: int(1, 1_000_000).default(20_000),
   MAX_SOCKETS_PER_PLAYER: int(1, 1_000_000).default(5),
   HANDSHAKE_TIMEOUT_MS: int(100, 600_000).default(5000),
+  HANDSHAKE_MAX_MS: int(100, 600_000).default(30_000),
   MAX_SEND_BUFFER_BYTES: int(16 * 1024, 1024 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_DISCONNECT_AFTER_MS: int(100, 3_600_000).default(10_000),
   MAX_PENDING_CLAIMS: int(1, 10_000_000).default(100_000),
@@ -140,6 +142,8 @@ export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof en
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** The kernel's queue of connections not yet accepted (capped by net.core.somaxconn); a full queue drops SYNs, which clients retry after 1, 3, 7 s. */
+  readonly listenBacklog: number;
   readonly redisUrl: string | undefined;
   /** Seed nodes of a Redis Cluster; never set together with redisUrl. */
   readonly redisClusterNodes: readonly RedisNodeAddress[] | undefined;
@@ -219,8 +223,10 @@ export interface Config {
   readonly maxConnections: number;
   /** Most sockets of one player (the token's subject) on this node; one more is refused with RATE_LIMITED. */
   readonly maxSocketsPerPlayer: number;
-  /** A connection that has not completed the authenticated Socket.IO connect within this is closed. */
+  /** A connection in its handshake (not yet the authenticated Socket.IO connect) that makes no progress for this long is closed. */
   readonly handshakeTimeoutMs: number;
+  /** A connection that has not completed the authenticated Socket.IO connect within this is closed, however it progresses. */
+  readonly handshakeMaxMs: number;
   /** A socket whose outgoing data not yet handed to the kernel passes this is disconnected (a client that does not read). */
   readonly maxSendBufferBytes: number;
   /** A socket whose events keep going over its rate limit this long is disconnected. */
@@ -276,6 +282,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
     throw new ConfigError("invalid configuration:\n  REDIS_URL and REDIS_CLUSTER_NODES: set one of them (one Redis, or the seeds of a Redis Cluster), not both");
   }
+  if (e.HANDSHAKE_MAX_MS < e.HANDSHAKE_TIMEOUT_MS) {
+    throw new ConfigError(
+      `invalid configuration:\n  HANDSHAKE_MAX_MS=${e.HANDSHAKE_MAX_MS}: must be at least HANDSHAKE_TIMEOUT_MS (${e.HANDSHAKE_TIMEOUT_MS}): one is the whole handshake's deadline, the other a window without progress inside it`,
+    );
+  }
   const production = e.NODE_ENV === "production";
   const jwks = identityProvider(e);
   if (production && !e.AUTH_SECRET && !jwks) {
@@ -288,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    listenBacklog: e.LISTEN_BACKLOG,
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES,
     authSecret: e.AUTH_SECRET,
@@ -326,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnections: e.MAX_CONNECTIONS,
     maxSocketsPerPlayer: e.MAX_SOCKETS_PER_PLAYER,
     handshakeTimeoutMs: e.HANDSHAKE_TIMEOUT_MS,
+    handshakeMaxMs: e.HANDSHAKE_MAX_MS,
     maxSendBufferBytes: e.MAX_SEND_BUFFER_BYTES,
     rateLimitDisconnectAfterMs: e.RATE_LIMIT_DISCONNECT_AFTER_MS,
     maxPendingClaims: e.MAX_PENDING_CLAIMS,

@@ -61,13 +61,17 @@ function burstTable(r: BenchResults): string {
 function reconnectTable(r: BenchResults): string {
   if (r.reconnectStorm.length === 0) return "";
   const rows = [
-    "| Reconnect storm | Players | Dropped | Rejoined | Failed | Attempts per client | All rejoined after | Rejoin p50 / p99 / max ms | Snapshots differing from the host's | Card lists differing |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| Reconnect storm | Server | Players | Dropped | Rejoined | Failed | Attempts per client | All rejoined after | vs the no-op server | Rejoin p50 / p99 / max ms | Snapshots differing from the host's | Card lists differing |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const s of r.reconnectStorm) {
     const mode = s.mode === "all-clients" ? "every client drops at once" : "one node killed (`kill -9`), its clients move";
+    const noop = r.reconnectStorm.find((o) => o.target === "noop-ceiling" && o.mode === s.mode);
+    const ratio = s.target === "bingo" && noop && noop.failed === 0 && noop.secondsUntilAllRejoined > 0 ? `${(s.secondsUntilAllRejoined / noop.secondsUntilAllRejoined).toFixed(2)}×` : "";
+    const server = s.target === "bingo" ? "this server" : "no-op Socket.IO";
+    const checks = s.target === "bingo" ? `${s.inconsistentStates} | ${s.cardMismatches}` : "– | –";
     rows.push(
-      `| ${mode} | ${n(s.connected)} | ${n(s.dropped)} | ${n(s.reconnected)} | ${s.failed} | ${s.attemptsPerClient} | ${s.secondsUntilAllRejoined} s | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${s.inconsistentStates} | ${s.cardMismatches} |`,
+      `| ${mode} | ${server} | ${n(s.connected)} | ${n(s.dropped)} | ${n(s.reconnected)} | ${s.failed} | ${s.attemptsPerClient} | ${s.secondsUntilAllRejoined} s | ${ratio} | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${checks} |`,
     );
   }
   return rows.join("\n");

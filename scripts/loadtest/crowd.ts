@@ -152,7 +152,7 @@ export class Crowd {
     this.unexpectedDisconnects++;
     if (this.dropMode?.kind === "node-loss") {
       const urls = this.dropMode.urls;
-      this.pendingRejoins.push(this.rejoin(i, urls[(this.setup.firstPlayer + i) % urls.length], Date.now()));
+      this.pendingRejoins.push(this.rejoin(i, urls[(this.setup.firstPlayer + i) % urls.length], Date.now(), this.dropMode.baseline === true));
       if (--this.toNotice === 0) this.noticed();
     }
   }
@@ -170,15 +170,21 @@ export class Crowd {
       const old = this.sockets[i];
       if (!old) continue;
       old.disconnect();
-      this.pendingRejoins.push(this.rejoin(i, mode.urls[(this.setup.firstPlayer + i) % mode.urls.length], since));
+      this.pendingRejoins.push(this.rejoin(i, mode.urls[(this.setup.firstPlayer + i) % mode.urls.length], since, mode.baseline === true));
     }
   }
 
-  /** Reconnects one player (with a client's backoff between failed attempts) and joins the game again. */
-  private async rejoin(i: number, url: string, since: number): Promise<void> {
+  /**
+   * Reconnects one player and joins the game again, on socket.io-client's own schedule (its
+   * defaults: reconnectionDelay 1 s doubling up to reconnectionDelayMax 5 s, randomizationFactor
+   * 0.5), the first attempt included: real clients that lose their connection together do not
+   * all knock in the same millisecond, they spread over about a second.
+   */
+  private async rejoin(i: number, url: string, since: number, baseline: boolean): Promise<void> {
     this.rejoins.dropped++;
     this.sockets[i] = null;
     for (let attempt = 0; ; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, reconnectionDelay(attempt)));
       this.rejoins.attempts++;
       const socket = this.open(i, url);
       if (await connected(socket)) {
@@ -189,11 +195,11 @@ export class Crowd {
           | { ok: true; game: GameSnapshot }
           | { ok: false }
           | null;
-        if (ack?.ok) {
+        if (ack?.ok || (ack && baseline)) {
           this.rejoins.rejoined++;
           this.rejoins.lastRejoinedAt = Date.now();
           this.rejoinLatency.add(Date.now() - since);
-          this.recordSnapshot(i, ack.game);
+          if (ack.ok) this.recordSnapshot(i, ack.game);
           return;
         }
       }
@@ -202,8 +208,6 @@ export class Crowd {
         this.rejoins.failed++;
         return;
       }
-      // A client's reconnection backoff (socket.io-client's own is 1 s doubling, with jitter).
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random())));
     }
   }
 
@@ -226,6 +230,11 @@ export class Crowd {
     this.dropMode = null;
     for (const socket of this.sockets) socket?.disconnect();
   }
+}
+
+/** socket.io-client's delay before reconnection attempt `attempt` (0 = the first), with its jitter. */
+function reconnectionDelay(attempt: number): number {
+  return Math.min(5000, 1000 * 2 ** attempt) * (0.5 + Math.random());
 }
 
 /**

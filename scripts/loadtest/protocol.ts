@@ -11,12 +11,15 @@ export interface WorkerSetup {
   readonly connectConcurrency: number;
 }
 
-/** How the players' connections go away in a reconnect storm. */
+/**
+ * How the players' connections go away in a reconnect storm. `baseline`: the target is a
+ * baseline server whose `game:join` only subscribes, so any answer counts as rejoined.
+ */
 export type DropMode =
-  /** Every client drops its connection and reconnects at once. */
-  | { readonly kind: "all"; readonly urls: readonly string[] }
+  /** Every client loses its connection at once and reconnects as socket.io-client would. */
+  | { readonly kind: "all"; readonly urls: readonly string[]; readonly baseline?: boolean }
   /** The node at `lostUrl` is about to be killed: its clients reconnect to `urls` (the survivors) when they notice. */
-  | { readonly kind: "node-loss"; readonly lostUrl: string; readonly urls: readonly string[] };
+  | { readonly kind: "node-loss"; readonly lostUrl: string; readonly urls: readonly string[]; readonly baseline?: boolean };
 
 export type ToWorker =
   | { readonly type: "connect"; readonly setup: WorkerSetup }

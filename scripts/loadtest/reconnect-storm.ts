@@ -3,6 +3,11 @@ import type { LatencySummary } from "./histogram";
 import { summarize } from "./histogram";
 
 export interface ReconnectOptions {
+  /**
+   * `noop-ceiling`: the same storm against the bare Socket.IO baseline (its join only
+   * subscribes, no game is played): the yardstick for how long the generator itself needs.
+   */
+  readonly target?: "bingo" | "noop-ceiling";
   readonly redisUrl: string;
   readonly players: number;
   readonly nodes: number;
@@ -17,6 +22,7 @@ export interface ReconnectOptions {
 
 export interface ReconnectResult {
   readonly scenario: "reconnect-storm";
+  readonly target: "bingo" | "noop-ceiling";
   readonly mode: "all-clients" | "node-killed";
   readonly players: number;
   readonly connected: number;
@@ -41,41 +47,50 @@ export interface ReconnectResult {
  */
 export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectResult> {
   const step = o.progress ?? ((): void => undefined);
-  const fleet = await Fleet.start({ ...o, target: "bingo" });
+  const target = o.target ?? "bingo";
+  const baseline = target !== "bingo";
+  const fleet = await Fleet.start({ ...o, target, totalSlots: o.players, maxPerPlayer: 1 });
   step(`connected ${fleet.connected} (${fleet.connectFailed} failed) in ${fleet.connectSeconds.toFixed(1)} s`);
   try {
-    const host = fleet.hostClient;
-    const { gameId } = fleet;
-    const opened = await host.openClaims({ gameId, totalSlots: fleet.connected, maxPerPlayer: 1 });
-    if (!opened.ok) throw new Error(`open: ${opened.error.code}`);
-    await fleet.ask({ type: "claim", count: 1, repeatEvery: 0 }, "claimed");
-    step("every player holds a card");
-    const started = await host.startRound(gameId);
-    if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
-    for (let i = 0; i < o.draws; i++) {
-      await fleet.draw();
+    if (!baseline) {
+      const host = fleet.hostClient;
+      const { gameId } = fleet;
+      const opened = await host.openClaims({ gameId, totalSlots: fleet.connected, maxPerPlayer: 1 });
+      if (!opened.ok) throw new Error(`open: ${opened.error.code}`);
+      await fleet.ask({ type: "claim", count: 1, repeatEvery: 0 }, "claimed");
+      step("every player holds a card");
+      const started = await host.startRound(gameId);
+      if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
+      for (let i = 0; i < o.draws; i++) {
+        await fleet.draw();
+      }
+      step(`round started, ${o.draws} balls drawn`);
     }
 
-    step(`round started, ${o.draws} balls drawn; dropping`);
+    step("dropping");
     const urls = fleet.nodes.map((n) => n.url);
     const since = Date.now();
     if (o.killNode) {
-      await fleet.ask({ type: "drop", mode: { kind: "node-loss", lostUrl: urls[0], urls: urls.slice(1) } }, "dropping");
+      await fleet.ask({ type: "drop", mode: { kind: "node-loss", lostUrl: urls[0], urls: urls.slice(1), baseline } }, "dropping");
       fleet.nodes[0].child.kill("SIGKILL");
     } else {
-      await fleet.ask({ type: "drop", mode: { kind: "all", urls } }, "dropping");
+      await fleet.ask({ type: "drop", mode: { kind: "all", urls, baseline } }, "dropping");
     }
     step("dropped; waiting for every rejoin");
     const reports = (await fleet.ask({ type: "rejoin-report" }, "rejoin-report")).map((m) => m.report);
 
-    const joined = await host.join(gameId);
-    if (!joined.ok) throw new Error(`join: ${joined.error.code}`);
-    const { phase, slots, round } = joined.game;
-    const expectedState = `${phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
+    let expectedState = "";
+    if (!baseline) {
+      const joined = await fleet.hostClient.join(fleet.gameId);
+      if (!joined.ok) throw new Error(`join: ${joined.error.code}`);
+      const { phase, slots, round } = joined.game;
+      expectedState = `${phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
+    }
     const sum = (f: (r: (typeof reports)[number]) => number): number => reports.reduce((n, r) => n + f(r), 0);
     const rejoined = sum((r) => r.rejoined);
     return {
       scenario: "reconnect-storm",
+      target,
       mode: o.killNode ? "node-killed" : "all-clients",
       players: o.players,
       connected: fleet.connected,
@@ -85,7 +100,7 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
       attemptsPerClient: Math.round((sum((r) => r.attempts) / Math.max(1, sum((r) => r.dropped))) * 100) / 100,
       secondsUntilAllRejoined: Math.round((Math.max(...reports.map((r) => r.lastRejoinedAt)) - since) / 100) / 10,
       latencyMs: summarize(reports.map((r) => r.latency)),
-      inconsistentStates: rejoined - sum((r) => r.states[expectedState] ?? 0),
+      inconsistentStates: baseline ? 0 : rejoined - sum((r) => r.states[expectedState] ?? 0),
       cardMismatches: sum((r) => r.cardMismatches),
       expectedState,
     };

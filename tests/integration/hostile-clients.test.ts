@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import type { Socket as TcpSocket } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
 import { BingoClient } from "../../shared/client";
@@ -262,4 +264,66 @@ describe("connections that never finish the handshake (HANDSHAKE_TIMEOUT_MS)", (
       await app.stop();
     }
   });
+
+  test("a handshake that only waited on the node (its event loop busy past the deadline) is admitted, not cut", async () => {
+    const app = await startTestApp({ config: { handshakeTimeoutMs: 200 } });
+    try {
+      // The upgrade request is in the kernel; then the node (this process) is busy for three
+      // windows, as in a mass reconnect. Its reads are due before the deadline is looked at.
+      const { raw, answer } = await RawWebSocket.connectNamespace(app.url, tokenFor("queued-player", "player"), () => busyFor(app.config.handshakeTimeoutMs * 3));
+      expect(answer).toMatch(/^40\{"sid"/);
+      expect(app.io.of("/").sockets.size).toBe(1);
+      expect(await metric(app.url, "bingo_connections_cut_total", 'reason="handshake-timeout"')).toBe(0);
+      raw.close();
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test("a client that keeps sending but never finishes is closed at HANDSHAKE_MAX_MS; one that finishes slowly is admitted", async () => {
+    const app = await startTestApp({ config: { handshakeTimeoutMs: 200, handshakeMaxMs: 1500 } });
+    const stopDripping = new AbortController();
+    let dripping: TcpSocket | undefined;
+    try {
+      // A slow but live client: its upgrade request arrives in pieces over more than two windows.
+      const slow = await RawWebSocket.tcp(app.url);
+      const request = RawWebSocket.upgradeRequest(app.url);
+      const pieces = 6;
+      for (let i = 0; i < pieces; i++) {
+        slow.write(request.slice((i * request.length) / pieces, ((i + 1) * request.length) / pieces));
+        await delay(app.config.handshakeTimeoutMs / 2);
+      }
+      const answer = await new Promise<string>((resolve) => {
+        slow.once("data", (chunk: Buffer) => resolve(chunk.toString("latin1")));
+        slow.once("close", () => resolve("closed before the 101"));
+      });
+      expect(answer).toMatch(/^HTTP\/1.1 101/);
+      slow.destroy();
+
+      // Slowloris: a header line every half window, for ever.
+      dripping = await RawWebSocket.tcp(app.url);
+      const drippingClosed = new Promise<void>((resolve) => dripping!.once("close", () => resolve()));
+      dripping.write("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n");
+      void (async (): Promise<void> => {
+        for (let i = 0; !stopDripping.signal.aborted && !dripping!.destroyed; i++) {
+          dripping!.write(`X-Drip-${i}: 1\r\n`);
+          await delay(app.config.handshakeTimeoutMs / 2);
+        }
+      })();
+      await drippingClosed;
+      expect(await metric(app.url, "bingo_connections_cut_total", 'reason="handshake-timeout"')).toBe(1);
+    } finally {
+      stopDripping.abort();
+      dripping?.destroy();
+      await app.stop();
+    }
+  });
 });
+
+/** Keeps this process's event loop busy, as a node is in a storm. */
+function busyFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // spin
+  }
+}

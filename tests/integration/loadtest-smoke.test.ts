@@ -83,6 +83,11 @@ test("reconnect storm at 200 players with a node killed: its clients rejoin on t
   expect(result.expectedState).toMatch(/^running slots 0\/200 .* draws 3 /);
 }, 120_000);
 
+test("reconnect storm at 200 players on the no-op server (the yardstick): every client drops and rejoins on socket.io-client's schedule", async () => {
+  const result = await runReconnectStorm({ target: "noop-ceiling", redisUrl: redis.url, players: 200, nodes: 2, workers: 2, killNode: false, draws: 0 });
+  expect(result).toMatchObject({ target: "noop-ceiling", connected: 200, dropped: 200, reconnected: 200, failed: 0 });
+}, 120_000);
+
 test("soak for a few seconds on 2 nodes: rolling games all finish with no unexpected answer, and the nodes let go of every game once its players left", async () => {
   const result = await runSoak({ redisUrl: redis.url, nodes: 2, seconds: 3, lanes: 2, playersPerGame: 5, drawsPerGame: 5, gameTtlSeconds: 60, waitForExpiry: false });
   expect(result.unexpected).toEqual({});

@@ -35,15 +35,23 @@ export class RawWebSocket {
     return tcp;
   }
 
-  /** A WebSocket upgraded at the Engine.IO level: the server's open packet has been read. */
-  static async open(url: string): Promise<RawWebSocket> {
-    const tcp = await RawWebSocket.tcp(url);
-    const { host } = new URL(url);
+  /** The HTTP request upgrading to an Engine.IO WebSocket, as a client sends it. */
+  static upgradeRequest(url: string): string {
     const key = randomBytes(16).toString("base64");
-    tcp.write(
-      `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    return (
+      `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${new URL(url).host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`
     );
+  }
+
+  /**
+   * A WebSocket upgraded at the Engine.IO level: the server's open packet has been read.
+   * `sent` runs once the upgrade request is in the kernel, before anything is read back.
+   */
+  static async open(url: string, sent?: () => void): Promise<RawWebSocket> {
+    const tcp = await RawWebSocket.tcp(url);
+    await new Promise<void>((resolve, reject) => tcp.write(RawWebSocket.upgradeRequest(url), (error) => (error ? reject(error) : resolve())));
+    sent?.();
     const raw = new RawWebSocket(tcp);
     const open = await raw.next();
     if (!open.startsWith("0{")) throw new Error(`expected the Engine.IO open packet, got ${open.slice(0, 80)}`);
@@ -51,8 +59,8 @@ export class RawWebSocket {
   }
 
   /** Opens and connects to the Socket.IO namespace "/" with `token`; resolves to the server's answer ("40{...}" or "44{...}"). */
-  static async connectNamespace(url: string, token: string): Promise<{ raw: RawWebSocket; answer: string }> {
-    const raw = await RawWebSocket.open(url);
+  static async connectNamespace(url: string, token: string, sent?: () => void): Promise<{ raw: RawWebSocket; answer: string }> {
+    const raw = await RawWebSocket.open(url, sent);
     raw.send(`40${JSON.stringify({ token })}`);
     return { raw, answer: await raw.next() };
   }

@@ -32,6 +32,7 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       host: "0.0.0.0",
+      listenBacklog: 4096,
       redisUrl: undefined,
       redisClusterNodes: undefined,
       authSecret: undefined,
@@ -64,6 +65,7 @@ describe("loadConfig", () => {
       maxConnections: 20_000,
       maxSocketsPerPlayer: 5,
       handshakeTimeoutMs: 5000,
+      handshakeMaxMs: 30_000,
       maxSendBufferBytes: 1024 * 1024,
       rateLimitDisconnectAfterMs: 10_000,
       maxPendingClaims: 100_000,
@@ -76,6 +78,7 @@ describe("loadConfig", () => {
     const config = loadConfig({
       PORT: "8080",
       HOST: "127.0.0.1",
+      LISTEN_BACKLOG: "1024",
       REDIS_URL: "rediss://user:pw@redis.example:6380/2",
       AUTH_SECRET: "a-secret-of-16-ch",
       AUTH_MAX_TOKEN_TTL_S: "3600",
@@ -117,6 +120,7 @@ describe("loadConfig", () => {
       MAX_CONNECTIONS: "5000",
       MAX_SOCKETS_PER_PLAYER: "3",
       HANDSHAKE_TIMEOUT_MS: "2500",
+      HANDSHAKE_MAX_MS: "20000",
       MAX_SEND_BUFFER_BYTES: "65536",
       RATE_LIMIT_DISCONNECT_AFTER_MS: "30000",
       MAX_PENDING_CLAIMS: "20000",
@@ -126,6 +130,7 @@ describe("loadConfig", () => {
     expect(config).toEqual({
       port: 8080,
       host: "127.0.0.1",
+      listenBacklog: 1024,
       redisUrl: "rediss://user:pw@redis.example:6380/2",
       redisClusterNodes: undefined,
       authSecret: "a-secret-of-16-ch",
@@ -158,6 +163,7 @@ describe("loadConfig", () => {
       maxConnections: 5000,
       maxSocketsPerPlayer: 3,
       handshakeTimeoutMs: 2500,
+      handshakeMaxMs: 20_000,
       maxSendBufferBytes: 65_536,
       rateLimitDisconnectAfterMs: 30_000,
       maxPendingClaims: 20_000,
@@ -194,6 +200,12 @@ describe("loadConfig", () => {
     const error = configError({ REDIS_URL: "redis://user:pw@one:6379", REDIS_CLUSTER_NODES: "a:7000,b:7001" });
     expect(error.message).toMatch(/REDIS_URL and REDIS_CLUSTER_NODES: set one of them/);
     expect(error.message).not.toContain("pw@");
+  });
+
+  test("HANDSHAKE_MAX_MS below HANDSHAKE_TIMEOUT_MS is refused, naming both", () => {
+    const error = configError({ HANDSHAKE_TIMEOUT_MS: "8000", HANDSHAKE_MAX_MS: "6000" });
+    expect(error.message).toMatch(/HANDSHAKE_MAX_MS=6000: must be at least HANDSHAKE_TIMEOUT_MS \(8000\)/);
+    expect(loadConfig({ HANDSHAKE_TIMEOUT_MS: "8000", HANDSHAKE_MAX_MS: "8000" }).handshakeMaxMs).toBe(8000);
   });
 
   test("every log level is accepted", () => {
@@ -272,6 +284,8 @@ describe("loadConfig", () => {
     ["MAX_CONNECTIONS", "0"],
     ["MAX_SOCKETS_PER_PLAYER", "0"],
     ["HANDSHAKE_TIMEOUT_MS", "99"],
+    ["HANDSHAKE_MAX_MS", "99"],
+    ["LISTEN_BACKLOG", "0"],
     ["MAX_SEND_BUFFER_BYTES", "1000"],
     ["RATE_LIMIT_DISCONNECT_AFTER_MS", "soon"],
     ["MAX_PENDING_CLAIMS", "0"],
@@ -481,6 +495,8 @@ describe("loadConfig", () => {
         "MAX_CONNECTIONS",
         "MAX_SOCKETS_PER_PLAYER",
         "HANDSHAKE_TIMEOUT_MS",
+        "HANDSHAKE_MAX_MS",
+        "LISTEN_BACKLOG",
         "MAX_SEND_BUFFER_BYTES",
         "RATE_LIMIT_DISCONNECT_AFTER_MS",
         "MAX_PENDING_CLAIMS",
