@@ -49,6 +49,8 @@ export class Crowd {
   private readonly rejoinLatency = new LatencyHistogram();
   private readonly rejoinStates = new Map<string, number>();
   private readonly pendingRejoins: Promise<void>[] = [];
+  /** Each player's token, signed at its first connection. */
+  private readonly tokens: string[] = [];
   /** The node each player's socket is connected to. */
   private readonly urlOf: string[];
   /** In a node loss: resolves when every client of the lost node has noticed. */
@@ -98,10 +100,14 @@ export class Crowd {
 
   private open(i: number, url: string): Socket {
     const player = this.setup.firstPlayer + i;
+    // A player keeps its token across reconnects, as an app does (signing one per attempt
+    // was a fifth of a worker's CPU in a storm: jsonwebtoken builds a key object each time).
+    this.tokens[i] ??= jwt.sign({ role: "player" }, this.setup.secret, { algorithm: "HS256", subject: `lp-${player}`, expiresIn: "12h" });
     const socket = io(url, {
       transports: ["websocket"],
       reconnection: false,
-      auth: { token: jwt.sign({ role: "player" }, this.setup.secret, { algorithm: "HS256", subject: `lp-${player}`, expiresIn: "12h" }) },
+      auth: { token: this.tokens[i] },
+      ...sourceAddress(url, player),
     });
     socket.on("slots", (m: SlotsMessage) => this.slots(i, m));
     socket.on("draw", (m: DrawMessage) => this.draw(i, m));
@@ -230,6 +236,17 @@ export class Crowd {
     this.dropMode = null;
     for (const socket of this.sockets) socket?.disconnect();
   }
+}
+
+/**
+ * Players come from many addresses, as on the internet: on loopback each one binds one of
+ * 250 local addresses (127.0.0.2 to 127.0.0.251). From the one address 127.0.0.1, tens of
+ * thousands of connections (and the TIME_WAIT of those just dropped) share the 28,000
+ * ephemeral ports, and the kernel's search for a free one took a fifth of a worker's CPU in
+ * a 20,000-client storm (profiled in connect()).
+ */
+function sourceAddress(url: string, player: number): { localAddress?: string } {
+  return new URL(url).hostname === "127.0.0.1" ? { localAddress: `127.0.0.${2 + (player % 250)}` } : {};
 }
 
 /** socket.io-client's delay before reconnection attempt `attempt` (0 = the first), with its jitter. */
