@@ -65,7 +65,7 @@ function reconnectTable(r: BenchResults): string {
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const s of r.reconnectStorm) {
-    const mode = s.mode === "all-clients" ? "every client drops at once" : "one node killed (`kill -9`), its clients move";
+    const mode = s.mode === "all-clients" ? `every client drops at once (${s.nodes} nodes)` : `one node of ${s.nodes} killed (\`kill -9\`), its clients move to the others`;
     const noop = r.reconnectStorm.find((o) => o.target === "noop-ceiling" && o.mode === s.mode);
     const ratio = s.target === "bingo" && noop && noop.failed === 0 && noop.secondsUntilAllRejoined > 0 ? `${(s.secondsUntilAllRejoined / noop.secondsUntilAllRejoined).toFixed(2)}×` : "";
     const server = s.target === "bingo" ? "this server" : "no-op Socket.IO";
@@ -121,6 +121,17 @@ function targets(r: BenchResults): string {
   if (r.drawFanout) {
     const f = r.drawFanout;
     rows.push(`| \`draw\` reaches all ${n(f.connected)} players, p99 ≤ 300 ms | ${f.incompleteDraws === 0 ? "all reached" : `${f.incompleteDraws} draws missed someone`}, p99 ${n(f.latencyMs.p99)} ms | ${yes(f.incompleteDraws === 0 && f.latencyMs.p99 <= 300)} |`);
+  }
+  for (const storm of r.reconnectStorm.filter((s) => s.target === "bingo")) {
+    const noop = r.reconnectStorm.find((o) => o.target === "noop-ceiling" && o.mode === storm.mode);
+    const clean = storm.failed === 0 && storm.reconnected === storm.dropped && storm.inconsistentStates + storm.cardMismatches === 0;
+    const mode = storm.mode === "all-clients" ? "every client drops at once" : "a node killed";
+    if (noop && noop.failed === 0) {
+      const ratio = storm.secondsUntilAllRejoined / Math.max(0.1, noop.secondsUntilAllRejoined);
+      rows.push(`| Reconnect storm (${mode}): all rejoin, ≤ 1.5× the no-op server's time for the same storm | ${n(storm.reconnected)} of ${n(storm.dropped)} in ${storm.secondsUntilAllRejoined} s vs ${noop.secondsUntilAllRejoined} s = ${ratio.toFixed(2)}× | ${yes(clean && ratio <= 1.5)} |`);
+    } else {
+      rows.push(`| Reconnect storm (${mode}): all rejoin, snapshots agree | ${n(storm.reconnected)} of ${n(storm.dropped)} in ${storm.secondsUntilAllRejoined} s | ${yes(clean)} |`);
+    }
   }
   if (r.soak) {
     const s = r.soak;

@@ -25,6 +25,7 @@ export interface ReconnectResult {
   readonly target: "bingo" | "noop-ceiling";
   readonly mode: "all-clients" | "node-killed";
   readonly players: number;
+  readonly nodes: number;
   readonly connected: number;
   readonly dropped: number;
   readonly reconnected: number;
@@ -93,6 +94,7 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
       target,
       mode: o.killNode ? "node-killed" : "all-clients",
       players: o.players,
+      nodes: o.nodes,
       connected: fleet.connected,
       dropped: sum((r) => r.dropped),
       reconnected: rejoined,
