@@ -45,7 +45,7 @@ interface Pending {
  * bytes read from it or written to it (the 101, the open packet), so a silent, half-sent or
  * unresponsive client shows none. The look happens after the event loop's pending reads
  * (setImmediate from the timer), so bytes that arrived while the node was busy count.
- * One timer per connection, refreshed per window, cleared on admission.
+ * One timer per connection at a time (a new one per window), cleared on admission.
  */
 export class ConnectionGate {
   private open = 0;
