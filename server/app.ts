@@ -29,6 +29,7 @@ import { createHandlers } from "./transport/handlers";
 import { SendBufferWatch } from "./transport/send-buffer";
 import { closeConnections } from "./transport/drain";
 import { socketRoomBroadcast } from "./transport/room-broadcast";
+import { DEFAULT_SLICE_SOCKETS } from "./transport/sliced-emit";
 import { trackPresence } from "./transport/socket-presence";
 import { attachGateway, cutAndCount } from "./transport/socket-gateway";
 import type { BingoServer } from "./transport/socket-types";
@@ -63,6 +64,8 @@ export interface AppDeps {
   readonly storeReady?: Promise<void>;
   /** High-resolution ms the broadcast budget times `slots` emits with; default performance.now (tests inject one). */
   readonly hrNow?: () => number;
+  /** Sockets per slice of a `slots` broadcast (default DEFAULT_SLICE_SOCKETS; tests use small slices to see a broadcast span turns). */
+  readonly sliceSockets?: number;
 }
 
 /**
@@ -100,7 +103,7 @@ export interface RunningApp {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs, storeReady, hrNow }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs, storeReady, hrNow, sliceSockets }: AppDeps): Promise<RunningApp> {
   const identity = identityFromConfig(config, log);
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
@@ -165,10 +168,13 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
         maxClaimsPerTick: config.maxClaimsPerTick,
         slotsMinIntervalMs: config.slotsMinIntervalMs,
         slotsBroadcastPercent: config.slotsBroadcastPercent,
-        ...(hrNow ? { hrNow } : {}),
         maxPendingClaims: config.maxPendingClaims,
       }, metrics),
-    room: socketRoomBroadcast(io, metrics, multiNode),
+    room: socketRoomBroadcast(io, metrics, multiNode, {
+      sliceMs: config.broadcastSliceMs,
+      sliceSockets: sliceSockets ?? DEFAULT_SLICE_SOCKETS,
+      now: hrNow ?? (() => performance.now()),
+    }),
     push,
     directory: pushDeps.directory,
     clock,

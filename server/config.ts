@@ -63,6 +63,7 @@ const envSchema = z.object({
   MAX_CLAIMS_PER_TICK: int(1, 50_000).default(2000),
   SLOTS_MIN_INTERVAL_MS: int(0, 10_000).default(200),
   SLOTS_BROADCAST_PERCENT: int(1, 100).default(10),
+  BROADCAST_SLICE_MS: int(0, 1000).default(10),
   CLAIM_GRACE_MS: int(0, 60_000).default(2000),
   BACKGROUND_GRACE_MS: int(0, 600_000).default(15_000),
   PUSH_COUNT_THRESHOLDS: z
@@ -179,6 +180,8 @@ export interface Config {
   readonly slotsMinIntervalMs: number;
   /** Most of a node's time one room's `slots` broadcasts may take, in percent (the broadcast budget). */
   readonly slotsBroadcastPercent: number;
+  /** Most time one event-loop turn spends writing a `slots` broadcast; the rest goes on in the next turns. */
+  readonly broadcastSliceMs: number;
   /** How long after the next ball a bingo call for the previous one still counts. */
   readonly claimGraceMs: number;
   /** A player whose last socket has been gone this long is reached by push. */
@@ -312,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxClaimsPerTick: e.MAX_CLAIMS_PER_TICK,
     slotsMinIntervalMs: e.SLOTS_MIN_INTERVAL_MS,
     slotsBroadcastPercent: e.SLOTS_BROADCAST_PERCENT,
+    broadcastSliceMs: e.BROADCAST_SLICE_MS,
     claimGraceMs: e.CLAIM_GRACE_MS,
     backgroundGraceMs: e.BACKGROUND_GRACE_MS,
     pushCountThresholds: e.PUSH_COUNT_THRESHOLDS,

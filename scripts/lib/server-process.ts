@@ -14,7 +14,9 @@ export interface ServerProcess {
  * listens before it has reached Redis, and logs "backends ready" when it has).
  */
 export function startServerProcess(script: string, args: readonly string[], env: Record<string, string>, readyLine?: RegExp): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [script, ...args], {
+  // A profiled run (`node --cpu-prof dist/scripts/bench/index.js …`) profiles the servers too.
+  const profiling = process.execArgv.filter((arg) => /^--(cpu|heap)-prof/.test(arg));
+  const child = spawn(process.execPath, [...profiling, script, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -14,8 +14,12 @@ import { GameRoom } from "./game-room";
 
 /** How what a tick decided leaves this node. */
 export interface TickFanout {
-  /** Emits `state` to this node's own members of the game's room. */
-  emitLocal(gameId: string, state: SlotState): void;
+  /**
+   * Emits the room's newest slot state to this node's own members of the game's room, over
+   * one or more event-loop turns: `latest()` is asked for each part written. `done(costMs)`
+   * once every member was written to, with the time spent writing.
+   */
+  emitLocal(gameId: string, latest: () => SlotState, done: (costMs: number) => void): void;
   /** Hands a state this node committed to the other nodes (they `receive` it). */
   share(gameId: string, state: SlotState): void;
   /** A valid bingo call was recorded by this node's tick. */
@@ -36,15 +40,13 @@ export interface ClaimEngineOptions {
   readonly slotsMinIntervalMs?: number;
   /**
    * The broadcast budget: most of this node's time one room's `slots` broadcasts may take, in
-   * percent (default: no budget, only slotsMinIntervalMs). Each emit is timed (it writes to
-   * every local socket of the room before it returns) and the next one waits at least
-   * cost × 100 / percent. So a small room keeps slotsMinIntervalMs' cadence while a room of
-   * 10,000 local sockets, some 250 ms of writes with `ws`, hears the count about once a
-   * second; never less often than SLOTS_LATEST_WITHIN_MS.
+   * percent (default: no budget, only slotsMinIntervalMs). The fanout reports what each emit
+   * cost in writing, and the next one starts at least cost × 100 / percent after it started.
+   * So a small room keeps slotsMinIntervalMs' cadence while a room of 10,000 local sockets,
+   * some 250 ms of writes with `ws`, hears the count about once a second; never less often
+   * than SLOTS_LATEST_WITHIN_MS. A room's next emit never starts before its last one is done.
    */
   readonly slotsBroadcastPercent?: number;
-  /** High-resolution time in ms for timing emits (tests inject one); default performance.now. */
-  readonly hrNow?: () => number;
   /**
    * Most claims (and, separately, answerable bingo calls) one game may have waiting on this
    * node; more are answered RATE_LIMITED at once. Bounds memory and the wait of the last in
@@ -89,6 +91,8 @@ export class ClaimEngine {
   private readonly active = new Set<GameRoom>();
   private timer: unknown = null;
   private ticking: Promise<void> | null = null;
+  /** `slots` emits still writing (over several event-loop turns). */
+  private readonly emitting = new Set<Promise<void>>();
   private stopped = false;
   /** Observers of each store call (tests, metrics). */
   onBatch: ((report: TickReport) => void) | null = null;
@@ -192,8 +196,11 @@ export class ClaimEngine {
       if (room.settleTimer !== null) this.clock.clearTimeout(room.settleTimer);
       room.settleTimer = null;
     }
-    while (this.ticking || this.active.size > 0) {
-      await (this.ticking ?? this.tick());
+    while (this.ticking || this.active.size > 0 || this.emitting.size > 0) {
+      // An emit in progress finishes first: a room's newer state waits for it.
+      if (this.ticking) await this.ticking;
+      else if (this.emitting.size > 0) await Promise.all(this.emitting);
+      else await this.tick();
     }
   }
 
@@ -229,15 +236,14 @@ export class ClaimEngine {
       const now = this.clock.now();
       for (const room of this.active) {
         // Stopping: the newest state goes out now (waiting out the interval would spin stop()'s loop).
-        if (this.stopped || now - room.emittedAt >= room.slotsWaitMs) {
+        if (!room.emitting && (this.stopped || now - room.emittedAt >= room.slotsWaitMs)) {
           const state = room.takeUnemitted();
           if (state) {
-            const before = this.hrNow();
-            this.fanout.emitLocal(room.gameId, state);
-            room.slotsWaitMs = this.slotsWaitAfter(this.hrNow() - before);
             room.emittedAt = now;
+            this.emitSlots(room, state);
           }
         }
+        // A room left while it emits comes back when its emit is done, if a newer state waits.
         if (!room.hasStoreWork && !room.hasUnemitted) this.active.delete(room);
       }
       this.ticking = null;
@@ -250,6 +256,20 @@ export class ClaimEngine {
     return this.ticking;
   }
 
+  private emitSlots(room: GameRoom, state: SlotState): void {
+    room.emitting = true;
+    let finished!: () => void;
+    const emitted = new Promise<void>((resolve) => (finished = resolve));
+    this.emitting.add(emitted);
+    this.fanout.emitLocal(room.gameId, () => room.newest ?? state, (costMs) => {
+      room.emitting = false;
+      room.slotsWaitMs = this.slotsWaitAfter(costMs);
+      this.emitting.delete(emitted);
+      finished();
+      if (room.hasUnemitted && this.rooms.get(room.gameId) === room) this.activate(room);
+    });
+  }
+
   /** How long a room waits before its next `slots` emit, after one that took `costMs`. */
   private slotsWaitAfter(costMs: number): number {
     const floor = this.options.slotsMinIntervalMs ?? 0;
@@ -257,10 +277,6 @@ export class ClaimEngine {
     if (percent === undefined) return floor;
     // An operator's floor above the 1 s guarantee is a deliberate choice, and wins.
     return Math.min(Math.max(floor, (costMs * 100) / percent), Math.max(floor, SLOTS_LATEST_WITHIN_MS));
-  }
-
-  private hrNow(): number {
-    return this.options.hrNow ? this.options.hrNow() : performance.now();
   }
 
   private async flush(room: GameRoom): Promise<void> {

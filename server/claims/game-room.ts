@@ -14,6 +14,8 @@ export class GameRoom {
   emittedAt = -Infinity;
   /** Least time until the next emit of the slot state: the engine sets it from the last emit's cost. */
   slotsWaitMs = 0;
+  /** A `slots` emit to this node's members is still writing: the next waits for it. */
+  emitting = false;
   private latest: SlotState | null = null;
   private emittedVersion = 0;
 
@@ -24,6 +26,11 @@ export class GameRoom {
     if (this.latest && state.version <= this.latest.version) return false;
     this.latest = state;
     return true;
+  }
+
+  /** The newest state this node knows (an emit in progress sends it to its remaining members). */
+  get newest(): SlotState | null {
+    return this.latest;
   }
 
   /** The newest state if this node has not emitted it yet (then counts it as emitted). */

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Award, GameCreated, GameCreatePayload, GameSnapshot, Phase, RoundBody, SlotState } from "../../shared/protocol";
+import type { Award, GameCreated, GameCreatePayload, GameSnapshot, Phase, RoundBody, SlotState, SlotsMessage } from "../../shared/protocol";
 import { DEFAULT_CURRENCY, DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { CallAck, ClaimAck } from "../claims/claim-queue";
 import type { ClaimEngine, TickFanout } from "../claims/claim-engine";
@@ -266,7 +266,23 @@ export class GameCoordinator {
 
   /** What the engine's ticks decided, sent on: slot states, accepted calls, awards. */
   private readonly fanout: TickFanout = {
-    emitLocal: (gameId, state) => this.room.slots({ gameId, ...state, at: this.clock.now() }),
+    emitLocal: (gameId, latest, done) => {
+      // Stamped when this node first sends the state: a later part's delivery time includes its wait.
+      let state: SlotState | null = null;
+      let message!: SlotsMessage;
+      this.room.slots(
+        gameId,
+        () => {
+          const newest = latest();
+          if (newest !== state) {
+            state = newest;
+            message = { gameId, ...newest, at: this.clock.now() };
+          }
+          return message;
+        },
+        done,
+      );
+    },
     share: (gameId, state) => {
       this.room.shareSlots(gameId, state);
       this.push.slotsMoved(gameId, state);

@@ -12,8 +12,13 @@ export interface RoomBroadcast {
   finished(message: FinishedMessage): void;
   /** To the finished game's (`from`) room on every node: its pages follow to `to`. */
   next(message: NextGameMessage): void;
-  /** To this node's own members of the room only: every node emits the newest state it knows. */
-  slots(message: SlotsMessage): void;
+  /**
+   * To this node's own members of the room only: every node emits the newest state it knows.
+   * Written over several event-loop turns in a big room; `message()` is asked for each part,
+   * so each part carries the newest state. `done(costMs)` once every member was written to,
+   * with the time spent writing.
+   */
+  slots(gameId: string, message: () => SlotsMessage, done: (costMs: number) => void): void;
   /** To the game's host sockets on this node. */
   called(message: CalledMessage): void;
   /** To the other nodes: a slot state this node committed (a no-op with one node). */

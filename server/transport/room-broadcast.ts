@@ -1,14 +1,17 @@
 import type { Metrics } from "../ports/metrics";
 import type { RoomBroadcast } from "../ports/room-broadcast";
+import type { SliceOptions } from "./sliced-emit";
+import { SlicedSlotsEmitter } from "./sliced-emit";
 import type { BingoServer } from "./socket-types";
 import { hostsOf, roomOf } from "./socket-types";
 
 /**
  * The game's events over Socket.IO: rooms span the nodes through the adapter; with several
  * nodes (`multiNode`), the committed state also goes to the other nodes as server-side events.
- * The large broadcasts are timed for /metrics.
+ * The large broadcasts are timed for /metrics. `slots`, the one sent during a claim storm,
+ * is written a slice at a time (see SlicedSlotsEmitter) so it never holds the storm's acks up.
  */
-export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode: boolean): RoomBroadcast {
+export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode: boolean, slices: SliceOptions): RoomBroadcast {
   /** Runs one emit to a room and times it. */
   const timed = (event: string, emit: () => void): void => {
     const started = performance.now();
@@ -16,6 +19,8 @@ export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode
     metrics.broadcast(event, (performance.now() - started) / 1000);
   };
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
+  const sliced = new SlicedSlotsEmitter(io, slices);
+  io.of("/").adapter.on("delete-room", (room: string) => sliced.forget(room));
   return {
     phase: (message) => toRoom(message.gameId).emit("game:phase", message),
     drawn: (message) => {
@@ -25,7 +30,11 @@ export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode
     winners: (message) => timed("winners", () => toRoom(message.gameId).emit("winners", message)),
     finished: (message) => toRoom(message.gameId).emit("game:finished", message),
     next: (message) => toRoom(message.from).emit("game:next", message),
-    slots: (message) => timed("slots", () => io.local.to(roomOf(message.gameId)).emit("slots", message)),
+    slots: (gameId, message, done) =>
+      sliced.emit(roomOf(gameId), message, (costMs) => {
+        metrics.broadcast("slots", costMs / 1000);
+        done(costMs);
+      }),
     called: (message) => io.to(hostsOf(message.gameId)).emit("bingo:called", message),
     shareSlots: multiNode ? (gameId, state) => io.serverSideEmit("slots:state", gameId, state.total, state.remaining, state.version) : () => undefined,
     shareAuto: multiNode ? (gameId, intervalMs) => io.serverSideEmit("round:auto", gameId, intervalMs) : () => undefined,

@@ -60,6 +60,8 @@ export async function startTestApp(
     log?: Logger;
     /** The high-resolution clock the broadcast budget times emits with; default performance.now. */
     hrNow?: () => number;
+    /** Sockets per slice of a `slots` broadcast (default DEFAULT_SLICE_SOCKETS). */
+    sliceSockets?: number;
   } = {},
 ): Promise<TestApp> {
   const config: Config = {
@@ -92,6 +94,7 @@ export async function startTestApp(
     adapter: backends.adapter,
     clock: options.clock,
     ...(options.hrNow ? { hrNow: options.hrNow } : {}),
+    ...(options.sliceSockets ? { sliceSockets: options.sliceSockets } : {}),
     outboxDepth: () => backends.outboxDepth(),
     outboxOldestAgeMs: () => backends.outboxOldestAgeMs(),
   });

@@ -14,7 +14,7 @@ test("stop() resolves and emits the newest slot state even inside SLOTS_MIN_INTE
   const engine = new ClaimEngine(
     store,
     new GameCatalog(store),
-    { emitLocal: (_gameId, state) => emitted.push(state), share: () => undefined, called: () => undefined, awarded: () => undefined },
+    { emitLocal: (_gameId, latest, done) => (emitted.push(latest()), done(0)), share: () => undefined, called: () => undefined, awarded: () => undefined },
     clock,
     { tickMs: 50, maxClaimsPerTick: 100, slotsMinIntervalMs: 10_000 },
   );

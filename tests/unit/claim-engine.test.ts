@@ -41,12 +41,22 @@ class RecordingFanout implements TickFanout {
   called(): void {}
   readonly emitted: [string, SlotState][] = [];
   readonly shared: [string, SlotState][] = [];
-  /** A high-resolution clock that only emits advance: each emit "takes" emitCostMs. */
-  hr = 0;
+  /** What each emit reports it cost in writing. */
   emitCostMs = 0;
-  emitLocal(gameId: string, state: SlotState): void {
-    this.emitted.push([gameId, state]);
-    this.hr += this.emitCostMs;
+  /** Held: an emit is done only when the test calls finishEmit (it writes over several turns). */
+  holdEmits = false;
+  /** The emits held, each with what its next part would send. */
+  readonly writing: { latest: () => SlotState; done: (costMs: number) => void }[] = [];
+  emitLocal(gameId: string, latest: () => SlotState, done: (costMs: number) => void): void {
+    this.emitted.push([gameId, latest()]);
+    if (this.holdEmits) this.writing.push({ latest, done });
+    else done(this.emitCostMs);
+  }
+  finishEmit(): SlotState {
+    const emit = this.writing.shift()!;
+    const last = emit.latest();
+    emit.done(this.emitCostMs);
+    return last;
   }
   share(gameId: string, state: SlotState): void {
     this.shared.push([gameId, state]);
@@ -62,7 +72,6 @@ async function setup(options: { maxClaimsPerTick?: number; games?: number; slots
     maxClaimsPerTick: options.maxClaimsPerTick ?? 1000,
     slotsMinIntervalMs: options.slotsMinIntervalMs,
     slotsBroadcastPercent: options.slotsBroadcastPercent,
-    hrNow: () => fanout.hr,
   });
   const games: string[] = [];
   for (let g = 0; g < (options.games ?? 1); g++) {
@@ -154,6 +163,44 @@ test("a tick emits each moved room once, with its newest state, and shares what 
   expect(fanout.shared).toEqual([[games[0], { total: 100, remaining: 90, version: 2 }]]);
   await tick();
   expect(fanout.emitted).toHaveLength(1);
+});
+
+test("a room's next emit waits until its current one is done; the parts written meanwhile carry the newest state", async () => {
+  const { fanout, claim, tick, games } = await setup();
+  fanout.holdEmits = true;
+  claim(games[0], "p1", "r1", 1);
+  await tick();
+  expect(fanout.emitted.map(([, state]) => state.remaining)).toEqual([99]);
+  // A second batch commits while the first emit still writes: no second emit starts...
+  const acked = claim(games[0], "p2", "r1", 1);
+  await tick();
+  expect(acked).toEqual([expect.objectContaining({ ok: true, slots: { total: 100, remaining: 98, version: 3 } })]);
+  await tick();
+  expect(fanout.emitted).toHaveLength(1);
+  // ...and the emit's remaining parts send the newer state, never an older one than the ack did.
+  expect(fanout.finishEmit()).toEqual({ total: 100, remaining: 98, version: 3 });
+  // Once it is done, the newer state goes to every member.
+  await tick();
+  expect(fanout.emitted.map(([, state]) => state.remaining)).toEqual([99, 98]);
+  fanout.finishEmit();
+  await tick();
+  expect(fanout.emitted).toHaveLength(2);
+});
+
+test("stop waits for an emit in progress, then sends the newest state", async () => {
+  const { engine, fanout, claim, tick, games } = await setup();
+  fanout.holdEmits = true;
+  claim(games[0], "p1", "r1", 1);
+  await tick();
+  claim(games[0], "p2", "r1", 1);
+  let stopped = false;
+  const stopping = engine.stop().then(() => (stopped = true));
+  await settle();
+  expect(stopped).toBe(false);
+  fanout.holdEmits = false;
+  fanout.finishEmit();
+  await stopping;
+  expect(fanout.emitted.map(([, state]) => state.remaining)).toEqual([99, 98]);
 });
 
 test("states from other nodes are emitted once per tick, only when newer than what this node emitted", async () => {
@@ -264,9 +311,9 @@ describe("the broadcast budget (slotsBroadcastPercent)", () => {
     fanout.emitCostMs = emitCostMs;
     const at: number[] = [];
     const record = fanout.emitLocal.bind(fanout);
-    fanout.emitLocal = (gameId, state) => {
+    fanout.emitLocal = (gameId, latest, done) => {
       at.push(clock.now());
-      record(gameId, state);
+      record(gameId, latest, done);
     };
     for (let t = 0; t * TICK < ms; t++) {
       claim(games[0], `p${t}`, "r", 1);
