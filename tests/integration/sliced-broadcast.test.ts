@@ -1,7 +1,7 @@
 import { executionAsyncId } from "node:async_hooks";
 import type { BingoClient } from "../../shared/client";
 import type { SlotsMessage } from "../../shared/protocol";
-import { SlicedSlotsEmitter } from "../../server/transport/sliced-emit";
+import { SLICE_PACE_MS, SlicedSlotsEmitter } from "../../server/transport/sliced-emit";
 import { roomOf } from "../../server/transport/socket-types";
 import { ok } from "../support/acks";
 import { slotsReach } from "../support/events";
@@ -85,4 +85,28 @@ test("a state that moves during an emit reaches the members written before it on
   expect(early.length).toBeLessThanOrEqual(2 * SLICE);
   for (const versions of heard) expect(versions).toEqual(versions[0] === 10 ? [10, 11, 12] : [11, 12]);
   expect(members).toBeGreaterThan(2 * SLICE);
+});
+
+test(`an emit behind its pace (${SLICE_PACE_MS} ms) writes on past the slice time until it has caught up`, async () => {
+  const { gameId } = ok(await host.createGame({ title: "Paced" }), "create");
+  for (const player of players) ok(await player.join(gameId), "join");
+  const room = roomOf(gameId);
+  const members = app.io.of("/").adapter.rooms.get(room)!.size;
+  const turns: number[] = [];
+  const adapter = app.io.of("/").adapter;
+  const broadcast = adapter.broadcast.bind(adapter);
+  adapter.broadcast = (packet, opts) => {
+    if ((packet.data as unknown[])[0] === "slots") turns.push(executionAsyncId());
+    return broadcast(packet, opts);
+  };
+  // Every reading of this clock is 300 ms later: the first turn writes one slice, and the
+  // next one finds the emit past its pace and writes everything left.
+  let clock = 0;
+  const emitter = new SlicedSlotsEmitter(app.io, { sliceMs: 0, sliceSockets: SLICE, now: () => (clock += 300) });
+  const v5: SlotsMessage = { gameId, total: 100, remaining: 95, version: 5, at: Date.now() };
+  await new Promise<void>((done) => emitter.emit(room, () => v5, () => done()));
+  await Promise.all(players.map((player) => slotsReach(player, gameId, (slots) => slots.version === 5)));
+
+  expect(turns).toHaveLength(Math.ceil(members / SLICE));
+  expect(new Set(turns).size).toBe(2);
 });
