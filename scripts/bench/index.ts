@@ -7,6 +7,7 @@
  *   npm run bench -- --players 20000 --hold 60 --scenarios claim-storm,draw-fanout --kill-node
  *   npm run bench -- --soak 60        (the soak alone; add --scenarios to run others too)
  *   npm run bench -- --scenarios claim-storm,draw-fanout --baselines noop-ceiling --engines ws,ws-native,uws
+ *   npm run bench -- --players 50000 --nodes 4 --workers 8 --hold 60 --kill-node --baselines noop-ceiling --docs --docs-section bench-50k
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -52,6 +53,8 @@ const { values } = parseArgs({
     engines: { type: "string" },
     "engine-rounds": { type: "string", default: "2" },
     docs: { type: "boolean", default: false },
+    /** With --docs: the page's section for this run's tables (bench: the main 20,000-player ones, with the chart). */
+    "docs-section": { type: "string", default: "bench" },
     readme: { type: "boolean", default: false },
   },
 });
@@ -227,7 +230,9 @@ async function main(): Promise<void> {
       }),
     );
   }
-  const markdown = benchMarkdown(report, storm !== undefined);
+  const section = values["docs-section"]!;
+  // Only the main section shows the chart: docs/ holds one.
+  const markdown = benchMarkdown(report, storm !== undefined && section === "bench");
   const capacity = capacityMarkdown(report);
   const enginesTable = report.engines ? `${enginesMarkdown(report.engines, players)}\n\n` : "";
   writeFileSync("bench-results/bench.md", `${enginesTable}${markdown}\n\n${capacity}\n`);
@@ -236,12 +241,12 @@ async function main(): Promise<void> {
     writeFileSync(PERFORMANCE_DOC, replaceSection(readFileSync(PERFORMANCE_DOC, "utf8"), "engines", `${enginesIntro(report)}\n\n${enginesTable.trimEnd()}`));
     log(`${PERFORMANCE_DOC} (WebSocket engines) rewritten`);
   } else if (values.docs || values.readme) {
-    if (storm) {
+    if (storm && section === "bench") {
       mkdirSync(dirname(DOCS_CHART), { recursive: true });
       copyFileSync(CHART_FILE, DOCS_CHART);
     }
-    let page = replaceSection(readFileSync(PERFORMANCE_DOC, "utf8"), "bench", markdown);
-    page = replaceSection(page, "capacity", capacity);
+    let page = replaceSection(readFileSync(PERFORMANCE_DOC, "utf8"), section, markdown);
+    page = replaceSection(page, section === "bench" ? "capacity" : `${section}-capacity`, capacity);
     writeFileSync(PERFORMANCE_DOC, page);
     log(`${PERFORMANCE_DOC} rewritten`);
   }
