@@ -25,6 +25,7 @@ import { systemClock } from "./ports/clock";
 import type { GameStore } from "./ports/game-store";
 import { ConnectionGate } from "./transport/connection-gate";
 import { EventLimits } from "./transport/event-limits";
+import { AckedSlots } from "./transport/acked-slots";
 import { createHandlers } from "./transport/handlers";
 import { SendBufferWatch } from "./transport/send-buffer";
 import { closeConnections } from "./transport/drain";
@@ -159,6 +160,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     linkBase: config.pushLinkBase,
     metrics,
   });
+  const ackedSlots = new AckedSlots(io);
   const games = new GameCoordinator({
     store,
     catalog,
@@ -174,7 +176,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
       sliceMs: config.broadcastSliceMs,
       sliceSockets: sliceSockets ?? DEFAULT_SLICE_SOCKETS,
       now: hrNow ?? (() => performance.now()),
-    }),
+    }, ackedSlots),
     push,
     directory: pushDeps.directory,
     clock,
@@ -223,7 +225,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
 
   // This start's own instance id, for presence (see trackPresence) and the joins it indexes.
   const instance = `${config.nodeId}:${randomBytes(6).toString("base64url")}`;
-  const handlers = createHandlers({ games, directory: pushDeps.directory, reports, instance });
+  const handlers = createHandlers({ games, directory: pushDeps.directory, reports, instance, ackedSlots });
   const limits = new EventLimits(config.rateLimits.socket, config.rateLimits.player, clock, { disconnectAfterMs: config.rateLimitDisconnectAfterMs });
   const gate = new ConnectionGate(httpServer, {
     maxConnections: config.maxConnections,

@@ -125,6 +125,17 @@ export class Crowd {
     if (i === 0) this.remainingSeries.push([Date.now(), m.remaining]);
   }
 
+  /**
+   * A claim's ack carries the count too: kept when newer, as the SDK does. A `slots` message
+   * of a version the player already had from its ack then counts as a fluctuation (the server
+   * skips claimers in the broadcast of the count their ack carried).
+   */
+  acked(i: number, slots: { remaining: number; version: number }): void {
+    if (slots.version <= this.lastVersion[i]) return;
+    this.lastVersion[i] = slots.version;
+    this.lastRemaining[i] = slots.remaining;
+  }
+
   private draw(i: number, m: DrawMessage): void {
     this.drawLatency.add(Date.now() - m.at);
     if (m.index !== this.lastDraw[i] + 1) this.drawGaps++;

@@ -18,6 +18,7 @@ const send = (message: FromWorker): void => void process.send?.(message);
 interface Answer {
   ok: boolean;
   cards?: { id: number; grid: number[][] }[];
+  slots?: { total: number; remaining: number; version: number };
   error?: { code: string };
 }
 
@@ -46,6 +47,7 @@ async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
       latency.add(performance.now() - started);
       if (first.ok) {
         crowd.cards[i] = first.cards ?? [];
+        if (first.slots) crowd.acked(i, first.slots);
         for (const card of first.cards ?? []) grants.push(player, card.id);
       } else refusals[first.error!.code] = (refusals[first.error!.code] ?? 0) + 1;
       // Some players repeat their claim with the same requestId: the answer must not change.

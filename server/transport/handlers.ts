@@ -7,6 +7,7 @@ import type { PlayerDirectory } from "../ports/push-ports";
 import type { PushPrefs } from "../../shared/protocol/push-prefs";
 import { NO_PUSH_PREFS } from "../domain/push-prefs";
 import { StoreNotReachedError } from "../ports/store-not-reached";
+import type { AckedSlots } from "./acked-slots";
 import type { BingoSocket } from "./socket-types";
 import { hostsOf, roomOf } from "./socket-types";
 
@@ -16,6 +17,8 @@ export interface HandlerDeps {
   readonly reports: HostReports;
   /** This node instance's id (see trackPresence): the directory indexes joins by it. */
   readonly instance: string;
+  /** Each claimer's acked count, which the next `slots` broadcast then skips. */
+  readonly ackedSlots: AckedSlots;
 }
 
 type Handler<E extends ClientEvent> = (socket: BingoSocket, payload: PayloadOf<E>, reply: AckFn<AckOf<E>>) => void | Promise<void>;
@@ -42,7 +45,7 @@ async function attempt<T extends object>(write: () => Promise<void>, body: T): P
  * (socket-gateway.ts): one call to the game coordinator, then the answer. Card claims and
  * bingo calls only join their game's queue; the tick answers them.
  */
-export function createHandlers({ games, directory, reports, instance }: HandlerDeps): Handlers {
+export function createHandlers({ games, directory, reports, instance, ackedSlots }: HandlerDeps): Handlers {
   return {
     "game:create": async (socket, payload, reply) => {
       reply(ackOf(await games.create(socket.data.sub, payload)));
@@ -85,7 +88,10 @@ export function createHandlers({ games, directory, reports, instance }: HandlerD
     },
 
     "cards:claim": (socket, { gameId, count, requestId }, reply) => {
-      games.claim(gameId, socket.data.sub, requestId, count, reply);
+      games.claim(gameId, socket.data.sub, requestId, count, (answer) => {
+        if (answer.ok) ackedSlots.note(socket, gameId, answer.slots.version);
+        reply(answer);
+      });
     },
 
     "round:start": async (socket, { gameId }, reply) => {

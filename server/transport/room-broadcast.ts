@@ -1,4 +1,5 @@
 import type { Metrics } from "../ports/metrics";
+import type { AckedSlots } from "./acked-slots";
 import type { RoomBroadcast } from "../ports/room-broadcast";
 import type { SliceOptions } from "./sliced-emit";
 import { SlicedSlotsEmitter } from "./sliced-emit";
@@ -9,9 +10,10 @@ import { hostsOf, roomOf } from "./socket-types";
  * The game's events over Socket.IO: rooms span the nodes through the adapter; with several
  * nodes (`multiNode`), the committed state also goes to the other nodes as server-side events.
  * The large broadcasts are timed for /metrics. `slots`, the one sent during a claim storm,
- * is written a slice at a time (see SlicedSlotsEmitter) so it never holds the storm's acks up.
+ * is written a slice at a time (see SlicedSlotsEmitter) so it never holds the storm's acks up,
+ * and skips the claimers whose ack already carried its count (AckedSlots).
  */
-export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode: boolean, slices: SliceOptions): RoomBroadcast {
+export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode: boolean, slices: SliceOptions, acked: AckedSlots): RoomBroadcast {
   /** Runs one emit to a room and times it. */
   const timed = (event: string, emit: () => void): void => {
     const started = performance.now();
@@ -19,7 +21,7 @@ export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode
     metrics.broadcast(event, (performance.now() - started) / 1000);
   };
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
-  const sliced = new SlicedSlotsEmitter(io, slices);
+  const sliced = new SlicedSlotsEmitter(io, slices, acked);
   io.of("/").adapter.on("delete-room", (room: string) => sliced.forget(room));
   return {
     phase: (message) => toRoom(message.gameId).emit("game:phase", message),

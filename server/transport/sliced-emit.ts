@@ -1,5 +1,6 @@
 import type { SlotsMessage } from "../../shared/protocol";
 import { SLOTS_LATEST_WITHIN_MS } from "../claims/claim-engine";
+import type { AckedSlots } from "./acked-slots";
 import type { BingoServer } from "./socket-types";
 
 export interface SliceOptions {
@@ -42,6 +43,8 @@ interface Behind {
  * - When the state moved during an emit, the members written before it moved are remembered;
  *   if the next emit of the room is of the same version, it goes to them only, so nobody gets
  *   one version twice.
+ * - A member whose claim ack already carried the version a slice sends (AckedSlots) is
+ *   skipped: in a storm, a claimer hears its tick's count once, in its ack.
  * - `done(costMs)` is called once every member was written to, with the time spent writing
  *   (not the turns waited in between).
  */
@@ -51,6 +54,7 @@ export class SlicedSlotsEmitter {
   constructor(
     private readonly io: BingoServer,
     private readonly options: SliceOptions,
+    private readonly acked: Pick<AckedSlots, "has"> | null = null,
   ) {}
 
   emit(room: string, message: () => SlotsMessage, done: (costMs: number) => void): void {
@@ -78,8 +82,10 @@ export class SlicedSlotsEmitter {
           sent = newest;
           movedAt = at;
         }
-        // Each socket is in the room named by its id, so this writes to the slice only.
-        this.io.local.to(slice as string[]).emit("slots", sent);
+        const to = this.unacked(slice, room, sent.version);
+        // Each socket is in the room named by its id, so this writes to those sockets only
+        // (an empty list would mean the whole namespace).
+        if (to.length > 0) this.io.local.to(to as string[]).emit("slots", sent);
         at += slice.length;
         if (at >= members.length || (now() - began >= sliceMs && at >= due)) break;
       }
@@ -89,6 +95,19 @@ export class SlicedSlotsEmitter {
       done(cost);
     };
     step();
+  }
+
+  /** The slice without the members whose ack already carried `version`; the slice itself when that is all of them. */
+  private unacked(slice: readonly string[], room: string, version: number): readonly string[] {
+    const acked = this.acked;
+    if (acked === null) return slice;
+    let kept: string[] | null = null;
+    for (let i = 0; i < slice.length; i++) {
+      const skip = acked.has(slice[i], room, version);
+      if (skip && kept === null) kept = slice.slice(0, i) as string[];
+      else if (!skip && kept !== null) kept.push(slice[i]);
+    }
+    return kept ?? slice;
   }
 
   /** A room this node no longer serves: nothing to catch up. */

@@ -98,12 +98,16 @@ describe.each([
     const aliceView = await alice.join(gameId);
     expect(aliceView.ok && aliceView.game.myCards).toEqual(a.ok ? a.cards : null);
 
-    // The acks come first; the room's slots message follows at the end of the tick.
-    if (!aliceSlots.some((m) => m.remaining === 2)) await nextEvent(alice.socket, "slots", (m) => m.remaining === 2);
+    // The acks carry the count; the room's slots message follows at the end of the tick, to
+    // every member whose ack did not already carry that version.
+    await slotsReach(alice, gameId, (slots) => slots.remaining === 2);
+    await slotsReach(bob, gameId, (slots) => slots.remaining === 2);
     expect(alice.slots(gameId)).toEqual({ total: 6, remaining: 2, version: expect.any(Number) });
     const versions = aliceSlots.map((m) => m.version);
     expect(versions).toEqual([...versions].sort((x, y) => x - y));
     expect(new Set(versions).size).toBe(versions.length);
+    // Never a version she already had from her ack.
+    for (const version of versions) expect(version).toBeGreaterThan(a.ok ? a.slots.version : Infinity);
 
     expect(await alice.claim(gameId, 1)).toEqual({ ok: false, error: { code: "LIMIT_REACHED", message: expect.any(String) } });
     const closed = await host.closeClaims(gameId);

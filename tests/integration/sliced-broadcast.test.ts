@@ -1,6 +1,7 @@
 import { executionAsyncId } from "node:async_hooks";
 import type { BingoClient } from "../../shared/client";
 import type { SlotsMessage } from "../../shared/protocol";
+import { AckedSlots } from "../../server/transport/acked-slots";
 import { SLICE_PACE_MS, SlicedSlotsEmitter } from "../../server/transport/sliced-emit";
 import { roomOf } from "../../server/transport/socket-types";
 import { ok } from "../support/acks";
@@ -30,7 +31,7 @@ beforeEach(async () => {
 
 afterEach(() => app.stop());
 
-test("a slots broadcast spans one event-loop turn per slice, and reaches every member once", async () => {
+test("a slots broadcast spans one event-loop turn per slice, and reaches every member once (the claimer in its ack)", async () => {
   const { gameId } = ok(await host.createGame({ title: "Slices" }), "create");
   ok(await host.openClaims({ gameId, totalSlots: TOTAL, maxPerPlayer: 5 }), "open");
   for (const player of players) ok(await player.join(gameId), "join");
@@ -51,12 +52,37 @@ test("a slots broadcast spans one event-loop turn per slice, and reaches every m
   ok(await players[0].claim(gameId, 1, "slice-claim"), "claim");
   await Promise.all(players.map((player) => slotsReach(player, gameId, (slots) => slots.remaining === TOTAL - 1)));
 
-  // Every member written to once, SLICE sockets at a time, each slice in a turn of its own.
-  expect(slices.reduce((sum, slice) => sum + slice.sockets, 0)).toBe(members);
+  // Every member but the claimer (its ack carried this count) written to once, SLICE sockets
+  // at a time, each slice in a turn of its own.
+  expect(slices.reduce((sum, slice) => sum + slice.sockets, 0)).toBe(members - 1);
   expect(Math.max(...slices.map((slice) => slice.sockets))).toBe(SLICE);
   expect(slices).toHaveLength(Math.ceil(members / SLICE));
   expect(new Set(slices.map((slice) => slice.turn)).size).toBe(slices.length);
-  for (const messages of heard) expect(messages.map((m) => m.remaining)).toEqual([TOTAL - 1]);
+  expect(heard[0]).toEqual([]);
+  expect(players[0].slots(gameId)).toMatchObject({ remaining: TOTAL - 1 });
+  for (const messages of heard.slice(1)) expect(messages.map((m) => m.remaining)).toEqual([TOTAL - 1]);
+});
+
+test("a member whose claim ack carried the version being sent is skipped, and hears the next version", async () => {
+  const { gameId } = ok(await host.createGame({ title: "Acked" }), "create");
+  for (const player of players) ok(await player.join(gameId), "join");
+  const room = roomOf(gameId);
+  const heard: number[][] = players.map(() => []);
+  players.forEach((player, k) => player.socket.on("slots", (message) => heard[k].push(message.version)));
+  const state = (version: number): SlotsMessage => ({ gameId, total: 100, remaining: 100 - version, version, at: Date.now() });
+  const acked = new AckedSlots(app.io);
+  const serverSocket = (player: BingoClient) => app.io.of("/").sockets.get(player.socket.id!)!;
+  // Player 0 was answered with version 10, player 1 with 9 (older), player 2 with 10 of another game.
+  acked.note(serverSocket(players[0]), gameId, 10);
+  acked.note(serverSocket(players[1]), gameId, 9);
+  acked.note(serverSocket(players[2]), "another-game", 10);
+
+  const emitter = new SlicedSlotsEmitter(app.io, { sliceMs: 0, sliceSockets: SLICE, now: () => performance.now() }, acked);
+  for (const version of [10, 11]) await new Promise<void>((done) => emitter.emit(room, () => state(version), () => done()));
+  await Promise.all(players.map((player) => slotsReach(player, gameId, (slots) => slots.version === 11)));
+
+  expect(heard[0]).toEqual([11]);
+  for (const versions of heard.slice(1)) expect(versions).toEqual([10, 11]);
 });
 
 test("a state that moves during an emit reaches the members written before it once, in the next emit", async () => {
