@@ -17,6 +17,7 @@ import type {
 } from "../protocol";
 // From the module itself, not the barrel: a browser bundle then leaves the zod schemas out.
 import { isErrorCode, protocolError } from "../protocol/codes";
+import { normalGameId } from "../protocol/game-ids";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -344,7 +345,9 @@ export class BingoClient {
   /** Claims `count` cards. Pass the same `requestId` to repeat a claim safely. */
   async claim(gameId: string, count: number, requestId: string = uuidv4()): Promise<Ack<Claimed>> {
     const claimed = await this.request("cards:claim", { gameId, count, requestId });
-    if (claimed.ok) this.applySlots(gameId, claimed.slots);
+    // Filed under the server's spelling of the code, as the room's events name the game:
+    // the ack is this player's count (the room's broadcast of it skips the claimer).
+    if (claimed.ok) this.applySlots(normalGameId(gameId), claimed.slots);
     return claimed;
   }
 

@@ -1,6 +1,7 @@
 export * from "./codes";
 export * from "./events";
 export * from "./payloads";
+export * from "./game-ids";
 export * from "./state";
 export * from "./schemas";
 export * from "./record";

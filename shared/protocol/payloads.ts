@@ -5,22 +5,13 @@ import type { ErrorCode, ErrorReason } from "./codes";
 import { ERROR_CODES, ERROR_REASONS } from "./codes";
 import { MAX_RAW_NAME, nameProblem, normalName } from "./names";
 import { isCurrency } from "./currency";
+import { GAME_ID_PATTERN, normalGameId } from "./game-ids";
 
 /**
  * Runtime schemas for every client payload. The TypeScript types of the event maps are
  * inferred from these, so a payload shape is written exactly once.
  */
 
-/** Game ids are server-made codes; the charset also keeps `{` `}` out of Redis hash tags. */
-export const GAME_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/**
- * A game code as people type it: any case. The server makes codes in capitals
- * (server/game/game-ids.ts), so every code that arrives is read in capitals: a phone
- * keyboard's `b5zdwgnd` is the game `B5ZDWGND`.
- */
-export function normalGameId(id: string): string {
-  return id.toUpperCase();
-}
 export const gameIdSchema = z
   .string()
   .regex(GAME_ID_PATTERN, "gameId must be 1-64 characters of A-Z a-z 0-9 _ -")
