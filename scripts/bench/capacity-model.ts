@@ -53,6 +53,7 @@ export function capacityMarkdown(r: BenchResults, goals: CapacityGoals = DEFAULT
 
   // Measured unit costs.
   const deliveryUs = fanout.nodeCpuUsPerDelivery;
+  const kernel = fanout.nodeKernelShare === undefined ? "" : ` (${n(fanout.nodeKernelShare * 100)} % of it in the kernel)`;
   const stormNodeMs = storm.nodeCpuMsPerClaim * storm.acked;
   const claimNodeMs = Math.max(0, stormNodeMs - (storm.slotsMessages * deliveryUs) / 1000) / Math.max(1, storm.acked);
   const claimRedisUs = storm.redisCpuMsPerClaim * 1000;
@@ -90,7 +91,7 @@ export function capacityMarkdown(r: BenchResults, goals: CapacityGoals = DEFAULT
     "| Quantity | Measured (this run) | For a " + n(G) + "-player game |",
     "| --- | --- | --- |",
     `| Node CPU per claim (ack, batch, store call; broadcasts excluded) | ${n(claimNodeMs, 3)} ms | ${n((G * claimNodeMs) / 1000, 1)} s of node CPU for the whole storm |`,
-    `| Node CPU per delivered message (one socket write of a broadcast) | ${n(deliveryUs, 1)} µs | one broadcast to ${n(G / nodes)} sockets per node: ${n(((G / nodes) * deliveryUs) / 1000)} ms |`,
+    `| Node CPU per delivered message (one socket write of a broadcast) | ${n(deliveryUs, 1)} µs${kernel} | one broadcast to ${n(G / nodes)} sockets per node: ${n(((G / nodes) * deliveryUs) / 1000)} ms |`,
     `| Sockets per node | ${n(heldPerNode)} held${storm.hold ? ` for ${storm.hold.seconds} s` : ""}; open-files limit ${files ? n(files) : "unknown"} | ≤ ${n(perNode)} (a broadcast within ${goals.deliveryMs} ms${byFiles < byDelivery ? "; bound by open files" : ""}) → **${n(nodesForSockets)} nodes** |`,
     `| Claim storm on the nodes | ${n(storm.claimsPerSecond)} claims/s on ${r.nodes} nodes | ${n(nodesForStorm)} nodes resolve it in ${n(stormSecondsOn(nodesForStorm), 1)} s (goal ${goals.stormSeconds} s) |`,
     `| Redis CPU per claim | ${n(claimRedisUs, 1)} µs; \`EXEC\`/claim ${storm.execPerClaim.toFixed(4)} | ${n(redisStormSeconds, 1)} s of one Redis core; ≤ ${n(redisClaimsPerSecond)} claims/s per game; ~${n(G * storm.execPerClaim)} \`EXEC\`s |`,
@@ -110,6 +111,11 @@ export function capacityMarkdown(r: BenchResults, goals: CapacityGoals = DEFAULT
     `- **Next bottleneck:** ${bottleneck}`,
     `- **Pub/sub fan-out:** every draw, award and tick's shared slot state is published once and delivered to every node, so Redis's publish work grows with the number of nodes: at most ${n(drawRedisUsAt / 1000, 1)} ms of Redis CPU per draw at ${n(nodes)} nodes by this run's figure (an upper bound: it also holds the nodes' background Redis work during the fan-out). It is the one Redis cost that grows with scale-out rather than with players; the sharded adapter keeps it to the nodes that have the game's room.`,
     `- **Sockets per node:** each socket is a file; a node holds at most its open-files limit, and a broadcast is written socket by socket on one thread, so the delivery goal caps a node at ${n(byDelivery)} sockets at the measured ${n(deliveryUs, 1)} µs per delivery.`,
+    ...(fanout.nodeKernelShare === undefined
+      ? []
+      : [
+          `- **Where a delivery's CPU goes:** ${n(fanout.nodeKernelShare * 100)} % of the nodes' CPU during the draw fan-out was system time, the kernel's TCP work for each socket write (on loopback it may also hold the receiving side's, which a real network does on the player's machine); only the rest, ${n(deliveryUs * (1 - fanout.nodeKernelShare), 1)} µs per delivery, is the node's own code (Socket.IO, engine.io, ws) that a cheaper engine or fewer JavaScript steps per socket could cut.`,
+        ]),
     "- Caveat: costs measured on a shared machine with the load generator on the same cores include contention; a quiet machine gives lower unit costs and so fewer nodes.",
   ].join("\n");
 }

@@ -27,6 +27,11 @@ export interface FanoutResult {
   readonly gaps: number;
   /** Server nodes' CPU time per delivered draw message (µs), for the capacity model. */
   readonly nodeCpuUsPerDelivery: number;
+  /**
+   * The share of that time spent in the kernel (system time, 0–1): the socket writes' TCP
+   * work, which no change to the node's JavaScript can cut. Absent in results of older runs.
+   */
+  readonly nodeKernelShare?: number;
   /** Redis CPU per draw (µs): the draw, its publish to every node, and whatever else the nodes asked of Redis meanwhile. */
   readonly redisCpuUsPerDraw: number;
 }
@@ -44,14 +49,15 @@ export async function runDrawFanout(o: FanoutOptions): Promise<FanoutResult> {
     const host = fleet.hostClient;
     const started = await host.startRound(fleet.gameId);
     if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
-    const cpuBefore = fleet.nodeCpuMs();
+    const cpuBefore = fleet.nodeCpu();
     const redisBefore = await redisFigures(o.redisUrl);
     for (let index = 0; index < o.draws; index++) {
       const seen = fleet.all("draw-seen");
       await fleet.draw();
       await within(seen, WAIT_FOR_ALL_MS);
     }
-    const cpuMs = fleet.nodeCpuMs() - cpuBefore;
+    const cpuAfter = fleet.nodeCpu();
+    const cpuMs = cpuAfter.totalMs - cpuBefore.totalMs;
     const redisAfter = await redisFigures(o.redisUrl);
     const reports = (await fleet.ask({ type: "draws-report" }, "draws-report")).map((m) => m.report);
     const perDraw = Array.from({ length: o.draws }, (_, index) => reports.reduce((n, r) => n + (r.receivedByIndex[index] ?? 0), 0));
@@ -67,6 +73,7 @@ export async function runDrawFanout(o: FanoutOptions): Promise<FanoutResult> {
       gaps: reports.reduce((n, r) => n + r.gaps, 0),
       redisCpuUsPerDraw: Math.round(((redisAfter.cpuMs - redisBefore.cpuMs) * 1000) / o.draws),
       nodeCpuUsPerDelivery: latencyMs.count > 0 ? Math.round((cpuMs * 1000 * 100) / latencyMs.count) / 100 : 0,
+      nodeKernelShare: cpuMs > 0 ? Math.round(((cpuAfter.systemMs - cpuBefore.systemMs) / cpuMs) * 100) / 100 : 0,
     };
   } finally {
     await fleet.close();

@@ -172,7 +172,18 @@ export class Fleet {
 
   /** CPU time (user + system, ms) the server nodes have used so far, from /proc (Linux). */
   nodeCpuMs(): number {
-    return this.nodes.reduce((sum, node) => sum + processCpuMs(node.child.pid), 0);
+    return this.nodeCpu().totalMs;
+  }
+
+  /** The nodes' CPU time so far, and the part of it spent in the kernel (system time). */
+  nodeCpu(): ProcessCpu {
+    return this.nodes.reduce(
+      (sum, node) => {
+        const cpu = processCpu(node.child.pid);
+        return { totalMs: sum.totalMs + cpu.totalMs, systemMs: sum.systemMs + cpu.systemMs };
+      },
+      { totalMs: 0, systemMs: 0 },
+    );
   }
 
   close(): Promise<void> {
@@ -214,13 +225,20 @@ async function startTargets(o: FleetOptions, secret: string, gameId: string): Pr
 
 const TICKS_PER_SECOND = 100;
 
-function processCpuMs(pid: number | undefined): number {
+/** A process's CPU time (ms): all of it, and the system (kernel) part. */
+export interface ProcessCpu {
+  readonly totalMs: number;
+  readonly systemMs: number;
+}
+
+function processCpu(pid: number | undefined): ProcessCpu {
   try {
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const [user, system] = [Number(fields[11]), Number(fields[12])].map((ticks) => (ticks * 1000) / TICKS_PER_SECOND);
+    return { totalMs: user + system, systemMs: system };
   } catch {
-    return 0;
+    return { totalMs: 0, systemMs: 0 };
   }
 }
 
