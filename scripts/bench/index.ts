@@ -133,6 +133,8 @@ async function main(): Promise<void> {
             count: 1,
             repeatEvery: 10,
             holdSeconds: target === "bingo" ? Number(values.hold) : 0,
+            // The join storm's yardstick is the no-op server's, in the same run.
+            joinStorm: target === "bingo" || target === "noop-ceiling",
           });
           results.claimStorm.push(result);
         });

@@ -36,6 +36,21 @@ function holdLine(r: BenchResults): string {
   return `\nConnections held: ${n(held.connected)} players connected across ${r.nodes} nodes in ${held.connectSeconds} s, held for ${held.hold.seconds} s: **${n(held.hold.heldAtEnd)} still connected** at the end, ${n(held.hold.unexpectedDisconnects)} unexpected disconnects.\n`;
 }
 
+function joinTable(r: BenchResults): string {
+  const storms = r.claimStorm.filter((s) => s.joins);
+  if (storms.length === 0) return "";
+  const rows = [
+    "| Join storm (every player sends `game:join` at once, after the claim storm) | Players | Answered | With the game's snapshot | Lost | All answered after | Join p50 / p95 / p99 / max ms |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const s of storms) {
+    const j = s.joins!;
+    const snapshots = s.target === "bingo" ? n(j.ok) : "– (only subscribes)";
+    rows.push(`| ${STRATEGY[s.target]} | ${n(j.players)} | ${n(j.answered)} | ${snapshots} | ${n(j.lost)} | ${j.seconds} s | ${n(j.latencyMs.p50)} / ${n(j.latencyMs.p95)} / ${n(j.latencyMs.p99)} / ${n(j.latencyMs.max)} |`);
+  }
+  return rows.join("\n");
+}
+
 function fanoutTable(r: BenchResults): string {
   const f = r.drawFanout;
   if (!f) return "";
@@ -116,6 +131,13 @@ function targets(r: BenchResults): string {
       const ratio = atomic.redisCpuMsPerClaim / Math.max(1e-9, bingo.redisCpuMsPerClaim);
       rows.push(`| Redis CPU per claim ≥ 5× lower than per-request-atomic | ${(bingo.redisCpuMsPerClaim * 1000).toFixed(1)} vs ${(atomic.redisCpuMsPerClaim * 1000).toFixed(1)} µs = ${ratio.toFixed(1)}× | ${yes(ratio >= 5)} |`);
     }
+    const joins = bingo.joins;
+    const noopJoins = ceiling?.joins;
+    if (joins && noopJoins) {
+      const ratio = joins.latencyMs.p99 / Math.max(1, noopJoins.latencyMs.p99);
+      const clean = joins.lost === 0 && joins.ok === joins.players;
+      rows.push(`| \`game:join\` of ${n(joins.players)} players at once: every one answered with the snapshot, p99 ≤ 1.5× the no-op server's | ${n(joins.ok)} of ${n(joins.players)}; p99 ${n(joins.latencyMs.p99)} vs ${n(noopJoins.latencyMs.p99)} ms = ${ratio.toFixed(2)}× | ${yes(clean && ratio <= 1.5)} |`);
+    }
     rows.push(`| \`slots\` reaches every player, p99 ≤ 500 ms | p99 ${n(bingo.slotsLatencyMs.p99)} ms | ${yes(bingo.slotsLatencyMs.p99 <= 500)} |`);
   }
   if (r.drawFanout) {
@@ -161,6 +183,8 @@ export function benchMarkdown(r: BenchResults, chart: boolean): string {
     r.claimStorm.length === 0 ? "" : claimTable(r),
     holdLine(r),
     chart ? `![Claims acked per second and slots remaining during the claim storm](${basename(DOCS_CHART)})\n` : "",
+    joinTable(r),
+    "",
     fanoutTable(r),
     "",
     burstTable(r),

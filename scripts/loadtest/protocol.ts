@@ -24,6 +24,8 @@ export type DropMode =
 export type ToWorker =
   | { readonly type: "connect"; readonly setup: WorkerSetup }
   | { readonly type: "claim"; readonly count: number; readonly repeatEvery: number }
+  /** Every player sends `game:join` for the game at once (it is already in it: a join storm). */
+  | { readonly type: "join-all" }
   | { readonly type: "status" }
   | { readonly type: "auto-off" }
   /**
@@ -54,6 +56,15 @@ export interface ClaimReport {
   readonly slotsLatency: Buckets;
   /** ms timestamps of each slots message one player received, with its remaining. */
   readonly remainingSeries: [number, number][];
+}
+
+export interface JoinReport {
+  /** Joins answered at all (a baseline answers without a snapshot), and answered with one. */
+  readonly answered: number;
+  readonly ok: number;
+  readonly lost: number;
+  /** From each `game:join` sent to its answer. */
+  readonly latency: Buckets;
 }
 
 export interface DrawsReport {
@@ -104,6 +115,7 @@ export interface RejoinReport {
 export type FromWorker =
   | { readonly type: "connected"; readonly connected: number; readonly failed: number }
   | { readonly type: "claimed"; readonly report: ClaimReport }
+  | { readonly type: "joined-all"; readonly report: JoinReport }
   | { readonly type: "status"; readonly connected: number; readonly unexpectedDisconnects: number }
   | { readonly type: "auto-off"; readonly ok: number; readonly failed: number }
   | { readonly type: "playing" }

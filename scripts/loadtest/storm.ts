@@ -2,7 +2,7 @@ import type { Target } from "./fleet";
 import { Fleet, redisFigures } from "./fleet";
 import type { LatencySummary } from "./histogram";
 import { summarize } from "./histogram";
-import type { ClaimReport } from "./protocol";
+import type { ClaimReport, JoinReport } from "./protocol";
 
 export type { Target };
 
@@ -22,6 +22,19 @@ export interface StormOptions {
   readonly holdSeconds?: number;
   /** Extra environment for this server's nodes (e.g. WS_NO_BUFFER_UTIL). */
   readonly nodeEnv?: Readonly<Record<string, string>>;
+  /** After the storm, every player sends `game:join` at once (the join storm's figures). */
+  readonly joinStorm?: boolean;
+}
+
+/** Every connected player joining the game at once, after the claim storm. */
+export interface JoinStormResult {
+  readonly players: number;
+  /** Joins answered; `ok`: answered with the game's snapshot (a baseline only subscribes). */
+  readonly answered: number;
+  readonly ok: number;
+  readonly lost: number;
+  readonly seconds: number;
+  readonly latencyMs: LatencySummary;
 }
 
 export interface HoldResult {
@@ -60,6 +73,8 @@ export interface StormResult {
   readonly remainingSeries: [number, number][];
   /** [ms since the storm began, claims acked in that 100 ms bucket ×10 = per second]. */
   readonly claimsPerSecondSeries: [number, number][];
+  /** The join storm after the claim storm, when asked for. */
+  readonly joins?: JoinStormResult;
 }
 
 /**
@@ -83,10 +98,30 @@ export async function runClaimStorm(o: StormOptions): Promise<StormResult> {
     const seconds = (performance.now() - started) / 1000;
     const after = await redisFigures(o.redisUrl);
     const nodeCpuMs = fleet.nodeCpuMs() - cpuBefore;
-    return tally(o, fleet, reports, { seconds, startedAt, nodeCpuMs }, hold, before, after);
+    const result = tally(o, fleet, reports, { seconds, startedAt, nodeCpuMs }, hold, before, after);
+    return o.joinStorm ? { ...result, joins: await joinStorm(fleet) } : result;
   } finally {
     await fleet.close();
   }
+}
+
+/**
+ * Every connected player sends `game:join` at once, as after a show's link goes out or an
+ * app comes back to the foreground: the joins of one tick share one store read.
+ */
+async function joinStorm(fleet: Fleet): Promise<JoinStormResult> {
+  const started = performance.now();
+  const reports = (await fleet.ask({ type: "join-all" }, "joined-all")).map((m) => m.report);
+  const seconds = (performance.now() - started) / 1000;
+  const sum = (f: (r: JoinReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
+  return {
+    players: fleet.connected,
+    answered: sum((r) => r.answered),
+    ok: sum((r) => r.ok),
+    lost: sum((r) => r.lost),
+    seconds: Math.round(seconds * 100) / 100,
+    latencyMs: summarize(reports.map((r) => r.latency)),
+  };
 }
 
 /** Keeps the connections open (nothing sent) and counts the ones lost meanwhile. */

@@ -6,7 +6,7 @@ import { isComplete } from "../../shared/game/patterns";
 import type { PatternName } from "../../shared/protocol";
 import { Crowd } from "./crowd";
 import { LatencyHistogram } from "./histogram";
-import type { BingoReport, ClaimReport, FromWorker, ToWorker } from "./protocol";
+import type { BingoReport, ClaimReport, FromWorker, JoinReport, ToWorker } from "./protocol";
 
 let crowd: Crowd;
 /** What the players' bingo play reports once its calls have settled (set by `play`). */
@@ -59,6 +59,26 @@ async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
   );
   const { fluctuations, slotsMessages, remainingSeries } = crowd;
   return { acked, lost, latency: latency.buckets(), ackTimes, grants, refusals, contradictions, fluctuations, slotsMessages, slotsLatency: crowd.slotsLatency.buckets(), remainingSeries };
+}
+
+/** Every player joins the game again, all at once, and the answers' latency is kept. */
+async function joinAll(): Promise<JoinReport> {
+  const latency = new LatencyHistogram();
+  let answered = 0;
+  let ok = 0;
+  let lost = 0;
+  await Promise.all(
+    crowd.sockets.map(async (socket) => {
+      if (!socket) return;
+      const started = performance.now();
+      const answer = (await socket.timeout(60_000).emitWithAck("game:join", { gameId: crowd.setup.gameId }).catch(() => null)) as Answer | null;
+      if (!answer) return void lost++;
+      latency.add(performance.now() - started);
+      answered++;
+      if (answer.ok) ok++;
+    }),
+  );
+  return { answered, ok, lost, latency: latency.buckets() };
 }
 
 async function autoOff(): Promise<FromWorker> {
@@ -151,6 +171,8 @@ async function handle(message: ToWorker): Promise<void> {
       return send({ type: "connected", ...(await crowd.connect()) });
     case "claim":
       return send({ type: "claimed", report: await claim(message.count, message.repeatEvery) });
+    case "join-all":
+      return send({ type: "joined-all", report: await joinAll() });
     case "status":
       return send(crowd.status());
     case "auto-off":
