@@ -121,6 +121,10 @@ export class BingoClient {
   private readonly outcomeRetries: number;
   private readonly outcomeBackoffMs: number;
   private readonly connectTimeoutMs: number;
+  /**
+   * Per-game state is keyed by the server's spelling of the code (normalGameId), as the
+   * room's events name the game, so a code typed in lower case finds it too.
+   */
   private readonly latest = new Map<string, SlotState>();
   private readonly games = new Set<string>();
   private readonly slotListeners = new Set<SlotListener>();
@@ -267,9 +271,9 @@ export class BingoClient {
    * index it expects, so a retried draw returns the same ball instead of drawing another.
    */
   async draw(gameId: string): Promise<Ack<AckOf<"round:draw">>> {
-    const known = this.balls.get(gameId);
+    const known = this.balls.get(normalGameId(gameId));
     const drawn = await this.request("round:draw", known ? { gameId, index: known.length } : { gameId });
-    if (drawn.ok) this.applyDraw(gameId, drawn.ball, drawn.index);
+    if (drawn.ok) this.applyDraw(normalGameId(gameId), drawn.ball, drawn.index);
     return drawn;
   }
 
@@ -333,7 +337,7 @@ export class BingoClient {
 
   /** The balls drawn so far in a joined game, in order. */
   draws(gameId: string): readonly number[] {
-    return this.balls.get(gameId) ?? [];
+    return this.balls.get(normalGameId(gameId)) ?? [];
   }
 
   /** Called with each new ball of a joined game, in order; returns an unsubscribe function. */
@@ -345,15 +349,14 @@ export class BingoClient {
   /** Claims `count` cards. Pass the same `requestId` to repeat a claim safely. */
   async claim(gameId: string, count: number, requestId: string = uuidv4()): Promise<Ack<Claimed>> {
     const claimed = await this.request("cards:claim", { gameId, count, requestId });
-    // Filed under the server's spelling of the code, as the room's events name the game:
-    // the ack is this player's count (the room's broadcast of it skips the claimer).
+    // The ack is this player's count (the room's broadcast of it skips the claimer).
     if (claimed.ok) this.applySlots(normalGameId(gameId), claimed.slots);
     return claimed;
   }
 
   /** The newest slot state seen for a game. */
   slots(gameId: string): SlotState | undefined {
-    return this.latest.get(gameId);
+    return this.latest.get(normalGameId(gameId));
   }
 
   /** Called with each newer slot state; returns an unsubscribe function. */

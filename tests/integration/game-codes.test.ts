@@ -45,9 +45,21 @@ describe.each([
     // The SDK follows the game under the server's spelling, as the room's events name it.
     await slotsReach(player, code, (slots) => slots.remaining === 3);
     expect(player.slots(code)?.remaining).toBe(3);
+    // Asked with the code as typed, the SDK finds the same game.
+    expect(player.slots(typed)).toEqual(player.slots(code));
 
     expect((await host.closeClaims(typed)).ok).toBe(true);
     expect((await host.startRound(typed)).ok).toBe(true);
+    // A host that joined with the code typed in lower case keeps the draws under either spelling.
+    expect((await host.join(typed)).ok).toBe(true);
+    const balls: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const drawn = await host.draw(typed);
+      if (!drawn.ok) throw new Error(drawn.error.code);
+      balls.push(drawn.ball);
+    }
+    expect(host.draws(typed)).toEqual(balls);
+    expect(host.draws(code)).toEqual(balls);
     expect((await host.endGame(typed)).ok).toBe(true);
     const record = await fetch(`${app.url}/api/games/${typed}/record`);
     expect(record.status).toBe(200);
