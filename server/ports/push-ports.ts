@@ -36,7 +36,12 @@ export interface PlayerDirectory {
    * connected.
    */
   joined(gameId: string, playerId: string, instance?: string): Promise<void>;
-  /** `joined` for each of a batch of joins, in a few round trips per store node, not per player. */
+  /**
+   * `joined` for each of a batch of joins, in a few round trips per store node, not per player.
+   * A `setAppState` or `socketClosed` of one of these players, called on this directory
+   * while the batch is being written (the app went to the background while its join was on
+   * its way), takes effect after it: the app's latest word wins.
+   */
   joinedMany(gameId: string, joins: readonly PlayerJoin[]): Promise<void>;
   setAppState(playerId: string, state: "foreground" | "background"): Promise<void>;
   /**

@@ -92,6 +92,20 @@ describe.each(STORES)("%s", (_name, make) => {
     expect(await targets()).toEqual([a, c].sort());
   });
 
+  test("an app state or a close said while a join is being written takes effect after it", async () => {
+    const directory = await make();
+    const [early, late, closing] = [unique("jw-early"), unique("jw-late"), unique("jw-close")];
+    const gameId = unique("G-jw");
+    for (const player of [early, late, closing]) await directory.registerToken(player, unique(`tok-${player}`), "android");
+    await directory.socketOpened(closing, "i-jw");
+    // The app may go to the background, or its socket close, while its join is on its way:
+    // said after the join, that must win over the join's foreground.
+    const written = directory.joinedMany(gameId, [early, late, closing].map((playerId) => ({ playerId, instance: "i-jw" })));
+    await Promise.all([directory.setAppState(late, "background"), directory.socketClosed(closing, "i-jw")]);
+    await written;
+    expect((await directory.pushTargets(gameId, null, 0)).map((t) => t.playerId).sort()).toEqual([closing, late].sort());
+  });
+
   test("preferences: a change keeps what it leaves out, `{}` reads them back, defaults are none", async () => {
     const directory = await make();
     const player = unique("prefs");

@@ -110,8 +110,9 @@ export class MemoryPlayerDirectory implements PlayerDirectory {
     else this.away.get(gameId)?.delete(playerId);
   }
 
+  /** All of the batch at once (joined() has no await), so nothing said after the call can come before it. */
   async joinedMany(gameId: string, joins: readonly PlayerJoin[]): Promise<void> {
-    for (const { playerId, instance } of joins) await this.joined(gameId, playerId, instance);
+    await Promise.all(joins.map(({ playerId, instance }) => this.joined(gameId, playerId, instance)));
   }
 
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {

@@ -223,6 +223,9 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
     const k = playerKeys(playerId);
     this.mustReach(k.presence);
+    // After the player's join being written (joinedMany): its foreground must not overwrite
+    // a background said after the join's answer.
+    await this.joining.get(playerId)?.catch(() => undefined);
     const transaction = this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S);
     if (state === "foreground") {
       await transaction.exec();
