@@ -52,6 +52,8 @@ const { values } = parseArgs({
     "soak-players": { type: "string", default: "25" },
     engines: { type: "string" },
     "engine-rounds": { type: "string", default: "2" },
+    /** NODE_OPTIONS for every server node of the run (this server's and the baselines'). */
+    "node-options": { type: "string" },
     docs: { type: "boolean", default: false },
     /** With --docs: the page's section for this run's tables (bench: the main 20,000-player ones, with the chart). */
     "docs-section": { type: "string", default: "bench" },
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
   const rounds = Number(values["engine-rounds"]);
   if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error("--engine-rounds takes a whole number ≥ 1");
   const engineResults: EngineResult[] = [];
-  const base = { nodes, workers };
+  const base = { nodes, workers, nodeOptions: values["node-options"] };
   const started = performance.now();
   const redis = await startRedis();
   const results: { -readonly [K in keyof Omit<BenchResults, "wallSeconds">]: BenchResults[K] } & { claimStorm: StormResult[]; reconnectStorm: BenchResults["reconnectStorm"]; soak: SoakResult | null } = {
@@ -132,7 +134,9 @@ async function main(): Promise<void> {
             maxPerPlayer: 2,
             count: 1,
             repeatEvery: 10,
-            holdSeconds: target === "bingo" ? Number(values.hold) : 0,
+            // The no-op ceiling holds as long as this server does: a storm after an idle minute is
+            // slower on any server, and the ratio must compare like with like.
+            holdSeconds: target === "bingo" || target === "noop-ceiling" ? Number(values.hold) : 0,
             // The join storm's yardstick is the no-op server's, in the same run.
             joinStorm: target === "bingo" || target === "noop-ceiling",
           });

@@ -11,6 +11,8 @@ export interface BurstOptions {
   readonly players: number;
   readonly nodes: number;
   readonly workers: number;
+  /** NODE_OPTIONS for the nodes (bench --node-options). */
+  readonly nodeOptions?: string;
   readonly cardsPerPlayer: number;
   /**
    * Balls the host draws back to back. Players start checking their cards on the last one,

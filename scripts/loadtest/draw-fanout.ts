@@ -7,6 +7,8 @@ export interface FanoutOptions {
   readonly players: number;
   readonly nodes: number;
   readonly workers: number;
+  /** NODE_OPTIONS for the nodes (bench --node-options). */
+  readonly nodeOptions?: string;
   /** Balls the host draws, each once every player has the previous one (or after a wait). */
   readonly draws: number;
   /** Extra environment for the nodes (e.g. WS_NO_BUFFER_UTIL). */

@@ -30,6 +30,8 @@ export interface FleetOptions {
   readonly maxPerPlayer?: number;
   /** Extra environment for this server's nodes (e.g. CLAIM_GRACE_MS). */
   readonly nodeEnv?: Readonly<Record<string, string>>;
+  /** NODE_OPTIONS for every target's nodes, baselines included (bench --node-options: --cpu-prof, V8 flags). */
+  readonly nodeOptions?: string;
   /** The game the host creates (this server only). */
   readonly game?: GameCreatePayload;
 }
@@ -207,18 +209,19 @@ async function shutdown(host: BingoClient | null, workers: WorkerLink[], nodes: 
 }
 
 async function startTargets(o: FleetOptions, secret: string, gameId: string): Promise<ServerProcess[]> {
+  const options: Record<string, string> = o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {};
   if (o.target === "bingo") {
     const main = distPath("server", "main.js");
     return Promise.all(
       Array.from({ length: o.nodes }, (_, n) =>
-        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...o.nodeEnv }, /backends ready/),
+        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...options, ...o.nodeEnv }, /backends ready/),
       ),
     );
   }
   const script = distPath("scripts", "bench", "baselines.js");
   return Promise.all(
     Array.from({ length: o.nodes }, async () =>
-      startServerProcess(script, [o.target, String(await freePort()), o.redisUrl, secret, gameId, String(o.totalSlots ?? 0), String(o.maxPerPlayer ?? 1)], {}),
+      startServerProcess(script, [o.target, String(await freePort()), o.redisUrl, secret, gameId, String(o.totalSlots ?? 0), String(o.maxPerPlayer ?? 1)], options),
     ),
   );
 }

@@ -12,6 +12,8 @@ export interface ReconnectOptions {
   readonly players: number;
   readonly nodes: number;
   readonly workers: number;
+  /** NODE_OPTIONS for the nodes (bench --node-options). */
+  readonly nodeOptions?: string;
   /** Kill -9 the first node instead of dropping every client: its players reconnect to the others. */
   readonly killNode: boolean;
   /** Balls drawn before the storm, so the rejoined snapshots have a round to agree on. */

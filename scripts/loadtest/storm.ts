@@ -12,6 +12,8 @@ export interface StormOptions {
   readonly players: number;
   readonly nodes: number;
   readonly workers: number;
+  /** NODE_OPTIONS for the nodes (bench --node-options). */
+  readonly nodeOptions?: string;
   readonly totalSlots: number;
   readonly maxPerPlayer: number;
   /** Cards each player asks for. */
