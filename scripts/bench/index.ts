@@ -134,8 +134,8 @@ async function main(): Promise<void> {
             maxPerPlayer: 2,
             count: 1,
             repeatEvery: 10,
-            // The no-op ceiling holds as long as this server does: a storm after an idle minute is
-            // slower on any server, and the ratio must compare like with like.
+            // The no-op ceiling holds as long as this server does, so the ratio compares storms
+            // after the same idle time.
             holdSeconds: target === "bingo" || target === "noop-ceiling" ? Number(values.hold) : 0,
             // The join storm's yardstick is the no-op server's, in the same run.
             joinStorm: target === "bingo" || target === "noop-ceiling",

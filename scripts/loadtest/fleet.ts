@@ -30,7 +30,7 @@ export interface FleetOptions {
   readonly maxPerPlayer?: number;
   /** Extra environment for this server's nodes (e.g. CLAIM_GRACE_MS). */
   readonly nodeEnv?: Readonly<Record<string, string>>;
-  /** NODE_OPTIONS for every target's nodes, baselines included (bench --node-options: --cpu-prof, V8 flags). */
+  /** NODE_OPTIONS for every target's nodes, baselines included (bench --node-options: V8 flags; Node refuses --cpu-prof there). */
   readonly nodeOptions?: string;
   /** The game the host creates (this server only). */
   readonly game?: GameCreatePayload;
