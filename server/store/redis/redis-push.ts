@@ -223,8 +223,8 @@ export class RedisPlayerDirectory implements PlayerDirectory {
   async setAppState(playerId: string, state: "foreground" | "background"): Promise<void> {
     const k = playerKeys(playerId);
     this.mustReach(k.presence);
-    // After the player's join being written (joinedMany): its foreground must not overwrite
-    // a background said after the join's answer.
+    // After the player's join being written (joinedMany): its foreground step must not
+    // overwrite a background said while the join was being written.
     await this.joining.get(playerId)?.catch(() => undefined);
     const transaction = this.redis.multi().hset(k.presence, "app", state).expire(k.presence, PLAYER_TTL_S);
     if (state === "foreground") {
