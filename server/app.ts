@@ -57,6 +57,8 @@ export interface AppDeps {
   /** The Socket.IO adapter for several nodes (Redis); absent for the one-node embedded default. */
   readonly adapter?: ServerOptions["adapter"];
   readonly clock?: Clock;
+  /** Times the join batches (TICK_MS apart); default the system clock (tests hold joins back with a manual one). */
+  readonly joinClock?: Clock;
   /** Push outbox entries not yet sent, for /metrics (see Backends); absent: the series is left out. */
   readonly outboxDepth?: () => Promise<number | null>;
   /** Age (ms) of the oldest outbox entry not yet sent, for /metrics; absent: reported as 0. */
@@ -104,7 +106,7 @@ export interface RunningApp {
 }
 
 /** Wires store, tick loop, HTTP routes and Socket.IO together and starts listening. */
-export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, outboxDepth, outboxOldestAgeMs, storeReady, hrNow, sliceSockets }: AppDeps): Promise<RunningApp> {
+export async function startApp({ config, store, push: pushDeps, log, adapter, clock = systemClock, joinClock = systemClock, outboxDepth, outboxOldestAgeMs, storeReady, hrNow, sliceSockets }: AppDeps): Promise<RunningApp> {
   const identity = identityFromConfig(config, log);
   // Set on SIGTERM: /readyz says 503 so a load balancer stops sending players here.
   let draining = false;
@@ -180,7 +182,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     push,
     directory: pushDeps.directory,
     clock,
-    joinClock: systemClock,
+    joinClock,
     joins: { tickMs: config.tickMs, maxPerTick: config.maxClaimsPerTick },
     log,
     nodeId: config.nodeId,

@@ -8,6 +8,7 @@ import type { PushPrefs } from "../../shared/protocol/push-prefs";
 import { NO_PUSH_PREFS } from "../domain/push-prefs";
 import { StoreNotReachedError } from "../ports/store-not-reached";
 import type { AckedSlots } from "./acked-slots";
+import { JoinsInFlight } from "./joins-in-flight";
 import type { BingoSocket } from "./socket-types";
 import { hostsOf, roomOf } from "./socket-types";
 
@@ -46,6 +47,29 @@ async function attempt<T extends object>(write: () => Promise<void>, body: T): P
  * bingo calls only join their game's queue; the tick answers them.
  */
 export function createHandlers({ games, directory, reports, instance, ackedSlots }: HandlerDeps): Handlers {
+  const joinsInFlight = new JoinsInFlight();
+
+  /** Joins the game's room, then answers with the game as the player sees it. */
+  async function join(socket: BingoSocket, gameId: string, reply: AckFn<AckOf<"game:join">>): Promise<void> {
+    // Join the room before the read (the join waits for its game's batch), so nothing
+    // committed after the read is missed.
+    const room = roomOf(gameId);
+    const alreadyIn = socket.rooms.has(room);
+    await socket.join(room);
+    // A socket that disconnects while it waits is answered into the void: Socket.IO dropped
+    // its rooms and makes join() a no-op after a disconnect, so nothing is left behind.
+    // Asked when the batch is written: a socket that closed meanwhile joins as away (its
+    // close may already be counted), so the push index keeps it a candidate.
+    const onInstance = socket.data.role === "player" ? () => (socket.connected ? instance : undefined) : null;
+    const joined = await games.join(gameId, socket.data.sub, onInstance);
+    if (!joined.ok) {
+      if (!alreadyIn) await socket.leave(room);
+      return reply(joined);
+    }
+    if (joined.value.hosting) await socket.join(hostsOf(gameId));
+    reply({ ok: true, game: joined.value.answer });
+  }
+
   return {
     "game:create": async (socket, payload, reply) => {
       reply(ackOf(await games.create(socket.data.sub, payload)));
@@ -62,23 +86,8 @@ export function createHandlers({ games, directory, reports, instance, ackedSlots
     },
 
     "game:join": async (socket, { gameId }, reply) => {
-      // Join the room before the read (the join waits for its game's batch), so nothing
-      // committed after the read is missed.
-      const room = roomOf(gameId);
-      const alreadyIn = socket.rooms.has(room);
-      await socket.join(room);
-      // A socket that disconnects while it waits is answered into the void: Socket.IO dropped
-      // its rooms and makes join() a no-op after a disconnect, so nothing is left behind.
-      // Asked when the batch is written: a socket that closed meanwhile joins as away (its
-      // close may already be counted), so the push index keeps it a candidate.
-      const onInstance = socket.data.role === "player" ? () => (socket.connected ? instance : undefined) : null;
-      const joined = await games.join(gameId, socket.data.sub, onInstance);
-      if (!joined.ok) {
-        if (!alreadyIn) await socket.leave(room);
-        return reply(joined);
-      }
-      if (joined.value.hosting) await socket.join(hostsOf(gameId));
-      reply({ ok: true, game: joined.value.answer });
+      // Tracked from its first step: an app:state sent after it waits for it (JoinsInFlight).
+      await joinsInFlight.track(socket, join(socket, gameId, reply));
     },
 
     // Read-only: no room, no directory write, so a backgrounded app stays pushed (docs/push.md).
@@ -144,6 +153,8 @@ export function createHandlers({ games, directory, reports, instance, ackedSlots
     },
 
     "app:state": async (socket, { state }, reply) => {
+      // After the socket's joins in flight: a join says foreground, and this word is newer.
+      await joinsInFlight.settled(socket);
       reply(await attempt(() => directory.setAppState(socket.data.sub, state), { state }));
     },
 

@@ -15,6 +15,7 @@ import type { TestRedis } from "../support/redis-server";
 import { startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
+import { ManualClock } from "../support/manual-clock";
 import { until } from "../support/until";
 
 let redis: TestRedis;
@@ -280,4 +281,43 @@ test("on the embedded default (no Redis) the in-process outbox pushes the same w
   } finally {
     await app.stop();
   }
+});
+
+describe.each([
+  ["the embedded store", false],
+  ["Redis", true],
+])("on %s", (_name, onRedis) => {
+  test("an app sent to the background while its join waits for the game's batch stays pushed: the join's foreground does not overwrite it", async () => {
+    // Joins wait for their batch until the test advances this clock (JoinBatcher).
+    const joinClock = new ManualClock();
+    const app = await startTestApp({
+      ...(onRedis ? { redisUrl: redis.url } : {}),
+      joinClock,
+      pushSender: new FcmPushSender(fcm.messaging),
+      config: { backgroundGraceMs: 60_000, pushCountThresholds: [] },
+    });
+    const suffix = onRedis ? "redis" : "memory";
+    try {
+      const host = await app.client(`order-host-${suffix}`, "host");
+      const { gameId } = ok(await host.createGame({}), "create");
+      const p = await app.client(`order-p-${suffix}`, "player");
+      ok(await p.registerPush(`tok-order-${suffix}`, "android"), "register");
+      // As when the SDK rejoins after a reconnect and the app goes to the background meanwhile.
+      const joined = p.join(gameId);
+      const backgrounded = p.setAppState("background");
+      // One socket's events are handled in the order sent: once this later one is answered,
+      // the server has taken the app:state, while the join still waits for its batch.
+      ok(await p.peek(gameId), "peek");
+      joinClock.advance(0);
+      ok(await joined, "join");
+      ok(await backgrounded, "background");
+
+      expect(await app.push.directory.presenceOf([`order-p-${suffix}`])).toEqual(["away"]);
+      ok(await host.openClaims({ gameId, totalSlots: 3, maxPerPlayer: 1 }), "open");
+      await fake.waitForRequests(1);
+      expect(received()).toEqual([[`tok-order-${suffix}`, "claims"]]);
+    } finally {
+      await app.stop();
+    }
+  });
 });

@@ -56,6 +56,8 @@ export async function startTestApp(
     pushSender?: PushSender;
     /** Drives the tick loop, the rate limits and the memory store (memory only); default the system clock. */
     clock?: Clock;
+    /** Times the join batches; default the system clock (a ManualClock holds joins until advanced). */
+    joinClock?: Clock;
     /** Where the app logs; default nowhere. */
     log?: Logger;
     /** The high-resolution clock the broadcast budget times emits with; default performance.now. */
@@ -93,6 +95,7 @@ export async function startTestApp(
     log,
     adapter: backends.adapter,
     clock: options.clock,
+    joinClock: options.joinClock,
     ...(options.hrNow ? { hrNow: options.hrNow } : {}),
     ...(options.sliceSockets ? { sliceSockets: options.sliceSockets } : {}),
     outboxDepth: () => backends.outboxDepth(),
