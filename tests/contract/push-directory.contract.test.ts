@@ -90,6 +90,15 @@ describe.each(STORES)("%s", (_name, make) => {
     expect(await targets()).toEqual([a, c].sort());
     await directory.joinedMany(gameId, []);
     expect(await targets()).toEqual([a, c].sort());
+    // In one batch with players joining from open sockets, one whose socket closed before
+    // the batch was written stays a candidate: pushed once its close is older than the grace.
+    const [gone, fresh] = [unique("jm-gone"), unique("jm-fresh")];
+    await directory.registerToken(gone, unique("tok-gone"), "android");
+    await directory.registerToken(fresh, unique("tok-fresh"), "android");
+    await directory.socketOpened(gone, "i-jm");
+    await directory.socketClosed(gone, "i-jm");
+    await directory.joinedMany(gameId, [open(a), { playerId: gone }, open(fresh), open(c)]);
+    expect(await targets()).toEqual([gone]);
   });
 
   test("an app state or a close said while a join is being written takes effect after it", async () => {
