@@ -6,6 +6,9 @@ import { startRedis } from "../support/redis-server";
 import type { TestRedis } from "../support/redis-server";
 import { claimBatch, gameFixture } from "../support/games";
 import { createRedisStore } from "../support/test-app";
+import { connectCommands } from "../../server/store/redis/connection";
+import { LIBRARY_SOURCE, loadFunctionLibrary } from "../../server/store/redis/function-library";
+import { RedisPlayerDirectory } from "../../server/store/redis/redis-push";
 
 let redis: TestRedis;
 let admin: Redis;
@@ -47,4 +50,24 @@ test("every key of a game shares one hash tag, so a game lives on one cluster sl
   const keys = Object.values(gameKeys("AB12"));
   expect(keys.length).toBeGreaterThan(1);
   for (const key of keys) expect(/\{([^}]*)\}/.exec(key)?.[1]).toBe("AB12");
+});
+
+test("a batch of joins' push-directory write finds the library replaced by an earlier version's (a rolling deploy): it loads its own again and writes", async () => {
+  const commands = await connectCommands(redis.url, 2000, () => undefined);
+  try {
+    await loadFunctionLibrary(commands);
+    // The library as a node without bingo_push_players_joined loads it, over ours.
+    const earlier = LIBRARY_SOURCE.replace("redis.register_function('bingo_push_players_joined', push_players_joined)", "");
+    expect(earlier).not.toBe(LIBRARY_SOURCE);
+    await admin.function("LOAD", "REPLACE", earlier);
+    const directory = new RedisPlayerDirectory(commands);
+    await directory.registerToken("fl-p", "tok-fl-p", "android");
+    await directory.joinedMany("fl-game", [{ playerId: "fl-p", instance: "i-fl" }]);
+    // Joined: one of the game's audience, so a background puts their device among the targets.
+    await directory.setAppState("fl-p", "background");
+    expect((await directory.pushTargets("fl-game", null, 0)).map((target) => target.token)).toEqual(["tok-fl-p"]);
+    expect(await admin.function("LIST", "LIBRARYNAME", "bingo", "WITHCODE")).toEqual(expect.arrayContaining([expect.arrayContaining([expect.stringContaining("bingo_push_players_joined")])]));
+  } finally {
+    commands.disconnect();
+  }
 });

@@ -13,7 +13,8 @@ import { isCluster, readyToSend } from "./connection";
 import type { ChainableCommander } from "ioredis";
 import { gameKeys } from "./keys";
 import { awayKeys, RedisAwayIndex } from "./redis-away-index";
-import { replyErrorCode } from "./reply-errors";
+import { isMissingFunction, replyErrorCode } from "./reply-errors";
+import { loadFunctionLibrary } from "./function-library";
 
 const NODES = "bingo:nodes";
 const STREAM = "bingo:push";
@@ -211,21 +212,36 @@ export class RedisPlayerDirectory implements PlayerDirectory {
     await this.perNode(players.map((playerId) => playerKeys(playerId).presence), (pipeline, key) => pipeline.hset(key, "app", "foreground").expire(key, PLAYER_TTL_S));
   }
 
-  /** `join` on one Redis: the three steps in one call per chunk, in one pipeline (a 20,000-player join storm sent four commands per player). */
+  /**
+   * `join` on one Redis: the three steps in one call per chunk, in one pipeline (a
+   * 20,000-player join storm sent four commands per player). A Redis without the function
+   * (restarted without persistence, or a node of an earlier version loaded its library over
+   * ours during a rolling deploy) gets the library again and the write runs once more:
+   * every step is safe to repeat.
+   */
   private async joinOnOneRedis(gameId: string, joins: readonly PlayerJoin[]): Promise<void> {
     const a = awayKeys(gameId);
-    const pipeline = this.redis.pipeline();
-    for (let i = 0; i < joins.length; i += PIPELINE_CHUNK) {
-      const keys = [a.audience, gameKeys(gameId).game, a.away, a.seq, a.on, a.instances];
-      const args: (string | number)[] = [gameId, PLAYER_TTL_S];
-      for (const join of joins.slice(i, i + PIPELINE_CHUNK)) {
-        const k = playerKeys(join.playerId);
-        keys.push(k.games, k.presence);
-        args.push(join.playerId, join.instance ?? "");
+    const write = async (): Promise<void> => {
+      const pipeline = this.redis.pipeline();
+      for (let i = 0; i < joins.length; i += PIPELINE_CHUNK) {
+        const keys = [a.audience, gameKeys(gameId).game, a.away, a.seq, a.on, a.instances];
+        const args: (string | number)[] = [gameId, PLAYER_TTL_S];
+        for (const join of joins.slice(i, i + PIPELINE_CHUNK)) {
+          const k = playerKeys(join.playerId);
+          keys.push(k.games, k.presence);
+          args.push(join.playerId, join.instance ?? "");
+        }
+        pipeline.fcall("bingo_push_players_joined", keys.length, ...keys, ...args);
       }
-      pipeline.fcall("bingo_push_players_joined", keys.length, ...keys, ...args);
+      for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+    };
+    try {
+      await write();
+    } catch (error) {
+      if (!isMissingFunction(error)) throw error;
+      await loadFunctionLibrary(this.redis, { bestEffort: true });
+      await write();
     }
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
   /** One pipeline per serving node, each key's commands on the node that serves it; throws the first error. */
