@@ -40,7 +40,7 @@ function joinTable(r: BenchResults): string {
   const storms = r.claimStorm.filter((s) => s.joins);
   if (storms.length === 0) return "";
   const rows = [
-    "| Join storm (every player sends `game:join` at once, after the claim storm) | Players | Answered | With the game's snapshot | Lost | All answered after | Join p50 / p95 / p99 / max ms |",
+    "| Join storm (every player sends `game:join` at once, after the claim storm, once every player holds its last count) | Players | Answered | With the game's snapshot | Lost | All answered after | Join p50 / p95 / p99 / max ms |",
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const s of storms) {
@@ -48,6 +48,8 @@ function joinTable(r: BenchResults): string {
     const snapshots = s.target === "bingo" ? n(j.ok) : "– (only subscribes)";
     rows.push(`| ${STRATEGY[s.target]} | ${n(j.players)} | ${n(j.answered)} | ${snapshots} | ${n(j.lost)} | ${j.seconds} s | ${n(j.latencyMs.p50)} / ${n(j.latencyMs.p95)} / ${n(j.latencyMs.p99)} / ${n(j.latencyMs.max)} |`);
   }
+  const unsettled = storms.reduce((sum, s) => sum + (s.joins!.unsettled ?? 0), 0);
+  if (unsettled > 0) rows.push("", `**${n(unsettled)} players did not hold the claim storm's last count when the joins began** (the wait for it timed out): its broadcast ran during the join storm.`);
   return rows.join("\n");
 }
 

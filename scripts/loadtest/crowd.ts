@@ -116,6 +116,13 @@ export class Crowd {
     return socket;
   }
 
+  /** Connected players that do not hold slot version `version` yet (from an ack or a broadcast). */
+  lackingVersion(version: number): number {
+    let lacking = 0;
+    for (let i = 0; i < this.sockets.length; i++) if (this.sockets[i]?.connected && this.lastVersion[i] < version) lacking++;
+    return lacking;
+  }
+
   private slots(i: number, m: SlotsMessage): void {
     this.slotsMessages++;
     this.slotsLatency.add(Date.now() - m.at);

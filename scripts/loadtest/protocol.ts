@@ -24,6 +24,11 @@ export type DropMode =
 export type ToWorker =
   | { readonly type: "connect"; readonly setup: WorkerSetup }
   | { readonly type: "claim"; readonly count: number; readonly repeatEvery: number }
+  /**
+   * Answered once every connected player holds slot version `version` (from an ack or a
+   * broadcast), or after a timeout: with `lacking`, the players that still do not.
+   */
+  | { readonly type: "settle"; readonly version: number }
   /** Every player sends `game:join` for the game at once (it is already in it: a join storm). */
   | { readonly type: "join-all" }
   | { readonly type: "status" }
@@ -115,6 +120,7 @@ export interface RejoinReport {
 export type FromWorker =
   | { readonly type: "connected"; readonly connected: number; readonly failed: number }
   | { readonly type: "claimed"; readonly report: ClaimReport }
+  | { readonly type: "settled"; readonly lacking: number }
   | { readonly type: "joined-all"; readonly report: JoinReport }
   | { readonly type: "status"; readonly connected: number; readonly unexpectedDisconnects: number }
   | { readonly type: "auto-off"; readonly ok: number; readonly failed: number }

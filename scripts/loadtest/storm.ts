@@ -37,6 +37,8 @@ export interface JoinStormResult {
   readonly lost: number;
   readonly seconds: number;
   readonly latencyMs: LatencySummary;
+  /** Players that did not hold the claim storm's last count when the joins began (the wait for it timed out). */
+  readonly unsettled: number;
 }
 
 export interface HoldResult {
@@ -109,9 +111,17 @@ export async function runClaimStorm(o: StormOptions): Promise<StormResult> {
 
 /**
  * Every connected player sends `game:join` at once, as after a show's link goes out or an
- * app comes back to the foreground: the joins of one tick share one store read.
+ * app comes back to the foreground: the joins of one tick share one store read. On this
+ * server, once every player holds the claim storm's last count (read by the host), so the
+ * joins do not share the nodes with that count's broadcast: the no-op server has none.
  */
 async function joinStorm(fleet: Fleet): Promise<JoinStormResult> {
+  let unsettled = 0;
+  if (fleet.host) {
+    const last = await fleet.host.join(fleet.gameId);
+    if (!last.ok) throw new Error(`host join: ${last.error.code}`);
+    unsettled = (await fleet.ask({ type: "settle", version: last.game.slots.version }, "settled")).reduce((n, m) => n + m.lacking, 0);
+  }
   const started = performance.now();
   const reports = (await fleet.ask({ type: "join-all" }, "joined-all")).map((m) => m.report);
   const seconds = (performance.now() - started) / 1000;
@@ -123,6 +133,7 @@ async function joinStorm(fleet: Fleet): Promise<JoinStormResult> {
     lost: sum((r) => r.lost),
     seconds: Math.round(seconds * 100) / 100,
     latencyMs: summarize(reports.map((r) => r.latency)),
+    unsettled,
   };
 }
 

@@ -61,6 +61,17 @@ async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
   return { acked, lost, latency: latency.buckets(), ackTimes, grants, refusals, contradictions, fluctuations, slotsMessages, slotsLatency: crowd.slotsLatency.buckets(), remainingSeries };
 }
 
+/** How long `settle` waits for every player to hold a slot version, and how often it looks. */
+const SETTLE_TIMEOUT_MS = 10_000;
+const SETTLE_POLL_MS = 20;
+
+/** Waits until every connected player holds slot version `version`, or the timeout; the players still lacking it. */
+async function settle(version: number): Promise<number> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  while (crowd.lackingVersion(version) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  return crowd.lackingVersion(version);
+}
+
 /** Every player joins the game again, all at once, and the answers' latency is kept. */
 async function joinAll(): Promise<JoinReport> {
   const latency = new LatencyHistogram();
@@ -173,6 +184,8 @@ async function handle(message: ToWorker): Promise<void> {
       return send({ type: "claimed", report: await claim(message.count, message.repeatEvery) });
     case "join-all":
       return send({ type: "joined-all", report: await joinAll() });
+    case "settle":
+      return send({ type: "settled", lacking: await settle(message.version) });
     case "status":
       return send(crowd.status());
     case "auto-off":
