@@ -6,7 +6,8 @@
 import jwt from "jsonwebtoken";
 import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
-import type { Card, DrawMessage, GameSnapshot, SlotsMessage, WinnersMessage } from "../../shared/protocol";
+import type { Card, DrawMessage, JoinSnapshot, SlotsMessage, WinnersMessage } from "../../shared/protocol";
+import { MAX_PER_PLAYER } from "../../shared/protocol";
 import { LatencyHistogram } from "./histogram";
 import type { DrawsReport, DropMode, FromWorker, RejoinReport, WorkerSetup } from "./protocol";
 
@@ -215,8 +216,8 @@ export class Crowd {
         this.lastDraw[i] = -1;
         this.sockets[i] = socket;
         this.urlOf[i] = url;
-        const ack = (await socket.timeout(30_000).emitWithAck("game:join", { gameId: this.setup.gameId }).catch(() => null)) as
-          | { ok: true; game: GameSnapshot }
+        const ack = (await socket.timeout(30_000).emitWithAck("game:join", this.joinPayload(i)).catch(() => null)) as
+          | { ok: true; game: JoinSnapshot }
           | { ok: false }
           | null;
         if (ack?.ok || (ack && baseline)) {
@@ -235,13 +236,29 @@ export class Crowd {
     }
   }
 
-  private recordSnapshot(i: number, game: GameSnapshot): void {
+  /**
+   * Player `i`'s `game:join`, naming the cards it was granted, as the SDK does: their grids
+   * never change, so the answer leaves them out.
+   */
+  joinPayload(i: number): { gameId: string; knownCards?: number[] } {
+    const known = this.cards[i].slice(0, MAX_PER_PLAYER).map((card) => card.id);
+    return known.length > 0 ? { gameId: this.setup.gameId, knownCards: known } : { gameId: this.setup.gameId };
+  }
+
+  /** Whether a join's snapshot lists exactly the cards player `i` was granted, each with a grid unless the join named it. */
+  holdsItsCards(i: number, game: JoinSnapshot): boolean {
+    const granted = this.cards[i];
+    const known = new Set(granted.slice(0, MAX_PER_PLAYER).map((card) => card.id));
+    const mine = game.myCards.map((c) => c.id).sort((a, b) => a - b).join();
+    const expected = granted.map((c) => c.id).sort((a, b) => a - b).join();
+    return mine === expected && game.myCards.every((card) => card.grid !== undefined || known.has(card.id));
+  }
+
+  private recordSnapshot(i: number, game: JoinSnapshot): void {
     const { slots, round } = game;
     const key = `${game.phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
     this.rejoinStates.set(key, (this.rejoinStates.get(key) ?? 0) + 1);
-    const mine = game.myCards.map((c) => c.id).sort((a, b) => a - b).join();
-    const granted = this.cards[i].map((c) => c.id).sort((a, b) => a - b).join();
-    if (mine !== granted) this.rejoins.cardMismatches++;
+    if (!this.holdsItsCards(i, game)) this.rejoins.cardMismatches++;
   }
 
   async rejoinReport(): Promise<RejoinReport> {

@@ -64,7 +64,7 @@ export interface ClaimReport {
 }
 
 export interface JoinReport {
-  /** Joins answered at all (a baseline answers without a snapshot), and answered with one. */
+  /** Joins answered at all (a baseline answers without a snapshot), and answered with one listing exactly the cards granted, each with its grid unless the join named it as known. */
   readonly answered: number;
   readonly ok: number;
   readonly lost: number;

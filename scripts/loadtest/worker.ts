@@ -3,7 +3,7 @@
  * for them when the coordinator says so: claim cards, play bingo by hand, drop and rejoin.
  */
 import { isComplete } from "../../shared/game/patterns";
-import type { PatternName } from "../../shared/protocol";
+import type { JoinSnapshot, PatternName } from "../../shared/protocol";
 import { Crowd } from "./crowd";
 import { LatencyHistogram } from "./histogram";
 import type { BingoReport, ClaimReport, FromWorker, JoinReport, ToWorker } from "./protocol";
@@ -21,6 +21,8 @@ interface Answer {
   slots?: { total: number; remaining: number; version: number };
   error?: { code: string };
 }
+
+type JoinAnswer = { ok: true; game: JoinSnapshot } | { ok: false };
 
 async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
   const latency = new LatencyHistogram();
@@ -79,14 +81,14 @@ async function joinAll(): Promise<JoinReport> {
   let ok = 0;
   let lost = 0;
   await Promise.all(
-    crowd.sockets.map(async (socket) => {
+    crowd.sockets.map(async (socket, i) => {
       if (!socket) return;
       const started = performance.now();
-      const answer = (await socket.timeout(60_000).emitWithAck("game:join", { gameId: crowd.setup.gameId }).catch(() => null)) as Answer | null;
+      const answer = (await socket.timeout(60_000).emitWithAck("game:join", crowd.joinPayload(i)).catch(() => null)) as JoinAnswer | null;
       if (!answer) return void lost++;
       latency.add(performance.now() - started);
       answered++;
-      if (answer.ok) ok++;
+      if (answer.ok && crowd.holdsItsCards(i, answer.game)) ok++;
     }),
   );
   return { answered, ok, lost, latency: latency.buckets() };

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Award, GameCreated, GameCreatePayload, GameSnapshot, Phase, RoundBody, SlotState, SlotsMessage } from "../../shared/protocol";
+import type { Award, GameCreated, GameCreatePayload, GameSnapshot, JoinSnapshot, Phase, RoundBody, SlotState, SlotsMessage } from "../../shared/protocol";
 import { DEFAULT_CURRENCY, DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { CallAck, ClaimAck } from "../claims/claim-queue";
 import type { ClaimEngine, TickFanout } from "../claims/claim-engine";
@@ -61,7 +61,7 @@ const READ_BACK_FAILED = "the change was made, but the round could not be read b
 export class GameCoordinator {
   readonly engine: ClaimEngine;
   readonly conductor: RoundConductor;
-  readonly joins: JoinBatcher<GameSnapshot>;
+  readonly joins: JoinBatcher<JoinSnapshot>;
   private readonly store: GameStore;
   private readonly catalog: GameCatalog;
   private readonly room: RoomBroadcast;
@@ -144,8 +144,8 @@ export class GameCoordinator {
    * names when the batch is written; a host's (null) does not, and `hosting` says whether
    * they host it.
    */
-  join(gameId: string, playerId: string, onInstance: OnInstance | null): Promise<StoreResult<Joined<GameSnapshot>>> {
-    return this.joins.join(gameId, playerId, onInstance);
+  join(gameId: string, playerId: string, onInstance: OnInstance | null, knownCards?: readonly number[]): Promise<StoreResult<Joined<JoinSnapshot>>> {
+    return this.joins.join(gameId, playerId, onInstance, knownCards);
   }
 
   /**
@@ -161,7 +161,7 @@ export class GameCoordinator {
   }
 
   /** Sockets joined the game's room on this node and it was read for them: its state now flows here. */
-  private readonly opened = (game: SharedGame): ((part: PlayerPart) => GameSnapshot) => {
+  private readonly opened = (game: SharedGame): ((part: PlayerPart, known: readonly number[] | undefined) => JoinSnapshot) => {
     const rules = this.catalog.remember(game.id, game.variant, game.seed, game.patterns);
     this.engine.offer(game.id, game.slots, false);
     if (game.phase === "running" && game.autoIntervalMs !== null) this.conductor.follow(game.id, game.autoIntervalMs);

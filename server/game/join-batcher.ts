@@ -12,9 +12,10 @@ export interface JoinBatcherOptions {
 
 /**
  * Turns one read of a game into each joiner's answer: called once per batch with the
- * shared part (the place to take on the game's state once), then once per joiner.
+ * shared part (the place to take on the game's state once), then once per joiner with
+ * the card ids that joiner already knows (game:join's `knownCards`).
  */
-export type JoinAnswers<T> = (game: SharedGame) => (part: PlayerPart) => T;
+export type JoinAnswers<T> = (game: SharedGame) => (part: PlayerPart, known: readonly number[] | undefined) => T;
 
 /** A join's answer, and whether the joiner hosts the game (the hosts' room is theirs). */
 export interface Joined<T> {
@@ -31,6 +32,7 @@ export type OnInstance = () => string | undefined;
 
 interface WaitingJoin<T> {
   readonly playerId: string;
+  readonly known: readonly number[] | undefined;
   /** A player's join puts them in the game's push audience (null: a host's does not). */
   readonly onInstance: OnInstance | null;
   readonly settle: (result: StoreResult<Joined<T>>) => void;
@@ -71,13 +73,14 @@ export class JoinBatcher<T> {
     private readonly options: JoinBatcherOptions,
   ) {}
 
-  /** The game as `playerId` sees it, read with the other joins of its tick. */
-  join(gameId: string, playerId: string, onInstance: OnInstance | null): Promise<StoreResult<Joined<T>>> {
+  /** The game as `playerId` sees it, read with the other joins of its tick; `known`: the card ids whose grids the joiner holds. */
+  join(gameId: string, playerId: string, onInstance: OnInstance | null, known?: readonly number[]): Promise<StoreResult<Joined<T>>> {
     if (this.stopped) return Promise.resolve(STOPPED);
     return new Promise((settle) => {
+      const join = { playerId, known, onInstance, settle };
       const joins = this.waiting.get(gameId);
-      if (joins) joins.push({ playerId, onInstance, settle });
-      else this.waiting.set(gameId, [{ playerId, onInstance, settle }]);
+      if (joins) joins.push(join);
+      else this.waiting.set(gameId, [join]);
       this.schedule();
     });
   }
@@ -155,7 +158,7 @@ export class JoinBatcher<T> {
     const answerOf = this.answers(game);
     for (let i = 0; i < joins.length; i++) {
       const join = joins[i];
-      join.settle({ ok: true, value: { answer: answerOf(parts[i]), hosting: !join.onInstance && game.hostId === join.playerId } });
+      join.settle({ ok: true, value: { answer: answerOf(parts[i], join.known), hosting: !join.onInstance && game.hostId === join.playerId } });
     }
   }
 }

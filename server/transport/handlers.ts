@@ -50,7 +50,7 @@ export function createHandlers({ games, directory, reports, instance, ackedSlots
   const joinsInFlight = new JoinsInFlight();
 
   /** Joins the game's room, then answers with the game as the player sees it. */
-  async function join(socket: BingoSocket, gameId: string, reply: AckFn<AckOf<"game:join">>): Promise<void> {
+  async function join(socket: BingoSocket, { gameId, knownCards }: PayloadOf<"game:join">, reply: AckFn<AckOf<"game:join">>): Promise<void> {
     // Join the room before the read (the join waits for its game's batch), so nothing
     // committed after the read is missed.
     const room = roomOf(gameId);
@@ -61,7 +61,7 @@ export function createHandlers({ games, directory, reports, instance, ackedSlots
     // Asked when the batch is written: a socket that closed meanwhile joins as away (its
     // close may already be counted), so the push index keeps it a candidate.
     const onInstance = socket.data.role === "player" ? () => (socket.connected ? instance : undefined) : null;
-    const joined = await games.join(gameId, socket.data.sub, onInstance);
+    const joined = await games.join(gameId, socket.data.sub, onInstance, knownCards);
     if (!joined.ok) {
       if (!alreadyIn) await socket.leave(room);
       return reply(joined);
@@ -85,9 +85,9 @@ export function createHandlers({ games, directory, reports, instance, ackedSlots
       reply(closed.ok ? { ok: true, slots: closed.value } : closed);
     },
 
-    "game:join": async (socket, { gameId }, reply) => {
+    "game:join": async (socket, payload, reply) => {
       // Tracked from its first step: an app:state sent after it waits for it (JoinsInFlight).
-      await joinsInFlight.track(socket, join(socket, gameId, reply));
+      await joinsInFlight.track(socket, join(socket, payload, reply));
     },
 
     // Read-only: no room, no directory write, so a backgrounded app stays pushed (docs/push.md).

@@ -9,6 +9,9 @@ import type {
   ClientToServerEvents,
   ErrorCode,
   GameSnapshot,
+  Grid,
+  Joined,
+  JoinSnapshot,
   NextGameMessage,
   PayloadOf,
   ProtocolError,
@@ -18,6 +21,7 @@ import type {
 // From the module itself, not the barrel: a browser bundle then leaves the zod schemas out.
 import { isErrorCode, protocolError } from "../protocol/codes";
 import { normalGameId } from "../protocol/game-ids";
+import { MAX_PER_PLAYER } from "../protocol/limits";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -131,6 +135,11 @@ export class BingoClient {
   private readonly resyncListeners = new Set<ResyncListener>();
   private readonly drawListeners = new Set<DrawListener>();
   private readonly nextListeners = new Set<NextGameListener>();
+  /**
+   * The grids of this player's cards per game, from claims and joins: a card's grid never
+   * changes, so a re-join names these cards (`knownCards`) and the server leaves their grids out.
+   */
+  private readonly grids = new Map<string, Map<number, Grid>>();
   /** Balls drawn so far per joined game, in order, kept gap-free (a gap triggers a re-join). */
   private readonly balls = new Map<string, number[]>();
   private connectedOnce = false;
@@ -225,8 +234,8 @@ export class BingoClient {
   }
 
   /** Joins a game's room; the client re-joins it by itself after a reconnect. */
-  async join(gameId: string): Promise<Ack<AckOf<"game:join">>> {
-    const joined = await this.request("game:join", { gameId });
+  async join(gameId: string): Promise<Ack<Joined>> {
+    const joined = await this.joinGame(gameId);
     if (joined.ok) {
       // The server's spelling of the code (it reads codes in any case): events carry that one.
       this.games.add(joined.game.id);
@@ -350,7 +359,10 @@ export class BingoClient {
   async claim(gameId: string, count: number, requestId: string = uuidv4()): Promise<Ack<Claimed>> {
     const claimed = await this.request("cards:claim", { gameId, count, requestId });
     // The ack is this player's count (the room's broadcast of it skips the claimer).
-    if (claimed.ok) this.applySlots(normalGameId(gameId), claimed.slots);
+    if (claimed.ok) {
+      this.applySlots(normalGameId(gameId), claimed.slots);
+      this.keepGrids(normalGameId(gameId), claimed.cards);
+    }
     return claimed;
   }
 
@@ -466,8 +478,43 @@ export class BingoClient {
     for (const listener of this.drawListeners) listener(gameId, ball, index);
   }
 
+  /**
+   * `game:join`, naming the cards whose grids this client holds (at most MAX_PER_PLAYER; the
+   * rest come with theirs), and the answer with every grid filled in from what it holds.
+   */
+  private async joinGame(gameId: string): Promise<Ack<Joined>> {
+    const held = this.grids.get(normalGameId(gameId));
+    const knownCards = held ? [...held.keys()].slice(0, MAX_PER_PLAYER) : [];
+    const joined = await this.request("game:join", knownCards.length > 0 ? { gameId, knownCards } : { gameId });
+    if (!joined.ok) return joined;
+    const game = this.withGrids(joined.game);
+    // Only the cards named are left out, and each was named from `held`.
+    if (!game) return { ok: false, error: protocolError("INTERNAL", `the answer to game:join of ${gameId} left out a grid this client does not hold`) };
+    return { ok: true, game };
+  }
+
+  /** The snapshot with the grids the answer left out taken from `grids`; null if one is not there. */
+  private withGrids(game: JoinSnapshot): GameSnapshot | null {
+    const held = this.grids.get(game.id);
+    const myCards: { id: number; grid: Grid }[] = [];
+    for (const { id, grid } of game.myCards) {
+      const known = grid ?? held?.get(id);
+      if (!known) return null;
+      myCards.push({ id, grid: known });
+    }
+    this.keepGrids(game.id, myCards);
+    return { ...game, myCards };
+  }
+
+  private keepGrids(gameId: string, cards: readonly { readonly id: number; readonly grid: Grid }[]): void {
+    if (cards.length === 0) return;
+    let held = this.grids.get(gameId);
+    if (!held) this.grids.set(gameId, (held = new Map()));
+    for (const card of cards) held.set(card.id, card.grid);
+  }
+
   private async resync(gameId: string): Promise<void> {
-    const joined = await this.request("game:join", { gameId });
+    const joined = await this.joinGame(gameId);
     if (!joined.ok) return;
     this.applySnapshot(joined.game);
     for (const listener of this.resyncListeners) listener(joined.game);

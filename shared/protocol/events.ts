@@ -6,6 +6,7 @@ import type {
   CardsClaimPayload,
   ClaimsOpenPayload,
   GameCreatePayload,
+  GameJoinPayload,
   GameRefPayload,
   PlayerNameSetPayload,
   PlayersListPayload,
@@ -23,6 +24,7 @@ import type {
   DrawMessage,
   FinishedMessage,
   GameSnapshot,
+  JoinSnapshot,
   NextGameMessage,
   PatternName,
   PhaseMessage,
@@ -43,6 +45,8 @@ export type AckFn<T extends object> = (response: Ack<T>) => void;
 export type GameCreated = { readonly gameId: string; readonly commitment: string };
 export type SlotsBody = { readonly slots: SlotState };
 export type Joined = { readonly game: GameSnapshot };
+/** `game:join`'s answer: the snapshot, with the grids of the cards named in `knownCards` left out. */
+export type JoinedGame = { readonly game: JoinSnapshot };
 export type Claimed = { readonly cards: readonly Card[]; readonly slots: SlotState };
 export type Drawn = { readonly ball: number; readonly index: number; readonly version: number };
 export type RoundBody = { readonly round: RoundState };
@@ -61,7 +65,7 @@ export interface ClientToServerEvents {
   "game:create": (payload: GameCreatePayload, ack: AckFn<GameCreated>) => void;
   "claims:open": (payload: ClaimsOpenPayload, ack: AckFn<SlotsBody>) => void;
   "claims:close": (payload: GameRefPayload, ack: AckFn<SlotsBody>) => void;
-  "game:join": (payload: GameRefPayload, ack: AckFn<Joined>) => void;
+  "game:join": (payload: GameJoinPayload, ack: AckFn<JoinedGame>) => void;
   /** The snapshot of `game:join`, read-only: no room, no presence change (a backgrounded app keeps its pushes). */
   "game:peek": (payload: GameRefPayload, ack: AckFn<Joined>) => void;
   "cards:claim": (payload: CardsClaimPayload, ack: AckFn<Claimed>) => void;

@@ -6,6 +6,7 @@ import { ERROR_CODES, ERROR_REASONS } from "./codes";
 import { MAX_RAW_NAME, nameProblem, normalName } from "./names";
 import { isCurrency } from "./currency";
 import { GAME_ID_PATTERN, normalGameId } from "./game-ids";
+import { MAX_CARDS_PER_CLAIM, MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "./limits";
 
 /**
  * Runtime schemas for every client payload. The TypeScript types of the event maps are
@@ -17,9 +18,7 @@ export const gameIdSchema = z
   .regex(GAME_ID_PATTERN, "gameId must be 1-64 characters of A-Z a-z 0-9 _ -")
   .transform(normalGameId);
 
-export const MAX_CARDS_PER_CLAIM = 100;
-export const MAX_PER_PLAYER = 100;
-export const MAX_TOTAL_SLOTS = 10_000_000;
+export { MAX_CARDS_PER_CLAIM, MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "./limits";
 
 export const MAX_PRIZE = 1_000_000_000_000;
 export const MIN_AUTO_INTERVAL_MS = 250;
@@ -71,6 +70,15 @@ export const claimsOpenSchema = z.object({
 
 export const gameRefSchema = z.object({ gameId: gameIdSchema });
 
+export const gameJoinSchema = z.object({
+  gameId: gameIdSchema,
+  /**
+   * Ids of this game's cards whose grids the client already holds (a card's grid never
+   * changes): the answer lists those cards without their grids. Left out, every grid is sent.
+   */
+  knownCards: z.array(z.number().int().min(1).max(MAX_TOTAL_SLOTS)).max(MAX_PER_PLAYER).optional(),
+});
+
 export const cardsClaimSchema = z.object({
   gameId: gameIdSchema,
   count: z.number().int().min(1).max(MAX_CARDS_PER_CLAIM),
@@ -118,6 +126,7 @@ export const devTokenRequestSchema = z.object({
 export type GameCreatePayload = z.infer<typeof gameCreateSchema>;
 export type ClaimsOpenPayload = z.infer<typeof claimsOpenSchema>;
 export type GameRefPayload = z.infer<typeof gameRefSchema>;
+export type GameJoinPayload = z.infer<typeof gameJoinSchema>;
 export type CardsClaimPayload = z.infer<typeof cardsClaimSchema>;
 export type RoundDrawPayload = z.infer<typeof roundDrawSchema>;
 export type RoundAutoPayload = z.infer<typeof roundAutoSchema>;

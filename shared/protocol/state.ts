@@ -40,6 +40,12 @@ export interface Card {
   readonly grid: Grid;
 }
 
+/** A card in a `game:join` answer: its grid is left out when the join named it in `knownCards`. */
+export interface JoinedCard {
+  readonly id: number;
+  readonly grid?: Grid;
+}
+
 export interface Winner {
   readonly playerId: string;
   readonly cardId: number;
@@ -100,6 +106,9 @@ export interface GameSnapshot {
   /** The id of the game the host started after this one (`game:next`), or null. */
   readonly next: string | null;
 }
+
+/** `game:join`'s snapshot: `myCards` leaves out the grids of the cards the join named in `knownCards`. */
+export type JoinSnapshot = Omit<GameSnapshot, "myCards"> & { readonly myCards: readonly JoinedCard[] };
 
 export interface SlotsMessage extends SlotState {
   readonly gameId: string;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { io } from "socket.io-client";
 import type { BingoClient } from "../../shared/client";
-import type { ClientEvent, GameSnapshot } from "../../shared/protocol";
+import type { ClientEvent, JoinSnapshot } from "../../shared/protocol";
 import { ok } from "../support/acks";
 import type { Emission, Sender } from "../support/garbage";
 import { MAX_ATTACHMENTS, attachmentCount, emissionArb, fieldArbs, frameBytes, junkArb, longText, materialize, requiredOutcome } from "../support/garbage";
@@ -39,11 +39,11 @@ describe.each([
   let sentinelHost: BingoClient;
   let sentinelPlayer: BingoClient;
   let sentinels: { lobby: string; running: string };
-  let before: GameSnapshot[];
+  let before: JoinSnapshot[];
   let limit: number;
   const shapeProblems: string[] = [];
 
-  const sentinelViews = async (): Promise<GameSnapshot[]> => [
+  const sentinelViews = async (): Promise<JoinSnapshot[]> => [
     await snapshot(sentinelHost, sentinels.lobby),
     await snapshot(sentinelHost, sentinels.running),
     await snapshot(sentinelPlayer, sentinels.running),

@@ -149,7 +149,22 @@ const MALFORMED: BadCase[] = [
     (g) => open(g, { gameId: UNKNOWN_GAME }),
   ),
   ...casesFor("claims:close", "host", withGameIds((gameId) => ({ gameId })), () => ({ gameId: UNKNOWN_GAME })),
-  ...casesFor("game:join", "player", withGameIds((gameId) => ({ gameId })), () => ({ gameId: UNKNOWN_GAME })),
+  ...casesFor(
+    "game:join",
+    "player",
+    [
+      ...withGameIds((gameId) => ({ gameId })),
+      ["knownCards not an array", (g) => ({ gameId: g.open, knownCards: 1 })],
+      ["knownCards with card 0", (g) => ({ gameId: g.open, knownCards: [0] })],
+      ["knownCards with a fractional id", (g) => ({ gameId: g.open, knownCards: [1.5] })],
+      ["knownCards with an id as a string", (g) => ({ gameId: g.open, knownCards: ["1"] })],
+      ["knownCards with an id past MAX_TOTAL_SLOTS", (g) => ({ gameId: g.open, knownCards: [10_000_001] })],
+      ["knownCards with null (NaN on the wire)", (g) => ({ gameId: g.open, knownCards: [NaN] })],
+      ["knownCards of 101 ids", (g) => ({ gameId: g.open, knownCards: Array.from({ length: 101 }, (_, i) => i + 1) })],
+      ["knownCards of 2,000 ids", (g) => ({ gameId: g.open, knownCards: Array.from({ length: 2_000 }, (_, i) => i + 1) })],
+    ],
+    () => ({ gameId: UNKNOWN_GAME }),
+  ),
   ...casesFor(
     "cards:claim",
     "player",

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { Socket } from "socket.io-client";
 import type { BingoClient } from "../../shared/client";
-import type { Ack, AckOf, ClientEvent, ErrorCode, GameSnapshot } from "../../shared/protocol";
+import type { Ack, AckOf, ClientEvent, ErrorCode, JoinSnapshot } from "../../shared/protocol";
 import { ok } from "./acks";
 import type { TestRedis } from "./redis-server";
 import { startRedis } from "./redis-server";
@@ -122,7 +122,7 @@ export async function expectServesFreshClients(app: TestApp): Promise<void> {
 }
 
 /** A game's snapshot as `client` sees it (joining it). */
-export async function snapshot(client: BingoClient, gameId: string): Promise<GameSnapshot> {
+export async function snapshot(client: BingoClient, gameId: string): Promise<JoinSnapshot> {
   return ok(await request(client, "game:join", { gameId }), `join ${gameId}`).game;
 }
 

@@ -29,6 +29,8 @@ export const slotStateSchema = z
   .refine((s) => s.remaining <= s.total, "remaining exceeds total");
 const gridSchema = z.array(z.array(z.number().int().min(0).max(90)).min(5).max(9)).min(3).max(5);
 const cardSchema = z.strictObject({ id: positive, grid: gridSchema });
+/** game:join lists a card named in `knownCards` without its grid. */
+const joinedCardSchema = z.strictObject({ id: positive, grid: gridSchema.optional() });
 const winnerSchema = z.strictObject({ playerId: z.string().min(1), cardId: positive, name: z.string().min(1).max(96).optional() });
 const playerRowSchema = z.strictObject({
   playerId: z.string().min(1),
@@ -52,7 +54,7 @@ const roundStateSchema = z.strictObject({
   awards: z.array(awardSchema).max(3),
   version: count,
 });
-const snapshotSchema = z.strictObject({
+const snapshotFields = {
   id: z.string().min(1),
   title: z.string(),
   variant: z.union([z.literal(75), z.literal(90)]),
@@ -69,7 +71,9 @@ const snapshotSchema = z.strictObject({
   graceMs: count,
   currency: z.string().regex(/^[A-Z]{3}$/),
   next: z.string().min(1).nullable(),
-});
+};
+const snapshotSchema = z.strictObject(snapshotFields);
+const joinSnapshotSchema = z.strictObject({ ...snapshotFields, myCards: z.array(joinedCardSchema) });
 
 const OK = { ok: z.literal(true) };
 
@@ -78,7 +82,7 @@ export const OK_ACKS = {
   "game:create": z.strictObject({ ...OK, gameId: z.string().min(1), commitment: hex64 }),
   "claims:open": z.strictObject({ ...OK, slots: slotStateSchema }),
   "claims:close": z.strictObject({ ...OK, slots: slotStateSchema }),
-  "game:join": z.strictObject({ ...OK, game: snapshotSchema }),
+  "game:join": z.strictObject({ ...OK, game: joinSnapshotSchema }),
   "game:peek": z.strictObject({ ...OK, game: snapshotSchema }),
   "cards:claim": z.strictObject({ ...OK, cards: z.array(cardSchema).min(1), slots: slotStateSchema }),
   "round:start": z.strictObject({ ...OK, round: roundStateSchema }),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 /**
@@ -38,4 +38,30 @@ test("the verifier's own files use no Buffer (absent in browsers)", () => {
     const code = readFileSync(join(SHARED, "game", `${name}.ts`), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
     expect([name, /\bBuffer\b/.test(code)]).toEqual([name, false]);
   }
+});
+
+/** The modules `file` loads at run time (type-only imports are erased), resolved to files of the repo or left as package names. */
+function runtimeImports(file: string): string[] {
+  const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+  const specs = [...code.matchAll(/\bimport\s+(?!type\b)[^;]*?\bfrom\s+["']([^"']+)["']|\bexport\s+(?!type\b)[^;]*?\bfrom\s+["']([^"']+)["']/g)].map((m) => m[1] ?? m[2]);
+  return specs.map((spec) => {
+    if (!spec.startsWith(".")) return spec;
+    const path = resolve(dirname(file), spec);
+    return existsSync(`${path}.ts`) ? `${path}.ts` : join(path, "index.ts");
+  });
+}
+
+test("the client SDK loads no zod: a page's bundle carries the SDK without the server's schemas", () => {
+  const seen = new Set<string>();
+  const queue = [join(SHARED, "client", "bingo-client.ts")];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (file.endsWith(".ts")) queue.push(...runtimeImports(file));
+  }
+  expect([...seen].filter((module) => module === "zod" || module.startsWith("zod/"))).toEqual([]);
+  // The walk itself works: it reaches the SDK's runtime imports.
+  expect(seen).toContain(join(SHARED, "protocol", "limits.ts"));
+  expect(seen).toContain("socket.io-client");
 });
