@@ -39,6 +39,7 @@ import { startStatsFeed } from "./transport/stats-feed";
 import { watchSessionExpiry } from "./transport/session-expiry";
 import { identityFromConfig } from "./identity/identity-from-config";
 import type { RunningWsEngine } from "./transport/ws-engine";
+import { textParser } from "./transport/text-parser";
 import { runningWsEngine } from "./transport/ws-engine";
 
 /** The push channel's parts; main.ts picks Redis or memory, FCM or log. */
@@ -136,6 +137,8 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     // An engine.io connection that has not joined a namespace by then is closed (ConnectionGate
     // closes the TCP connection under it sooner if it stalls).
     connectTimeout: config.handshakeMaxMs,
+    // Socket.IO's parser without the binary walk over every packet sent: we never send binary.
+    parser: textParser,
     ...(adapter ? { adapter } : {}),
   });
   const metrics = new PromMetrics(config.nodeId, {

@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { WebSocket } from "ws";
+import { TextEncoder } from "../../server/transport/text-parser";
 import { runningWsEngine } from "../../server/transport/ws-engine";
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
@@ -12,7 +13,8 @@ import { startTestApp } from "../support/test-app";
 /**
  * The WebSocket engine a node reports (log line, /metrics), on real sockets across two nodes
  * on one Redis: `ws`, or `ws-native` where bufferutil is installed (computed as the server
- * does, so the test asserts what runs on this machine), and the game's flows over it.
+ * does, so the test asserts what runs on this machine), and the game's flows over it, every
+ * packet encoded by the server's text encoder (server/transport/text-parser.ts).
  */
 
 let redis: TestRedis;
@@ -63,8 +65,10 @@ describe(`the ${name} engine`, () => {
     const players = await Promise.all([0, 1, 2, 3].map((i) => nodes[i % 2].client(`p-${name}-${i}`, "player")));
     for (const player of players) ok(await player.join(gameId), "join");
 
-    // The sockets really are written by ws's WebSocket.
+    // The sockets really are written by ws's WebSocket, and every packet (acks, the room's
+    // broadcasts, the other node's through the adapter) by the server's text encoder.
     for (const node of nodes) {
+      expect(node.io.encoder).toBeInstanceOf(TextEncoder);
       for (const socket of node.io.of("/").sockets.values()) {
         const transportSocket = (socket.conn as unknown as { transport: { socket: unknown } }).transport.socket;
         expect(transportSocket).toBeInstanceOf(WebSocket);
