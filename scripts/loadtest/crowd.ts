@@ -12,7 +12,6 @@ import { LatencyHistogram } from "./histogram";
 import type { DrawsReport, DropMode, FromWorker, RejoinReport, WorkerSetup } from "./protocol";
 
 const send = (message: FromWorker): void => void process.send?.(message);
-const GIVE_UP_MS = 60_000;
 const OWN_DISCONNECT = "io client disconnect";
 
 /** Called for each socket's receipt of a draw, after the crowd has recorded it. */
@@ -229,7 +228,7 @@ export class Crowd {
         }
       }
       socket.disconnect();
-      if (Date.now() - since > GIVE_UP_MS) {
+      if (Date.now() - since > this.setup.rejoinWindowMs) {
         this.rejoins.failed++;
         return;
       }

@@ -122,12 +122,15 @@ export class Fleet {
       }
       const count = Math.max(1, Math.min(o.workers, o.players));
       const per = Math.ceil(o.players / count);
+      // 60 s, or 3 ms per player past 20,000: 50,000 sockets take the generator itself some
+      // 50-75 s to connect on these 2 cores, so a fixed minute cut storms short that converge.
+      const rejoinWindowMs = Math.max(60_000, 3 * o.players);
       const started = performance.now();
       for (let w = 0; w < count && w * per < o.players; w++) {
         const link = new WorkerLink(fork(distPath("scripts", "loadtest", "worker.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
         workers.push(link);
         const players = Math.min(per, o.players - w * per);
-        link.send({ type: "connect", setup: { urls: nodes.map((n) => n.url), secret, gameId, firstPlayer: w * per, players, connectConcurrency: 100 } });
+        link.send({ type: "connect", setup: { urls: nodes.map((n) => n.url), secret, gameId, firstPlayer: w * per, players, connectConcurrency: 100, rejoinWindowMs } });
       }
       const answers = await Promise.all(workers.map((w) => w.next("connected")));
       const seconds = (performance.now() - started) / 1000;

@@ -9,6 +9,8 @@ export interface WorkerSetup {
   readonly firstPlayer: number;
   readonly players: number;
   readonly connectConcurrency: number;
+  /** How long a dropped player keeps trying to rejoin before it counts as failed (ms). */
+  readonly rejoinWindowMs: number;
 }
 
 /**
