@@ -8,7 +8,8 @@ import { claimBatch, gameFixture } from "../support/games";
 import { createRedisStore } from "../support/test-app";
 import { connectCommands } from "../../server/store/redis/connection";
 import { LIBRARY_SOURCE, loadFunctionLibrary } from "../../server/store/redis/function-library";
-import { RedisPlayerDirectory } from "../../server/store/redis/redis-push";
+import { awayKeys } from "../../server/store/redis/redis-away-index";
+import { playerKeys, RedisPlayerDirectory } from "../../server/store/redis/redis-push";
 
 let redis: TestRedis;
 let admin: Redis;
@@ -67,6 +68,25 @@ test("a batch of joins' push-directory write finds the library replaced by an ea
     await directory.setAppState("fl-p", "background");
     expect((await directory.pushTargets("fl-game", null, 0)).map((target) => target.token)).toEqual(["tok-fl-p"]);
     expect(await admin.function("LIST", "LIBRARYNAME", "bingo", "WITHCODE")).toEqual(expect.arrayContaining([expect.arrayContaining([expect.stringContaining("bingo_push_players_joined")])]));
+  } finally {
+    commands.disconnect();
+  }
+});
+
+test("bingo_push_audience, which only earlier versions call, still files their join in this version's index", async () => {
+  const commands = await connectCommands(redis.url, 2000, () => undefined);
+  try {
+    await loadFunctionLibrary(commands);
+    const directory = new RedisPlayerDirectory(commands);
+    await directory.registerToken("old-p", "tok-old-p", "android");
+    // What an earlier node's join wrote: the player's game, then the audience call, then the foreground.
+    await admin.sadd(playerKeys("old-p").games, "old-game");
+    const a = awayKeys("old-game");
+    await admin.call("FCALL", "bingo_push_audience", 6, a.audience, gameKeys("old-game").game, a.away, a.seq, a.on, a.instances, "old-p", "i-old");
+    expect(await admin.smembers(a.audience)).toEqual(["old-p"]);
+    // This version's background then finds them in the index, and a push reaches their device.
+    await directory.setAppState("old-p", "background");
+    expect((await directory.pushTargets("old-game", null, 0)).map((target) => target.token)).toEqual(["tok-old-p"]);
   } finally {
     commands.disconnect();
   }

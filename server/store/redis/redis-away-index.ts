@@ -25,13 +25,11 @@ export function awayKeys(gameId: string) {
 export class RedisAwayIndex {
   constructor(private readonly redis: RedisClient) {}
 
-  /** Into the audience; out of `away` and filed under `instance` (its socket is open), or, without one, marked away. */
-  async joined(gameId: string, playerId: string, instance: string | undefined): Promise<void> {
-    const a = awayKeys(gameId);
-    await this.redis.fcall("bingo_push_audience", 6, a.audience, gameKeys(gameId).game, a.away, a.seq, a.on, a.instances, playerId, instance ?? "");
-  }
-
-  /** `joined` for a batch of joins, one call per `chunk` joins, pipelined (all in the game's slot). */
+  /**
+   * Each join into the audience; out of `away` and filed under its instance (its socket is
+   * open), or, without one, marked away. One call per `chunk` joins, pipelined (all in the
+   * game's slot).
+   */
   async joinedMany(gameId: string, joins: readonly PlayerJoin[], chunk: number): Promise<void> {
     const a = awayKeys(gameId);
     const pipeline = this.redis.pipeline();

@@ -151,6 +151,8 @@ local function push_candidates(keys, args)
   return result
 end
 
+-- No caller in this version (joins go through bingo_push_joined); kept registered because a
+-- node of an earlier version may call it during a rolling deploy (docs/operations.md).
 redis.register_function('bingo_push_audience', push_audience)
 redis.register_function('bingo_push_joined', push_joined)
 redis.register_function('bingo_push_away', push_away)
