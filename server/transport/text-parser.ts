@@ -1,4 +1,4 @@
-import { Decoder, Encoder, PacketType } from "socket.io-parser";
+import { Decoder, Encoder } from "socket.io-parser";
 import type { Packet } from "socket.io-parser";
 
 /**
@@ -11,7 +11,7 @@ import type { Packet } from "socket.io-parser";
  * packet without binary (tests/unit/text-parser.test.ts), so clients are unchanged; decoding
  * (what clients send, binary included) is socket.io-parser's own.
  */
-export class TextEncoder extends Encoder {
+export class JsonTextEncoder extends Encoder {
   override encode(packet: Packet): string[] {
     // The same text as socket.io-parser's encodeAsString for a non-binary packet.
     let text = String(packet.type);
@@ -23,4 +23,4 @@ export class TextEncoder extends Encoder {
 }
 
 /** For Socket.IO's `parser` option. */
-export const textParser = { Encoder: TextEncoder, Decoder, PacketType };
+export const textParser = { Encoder: JsonTextEncoder, Decoder };

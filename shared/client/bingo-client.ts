@@ -4,6 +4,7 @@ import { v4 as uuidv4 } from "uuid";
 import type {
   Ack,
   AckOf,
+  Card,
   Claimed,
   ClientEvent,
   ClientToServerEvents,
@@ -496,7 +497,7 @@ export class BingoClient {
   /** The snapshot with the grids the answer left out taken from `grids`; null if one is not there. */
   private withGrids(game: JoinSnapshot): GameSnapshot | null {
     const held = this.grids.get(game.id);
-    const myCards: { id: number; grid: Grid }[] = [];
+    const myCards: Card[] = [];
     for (const { id, grid } of game.myCards) {
       const known = grid ?? held?.get(id);
       if (!known) return null;
@@ -506,7 +507,7 @@ export class BingoClient {
     return { ...game, myCards };
   }
 
-  private keepGrids(gameId: string, cards: readonly { readonly id: number; readonly grid: Grid }[]): void {
+  private keepGrids(gameId: string, cards: readonly Card[]): void {
     if (cards.length === 0) return;
     let held = this.grids.get(gameId);
     if (!held) this.grids.set(gameId, (held = new Map()));

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { WebSocket } from "ws";
-import { TextEncoder } from "../../server/transport/text-parser";
+import { JsonTextEncoder } from "../../server/transport/text-parser";
 import { runningWsEngine } from "../../server/transport/ws-engine";
 import { ok } from "../support/acks";
 import { nextEvent } from "../support/events";
@@ -68,7 +68,7 @@ describe(`the ${name} engine`, () => {
     // The sockets really are written by ws's WebSocket, and every packet (acks, the room's
     // broadcasts, the other node's through the adapter) by the server's text encoder.
     for (const node of nodes) {
-      expect(node.io.encoder).toBeInstanceOf(TextEncoder);
+      expect(node.io.encoder).toBeInstanceOf(JsonTextEncoder);
       for (const socket of node.io.of("/").sockets.values()) {
         const transportSocket = (socket.conn as unknown as { transport: { socket: unknown } }).transport.socket;
         expect(transportSocket).toBeInstanceOf(WebSocket);

@@ -1,6 +1,6 @@
 import { Decoder, Encoder, PacketType } from "socket.io-parser";
 import type { Packet } from "socket.io-parser";
-import { TextEncoder } from "../../server/transport/text-parser";
+import { JsonTextEncoder } from "../../server/transport/text-parser";
 
 /**
  * The server's encoder writes exactly socket.io-parser's text for every packet without
@@ -27,7 +27,7 @@ const PACKETS: [string, Packet][] = [
 ];
 
 test.each(PACKETS)("%s: the same text as socket.io-parser", (_label, packet) => {
-  const ours = new TextEncoder().encode(packet);
+  const ours = new JsonTextEncoder().encode(packet);
   expect(ours).toEqual(new Encoder().encode(packet));
   expect(ours).toHaveLength(1);
 });
@@ -37,6 +37,6 @@ test("what it writes decodes to the packet sent", () => {
   const decoded: Packet[] = [];
   const decoder = new Decoder();
   decoder.on("decoded", (packet: Packet) => decoded.push(packet));
-  decoder.add(new TextEncoder().encode(event)[0]);
+  decoder.add(new JsonTextEncoder().encode(event)[0]);
   expect(decoded).toEqual([{ type: PacketType.EVENT, nsp: "/", data: event.data }]);
 });
