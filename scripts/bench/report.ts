@@ -20,13 +20,17 @@ function claimTable(r: BenchResults): string {
     "| Strategy | Players (connected) | Acked | Lost | Claims/s | Ack p50 / p95 / p99 / max ms | `slots` delivery p50 / p99 ms | Oversold | Duplicate cards | Over limit | Contradicted repeats | Fluctuations | `EXEC`/claim | Redis cmds/claim | Redis CPU µs/claim | Node CPU ms/claim |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
+  const unknowns: string[] = [];
   for (const s of r.claimStorm) {
     const counts = s.target === "noop-ceiling" ? "– | – | – | – | –" : `${s.oversold} | ${s.duplicateCards} | ${s.overLimitPlayers} | ${s.contradictions} | ${n(s.fluctuations)}`;
     const slots = s.slotsMessages > 0 ? `${n(s.slotsLatencyMs.p50)} / ${n(s.slotsLatencyMs.p99)}` : "–";
+    if (s.settledUnknown > 0) unknowns.push(`${STRATEGY[s.target]}: ${n(s.settledUnknown)}`);
     rows.push(
       `| ${STRATEGY[s.target]} | ${n(s.players)}${s.connected < s.players ? ` (${n(s.connected)})` : ""} | ${n(s.acked)} | ${n(s.lost)} | ${n(s.claimsPerSecond)} | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p95)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${slots} | ${counts} | ${s.execPerClaim.toFixed(4)} | ${s.redisCommandsPerClaim.toFixed(2)} | ${(s.redisCpuMsPerClaim * 1000).toFixed(1)} | ${s.nodeCpuMsPerClaim.toFixed(2)} |`,
     );
   }
+  // Not a loss: the store's reply came after REDIS_COMMAND_TIMEOUT_MS, and the repeat learnt the outcome.
+  if (unknowns.length > 0) rows.push("", `Claims first answered \`OUTCOME_UNKNOWN\` and settled by sending them again with the same \`requestId\`, as the SDK does (their latency above runs to the settled answer): ${unknowns.join("; ")}.`);
   return rows.join("\n");
 }
 
@@ -72,6 +76,8 @@ function burstTable(r: BenchResults): string {
     "| Bingo burst | Players (cards) | Balls drawn back to back (players look on the last) | Calls | Accepted | Refused by the fair-winner rule: later ball / too late | Wrongly refused | Lost acks | Calls answered/s | Ack p50 / p99 / max ms | Award | Winners = the earliest ball's calls | Equal split | Record verifies | Clients without / with another award |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     `| auto-claim off, players check their own cards | ${n(b.connected)} (${n(b.cards)}) | ${b.balls} | ${n(b.calls)} | ${n(b.accepted)} | ${n(b.refusedLaterBall)} / ${n(b.refusedLate)} | ${b.wronglyRefused}${other} | ${b.lost} | ${n(b.callsPerSecond)} | ${n(b.latencyMs.p50)} / ${n(b.latencyMs.p99)} / ${n(b.latencyMs.max)} | ball #${b.awardBall + 1}, ${b.winners} winner(s) | ${yes(winnersOk)} | ${yes(b.splitCorrect)} | ${yes(b.recordVerified)} | ${b.clientsWithoutAward} / ${b.clientsWithOtherAward} |`,
+    // bench.json files written before 2026-12-07 lack the field.
+    ...((b.settledUnknown ?? 0) > 0 ? ["", `Calls first answered \`OUTCOME_UNKNOWN\` and settled by sending them again with the same \`requestId\`, as the SDK does (their latency above runs to the settled answer): ${n(b.settledUnknown)}.`] : []),
   ].join("\n");
 }
 

@@ -32,6 +32,8 @@ export interface BurstResult {
   readonly calls: number;
   readonly accepted: number;
   readonly lost: number;
+  /** Calls first answered OUTCOME_UNKNOWN, settled by repeating them as the SDK does. */
+  readonly settledUnknown: number;
   /** Refusals by code. By the fair-winner rule a call for a later ball than the earliest one called is INVALID_CLAIM. */
   readonly refusals: Record<string, number>;
   /** Refused calls for a later ball than the awarded one: by the fair-winner rule. */
@@ -42,8 +44,10 @@ export interface BurstResult {
    * run, so on a slow machine the early completions can miss their window.
    */
   readonly refusedLate: number;
-  /** Refused calls for the awarded ball or earlier, answered while their window was still open: must be 0. */
+  /** Refused calls for the awarded ball or earlier, answered while their window was still open (by the store's times): must be 0. */
   readonly wronglyRefused: number;
+  /** The longest a draw's emit stamp (`at`, the node's clock) came after its store time (the record's `drawnAt`). */
+  readonly drawStampLagMs: number;
   /** Accepted calls whose ball (the server's) differs from the player's own check. */
   readonly ballMismatches: number;
   readonly callsPerSecond: number;
@@ -134,8 +138,10 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
       calls: reports.reduce((n, r) => n + r.calls, 0),
       accepted: reports.reduce((n, r) => n + r.accepted, 0),
       lost: reports.reduce((n, r) => n + r.lost, 0),
+      settledUnknown: reports.reduce((n, r) => n + r.settledUnknown, 0),
       refusals,
-      ...classifyRefusals(reports, award?.ballIndex ?? -1, o.claimGraceMs),
+      ...classifyRefusals(reports, award?.ballIndex ?? -1, record),
+      drawStampLagMs: Math.max(0, ...record.drawnAt.map((stored, i) => (reports.find((r) => r.drawAt[i] !== undefined)?.drawAt[i] ?? stored) - stored)),
       ballMismatches: reports.reduce((n, r) => n + r.ballMismatches, 0),
       callsPerSecond: last > first ? Math.round((answered * 1000) / (last - first)) : answered,
       latencyMs: summarize(reports.map((r) => r.latency)),
@@ -156,17 +162,26 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
   }
 }
 
-/** Sorts refused calls into those the fair-winner rule explains and those it does not. */
-function classifyRefusals(reports: readonly BingoReport[], awardBall: number, graceMs: number) {
-  const drawAt: number[] = [];
-  for (const r of reports) r.drawAt.forEach((at, i) => (drawAt[i] ??= at));
+/**
+ * Sorts refused calls into those the fair-winner rule explains and those it does not, by
+ * the times the rule is defined on: the store's (the public record's `drawnAt` and its
+ * accepted calls' `at`, Redis's clock, the same machine's as the workers'). Ball j's window
+ * closes grace after ball j+1 was drawn, and no later than grace (+1 ms) after the
+ * pattern's first accepted call. The draws' `at` stamps are no substitute: a node stamps a
+ * draw when it emits it, after the store's reply, and with 13 processes on 2 cores that
+ * came up to seconds later, which made refusals judged after the true close look early.
+ */
+export function classifyRefusals(reports: readonly Pick<BingoReport, "refusedCalls">[], awardBall: number, record: Pick<PublicRecord, "drawnAt" | "graceMs" | "calls">) {
+  const firstCall = record.calls.find((c) => c.pattern === 0)?.at;
+  const bound = firstCall === undefined ? Infinity : firstCall + record.graceMs + 1;
   let refusedLaterBall = 0;
   let refusedLate = 0;
   let wronglyRefused = 0;
   for (const r of reports) {
     for (let i = 0; i < r.refusedCalls.length; i += 4) {
       const [ball, answeredAt] = [r.refusedCalls[i + 1], r.refusedCalls[i + 3]];
-      const closes = drawAt[ball + 1] === undefined ? Infinity : drawAt[ball + 1] + graceMs;
+      const next = record.drawnAt[ball + 1];
+      const closes = Math.min(next === undefined ? Infinity : next + record.graceMs, bound);
       // The store judged the call somewhere between its sending and its answer: only an answer
       // that came before the window closed proves the window was open when it was judged.
       if (ball > awardBall) refusedLaterBall++;

@@ -13,6 +13,8 @@ import type { DrawsReport, DropMode, FromWorker, RejoinReport, WorkerSetup } fro
 
 const send = (message: FromWorker): void => void process.send?.(message);
 const OWN_DISCONNECT = "io client disconnect";
+/** How many card-list mismatches a worker describes in its report, for finding out why. */
+const MISMATCH_EXAMPLES = 5;
 
 /** Called for each socket's receipt of a draw, after the crowd has recorded it. */
 export type DrawListener = (player: number, index: number) => void;
@@ -45,6 +47,7 @@ export class Crowd {
   private winnersExpected = 0;
   private unexpectedDisconnects = 0;
   private dropMode: DropMode | null = null;
+  private readonly mismatchExamples: string[] = [];
   private readonly rejoins = { dropped: 0, rejoined: 0, failed: 0, attempts: 0, lastRejoinedAt: 0, cardMismatches: 0 };
   private readonly rejoinLatency = new LatencyHistogram();
   private readonly rejoinStates = new Map<string, number>();
@@ -257,13 +260,18 @@ export class Crowd {
     const { slots, round } = game;
     const key = `${game.phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
     this.rejoinStates.set(key, (this.rejoinStates.get(key) ?? 0) + 1);
-    if (!this.holdsItsCards(i, game)) this.rejoins.cardMismatches++;
+    if (this.holdsItsCards(i, game)) return;
+    this.rejoins.cardMismatches++;
+    if (this.mismatchExamples.length < MISMATCH_EXAMPLES) {
+      const listed = game.myCards.map((c) => `${c.id}${c.grid === undefined ? "!" : ""}`).join(",");
+      this.mismatchExamples.push(`player ${this.setup.firstPlayer + i}: granted [${this.cards[i].map((c) => c.id).join(",")}], rejoin listed [${listed}]`);
+    }
   }
 
   async rejoinReport(): Promise<RejoinReport> {
     await this.allNoticed;
     await Promise.all(this.pendingRejoins);
-    return { ...this.rejoins, latency: this.rejoinLatency.buckets(), states: Object.fromEntries(this.rejoinStates) };
+    return { ...this.rejoins, cardMismatchExamples: this.mismatchExamples, latency: this.rejoinLatency.buckets(), states: Object.fromEntries(this.rejoinStates) };
   }
 
   close(): void {

@@ -49,6 +49,8 @@ export type ToWorker =
 export interface ClaimReport {
   readonly acked: number;
   readonly lost: number;
+  /** Claims first answered OUTCOME_UNKNOWN and settled by repeating them, as the SDK does (their latency runs to the settled answer). */
+  readonly settledUnknown: number;
   readonly latency: Buckets;
   /** Epoch ms of every first answer, for the claims-per-second curve. */
   readonly ackTimes: number[];
@@ -87,6 +89,8 @@ export interface BingoReport {
   readonly calls: number;
   readonly accepted: number;
   readonly lost: number;
+  /** Calls first answered OUTCOME_UNKNOWN and settled by repeating them, as the SDK does (their latency runs to the settled answer). */
+  readonly settledUnknown: number;
   readonly refusals: Record<string, number>;
   readonly latency: Buckets;
   /** [cardId, ballIndex (the server's), ...] of every call acked ok. */
@@ -117,6 +121,8 @@ export interface RejoinReport {
   readonly states: Record<string, number>;
   /** Rejoined clients whose snapshot did not list exactly the cards they were granted. */
   readonly cardMismatches: number;
+  /** The first few of them: what the client was granted and what its rejoin listed (`!` marks a card without a grid). */
+  readonly cardMismatchExamples: readonly string[];
 }
 
 export type FromWorker =

@@ -40,6 +40,10 @@ export interface ReconnectResult {
   /** Rejoined clients whose snapshot (phase, slots, round) differs from the host's, or lists other cards than they were granted. */
   readonly inconsistentStates: number;
   readonly cardMismatches: number;
+  /** A few of them described (see RejoinReport). */
+  readonly cardMismatchExamples: readonly string[];
+  /** The setup's claims, one per player: cards granted, refusals by code, claims without an answer, and claims settled after an OUTCOME_UNKNOWN. */
+  readonly setupClaims: { readonly granted: number; readonly refusals: Record<string, number>; readonly lost: number; readonly settledUnknown: number };
   readonly expectedState: string;
 }
 
@@ -53,6 +57,7 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
   const target = o.target ?? "bingo";
   const baseline = target !== "bingo";
   const fleet = await Fleet.start({ ...o, target, totalSlots: o.players, maxPerPlayer: 1 });
+  const setupClaims = { granted: 0, refusals: {} as Record<string, number>, lost: 0, settledUnknown: 0 };
   step(`connected ${fleet.connected} (${fleet.connectFailed} failed) in ${fleet.connectSeconds.toFixed(1)} s`);
   try {
     if (!baseline) {
@@ -60,8 +65,14 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
       const { gameId } = fleet;
       const opened = await host.openClaims({ gameId, totalSlots: fleet.connected, maxPerPlayer: 1 });
       if (!opened.ok) throw new Error(`open: ${opened.error.code}`);
-      await fleet.ask({ type: "claim", count: 1, repeatEvery: 0 }, "claimed");
-      step("every player holds a card");
+      const claims = (await fleet.ask({ type: "claim", count: 1, repeatEvery: 0 }, "claimed")).map((m) => m.report);
+      for (const c of claims) {
+        setupClaims.granted += c.grants.length / 2;
+        setupClaims.lost += c.lost;
+        setupClaims.settledUnknown += c.settledUnknown;
+        for (const [code, n] of Object.entries(c.refusals)) setupClaims.refusals[code] = (setupClaims.refusals[code] ?? 0) + n;
+      }
+      step(`claimed: ${setupClaims.granted} granted, ${setupClaims.lost} without an answer, ${setupClaims.settledUnknown} settled after OUTCOME_UNKNOWN, refused ${JSON.stringify(setupClaims.refusals)}`);
       const started = await host.startRound(gameId);
       if (!started.ok) throw new Error(`round:start: ${started.error.code}`);
       for (let i = 0; i < o.draws; i++) {
@@ -90,6 +101,7 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
       expectedState = `${phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
     }
     const sum = (f: (r: (typeof reports)[number]) => number): number => reports.reduce((n, r) => n + f(r), 0);
+    for (const example of reports.flatMap((r) => r.cardMismatchExamples).slice(0, 10)) step(`card list differing: ${example}`);
     const rejoined = sum((r) => r.rejoined);
     return {
       scenario: "reconnect-storm",
@@ -106,6 +118,8 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
       latencyMs: summarize(reports.map((r) => r.latency)),
       inconsistentStates: baseline ? 0 : rejoined - sum((r) => r.states[expectedState] ?? 0),
       cardMismatches: sum((r) => r.cardMismatches),
+      cardMismatchExamples: reports.flatMap((r) => r.cardMismatchExamples).slice(0, 10),
+      setupClaims,
       expectedState,
     };
   } finally {

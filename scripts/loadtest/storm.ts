@@ -55,6 +55,8 @@ export interface StormResult {
   readonly hold: HoldResult | null;
   readonly acked: number;
   readonly lost: number;
+  /** Claims first answered OUTCOME_UNKNOWN, settled by repeating them as the SDK does. */
+  readonly settledUnknown: number;
   readonly seconds: number;
   readonly claimsPerSecond: number;
   readonly latencyMs: LatencySummary;
@@ -179,6 +181,7 @@ function tally(
     hold,
     acked,
     lost: sum((r) => r.lost),
+    settledUnknown: sum((r) => r.settledUnknown),
     seconds: Math.round(seconds * 100) / 100,
     claimsPerSecond: Math.round(acked / seconds),
     latencyMs: summarize(reports.map((r) => r.latency)),

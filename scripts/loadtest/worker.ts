@@ -7,6 +7,8 @@ import type { JoinSnapshot, PatternName } from "../../shared/protocol";
 import { Crowd } from "./crowd";
 import { LatencyHistogram } from "./histogram";
 import type { BingoReport, ClaimReport, FromWorker, JoinReport, ToWorker } from "./protocol";
+import type { Answer, CallAnswer, ClaimAnswer } from "./settled-request";
+import { settledRequest } from "./settled-request";
 
 let crowd: Crowd;
 /** What the players' bingo play reports once its calls have settled (set by `play`). */
@@ -15,12 +17,6 @@ let report: () => Promise<BingoReport> = async () => {
 };
 const send = (message: FromWorker): void => void process.send?.(message);
 
-interface Answer {
-  ok: boolean;
-  cards?: { id: number; grid: number[][] }[];
-  slots?: { total: number; remaining: number; version: number };
-  error?: { code: string };
-}
 
 type JoinAnswer = { ok: true; game: JoinSnapshot } | { ok: false };
 
@@ -32,6 +28,7 @@ async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
   let acked = 0;
   let lost = 0;
   let contradictions = 0;
+  let settledUnknown = 0;
   const { gameId, firstPlayer } = crowd.setup;
   await Promise.all(
     crowd.sockets.map(async (socket, i) => {
@@ -39,7 +36,8 @@ async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
       const player = firstPlayer + i;
       const requestId = `storm-${player}`;
       const started = performance.now();
-      const first = (await socket.timeout(60_000).emitWithAck("cards:claim", { gameId, count, requestId }).catch(() => null)) as Answer | null;
+      const { answer: first, unknown } = await settledRequest<ClaimAnswer>(socket, "cards:claim", { gameId, count, requestId });
+      if (unknown) settledUnknown++;
       if (!first) {
         lost++;
         return;
@@ -54,13 +52,13 @@ async function claim(count: number, repeatEvery: number): Promise<ClaimReport> {
       } else refusals[first.error!.code] = (refusals[first.error!.code] ?? 0) + 1;
       // Some players repeat their claim with the same requestId: the answer must not change.
       if (repeatEvery > 0 && player % repeatEvery === 0) {
-        const again = (await socket.timeout(60_000).emitWithAck("cards:claim", { gameId, count, requestId }).catch(() => null)) as Answer | null;
+        const { answer: again } = await settledRequest<ClaimAnswer>(socket, "cards:claim", { gameId, count, requestId });
         if (!again || JSON.stringify(again.cards?.map((c) => c.id) ?? again.error?.code) !== JSON.stringify(first.cards?.map((c) => c.id) ?? first.error?.code)) contradictions++;
       }
     }),
   );
   const { fluctuations, slotsMessages, remainingSeries } = crowd;
-  return { acked, lost, latency: latency.buckets(), ackTimes, grants, refusals, contradictions, fluctuations, slotsMessages, slotsLatency: crowd.slotsLatency.buckets(), remainingSeries };
+  return { acked, lost, settledUnknown, latency: latency.buckets(), ackTimes, grants, refusals, contradictions, fluctuations, slotsMessages, slotsLatency: crowd.slotsLatency.buckets(), remainingSeries };
 }
 
 /** How long `settle` waits for every player to hold a slot version, and how often it looks. */
@@ -122,6 +120,7 @@ function play(pattern: PatternName, fromIndex: number): void {
   const times = { first: 0, last: 0 };
   let accepted = 0;
   let lost = 0;
+  let settledUnknown = 0;
   const drawnUpTo = (index: number): number[] => (prefixes[index] ??= crowd.draws.slice(0, index + 1));
   crowd.onDraw = (i, index) => {
     const socket = crowd.sockets[i];
@@ -137,24 +136,20 @@ function play(pattern: PatternName, fromIndex: number): void {
       const sentAt = Date.now();
       if (times.first === 0) times.first = sentAt;
       pending.push(
-        socket
-          .timeout(60_000)
-          .emitWithAck("bingo:call", { gameId: crowd.setup.gameId, cardId: card.id, requestId: `call-${card.id}` })
-          .then(
-            (answer: { ok: boolean; ballIndex?: number; error?: { code: string } }) => {
-              times.last = Date.now();
-              latency.add(performance.now() - started);
-              if (answer.ok) {
-                accepted++;
-                acceptedCalls.push(card.id, answer.ballIndex!);
-                if (answer.ballIndex !== completedOn) ballMismatches++;
-              } else {
-                refusals[answer.error!.code] = (refusals[answer.error!.code] ?? 0) + 1;
-                refusedCalls.push(card.id, completedOn, sentAt, times.last);
-              }
-            },
-            () => void lost++,
-          ),
+        settledRequest<CallAnswer>(socket, "bingo:call", { gameId: crowd.setup.gameId, cardId: card.id, requestId: `call-${card.id}` }).then(({ answer, unknown }) => {
+          if (unknown) settledUnknown++;
+          if (!answer) return void lost++;
+          times.last = Date.now();
+          latency.add(performance.now() - started);
+          if (answer.ok) {
+            accepted++;
+            acceptedCalls.push(card.id, answer.ballIndex!);
+            if (answer.ballIndex !== completedOn) ballMismatches++;
+          } else {
+            refusals[answer.error!.code] = (refusals[answer.error!.code] ?? 0) + 1;
+            refusedCalls.push(card.id, completedOn, sentAt, times.last);
+          }
+        }),
       );
     }
   };
@@ -164,6 +159,7 @@ function play(pattern: PatternName, fromIndex: number): void {
       calls: crowd.calls,
       accepted,
       lost,
+      settledUnknown,
       refusals,
       latency: latency.buckets(),
       acceptedCalls,

@@ -1,5 +1,7 @@
 import calculateSlot from "cluster-key-slot";
+import type { Command } from "ioredis";
 import { Cluster, Redis } from "ioredis";
+import { armDeadline } from "./command-deadline";
 
 /** One seed node of a Redis Cluster. */
 export interface RedisNodeAddress {
@@ -27,12 +29,12 @@ export function isCluster(client: RedisClient): client is Cluster {
 }
 
 /**
- * The store's command connection. No offline queue and a command timeout: while Redis is
+ * The store's command connection. No offline queue and a command deadline: while Redis is
  * away a claim is answered UNAVAILABLE at once, never queued and applied minutes later
  * (`readyToSend` tells beforehand). A command that was sent but timed out may still run:
  * the stores answer it OUTCOME_UNKNOWN, never UNAVAILABLE.
- * On a Cluster the same holds per node (the timeout and retry limit sit in `redisOptions`),
- * and the client waits until CLUSTER INFO says the cluster is ok before it resolves.
+ * On a Cluster the same holds per node (the retry limit sits in `redisOptions`; every
+ * command gets its deadline before it is routed), and the client waits until CLUSTER INFO says the cluster is ok before it resolves.
  */
 export async function connectCommands(target: RedisTarget, commandTimeoutMs: number, onError: (error: Error) => void): Promise<RedisClient> {
   const redis = commandClient(target, commandTimeoutMs, onError);
@@ -53,13 +55,43 @@ export function openCommands(target: RedisTarget, commandTimeoutMs: number, onEr
 }
 
 function commandClient(target: RedisTarget, commandTimeoutMs: number, onError: (error: Error) => void): RedisClient {
-  const perNode = { commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 };
+  // The timeout is ours (armDeadline), not ioredis's commandTimeout: see command-deadline.ts.
   const redis =
     typeof target === "string"
-      ? new Redis(target, { lazyConnect: true, enableOfflineQueue: false, ...perNode })
-      : new Cluster(seeds(target), { ...CLUSTER_OPTIONS, lazyConnect: true, enableOfflineQueue: false, redisOptions: perNode });
+      ? new CommandConnection(target, commandTimeoutMs)
+      : new CommandCluster(seeds(target), commandTimeoutMs);
   redis.on("error", onError);
   return redis;
+}
+
+/** A Redis connection whose every command has a deadline (armDeadline). */
+class CommandConnection extends Redis {
+  constructor(
+    url: string,
+    private readonly deadlineMs: number,
+  ) {
+    super(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  }
+
+  override sendCommand(command: Command, stream?: Parameters<Redis["sendCommand"]>[1]): unknown {
+    armDeadline(command, this.deadlineMs);
+    return super.sendCommand(command, stream);
+  }
+}
+
+/** The same for a Cluster: every command goes through here before it is routed to a node. */
+class CommandCluster extends Cluster {
+  constructor(
+    startupNodes: ConstructorParameters<typeof Cluster>[0],
+    private readonly deadlineMs: number,
+  ) {
+    super(startupNodes, { ...CLUSTER_OPTIONS, lazyConnect: true, enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
+  }
+
+  override sendCommand(command: Command, stream?: Parameters<Cluster["sendCommand"]>[1], node?: Parameters<Cluster["sendCommand"]>[2]): unknown {
+    armDeadline(command, this.deadlineMs);
+    return super.sendCommand(command, stream, node);
+  }
 }
 
 /**
