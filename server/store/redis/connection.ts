@@ -34,7 +34,8 @@ export function isCluster(client: RedisClient): client is Cluster {
  * (`readyToSend` tells beforehand). A command that was sent but timed out may still run:
  * the stores answer it OUTCOME_UNKNOWN, never UNAVAILABLE.
  * On a Cluster the same holds per node (the retry limit sits in `redisOptions`; every
- * command gets its deadline before it is routed), and the client waits until CLUSTER INFO says the cluster is ok before it resolves.
+ * command gets its deadline before it is routed), and the client waits until CLUSTER INFO
+ * says the cluster is ok before it resolves.
  */
 export async function connectCommands(target: RedisTarget, commandTimeoutMs: number, onError: (error: Error) => void): Promise<RedisClient> {
   const redis = commandClient(target, commandTimeoutMs, onError);
