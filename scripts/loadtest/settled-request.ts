@@ -34,6 +34,8 @@ export const OUTCOME_RETRIES = 5;
 const OUTCOME_BACKOFF_MS = 250;
 const MAX_OUTCOME_BACKOFF_MS = 4000;
 const NOTHING_DONE: ReadonlySet<string> = new Set(["UNAVAILABLE", "RATE_LIMITED"]);
+/** Answers that carry no verdict of the store on the request: still unknown after the repeats, or nothing done. */
+export const NO_VERDICT: ReadonlySet<string> = new Set(["OUTCOME_UNKNOWN", ...NOTHING_DONE]);
 const ACK_TIMEOUT_MS = 60_000;
 
 /** One request, settled: its answer (null if none came), and whether it was first answered OUTCOME_UNKNOWN. */

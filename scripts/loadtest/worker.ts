@@ -8,7 +8,7 @@ import { Crowd } from "./crowd";
 import { LatencyHistogram } from "./histogram";
 import type { BingoReport, ClaimReport, FromWorker, JoinReport, ToWorker } from "./protocol";
 import type { Answer, CallAnswer, ClaimAnswer } from "./settled-request";
-import { settledRequest } from "./settled-request";
+import { NO_VERDICT, settledRequest } from "./settled-request";
 
 let crowd: Crowd;
 /** What the players' bingo play reports once its calls have settled (set by `play`). */
@@ -16,7 +16,6 @@ let report: () => Promise<BingoReport> = async () => {
   throw new Error("bingo-report before play");
 };
 const send = (message: FromWorker): void => void process.send?.(message);
-
 
 type JoinAnswer = { ok: true; game: JoinSnapshot } | { ok: false };
 
@@ -147,7 +146,8 @@ function play(pattern: PatternName, fromIndex: number): void {
             if (answer.ballIndex !== completedOn) ballMismatches++;
           } else {
             refusals[answer.error!.code] = (refusals[answer.error!.code] ?? 0) + 1;
-            refusedCalls.push(card.id, completedOn, sentAt, times.last);
+            // Only the store's verdicts are sorted by the claim window's rule; a call left without one is counted by its code alone.
+            if (!NO_VERDICT.has(answer.error!.code)) refusedCalls.push(card.id, completedOn, sentAt, times.last);
           }
         }),
       );
