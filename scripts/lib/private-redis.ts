@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +19,42 @@ export function freePort(): Promise<number> {
       const { port } = probe.address() as { port: number };
       probe.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * A free TCP port on loopback for a server that starts (or starts again) a while after the
+ * port is chosen. freePort's come from the kernel's ephemeral range, where any outgoing
+ * connection of the test processes running in parallel may take the port meanwhile as its
+ * local end (a CI run lost a cluster seed's port so: "bind: Address already in use"). These
+ * come from below that range, which outgoing connections never use.
+ */
+export async function reservedPort(): Promise<number> {
+  const low = ephemeralRangeStart();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = RESERVED_FROM + Math.floor(Math.random() * (low - RESERVED_FROM));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port between ${RESERVED_FROM} and ${low}`);
+}
+
+const RESERVED_FROM = 10_000;
+
+/** The first port of the kernel's ephemeral range (Linux's default where /proc does not say). */
+function ephemeralRangeStart(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return low > RESERVED_FROM + 1000 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
   });
 }
 
@@ -60,7 +96,8 @@ export interface RestartableRedis extends TestRedis {
 
 export async function startPersistentRedis(): Promise<RestartableRedis> {
   const dir = mkdtempSync(join(tmpdir(), "bingo-redis-aof-"));
-  const port = await freePort();
+  // It starts again on this port after a crash.
+  const port = await reservedPort();
   let current = await launch(port, dir, ["--appendonly", "yes", "--appendfsync", "everysec"]);
   return {
     url: current.url,

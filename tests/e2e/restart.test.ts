@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import type { E2ePage } from "../support/browser";
 import { PHONE, launchBrowser, openPage, screenshot, waitConnection, waitDisabled, waitText, waitUntil } from "../support/browser";
 import type { TestRedis } from "../support/redis-server";
-import { freePort, startRedis } from "../support/redis-server";
+import { reservedPort, startRedis } from "../support/redis-server";
 import type { TestApp } from "../support/test-app";
 import { TEST_SECRET, startTestApp, tokenFor } from "../support/test-app";
 import { claimCards, connected, shownCardIds } from "./pages";
@@ -30,7 +30,7 @@ async function startNode(): Promise<TestApp> {
 
 beforeAll(async () => {
   redis = await startRedis();
-  port = await freePort();
+  port = await reservedPort();
   browser = await launchBrowser();
 });
 

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { BingoClient } from "../../shared/client";
 import type { NodeProcess } from "../support/node-process";
 import { runNodeToExit as runToExit, startNodeProcess } from "../support/node-process";
-import { freePort, launchRedisServer, startRedis } from "../support/redis-server";
+import { launchRedisServer, reservedPort, startRedis } from "../support/redis-server";
 import type { TestRedisCluster } from "../support/redis-cluster";
 import { startRedisCluster } from "../support/redis-cluster";
 import { TEST_SECRET, tokenFor } from "../support/test-app";
@@ -87,7 +87,7 @@ describe("NODE_ENV=production", () => {
 
 describe("Redis down at start", () => {
   test("one Redis: the node listens, /readyz 503 and UNAVAILABLE meanwhile; ready and serving claims once Redis starts on its port", async () => {
-    const port = await freePort();
+    const port = await reservedPort();
     const started = await node({ NODE_ENV: "production", AUTH_SECRET: TEST_SECRET, REDIS_URL: `redis://127.0.0.1:${port}` }, { ready: false });
     expect(await status(started.url, "/healthz")).toBe(200);
     expect(await status(started.url, "/readyz")).toBe(503);
@@ -110,7 +110,7 @@ describe("Redis down at start", () => {
   });
 
   test("Redis Cluster: seeds down at start, ready once the cluster forms on them", async () => {
-    const ports = [await freePort(), await freePort(), await freePort()];
+    const ports = [await reservedPort(), await reservedPort(), await reservedPort()];
     const seeds = ports.map((port) => `127.0.0.1:${port}`).join(",");
     const started = await node({ NODE_ENV: "production", AUTH_SECRET: TEST_SECRET, REDIS_CLUSTER_NODES: seeds }, { ready: false });
     expect(await status(started.url, "/healthz")).toBe(200);
