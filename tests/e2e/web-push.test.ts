@@ -15,6 +15,7 @@ import { startTestApp } from "../support/test-app";
 import { within } from "../support/events";
 import { until } from "../support/until";
 import type { GoogleRequests } from "../support/web-push";
+import type { ShownNotification } from "../support/web-push";
 import { FAKE_FCM_WEB_TOKEN, FAKE_PUSH_ENDPOINT, fakeGoogle, fakePushService, shownNotifications, testWebPushSettings, webPushBody } from "../support/web-push";
 import { claimCards, connected } from "./pages";
 
@@ -142,16 +143,15 @@ function waitPushState(target: PushPage, state: string): Promise<void> {
   return waitUntil(target, `data-web-push="${state}"`, (want) => document.documentElement.dataset.webPush === want, state);
 }
 
-async function waitNotification(target: PushPage, title: string): Promise<void> {
-  await waitUntil(
-    target,
-    `a notification titled ${JSON.stringify(title)}`,
-    async (want) => {
-      const registration = await navigator.serviceWorker.getRegistration("/");
-      return !!registration && (await registration.getNotifications()).some((n) => n.title === want);
-    },
-    title,
-  );
+/**
+ * Waits until the service worker shows a notification titled `title`, and returns every
+ * notification shown at that moment, read in the same look: a second read after it was
+ * once found empty in a CI run (Node 26's round), the notification gone by then.
+ */
+async function waitNotification(target: PushPage, title: string): Promise<ShownNotification[]> {
+  let shown: ShownNotification[] = [];
+  await until(`a notification titled ${JSON.stringify(title)}`, async () => (shown = await shownNotifications(target.page)).some((n) => n.title === title), WAIT_MS);
+  return shown;
 }
 
 test("configured: the page registers its FCM token (web) with the server; the server's push for it becomes a notification linking to the game", async () => {
@@ -186,8 +186,7 @@ test("configured: the page registers its FCM token (web) with the server; the se
   // FCM would deliver it to the browser's push service; DevTools hands the same body to the service worker.
   await deliverPush(player, app.url, webPushBody(sent, settings.firebase.messagingSenderId));
   // The opening is an alert: the server's notification block is what the browser shows.
-  await waitNotification(player, "Claims are open");
-  expect(await shownNotifications(player.page)).toEqual([
+  expect(await waitNotification(player, "Claims are open")).toEqual([
     {
       title: "Claims are open",
       body: "10 cards to claim. Be quick!",
@@ -202,8 +201,7 @@ test("configured: the page registers its FCM token (web) with the server; the se
     app.url,
     JSON.stringify({ data: { type: "claims", gameId, remaining: "4", total: "10" }, from: settings.firebase.messagingSenderId, fcmMessageId: "m-count" }),
   );
-  await waitNotification(player, "Cards on sale");
-  expect(await shownNotifications(player.page)).toEqual([
+  expect(await waitNotification(player, "Cards on sale")).toEqual([
     {
       title: "Cards on sale",
       body: `Game ${gameId}: 4 of 10 cards left. Claim yours now.`,
@@ -225,8 +223,7 @@ test("configured: the page registers its FCM token (web) with the server; the se
       fcmMessageId: "m-2",
     }),
   );
-  await waitNotification(player, "Only 3 cards left");
-  expect(await shownNotifications(player.page)).toEqual([
+  expect(await waitNotification(player, "Only 3 cards left")).toEqual([
     { title: "Only 3 cards left", body: "Hurry", tag: `claims:${gameId}`, data: { link: `${app.url}/play/${gameId}?from=push`, kind: "claims", gameId } },
   ]);
 
