@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page, Worker } from "playwright-core";
 import { createECDH } from "node:crypto";
 import type { WebPushSettings } from "../../shared/protocol";
 
@@ -125,4 +125,46 @@ export function shownNotifications(page: Page): Promise<ShownNotification[]> {
     const shown = registration ? await registration.getNotifications() : [];
     return shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as ShownNotification["data"] }));
   });
+}
+
+/** What the site's service worker has shown so far: notifications whose showNotification settled. */
+export interface ShowCount {
+  readonly done: number;
+  readonly failed: readonly string[];
+}
+
+/**
+ * Counts, in every service worker that starts in `context`, the notifications it has finished
+ * showing: the browser's `showNotification` is wrapped in the worker's global scope (the
+ * worker's own code is untouched). A test waits for this count before it reads the shown
+ * notifications, because Chromium loses a notification for good from what
+ * `getNotifications()` returns when that call runs while the notification is still being
+ * shown: with three readers polling, 24 of 30 notifications were never listed; read after
+ * `showNotification` settled, 30 of 30 were. A worker with DevTools attached (Playwright's)
+ * is not stopped when idle, so the count lasts the test.
+ */
+export function countShownNotifications(context: BrowserContext): () => Promise<ShowCount> {
+  let counting: Promise<Worker> | null = null;
+  context.on("serviceworker", (worker) => {
+    counting = worker.evaluate(wrapShowNotification).then(() => worker);
+  });
+  return async () => (counting ? (await counting).evaluate(() => (self as unknown as { __shows: ShowCount }).__shows) : { done: 0, failed: [] });
+}
+
+/** Runs in the service worker. */
+function wrapShowNotification(): void {
+  const scope = self as unknown as { __shows?: { done: number; failed: string[] } };
+  if (scope.__shows) return;
+  const shows = { done: 0, failed: [] as string[] };
+  scope.__shows = shows;
+  const show = ServiceWorkerRegistration.prototype.showNotification;
+  ServiceWorkerRegistration.prototype.showNotification = function (...args: Parameters<typeof show>) {
+    return show.apply(this, args).then(
+      () => void shows.done++,
+      (error: unknown) => {
+        shows.failed.push(String(error));
+        throw error;
+      },
+    );
+  };
 }
