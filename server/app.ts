@@ -139,6 +139,12 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     connectTimeout: config.handshakeMaxMs,
     // Socket.IO's parser without the binary walk over every packet sent: we never send binary.
     parser: textParser,
+    // MAX_HANDSHAKES: an upgrade past it is answered at once (HTTP 400 with this text) and closed;
+    // the client retries after its backoff (ConnectionGate.startHandshake says why).
+    allowRequest: (request, callback) => {
+      const taken = gate.startHandshake(request.socket);
+      callback(taken ? null : `UNAVAILABLE: this node is working on its maximum of ${config.maxHandshakes} handshakes; try again in a moment`, taken);
+    },
     ...(adapter ? { adapter } : {}),
   });
   const metrics = new PromMetrics(config.nodeId, {
@@ -236,6 +242,8 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     maxConnections: config.maxConnections,
     handshakeTimeoutMs: config.handshakeTimeoutMs,
     handshakeMaxMs: config.handshakeMaxMs,
+    maxHandshakes: config.maxHandshakes,
+    busy: () => metrics.connectionCut("handshakes-busy"),
     timedOut: () => metrics.connectionCut("handshake-timeout"),
     dropped: () => metrics.connectionCut("over-capacity"),
   });

@@ -109,6 +109,7 @@ const envSchema = z.object({
   MAX_SOCKETS_PER_PLAYER: int(1, 1_000_000).default(5),
   HANDSHAKE_TIMEOUT_MS: int(100, 600_000).default(5000),
   HANDSHAKE_MAX_MS: int(100, 600_000).default(30_000),
+  MAX_HANDSHAKES: int(1, 1_000_000).default(500),
   MAX_SEND_BUFFER_BYTES: int(16 * 1024, 1024 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_DISCONNECT_AFTER_MS: int(100, 3_600_000).default(10_000),
   MAX_PENDING_CLAIMS: int(1, 10_000_000).default(100_000),
@@ -230,6 +231,8 @@ export interface Config {
   readonly handshakeTimeoutMs: number;
   /** A connection that has not completed the authenticated Socket.IO connect within this is closed, however it progresses. */
   readonly handshakeMaxMs: number;
+  /** WebSocket upgrades this node works on at once (until each one's Socket.IO connect is answered); more are turned away at the upgrade. */
+  readonly maxHandshakes: number;
   /** A socket whose outgoing data not yet handed to the kernel passes this is disconnected (a client that does not read). */
   readonly maxSendBufferBytes: number;
   /** A socket whose events keep going over its rate limit this long is disconnected. */
@@ -343,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSocketsPerPlayer: e.MAX_SOCKETS_PER_PLAYER,
     handshakeTimeoutMs: e.HANDSHAKE_TIMEOUT_MS,
     handshakeMaxMs: e.HANDSHAKE_MAX_MS,
+    maxHandshakes: e.MAX_HANDSHAKES,
     maxSendBufferBytes: e.MAX_SEND_BUFFER_BYTES,
     rateLimitDisconnectAfterMs: e.RATE_LIMIT_DISCONNECT_AFTER_MS,
     maxPendingClaims: e.MAX_PENDING_CLAIMS,

@@ -97,7 +97,23 @@ function reconnectTable(r: BenchResults): string {
       `| ${mode} | ${server} | ${n(s.connected)} | ${n(s.dropped)} | ${n(s.reconnected)} | ${s.failed} | ${s.attemptsPerClient} | ${s.secondsUntilAllRejoined} s | ${ratio} | ${n(s.latencyMs.p50)} / ${n(s.latencyMs.p99)} / ${n(s.latencyMs.max)} | ${checks} |`,
     );
   }
-  return rows.join("\n");
+  return [rows.join("\n"), reconnectFailures(r.reconnectStorm)].filter((part) => part !== "").join("\n\n");
+}
+
+/** Why attempts failed, as the clients saw it and as the nodes counted it. */
+function reconnectFailures(storms: BenchResults["reconnectStorm"]): string {
+  const counts = (record: Record<string, number> | undefined): string =>
+    Object.entries(record ?? {})
+      .filter(([, count]) => count > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([what, count]) => `${n(count)} ${what}`)
+      .join(", ") || "none";
+  const lines = storms.map((s) => {
+    const server = s.target === "bingo" ? "this server" : "the no-op server";
+    const nodes = s.nodeCounters ? `; the nodes closed ${counts(s.nodeCounters.cut)} and refused at connect ${counts(s.nodeCounters.refused)}` : "";
+    return `- ${s.mode === "all-clients" ? "Every client drops" : "Node killed"}, ${server}: failed attempts ${counts(s.failedAttempts)}${nodes}.`;
+  });
+  return lines.length > 0 ? ["Why reconnect attempts failed (as the clients saw it; what the nodes counted):", "", ...lines].join("\n") : "";
 }
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

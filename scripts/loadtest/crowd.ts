@@ -51,6 +51,7 @@ export class Crowd {
   private readonly rejoins = { dropped: 0, rejoined: 0, failed: 0, attempts: 0, lastRejoinedAt: 0, cardMismatches: 0 };
   private readonly rejoinLatency = new LatencyHistogram();
   private readonly rejoinStates = new Map<string, number>();
+  private readonly failedAttempts: Record<string, number> = {};
   private readonly pendingRejoins: Promise<void>[] = [];
   /** Each player's token, signed at its first connection. */
   private readonly tokens: string[] = [];
@@ -84,7 +85,7 @@ export class Crowd {
       while (next < this.setup.players) {
         const i = next++;
         const socket = this.open(i, this.urlOf[i]);
-        if (!(await connected(socket))) {
+        if ((await connected(socket)) !== "connected") {
           failed++;
           socket.disconnect();
           continue;
@@ -214,13 +215,14 @@ export class Crowd {
       await new Promise((resolve) => setTimeout(resolve, reconnectionDelay(attempt)));
       this.rejoins.attempts++;
       const socket = this.open(i, url);
-      if (await connected(socket)) {
+      const outcome = await connected(socket);
+      if (outcome === "connected") {
         this.lastDraw[i] = -1;
         this.sockets[i] = socket;
         this.urlOf[i] = url;
         const ack = (await socket.timeout(30_000).emitWithAck("game:join", this.joinPayload(i)).catch(() => null)) as
           | { ok: true; game: JoinSnapshot }
-          | { ok: false }
+          | { ok: false; error?: { code?: string } }
           | null;
         if (ack?.ok || (ack && baseline)) {
           this.rejoins.rejoined++;
@@ -229,13 +231,18 @@ export class Crowd {
           if (ack.ok) this.recordSnapshot(i, ack.game);
           return;
         }
-      }
+        this.countFailure(ack ? `join ${ack.error?.code ?? "refused"}` : "join no answer");
+      } else this.countFailure(outcome);
       socket.disconnect();
       if (Date.now() - since > this.setup.rejoinWindowMs) {
         this.rejoins.failed++;
         return;
       }
     }
+  }
+
+  private countFailure(what: string): void {
+    this.failedAttempts[what] = (this.failedAttempts[what] ?? 0) + 1;
   }
 
   /**
@@ -271,7 +278,13 @@ export class Crowd {
   async rejoinReport(): Promise<RejoinReport> {
     await this.allNoticed;
     await Promise.all(this.pendingRejoins);
-    return { ...this.rejoins, cardMismatchExamples: this.mismatchExamples, latency: this.rejoinLatency.buckets(), states: Object.fromEntries(this.rejoinStates) };
+    return {
+      ...this.rejoins,
+      failedAttempts: { ...this.failedAttempts },
+      cardMismatchExamples: this.mismatchExamples,
+      latency: this.rejoinLatency.buckets(),
+      states: Object.fromEntries(this.rejoinStates),
+    };
   }
 
   close(): void {
@@ -297,14 +310,20 @@ function reconnectionDelay(attempt: number): number {
 }
 
 /**
- * Whether the socket connects. A connection the server closes during its handshake (say, at
- * HANDSHAKE_TIMEOUT_MS) ends in "disconnect", not "connect_error": without that case such a
- * client would wait for ever and the storm would never end.
+ * Whether the socket connects, and if not what failed (see RejoinReport.failedAttempts). A
+ * connection the server closes during its handshake (say, at HANDSHAKE_TIMEOUT_MS) ends in
+ * "disconnect", not "connect_error": without that case such a client would wait for ever and
+ * the storm would never end.
  */
-function connected(socket: Socket): Promise<boolean> {
+function connected(socket: Socket): Promise<string> {
   return new Promise((resolve) => {
-    socket.once("connect", () => resolve(true));
-    socket.once("connect_error", () => resolve(false));
-    socket.once("disconnect", () => resolve(false));
+    socket.once("connect", () => resolve("connected"));
+    socket.once("connect_error", (error: Error & { type?: string; data?: { code?: unknown } }) => {
+      if (typeof error.data?.code === "string") resolve(`refused ${error.data.code}`);
+      else if (error.message === "timeout") resolve("connect timeout");
+      else if (error.type === "TransportError") resolve("transport error");
+      else resolve(`connect error: ${error.message}`);
+    });
+    socket.once("disconnect", () => resolve("closed in handshake"));
   });
 }

@@ -119,6 +119,13 @@ export interface RejoinReport {
   readonly lastRejoinedAt: number;
   /** How many rejoined clients got each distinct snapshot state (phase, slots, round). */
   readonly states: Record<string, number>;
+  /**
+   * Every failed attempt by what failed: `connect timeout` (socket.io-client's 20 s),
+   * `transport error` (the connection was reset or turned away before the WebSocket opened,
+   * as a node past MAX_HANDSHAKES does), `closed in handshake`, `refused <CODE>` (a coded
+   * connect_error), `join <CODE>` and `join no answer` (30 s).
+   */
+  readonly failedAttempts: Record<string, number>;
   /** Rejoined clients whose snapshot did not list exactly the cards they were granted. */
   readonly cardMismatches: number;
   /** The first few of them: what the client was granted and what its rejoin listed (`!` marks a card without a grid). */

@@ -1,6 +1,7 @@
 import { Fleet } from "./fleet";
 import type { LatencySummary } from "./histogram";
 import { summarize } from "./histogram";
+import { metricByLabel, scrape } from "./node-metrics";
 
 export interface ReconnectOptions {
   /**
@@ -40,6 +41,14 @@ export interface ReconnectResult {
   /** Rejoined clients whose snapshot (phase, slots, round) differs from the host's, or lists other cards than they were granted. */
   readonly inconsistentStates: number;
   readonly cardMismatches: number;
+  /** Failed attempts by what failed, as the clients saw them (RejoinReport.failedAttempts). */
+  readonly failedAttempts: Record<string, number>;
+  /**
+   * What the nodes that stayed up counted at the end: connections they closed themselves
+   * (`bingo_connections_cut_total`, by reason) and connects they refused (`bingo_connections_refused_total`,
+   * by code). Null for the baselines, which count nothing.
+   */
+  readonly nodeCounters: { readonly cut: Record<string, number>; readonly refused: Record<string, number> } | null;
   /** A few of them described (see RejoinReport). */
   readonly cardMismatchExamples: readonly string[];
   /** The setup's claims, one per player: cards granted, refusals by code, claims without an answer, and claims settled after an OUTCOME_UNKNOWN. */
@@ -101,6 +110,18 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
       expectedState = `${phase} slots ${slots.remaining}/${slots.total} v${slots.version} draws ${round.draws.length} round v${round.version}`;
     }
     const sum = (f: (r: (typeof reports)[number]) => number): number => reports.reduce((n, r) => n + f(r), 0);
+    const failedAttempts: Record<string, number> = {};
+    for (const r of reports) for (const [what, n] of Object.entries(r.failedAttempts)) failedAttempts[what] = (failedAttempts[what] ?? 0) + n;
+    let nodeCounters: ReconnectResult["nodeCounters"] = null;
+    if (!baseline) {
+      const cut: Record<string, number> = {};
+      const refused: Record<string, number> = {};
+      for (const page of await Promise.all(fleet.nodes.slice(o.killNode ? 1 : 0).map((node) => scrape(node.url)))) {
+        metricByLabel(page, "bingo_connections_cut_total", "reason", cut);
+        metricByLabel(page, "bingo_connections_refused_total", "code", refused);
+      }
+      nodeCounters = { cut, refused };
+    }
     for (const example of reports.flatMap((r) => r.cardMismatchExamples).slice(0, 10)) step(`card list differing: ${example}`);
     const rejoined = sum((r) => r.rejoined);
     return {
@@ -117,6 +138,8 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
       secondsUntilAllRejoined: Math.round((Math.max(...reports.map((r) => r.lastRejoinedAt)) - since) / 100) / 10,
       latencyMs: summarize(reports.map((r) => r.latency)),
       inconsistentStates: baseline ? 0 : rejoined - sum((r) => r.states[expectedState] ?? 0),
+      failedAttempts,
+      nodeCounters,
       cardMismatches: sum((r) => r.cardMismatches),
       cardMismatchExamples: reports.flatMap((r) => r.cardMismatchExamples).slice(0, 10),
       setupClaims,

@@ -13,6 +13,7 @@ import type { Ack } from "../../shared/protocol";
 import { distPath } from "../lib/dist-path";
 import type { ServerProcess } from "../lib/server-process";
 import { startServerProcess } from "../lib/server-process";
+import { metricSum, scrape } from "./node-metrics";
 
 export interface SoakOptions {
   readonly redisUrl: string;
@@ -76,12 +77,7 @@ function within(start: number, end: number, bytes: number, share: number): boole
 }
 
 async function metric(url: string, name: string): Promise<number> {
-  const body = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  for (const line of body.split("\n")) {
-    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
-  }
-  return sum;
+  return metricSum(await scrape(url), name);
 }
 
 async function redisMemory(admin: Redis): Promise<{ bytes: number; keys: number }> {

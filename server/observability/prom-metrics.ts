@@ -150,7 +150,7 @@ export class PromMetrics implements Metrics {
     });
     this.cutConnections = new Counter({
       name: "bingo_connections_cut_total",
-      help: "Connections the node closed itself, by reason (send-buffer: the client did not read; rate-abuse: kept over its rate limit; handshake-timeout; over-capacity: TCP over the hard cap).",
+      help: "Connections the node closed itself, by reason (send-buffer: the client did not read; rate-abuse: kept over its rate limit; handshake-timeout; handshakes-busy: an upgrade turned away while MAX_HANDSHAKES were in progress; over-capacity: TCP over the hard cap).",
       labelNames: ["reason"],
       registers,
     });
@@ -214,7 +214,7 @@ export class PromMetrics implements Metrics {
     for (const reason of ["dead-token", "transient", "invalid-argument", "payload", "refused", "error"]) this.pushFailures.inc({ reason }, 0);
     for (const reason of ["stale", "duplicate-phase", "superseded"]) this.pushSuppressions.inc({ reason }, 0);
     for (const code of ["UNAVAILABLE", "FORBIDDEN", "UNAUTHORIZED", "RATE_LIMITED"] as const) this.refusedConnections.inc({ code }, 0);
-    for (const reason of ["send-buffer", "rate-abuse", "handshake-timeout", "over-capacity"] as const) this.cutConnections.inc({ reason }, 0);
+    for (const reason of ["send-buffer", "rate-abuse", "handshake-timeout", "handshakes-busy", "over-capacity"] as const) this.cutConnections.inc({ reason }, 0);
   }
 
   /** The Prometheus text exposition of every series. */

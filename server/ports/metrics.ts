@@ -24,10 +24,11 @@ export type LimitScope = "socket" | "player";
 
 /**
  * Why the node closed a connection itself: a client that does not read its answers, one
- * that keeps going over its rate limit, a handshake not finished in time, or a TCP
- * connection over the hard cap (MAX_CONNECTIONS plus headroom) closed at once.
+ * that keeps going over its rate limit, a handshake not finished in time, a WebSocket
+ * upgrade turned away while MAX_HANDSHAKES were in progress, or a TCP connection over the
+ * hard cap (MAX_CONNECTIONS plus headroom) closed at once.
  */
-export type CutReason = "send-buffer" | "rate-abuse" | "handshake-timeout" | "over-capacity";
+export type CutReason = "send-buffer" | "rate-abuse" | "handshake-timeout" | "handshakes-busy" | "over-capacity";
 
 /** Everything a node counts and times. Implemented with prom-client (server/observability); the core only sees this. */
 export interface Metrics extends TickMetrics {

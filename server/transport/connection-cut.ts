@@ -26,7 +26,7 @@ const cutting = new WeakSet<BingoSocket>();
  * buffers. Otherwise the client is told ("io server disconnect": the client does not
  * reconnect by itself), and destroyed after CUT_GRACE_MS if it has not closed by then.
  */
-export function cutSocket(socket: BingoSocket, reason: Exclude<CutReason, "handshake-timeout" | "over-capacity">): boolean {
+export function cutSocket(socket: BingoSocket, reason: Exclude<CutReason, "handshake-timeout" | "handshakes-busy" | "over-capacity">): boolean {
   if (cutting.has(socket)) return false;
   cutting.add(socket);
   const ws = rawWebSocket(socket);

@@ -57,7 +57,13 @@ export function cutAndCount(socket: BingoSocket, reason: "send-buffer" | "rate-a
  */
 export function attachGateway(io: BingoServer, deps: GatewayDeps): void {
   const { identity: verifier, handlers, log, limits, origins, metrics, gate, maxConnections, maxSocketsPerPlayer, sendBuffers } = deps;
-  io.use((socket, next) => {
+  io.use((socket, done) => {
+    // A refused connect is no longer a handshake in flight (MAX_HANDSHAKES); an admitted one
+    // leaves the count at "connection".
+    const next = (refused?: Error): void => {
+      if (refused) gate.refused(socket.request?.socket);
+      done(refused);
+    };
     // First, before any work: a full node turns a flood away cheaply. Connections still in
     // their handshake count too (ConnectionGate).
     if (gate.full()) {

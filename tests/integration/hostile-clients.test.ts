@@ -320,6 +320,82 @@ describe("connections that never finish the handshake (HANDSHAKE_TIMEOUT_MS)", (
   });
 });
 
+describe("a mass reconnect: WebSocket handshakes in flight are bounded (MAX_HANDSHAKES)", () => {
+  /** Sends a WebSocket upgrade and reads everything the server answers until it closes the connection. */
+  async function upgradeAnswer(url: string): Promise<string> {
+    const tcp = await RawWebSocket.tcp(url);
+    const chunks: Buffer[] = [];
+    tcp.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const closed = new Promise<void>((resolve) => tcp.once("close", () => resolve()));
+    tcp.write(RawWebSocket.upgradeRequest(url));
+    await closed;
+    return Buffer.concat(chunks).toString("latin1");
+  }
+
+  test("an upgrade past the bound is answered UNAVAILABLE and closed before any WebSocket work; a freed place is taken again", async () => {
+    const app = await startTestApp({ config: { maxHandshakes: 2, handshakeTimeoutMs: 60_000 } });
+    const holders: RawWebSocket[] = [];
+    try {
+      // Two upgraded connections that never send their Socket.IO connect hold both places.
+      holders.push(await RawWebSocket.open(app.url), await RawWebSocket.open(app.url));
+      expect(app.connections.handshakes).toBe(2);
+
+      const answer = await upgradeAnswer(app.url);
+      expect(answer).toMatch(/^HTTP\/1.1 400 /);
+      expect(answer).not.toMatch(/101 Switching Protocols/);
+      expect(answer).toMatch(/UNAVAILABLE: this node is working on its maximum of 2 handshakes/);
+      expect(await metric(app.url, "bingo_connections_cut_total", 'reason="handshakes-busy"')).toBe(1);
+      expect(app.connections.handshakes).toBe(2);
+
+      // One holder goes: its place is free, and a player connects and is served.
+      holders.shift()!.close();
+      await until(() => app.connections.handshakes === 1, "the server to see the holder gone");
+      const player = await app.client("after-the-wave", "player");
+      expect(codeOf(await player.request("app:state", { state: "foreground" }))).toBe("ok");
+      // Admitted: no longer a handshake in flight.
+      expect(app.connections.handshakes).toBe(1);
+    } finally {
+      for (const holder of holders) holder.close();
+      await app.stop();
+    }
+  });
+
+  test("admitted sockets and refused connects do not hold a place: one place serves players one after another", async () => {
+    const app = await startTestApp({ config: { maxHandshakes: 1, handshakeTimeoutMs: 60_000 } });
+    try {
+      // Refused at connect (bad token) and left open by the client: its place is given back at the refusal.
+      const { raw: refused, answer } = await RawWebSocket.connectNamespace(app.url, "not-a-token");
+      expect(answer).toMatch(/^44\{.*"code":"UNAUTHORIZED"/);
+      expect(app.connections.handshakes).toBe(0);
+      const players = [];
+      for (let i = 0; i < 3; i++) players.push(await app.client(`one-at-a-time-${i}`, "player"));
+      for (const player of players) expect(codeOf(await player.request("app:state", { state: "foreground" }))).toBe("ok");
+      expect(app.connections.handshakes).toBe(0);
+      expect(await metric(app.url, "bingo_connections_cut_total", 'reason="handshakes-busy"')).toBe(0);
+      refused.close();
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test("the SDK turned away at the upgrade retries on its own and connects once a place is free", async () => {
+    const app = await startTestApp({ config: { maxHandshakes: 1, handshakeTimeoutMs: 60_000 } });
+    const holder = await RawWebSocket.open(app.url);
+    const client = new BingoClient({ url: app.url, token: tokenFor("patient-phone", "player"), connectTimeoutMs: 60_000 });
+    try {
+      const opened = client.open();
+      await until(async () => (await metric(app.url, "bingo_connections_cut_total", 'reason="handshakes-busy"')) >= 1, "the client to be turned away");
+      holder.close();
+      await opened;
+      expect(codeOf(await client.request("app:state", { state: "foreground" }))).toBe("ok");
+    } finally {
+      client.close();
+      holder.close();
+      await app.stop();
+    }
+  });
+});
+
 /** Keeps this process's event loop busy, as a node is in a storm. */
 function busyFor(ms: number): void {
   const until = Date.now() + ms;
