@@ -109,7 +109,7 @@ const envSchema = z.object({
   MAX_SOCKETS_PER_PLAYER: int(1, 1_000_000).default(5),
   HANDSHAKE_TIMEOUT_MS: int(100, 600_000).default(5000),
   HANDSHAKE_MAX_MS: int(100, 600_000).default(30_000),
-  MAX_HANDSHAKES: int(1, 1_000_000).default(500),
+  MAX_HANDSHAKES: int(1, 1_000_000).default(5000),
   MAX_SEND_BUFFER_BYTES: int(16 * 1024, 1024 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_DISCONNECT_AFTER_MS: int(100, 3_600_000).default(10_000),
   MAX_PENDING_CLAIMS: int(1, 10_000_000).default(100_000),

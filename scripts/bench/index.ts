@@ -7,6 +7,7 @@
  *   npm run bench -- --players 20000 --hold 60 --scenarios claim-storm,draw-fanout --kill-node
  *   npm run bench -- --soak 60        (the soak alone; add --scenarios to run others too)
  *   npm run bench -- --scenarios claim-storm,draw-fanout --baselines noop-ceiling --engines ws,ws-native,uws
+ *   npm run bench -- --players 50000 --nodes 4 --workers 8 --scenarios reconnect-storm --node-env MAX_HANDSHAKES=1000000
  *   npm run bench -- --players 50000 --nodes 4 --workers 8 --hold 60 --kill-node --baselines noop-ceiling --docs --docs-section bench-50k
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -54,6 +55,8 @@ const { values } = parseArgs({
     "engine-rounds": { type: "string", default: "2" },
     /** NODE_OPTIONS for every server node of the run (this server's and the baselines'). */
     "node-options": { type: "string" },
+    /** Settings for this server's nodes, as NAME=value pairs separated by commas (docs/configuration.md), e.g. MAX_HANDSHAKES=1000. */
+    "node-env": { type: "string" },
     docs: { type: "boolean", default: false },
     /** With --docs: the page's section for this run's tables (bench: the main 20,000-player ones, with the chart). */
     "docs-section": { type: "string", default: "bench" },
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
   const rounds = Number(values["engine-rounds"]);
   if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error("--engine-rounds takes a whole number ≥ 1");
   const engineResults: EngineResult[] = [];
-  const base = { nodes, workers, nodeOptions: values["node-options"] };
+  const base = { nodes, workers, nodeOptions: values["node-options"], nodeSettings: parseNodeEnv(values["node-env"]) };
   const started = performance.now();
   const redis = await startRedis();
   const results: { -readonly [K in keyof Omit<BenchResults, "wallSeconds">]: BenchResults[K] } & { claimStorm: StormResult[]; reconnectStorm: BenchResults["reconnectStorm"]; soak: SoakResult | null } = {
@@ -271,3 +274,14 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
+
+/** --node-env NAME=value,NAME=value: environment for this server's nodes. */
+function parseNodeEnv(text: string | undefined): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const pair of (text ?? "").split(",").filter(Boolean)) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new Error(`--node-env takes NAME=value pairs separated by commas, got "${pair}"`);
+    settings[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return settings;
+}

@@ -13,6 +13,8 @@ export interface BurstOptions {
   readonly workers: number;
   /** NODE_OPTIONS for the nodes (bench --node-options). */
   readonly nodeOptions?: string;
+  /** Settings for this server's nodes (bench --node-env), e.g. { MAX_HANDSHAKES: "1000" }. */
+  readonly nodeSettings?: Readonly<Record<string, string>>;
   readonly cardsPerPlayer: number;
   /**
    * Balls the host draws back to back. Players start checking their cards on the last one,

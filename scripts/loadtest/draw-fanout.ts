@@ -9,6 +9,8 @@ export interface FanoutOptions {
   readonly workers: number;
   /** NODE_OPTIONS for the nodes (bench --node-options). */
   readonly nodeOptions?: string;
+  /** Settings for this server's nodes (bench --node-env), e.g. { MAX_HANDSHAKES: "1000" }. */
+  readonly nodeSettings?: Readonly<Record<string, string>>;
   /** Balls the host draws, each once every player has the previous one (or after a wait). */
   readonly draws: number;
   /** Extra environment for the nodes (e.g. WS_NO_BUFFER_UTIL). */

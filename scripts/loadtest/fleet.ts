@@ -32,6 +32,8 @@ export interface FleetOptions {
   readonly nodeEnv?: Readonly<Record<string, string>>;
   /** NODE_OPTIONS for every target's nodes, baselines included (bench --node-options: V8 flags; Node refuses --cpu-prof there). */
   readonly nodeOptions?: string;
+  /** Settings for this server's nodes (bench --node-env), e.g. { MAX_HANDSHAKES: "1000" }. */
+  readonly nodeSettings?: Readonly<Record<string, string>>;
   /** The game the host creates (this server only). */
   readonly game?: GameCreatePayload;
 }
@@ -217,7 +219,7 @@ async function startTargets(o: FleetOptions, secret: string, gameId: string): Pr
     const main = distPath("server", "main.js");
     return Promise.all(
       Array.from({ length: o.nodes }, (_, n) =>
-        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...options, ...o.nodeEnv }, /backends ready/),
+        startServerProcess(main, [], { PORT: "0", HOST: "127.0.0.1", REDIS_URL: o.redisUrl, AUTH_SECRET: secret, LOG_LEVEL: "info", NODE_ID: `bench-${n}`, ...options, ...o.nodeSettings, ...o.nodeEnv }, /backends ready/),
       ),
     );
   }

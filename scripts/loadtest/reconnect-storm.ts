@@ -15,6 +15,8 @@ export interface ReconnectOptions {
   readonly workers: number;
   /** NODE_OPTIONS for the nodes (bench --node-options). */
   readonly nodeOptions?: string;
+  /** Settings for this server's nodes (bench --node-env), e.g. { MAX_HANDSHAKES: "1000" }. */
+  readonly nodeSettings?: Readonly<Record<string, string>>;
   /** Kill -9 the first node instead of dropping every client: its players reconnect to the others. */
   readonly killNode: boolean;
   /** Balls drawn before the storm, so the rejoined snapshots have a round to agree on. */

@@ -14,6 +14,8 @@ export interface StormOptions {
   readonly workers: number;
   /** NODE_OPTIONS for the nodes (bench --node-options). */
   readonly nodeOptions?: string;
+  /** Settings for this server's nodes (bench --node-env), e.g. { MAX_HANDSHAKES: "1000" }. */
+  readonly nodeSettings?: Readonly<Record<string, string>>;
   readonly totalSlots: number;
   readonly maxPerPlayer: number;
   /** Cards each player asks for. */

@@ -67,7 +67,7 @@ describe("loadConfig", () => {
       maxSocketsPerPlayer: 5,
       handshakeTimeoutMs: 5000,
       handshakeMaxMs: 30_000,
-      maxHandshakes: 500,
+      maxHandshakes: 5000,
       maxSendBufferBytes: 1024 * 1024,
       rateLimitDisconnectAfterMs: 10_000,
       maxPendingClaims: 100_000,
