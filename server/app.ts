@@ -244,6 +244,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     handshakeMaxMs: config.handshakeMaxMs,
     maxHandshakes: config.maxHandshakes,
     busy: () => metrics.connectionCut("handshakes-busy"),
+    upgradeWaited: (ms) => metrics.upgradeWait(ms / 1000),
     timedOut: () => metrics.connectionCut("handshake-timeout"),
     dropped: () => metrics.connectionCut("over-capacity"),
   });

@@ -110,7 +110,9 @@ function reconnectFailures(storms: BenchResults["reconnectStorm"]): string {
       .join(", ") || "none";
   const lines = storms.map((s) => {
     const server = s.target === "bingo" ? "this server" : "the no-op server";
-    const nodes = s.nodeCounters ? `; the nodes closed ${counts(s.nodeCounters.cut)} and refused at connect ${counts(s.nodeCounters.refused)}` : "";
+    const upgrades = s.nodeCounters?.upgrades;
+    const waited = upgrades ? `; of the ${n(upgrades.read)} upgrades they read, ${n(upgrades.over10s)} had waited for the node over 10 s and ${n(upgrades.over20s)} over 20 s` : "";
+    const nodes = s.nodeCounters ? `; the nodes closed ${counts(s.nodeCounters.cut)} and refused at connect ${counts(s.nodeCounters.refused)}${waited}` : "";
     return `- ${s.mode === "all-clients" ? "Every client drops" : "Node killed"}, ${server}: failed attempts ${counts(s.failedAttempts)}${nodes}.`;
   });
   return lines.length > 0 ? ["Why reconnect attempts failed (as the clients saw it; what the nodes counted):", "", ...lines].join("\n") : "";

@@ -50,7 +50,12 @@ export interface ReconnectResult {
    * (`bingo_connections_cut_total`, by reason) and connects they refused (`bingo_connections_refused_total`,
    * by code). Null for the baselines, which count nothing.
    */
-  readonly nodeCounters: { readonly cut: Record<string, number>; readonly refused: Record<string, number> } | null;
+  readonly nodeCounters: {
+    readonly cut: Record<string, number>;
+    readonly refused: Record<string, number>;
+    /** WebSocket upgrades the nodes read, and how many of them had waited for the node over 10 s and over 20 s since their TCP accept (`bingo_upgrade_wait_seconds`). */
+    readonly upgrades?: { readonly read: number; readonly over10s: number; readonly over20s: number };
+  } | null;
   /** A few of them described (see RejoinReport). */
   readonly cardMismatchExamples: readonly string[];
   /** The setup's claims, one per player: cards granted, refusals by code, claims without an answer, and claims settled after an OUTCOME_UNKNOWN. */
@@ -118,11 +123,14 @@ export async function runReconnectStorm(o: ReconnectOptions): Promise<ReconnectR
     if (!baseline) {
       const cut: Record<string, number> = {};
       const refused: Record<string, number> = {};
+      const waits: Record<string, number> = {};
       for (const page of await Promise.all(fleet.nodes.slice(o.killNode ? 1 : 0).map((node) => scrape(node.url)))) {
         metricByLabel(page, "bingo_connections_cut_total", "reason", cut);
         metricByLabel(page, "bingo_connections_refused_total", "code", refused);
+        metricByLabel(page, "bingo_upgrade_wait_seconds_bucket", "le", waits);
       }
-      nodeCounters = { cut, refused };
+      const read = waits["+Inf"] ?? 0;
+      nodeCounters = { cut, refused, upgrades: { read, over10s: read - (waits["10"] ?? 0), over20s: read - (waits["20"] ?? 0) } };
     }
     for (const example of reports.flatMap((r) => r.cardMismatchExamples).slice(0, 10)) step(`card list differing: ${example}`);
     const rejoined = sum((r) => r.rejoined);

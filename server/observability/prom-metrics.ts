@@ -23,6 +23,8 @@ export interface MetricProbes {
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Up to and past socket.io-client's 20 s connect timeout. */
+const UPGRADE_WAIT_SECONDS = [0.01, 0.1, 0.5, 1, 2.5, 5, 10, 15, 20, 30];
 const BATCH_SIZES = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10_000];
 
 /**
@@ -43,6 +45,7 @@ export class PromMetrics implements Metrics {
   private readonly limited: Counter<"scope">;
   private readonly refusedConnections: Counter<"code">;
   private readonly cutConnections: Counter<"reason">;
+  private readonly upgradeWaitSeconds: Histogram;
   private readonly pushes: Counter;
   private readonly pushFailures: Counter<"reason">;
   private readonly pushSuppressions: Counter<"reason">;
@@ -152,6 +155,12 @@ export class PromMetrics implements Metrics {
       name: "bingo_connections_cut_total",
       help: "Connections the node closed itself, by reason (send-buffer: the client did not read; rate-abuse: kept over its rate limit; handshake-timeout; handshakes-busy: an upgrade turned away while MAX_HANDSHAKES were in progress; over-capacity: TCP over the hard cap).",
       labelNames: ["reason"],
+      registers,
+    });
+    this.upgradeWaitSeconds = new Histogram({
+      name: "bingo_upgrade_wait_seconds",
+      help: "How long a WebSocket upgrade waited for the node: from its TCP connection's accept to the node reading the upgrade request. Near socket.io-client's 20 s connect timeout, the node is working on clients that have given up.",
+      buckets: UPGRADE_WAIT_SECONDS,
       registers,
     });
     this.pushes = new Counter({ name: "bingo_push_sent_total", help: "Push messages the sender (FCM) accepted.", registers });
@@ -274,6 +283,10 @@ export class PromMetrics implements Metrics {
 
   connectionCut(reason: CutReason): void {
     this.cutConnections.inc({ reason });
+  }
+
+  upgradeWait(seconds: number): void {
+    this.upgradeWaitSeconds.observe(seconds);
   }
 
   pushSent(count: number): void {

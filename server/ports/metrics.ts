@@ -42,6 +42,8 @@ export interface Metrics extends TickMetrics {
   connectionRefused(code: ErrorCode): void;
   /** A connection the node closed itself, and why. */
   connectionCut(reason: CutReason): void;
+  /** How long a WebSocket upgrade waited for the node, from its TCP connection's accept to the node reading it (seconds). */
+  upgradeWait(seconds: number): void;
   /** Push messages the sender accepted. */
   pushSent(count: number): void;
   /** Push messages that failed one attempt: `reason` is "dead-token", "transient", "refused" or "error". */
@@ -75,6 +77,7 @@ export const noMetrics: Metrics = {
   rateLimited: nothing,
   connectionRefused: nothing,
   connectionCut: nothing,
+  upgradeWait: nothing,
   pushSent: nothing,
   pushFailed: nothing,
   pushSuppressed: nothing,

@@ -12,6 +12,8 @@ export interface ConnectionGateOptions {
   readonly maxHandshakes: number;
   /** A WebSocket upgrade was turned away at once: MAX_HANDSHAKES were in progress. */
   readonly busy: () => void;
+  /** A WebSocket upgrade was read after waiting this long since its TCP accept (ms). */
+  readonly upgradeWaited: (ms: number) => void;
   /** A connection was destroyed for not finishing its handshake in time. */
   readonly timedOut: () => void;
   /** A TCP connection was refused at once: the node was over its hard cap. */
@@ -96,6 +98,8 @@ export class ConnectionGate {
    */
   startHandshake(tcp: TcpSocket): boolean {
     if (this.handshaking.has(tcp)) return true;
+    const pending = this.waiting.get(tcp);
+    if (pending) this.options.upgradeWaited(Date.now() - pending.since);
     if (this.handshaking.size >= this.options.maxHandshakes) {
       this.options.busy();
       return false;

@@ -378,6 +378,22 @@ describe("a mass reconnect: WebSocket handshakes in flight are bounded (MAX_HAND
     }
   });
 
+  test("each upgrade read is timed from its TCP accept (bingo_upgrade_wait_seconds): a connection that sat before its request counts the wait", async () => {
+    const app = await startTestApp({ config: { handshakeTimeoutMs: 60_000 } });
+    try {
+      const tcp = await RawWebSocket.tcp(app.url);
+      await until(() => app.connections.size === 1, "the server to accept the connection");
+      await delay(600);
+      tcp.write(RawWebSocket.upgradeRequest(app.url));
+      await new Promise((resolve) => tcp.once("data", resolve));
+      expect(await metric(app.url, "bingo_upgrade_wait_seconds_bucket", 'le="+Inf"')).toBe(1);
+      expect(await metric(app.url, "bingo_upgrade_wait_seconds_bucket", 'le="0.5"')).toBe(0);
+      tcp.destroy();
+    } finally {
+      await app.stop();
+    }
+  });
+
   test("the SDK turned away at the upgrade retries on its own and connects once a place is free", async () => {
     const app = await startTestApp({ config: { maxHandshakes: 1, handshakeTimeoutMs: 60_000 } });
     const holder = await RawWebSocket.open(app.url);
