@@ -87,14 +87,15 @@ export class ConnectionGate {
 
   /**
    * Whether the node takes on this WebSocket upgrade now; asked before any work on it
-   * (engine.io's allowRequest). Why a bound on handshakes in flight: in a mass reconnect a
-   * node that takes on every upgrade at once answers each one later than its client waits
-   * (socket.io-client gives up a connect at 20 s), so it spends itself on clients already
-   * gone, who come back and add to the queue: measured at 50,000 clients on 4 nodes, 13,439
-   * to 15,310 rejoined in three minutes, and a third of each node's time went to writing the
-   * open packet to connections already closed. Turned away at the upgrade, before the WebSocket accept
-   * and the engine.io socket, a client costs the node little and retries after its backoff;
-   * those taken on finish in time.
+   * (engine.io's allowRequest), and records how long the upgrade waited for the node.
+   * Why a bound on handshakes in flight: a node that takes on more upgrades at once than it
+   * can answer before their clients give up (socket.io-client waits 20 s) spends itself on
+   * clients already gone, who come back and add to the queue. Turned away here, before the
+   * WebSocket accept and the engine.io socket, a client costs the node one parse and retries
+   * after its backoff. A backstop only: in the 50,000-client all-at-once storm measured with
+   * counters (docs/performance.md) the count never reached a bound of 500, likely because a
+   * connection whose client has gone leaves it as soon as its close is seen, while the node's
+   * unread upgrade requests are not counted at all; the wait recorded here measures that queue.
    */
   startHandshake(tcp: TcpSocket): boolean {
     if (this.handshaking.has(tcp)) return true;
