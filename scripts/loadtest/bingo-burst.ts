@@ -1,5 +1,5 @@
 import { verifyRecord } from "../../server/domain/game-record";
-import type { PublicRecord } from "../../shared/protocol";
+import type { PublicRecord, WinnersMessage } from "../../shared/protocol";
 import { publicRecordSchema } from "../../shared/protocol";
 import { Fleet, within } from "./fleet";
 import type { LatencySummary } from "./histogram";
@@ -57,6 +57,11 @@ export interface BurstResult {
   /** The award of the first pattern: its ball and how many shared it. */
   readonly awardBall: number;
   readonly winners: number;
+  /**
+   * The award's `winners` room message as JSON, in bytes: every client of the game receives
+   * it, so it costs the nodes (and the clients) this many bytes times the audience.
+   */
+  readonly awardMessageBytes: number;
   /** Accepted calls for the earliest ball that are not among the winners, and winners no accepted call names. */
   readonly missingWinners: number;
   readonly unexpectedWinners: number;
@@ -149,6 +154,7 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
       latencyMs: summarize(reports.map((r) => r.latency)),
       awardBall: award?.ballIndex ?? -1,
       winners: awarded.size,
+      awardMessageBytes: award ? Buffer.byteLength(JSON.stringify(awardMessage(gameId, award))) : 0,
       missingWinners: [...expected].filter((id) => !awarded.has(id)).length,
       unexpectedWinners: [...awarded].filter((id) => !expected.has(id)).length,
       wrongOwners: award?.winners.filter((w) => owner.get(w.cardId) !== w.playerId).length ?? 0,
@@ -162,6 +168,11 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
   } finally {
     await fleet.close();
   }
+}
+
+/** The `winners` message the nodes broadcast for `award` (its round version stands in as 0: a few bytes). */
+function awardMessage(gameId: string, award: PublicRecord["awards"][number]): WinnersMessage {
+  return { gameId, pattern: award.pattern, ballIndex: award.ballIndex, winners: award.winners, prizeEach: award.prizeEach, version: 0 };
 }
 
 /**

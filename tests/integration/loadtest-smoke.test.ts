@@ -75,6 +75,8 @@ test("bingo burst at 200 players playing by hand: no lost or wrongly refused cal
     clientsWithOtherAward: 0,
   });
   expect(result.winners).toBeGreaterThan(0);
+  // The award message every client got: each winner takes at least {"playerId":"lp-N","cardId":N}.
+  expect(result.awardMessageBytes).toBeGreaterThan(result.winners * '{"playerId":"lp-1","cardId":1}'.length);
   // Only calls for a later ball than the earliest one called may be refused, as INVALID_CLAIM.
   expect(Object.keys(result.refusals).filter((code) => code !== "INVALID_CLAIM")).toEqual([]);
   expect(result.accepted + (result.refusals.INVALID_CLAIM ?? 0)).toBe(result.calls);
