@@ -8,6 +8,7 @@ import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
 import type { Card, DrawMessage, JoinSnapshot, SlotsMessage, WinnersMessage } from "../../shared/protocol";
 import { MAX_PER_PLAYER } from "../../shared/protocol";
+import { CONNECT_ATTEMPT_TIMEOUT_MS } from "../../shared/client";
 import { LatencyHistogram } from "./histogram";
 import type { DrawsReport, DropMode, FromWorker, RejoinReport, WorkerSetup } from "./protocol";
 
@@ -112,6 +113,8 @@ export class Crowd {
     const socket = io(url, {
       transports: ["websocket"],
       reconnection: false,
+      // The SDK's patience for one attempt, so the storm measures what apps do.
+      timeout: CONNECT_ATTEMPT_TIMEOUT_MS,
       auth: { token: this.tokens[i] },
       ...sourceAddress(url, player),
     });

@@ -95,7 +95,8 @@ export class ConnectionGate {
    * after its backoff. A backstop only: in the 50,000-client all-at-once storm measured with
    * counters (docs/performance.md) the count never reached a bound of 500, and the wait
    * recorded here showed the node reading upgrades promptly (6 of 163,447 after 10 s): the
-   * time its clients lost was after the upgrade, which is where to look next.
+   * clients' time was lost before the accept, in the kernel's full accept queue, which no
+   * count kept here can see.
    */
   startHandshake(tcp: TcpSocket): boolean {
     if (this.handshaking.has(tcp)) return true;
