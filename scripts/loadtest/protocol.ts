@@ -120,7 +120,7 @@ export interface RejoinReport {
   /** How many rejoined clients got each distinct snapshot state (phase, slots, round). */
   readonly states: Record<string, number>;
   /**
-   * Every failed attempt by what failed: `connect timeout` (socket.io-client's 20 s),
+   * Every failed attempt by what failed: `connect timeout` (the SDK's CONNECT_ATTEMPT_TIMEOUT_MS),
    * `transport error` (the connection was reset or turned away before the WebSocket opened,
    * as a node past MAX_HANDSHAKES does), `closed in handshake`, `refused <CODE>` (a coded
    * connect_error), `join <CODE>` and `join no answer` (30 s).

@@ -23,8 +23,8 @@ export interface MetricProbes {
 }
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-/** Up to and past socket.io-client's 20 s connect timeout. */
-const UPGRADE_WAIT_SECONDS = [0.01, 0.1, 0.5, 1, 2.5, 5, 10, 15, 20, 30];
+/** Up to and past the clients' connect timeout (45 s in the SDK, 20 s in a bare socket.io-client). */
+const UPGRADE_WAIT_SECONDS = [0.01, 0.1, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 45, 60];
 const BATCH_SIZES = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000, 10_000];
 
 /**
@@ -159,7 +159,7 @@ export class PromMetrics implements Metrics {
     });
     this.upgradeWaitSeconds = new Histogram({
       name: "bingo_upgrade_wait_seconds",
-      help: "How long a WebSocket upgrade waited for the node: from its TCP connection's accept to the node reading the upgrade request. Near socket.io-client's 20 s connect timeout, the node is working on clients that have given up.",
+      help: "How long a WebSocket upgrade waited for the node: from its TCP connection's accept to the node reading the upgrade request. Near the clients' connect timeout (45 s in the SDK, 20 s in a bare socket.io-client), the node is working on clients that have given up. Time in the kernel's accept queue, before the accept, is not in it.",
       buckets: UPGRADE_WAIT_SECONDS,
       registers,
     });

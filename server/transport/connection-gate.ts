@@ -89,7 +89,7 @@ export class ConnectionGate {
    * Whether the node takes on this WebSocket upgrade now; asked before any work on it
    * (engine.io's allowRequest), and records how long the upgrade waited for the node.
    * Why a bound on handshakes in flight: a node that takes on more upgrades at once than it
-   * can answer before their clients give up (socket.io-client waits 20 s) spends itself on
+   * can answer before their clients give up (the SDK waits 45 s per attempt) spends itself on
    * clients already gone, who come back and add to the queue. Turned away here, before the
    * WebSocket accept and the engine.io socket, a client costs the node one parse and retries
    * after its backoff. A backstop only: in the 50,000-client all-at-once storm measured with
