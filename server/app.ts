@@ -196,6 +196,7 @@ export async function startApp({ config, store, push: pushDeps, log, adapter, cl
     log,
     nodeId: config.nodeId,
     claimGraceMs: config.claimGraceMs,
+    winnersShown: config.awardWinnersShown,
     maxGamesPerHost: config.maxGamesPerHost,
   });
   const { engine, conductor } = games;

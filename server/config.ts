@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import type { WebPushSettings } from "../shared/protocol/push-config";
+import { DEFAULT_AWARD_WINNERS_SHOWN } from "../shared/protocol/limits";
 import { DEFAULT_COUNT_THRESHOLDS } from "./domain/push-thresholds";
 import type { RedisNodeAddress } from "./store/redis/connection";
 
@@ -65,6 +66,7 @@ const envSchema = z.object({
   SLOTS_BROADCAST_PERCENT: int(1, 100).default(10),
   BROADCAST_SLICE_MS: int(0, 1000).default(10),
   CLAIM_GRACE_MS: int(0, 60_000).default(2000),
+  AWARD_WINNERS_SHOWN: int(0, 10_000).default(DEFAULT_AWARD_WINNERS_SHOWN),
   BACKGROUND_GRACE_MS: int(0, 600_000).default(15_000),
   PUSH_COUNT_THRESHOLDS: z
     .string()
@@ -185,6 +187,8 @@ export interface Config {
   readonly broadcastSliceMs: number;
   /** How long after the next ball a bingo call for the previous one still counts. */
   readonly claimGraceMs: number;
+  /** Winners an award lists to the room and in snapshots; the rest are counted, and each winner is told of their own cards. */
+  readonly awardWinnersShown: number;
   /** A player whose last socket has been gone this long is reached by push. */
   readonly backgroundGraceMs: number;
   /** Remaining counts (highest first) whose crossing is pushed; empty: only the opening and the close. */
@@ -320,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slotsBroadcastPercent: e.SLOTS_BROADCAST_PERCENT,
     broadcastSliceMs: e.BROADCAST_SLICE_MS,
     claimGraceMs: e.CLAIM_GRACE_MS,
+    awardWinnersShown: e.AWARD_WINNERS_SHOWN,
     backgroundGraceMs: e.BACKGROUND_GRACE_MS,
     pushCountThresholds: e.PUSH_COUNT_THRESHOLDS,
     pushLinkBase: e.PUSH_LINK_BASE_URL,

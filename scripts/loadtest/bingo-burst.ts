@@ -1,6 +1,8 @@
 import { verifyRecord } from "../../server/domain/game-record";
 import type { PublicRecord, WinnersMessage } from "../../shared/protocol";
-import { publicRecordSchema } from "../../shared/protocol";
+import { DEFAULT_AWARD_WINNERS_SHOWN, publicRecordSchema } from "../../shared/protocol";
+import { noticeOf } from "../../shared/game/award-notice";
+import { awardKey } from "./award-key";
 import { Fleet, within } from "./fleet";
 import type { LatencySummary } from "./histogram";
 import { summarize } from "./histogram";
@@ -74,6 +76,9 @@ export interface BurstResult {
   /** Clients that saw no `winners`, or a different one from the record's award. */
   readonly clientsWithoutAward: number;
   readonly clientsWithOtherAward: number;
+  /** Winning cards whose player got no `bingo:won` naming it, and cards a `bingo:won` named that did not win. */
+  readonly winnersNotTold: number;
+  readonly wrongTold: number;
   readonly autoClaimOffFailed: number;
 }
 
@@ -126,10 +131,12 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
     const award = record.awards[0];
     const awarded = new Set(award?.winners.map((w) => w.cardId) ?? []);
     const verdict = verifyRecord(record);
-    const awardKey = award ? `${award.pattern}@${award.ballIndex}:${award.prizeEach}:${award.winners.map((w) => `${w.playerId}#${w.cardId}`).sort().join(",")}` : "";
+    const expectedKey = award ? awardKey(awardMessage(gameId, award)) : "";
     const seen = new Map<string, number>();
     for (const r of reports) for (const [key, n] of Object.entries(r.winnersSeen)) seen.set(key, (seen.get(key) ?? 0) + n);
-    const sawAward = seen.get(awardKey) ?? 0;
+    const sawAward = seen.get(expectedKey) ?? 0;
+    const told = new Set(reports.flatMap((r) => r.toldWins));
+    const owed = new Set(award?.winners.map((w) => `${w.playerId}#${w.cardId}@${award.pattern}`) ?? []);
     const sawAny = [...seen.values()].reduce((a, b) => a + b, 0);
     const refusals: Record<string, number> = {};
     for (const r of reports) for (const [code, n] of Object.entries(r.refusals)) refusals[code] = (refusals[code] ?? 0) + n;
@@ -163,6 +170,8 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
       recordProblems: verdict.ok ? [] : verdict.problems.slice(0, 5),
       clientsWithoutAward: fleet.connected - sawAny,
       clientsWithOtherAward: sawAny - sawAward,
+      winnersNotTold: [...owed].filter((win) => !told.has(win)).length,
+      wrongTold: [...told].filter((win) => !owed.has(win)).length,
       autoClaimOffFailed: autoOff.reduce((n, m) => n + m.failed, 0),
     };
   } finally {
@@ -170,9 +179,13 @@ export async function runBingoBurst(o: BurstOptions): Promise<BurstResult> {
   }
 }
 
-/** The `winners` message the nodes broadcast for `award` (its round version stands in as 0: a few bytes). */
+/**
+ * The `winners` message the nodes broadcast for `award`, with the nodes' default number of
+ * winners listed (its round version stands in as 0: a few bytes).
+ */
 function awardMessage(gameId: string, award: PublicRecord["awards"][number]): WinnersMessage {
-  return { gameId, pattern: award.pattern, ballIndex: award.ballIndex, winners: award.winners, prizeEach: award.prizeEach, version: 0 };
+  const { pattern, ballIndex, winners, winnerCount, prizeEach } = noticeOf(award, DEFAULT_AWARD_WINNERS_SHOWN);
+  return { gameId, pattern, ballIndex, winners, winnerCount, prizeEach, version: 0 };
 }
 
 /**

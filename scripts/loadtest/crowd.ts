@@ -6,7 +6,8 @@
 import jwt from "jsonwebtoken";
 import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
-import type { Card, DrawMessage, JoinSnapshot, SlotsMessage, WinnersMessage } from "../../shared/protocol";
+import { awardKey } from "./award-key";
+import type { Card, DrawMessage, JoinSnapshot, SlotsMessage, WinnersMessage, WonMessage } from "../../shared/protocol";
 import { MAX_PER_PLAYER } from "../../shared/protocol";
 import { CONNECT_ATTEMPT_TIMEOUT_MS } from "../../shared/client";
 import { LatencyHistogram } from "./histogram";
@@ -45,8 +46,10 @@ export class Crowd {
   private drawGaps = 0;
   private readonly winnersSeen = new Map<string, number>();
   private winnersReceived = 0;
+  /** Every `bingo:won` card this worker's players were told of, as `lp-N#card@pattern`. */
+  readonly toldWins: string[] = [];
   /** The last award message whose key was computed, with that key (awardKey). */
-  private lastAward: { pattern: string; ballIndex: number; prizeEach: number; winners: WinnersMessage["winners"]; key: string } | null = null;
+  private lastAward: { message: WinnersMessage; key: string } | null = null;
   private winnersExpected = 0;
   private unexpectedDisconnects = 0;
   private dropMode: DropMode | null = null;
@@ -121,6 +124,7 @@ export class Crowd {
     socket.on("slots", (m: SlotsMessage) => this.slots(i, m));
     socket.on("draw", (m: DrawMessage) => this.draw(i, m));
     socket.on("winners", (m: WinnersMessage) => this.winners(m));
+    socket.on("bingo:won", (m: WonMessage) => this.won(player, m));
     socket.on("disconnect", (reason) => this.disconnected(i, socket, reason));
     return socket;
   }
@@ -164,6 +168,11 @@ export class Crowd {
     if (this.receivedByIndex[m.index] === this.expectedByIndex[m.index]) send({ type: "draw-seen", index: m.index, calls: this.calls });
   }
 
+  /** A player told of its own winning cards: kept as `lp-N#card` to compare with the record. */
+  private won(player: number, m: WonMessage): void {
+    for (const cardId of m.cardIds) this.toldWins.push(`lp-${player}#${cardId}@${m.pattern}`);
+  }
+
   private winners(m: WinnersMessage): void {
     const key = this.awardKey(m);
     this.winnersSeen.set(key, (this.winnersSeen.get(key) ?? 0) + 1);
@@ -172,17 +181,17 @@ export class Crowd {
   }
 
   /**
-   * The award as a comparable key (its winners in sorted order). Every client of a node gets
-   * the same message, so the key of the last one is reused when the winners match it in
-   * order: sorting a list of hundreds of winners once per client was a twentieth of a
-   * worker's CPU in a 50,000-player burst, measuring the generator instead of the server.
+   * The award as a comparable key (awardKey). Every client of a node gets the same message,
+   * so the key of the last one is reused when the message matches it: building it once per
+   * client measured the generator instead of the server.
    */
   private awardKey(m: WinnersMessage): string {
-    const last = this.lastAward;
-    if (last && last.pattern === m.pattern && last.ballIndex === m.ballIndex && last.prizeEach === m.prizeEach && sameWinners(last.winners, m.winners)) return last.key;
-    const winners = m.winners.map((w) => `${w.playerId}#${w.cardId}`).sort().join(",");
-    const key = `${m.pattern}@${m.ballIndex}:${m.prizeEach}:${winners}`;
-    this.lastAward = { pattern: m.pattern, ballIndex: m.ballIndex, prizeEach: m.prizeEach, winners: m.winners, key };
+    const last = this.lastAward?.message;
+    if (last && last.pattern === m.pattern && last.ballIndex === m.ballIndex && last.prizeEach === m.prizeEach && last.winnerCount === m.winnerCount && sameWinners(last.winners, m.winners)) {
+      return this.lastAward!.key;
+    }
+    const key = awardKey(m);
+    this.lastAward = { message: m, key };
     return key;
   }
 

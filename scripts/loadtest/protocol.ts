@@ -104,8 +104,10 @@ export interface BingoReport {
   /** Epoch ms of the first call sent and the last answer received. */
   readonly firstSentAt: number;
   readonly lastAnsweredAt: number;
-  /** How many clients saw each distinct `winners` message (its pattern, ball, winners, prize). */
+  /** How many clients saw each distinct `winners` message (its pattern, ball, prize, count and the winners it lists). */
   readonly winnersSeen: Record<string, number>;
+  /** Every winning card a player was told of by `bingo:won`, as `lp-N#card@pattern`. */
+  readonly toldWins: string[];
 }
 
 export interface RejoinReport {

@@ -169,6 +169,7 @@ function play(pattern: PatternName, fromIndex: number): void {
       firstSentAt: times.first,
       lastAnsweredAt: times.last,
       winnersSeen: crowd.winnersReport(),
+      toldWins: crowd.toldWins,
     };
   };
 }

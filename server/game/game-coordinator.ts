@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
-import type { Award, GameCreated, GameCreatePayload, GameSnapshot, JoinSnapshot, Phase, RoundBody, SlotState, SlotsMessage } from "../../shared/protocol";
+import type { Award, AwardNotice, Finished, GameCreated, GameCreatePayload, GameSnapshot, JoinSnapshot, Phase, RoundBody, SlotState, SlotsMessage } from "../../shared/protocol";
 import { DEFAULT_CURRENCY, DEFAULT_PATTERNS, protocolError } from "../../shared/protocol";
 import type { CallAck, ClaimAck } from "../claims/claim-queue";
 import type { ClaimEngine, TickFanout } from "../claims/claim-engine";
 import { drawOrder } from "../domain/cards";
 import { notYourGame, wrongPhase } from "../domain/game-errors";
 import { commitmentOf } from "../domain/fair-random";
+import { cardsByPlayer, noticeOf } from "../../shared/game/award-notice";
 import type { Clock } from "../ports/clock";
-import type { DrawResult, GameFinished, GameStore, PlayerPart, RoundControl, RoundOp, SharedGame, StoreResult } from "../ports/game-store";
+import type { DrawResult, GameStore, PlayerPart, RoundControl, RoundOp, SharedGame, StoreResult } from "../ports/game-store";
 import type { PlayerDirectory } from "../ports/push-ports";
 import type { RoomBroadcast } from "../ports/room-broadcast";
 import type { PushEvents } from "../push/push-events";
@@ -46,6 +47,8 @@ export interface GameCoordinatorDeps {
   readonly claimGraceMs: number;
   /** Unfinished games one host may have (MAX_GAMES_PER_HOST). */
   readonly maxGamesPerHost: number;
+  /** Winners an award lists to rooms and in snapshots (AWARD_WINNERS_SHOWN); each winner is told of their own cards. */
+  readonly winnersShown: number;
 }
 
 const DEFAULT_TITLE = "Bingo show";
@@ -68,7 +71,7 @@ export class GameCoordinator {
   private readonly push: PushEvents;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly options: Pick<GameCoordinatorDeps, "claimGraceMs" | "maxGamesPerHost">;
+  private readonly options: Pick<GameCoordinatorDeps, "claimGraceMs" | "maxGamesPerHost" | "winnersShown">;
 
   constructor(deps: GameCoordinatorDeps) {
     this.store = deps.store;
@@ -77,7 +80,7 @@ export class GameCoordinator {
     this.push = deps.push;
     this.clock = deps.clock;
     this.log = deps.log;
-    this.options = { claimGraceMs: deps.claimGraceMs, maxGamesPerHost: deps.maxGamesPerHost };
+    this.options = { claimGraceMs: deps.claimGraceMs, maxGamesPerHost: deps.maxGamesPerHost, winnersShown: deps.winnersShown };
     this.engine = deps.engine(this.fanout);
     this.conductor = new RoundConductor(this.store, this.catalog, this.engine, this.room, this.clock, deps.nodeId);
     this.joins = new JoinBatcher(this.store, deps.directory, this.opened, deps.joinClock, deps.joins);
@@ -157,15 +160,15 @@ export class GameCoordinator {
     const view = await this.store.view(gameId, playerId);
     if (!view.ok) return view;
     const game = view.value;
-    return { ok: true, value: snapshotOf(game, this.catalog.remember(game.id, game.variant, game.seed, game.patterns)) };
+    return { ok: true, value: snapshotOf(game, this.catalog.remember(game.id, game.variant, game.seed, game.patterns), this.options.winnersShown, playerId) };
   }
 
   /** Sockets joined the game's room on this node and it was read for them: its state now flows here. */
-  private readonly opened = (game: SharedGame): ((part: PlayerPart, known: readonly number[] | undefined) => JoinSnapshot) => {
+  private readonly opened = (game: SharedGame): ((part: PlayerPart, known: readonly number[] | undefined, playerId: string) => JoinSnapshot) => {
     const rules = this.catalog.remember(game.id, game.variant, game.seed, game.patterns);
     this.engine.offer(game.id, game.slots, false);
     if (game.phase === "running" && game.autoIntervalMs !== null) this.conductor.follow(game.id, game.autoIntervalMs);
-    return snapshotsOf(game, rules);
+    return snapshotsOf(game, rules, this.options.winnersShown);
   };
 
   /** A card claim for the next tick; the tick answers it. */
@@ -213,15 +216,15 @@ export class GameCoordinator {
     return this.roundNow(gameId, hostId);
   }
 
-  /** The host ends the game: a pending award is made first. */
-  async finish(gameId: string, hostId: string): Promise<StoreResult<GameFinished>> {
+  /** The host ends the game: a pending award is made first. The answer lists each award's first winners. */
+  async finish(gameId: string, hostId: string): Promise<StoreResult<Finished>> {
     const finished = await this.store.finishGame(gameId, hostId);
     if (!finished.ok) return finished;
     const { seed, awards, roundVersion, awardedNow } = finished.value;
     this.log.info({ gameId, awards: awards.length }, "game ended by the host");
     if (awardedNow) this.awarded(gameId, awards[awards.length - 1], roundVersion);
     this.finished(gameId, seed, awards, roundVersion);
-    return finished;
+    return { ok: true, value: { seed, results: this.notices(awards) } };
   }
 
   /**
@@ -294,9 +297,14 @@ export class GameCoordinator {
     },
   };
 
+  /**
+   * Each winning player hears of their own cards first, then the room gets the award with its
+   * first winners: a page that learns of the award already knows whether it won.
+   */
   private awarded(gameId: string, award: Award, version: number): void {
-    const { pattern, ballIndex, winners, prizeEach } = award;
-    this.room.winners({ gameId, pattern, ballIndex, winners, prizeEach, version });
+    const { pattern, ballIndex, prizeEach } = award;
+    const { winners, winnerCount } = noticeOf(award, this.options.winnersShown);
+    this.room.awarded({ gameId, pattern, ballIndex, winners, winnerCount, prizeEach, version }, cardsByPlayer(award.winners));
     this.push.won(gameId, award);
   }
 
@@ -305,7 +313,12 @@ export class GameCoordinator {
     this.conductor.forget(gameId);
     this.push.finished(gameId, seed);
     this.room.phase({ gameId, phase: "finished", version });
-    this.room.finished({ gameId, seed, results: awards, version });
+    this.room.finished({ gameId, seed, results: this.notices(awards), version });
+  }
+
+  /** The awards as clients get them: each with its first winners (AWARD_WINNERS_SHOWN). */
+  private notices(awards: readonly Award[]): AwardNotice[] {
+    return awards.map((award) => noticeOf(award, this.options.winnersShown));
   }
 
   /** After an award made here: reveal the seed if the game finished, else start auto-claims for the next pattern. */
@@ -333,7 +346,7 @@ export class GameCoordinator {
   /** The round as `hostId` sees it after a change the store made: if reading it back fails, the change is still made, so never UNAVAILABLE. */
   private async roundNow(gameId: string, hostId: string): Promise<StoreResult<RoundBody>> {
     const [view, rules] = await Promise.all([this.store.view(gameId, hostId), this.catalog.load(gameId)]);
-    if (view.ok && rules.ok) return { ok: true, value: { round: roundOf(view.value, rules.value) } };
+    if (view.ok && rules.ok) return { ok: true, value: { round: roundOf(view.value, rules.value, this.options.winnersShown) } };
     return { ok: false, error: protocolError("OUTCOME_UNKNOWN", READ_BACK_FAILED) };
   }
 }

@@ -1,4 +1,5 @@
-import type { PlayersPage, PlayerWin } from "../../shared/protocol";
+import type { PlayersPage } from "../../shared/protocol";
+import { winsByPlayer } from "../../shared/game/award-notice";
 import { DEFAULT_PLAYERS_PAGE, protocolError } from "../../shared/protocol";
 import { drawOrder } from "../domain/cards";
 import { notYourGame } from "../domain/game-errors";
@@ -38,14 +39,7 @@ export class HostReports {
     } catch {
       return { ok: false, error: protocolError("UNAVAILABLE") };
     }
-    const wins = new Map<string, PlayerWin[]>();
-    for (const { pattern, winners, prizeEach } of view.value.awards) {
-      for (const { playerId, cardId } of winners) {
-        const won = wins.get(playerId);
-        if (won) won.push({ pattern, cardId, prizeEach });
-        else wins.set(playerId, [{ pattern, cardId, prizeEach }]);
-      }
-    }
+    const wins = winsByPlayer(view.value.awards);
     const players = page.value.players.map(({ playerId, name, cards }, i) => ({ playerId, name, cards, presence: presence[i], won: wins.get(playerId) ?? [] }));
     const end = cursor + players.length;
     return { ok: true, value: { players, total: page.value.total, next: end < page.value.total && players.length > 0 ? end : null } };

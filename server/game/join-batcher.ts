@@ -13,9 +13,9 @@ export interface JoinBatcherOptions {
 /**
  * Turns one read of a game into each joiner's answer: called once per batch with the
  * shared part (the place to take on the game's state once), then once per joiner with
- * the card ids that joiner already knows (game:join's `knownCards`).
+ * the card ids that joiner already knows (game:join's `knownCards`) and its player id.
  */
-export type JoinAnswers<T> = (game: SharedGame) => (part: PlayerPart, known: readonly number[] | undefined) => T;
+export type JoinAnswers<T> = (game: SharedGame) => (part: PlayerPart, known: readonly number[] | undefined, playerId: string) => T;
 
 /** A join's answer, and whether the joiner hosts the game (the hosts' room is theirs). */
 export interface Joined<T> {
@@ -158,7 +158,7 @@ export class JoinBatcher<T> {
     const answerOf = this.answers(game);
     for (let i = 0; i < joins.length; i++) {
       const join = joins[i];
-      join.settle({ ok: true, value: { answer: answerOf(parts[i], join.known), hosting: !join.onInstance && game.hostId === join.playerId } });
+      join.settle({ ok: true, value: { answer: answerOf(parts[i], join.known, join.playerId), hosting: !join.onInstance && game.hostId === join.playerId } });
     }
   }
 }

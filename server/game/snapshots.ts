@@ -1,33 +1,44 @@
-import type { Card, GameSnapshot, JoinedCard, JoinSnapshot, RoundState } from "../../shared/protocol";
+import type { Card, GameSnapshot, JoinedCard, JoinSnapshot, PlayerWin, RoundState } from "../../shared/protocol";
+import { noticeOf, winsByPlayer } from "../../shared/game/award-notice";
 import type { PlayerPart, SharedGame, StoredGame } from "../ports/game-store";
 import type { GameRules } from "./game-rules";
 
-export function roundOf(game: SharedGame, rules: GameRules): RoundState {
+/** The round as clients see it; `shown`: how many winners each award lists (AWARD_WINNERS_SHOWN). */
+export function roundOf(game: SharedGame, rules: GameRules, shown: number): RoundState {
   return {
     draws: rules.order.slice(0, game.drawn),
     pattern: game.pattern,
     paused: game.paused,
     autoIntervalMs: game.autoIntervalMs,
-    awards: game.awards,
+    awards: game.awards.map((award) => noticeOf(award, shown)),
     version: game.roundVersion,
   };
 }
 
-/** What a client sees of a game: its own cards with their grids; the seed only once finished. */
-export function snapshotOf(game: StoredGame, rules: GameRules): GameSnapshot {
-  return { ...sharedOf(game, rules), myCards: cardsOf(game.cardIds, rules), autoClaim: game.autoClaim ?? true };
+/** What `playerId` sees of a game: their own cards with their grids and wins; the seed only once finished. */
+export function snapshotOf(game: StoredGame, rules: GameRules, shown: number, playerId: string): GameSnapshot {
+  const myWins = winsByPlayer(game.awards).get(playerId) ?? NO_WINS;
+  return { ...sharedOf(game, rules, shown), myCards: cardsOf(game.cardIds, rules), autoClaim: game.autoClaim ?? true, myWins };
 }
 
 /**
  * Each player's snapshot of one game read: the shared part is made once (a batch of joins
- * shares it), then each player's cards and auto-claim choice are added. A card named in
- * `known` (the client holds its grid: `knownCards` of game:join) goes without its grid,
+ * shares it), then each player's cards, wins and auto-claim choice are added. A card named
+ * in `known` (the client holds its grid: `knownCards` of game:join) goes without its grid,
  * which is the costliest part of a join to derive and to write.
  */
-export function snapshotsOf(game: SharedGame, rules: GameRules): (part: PlayerPart, known?: readonly number[]) => JoinSnapshot {
-  const shared = sharedOf(game, rules);
-  return ({ cardIds, autoClaim }, known) => ({ ...shared, myCards: known?.length ? cardsBut(cardIds, rules, known) : cardsOf(cardIds, rules), autoClaim: autoClaim ?? true });
+export function snapshotsOf(game: SharedGame, rules: GameRules, shown: number): (part: PlayerPart, known: readonly number[] | undefined, playerId: string) => JoinSnapshot {
+  const shared = sharedOf(game, rules, shown);
+  // Once per batch, and only if a join asks: a lookup per joiner, not a pass over the winners.
+  let wins: Map<string, PlayerWin[]> | null = null;
+  return ({ cardIds, autoClaim }, known, playerId) => {
+    wins ??= winsByPlayer(game.awards);
+    const myCards = known?.length ? cardsBut(cardIds, rules, known) : cardsOf(cardIds, rules);
+    return { ...shared, myCards, autoClaim: autoClaim ?? true, myWins: wins.get(playerId) ?? NO_WINS };
+  };
 }
+
+const NO_WINS: readonly PlayerWin[] = [];
 
 function cardsOf(cardIds: readonly number[], rules: GameRules): Card[] {
   return cardIds.map((id) => ({ id, grid: rules.grid(id) }));
@@ -39,7 +50,7 @@ function cardsBut(cardIds: readonly number[], rules: GameRules, known: readonly 
   return cardIds.map((id) => (held.has(id) ? { id } : { id, grid: rules.grid(id) }));
 }
 
-function sharedOf(game: SharedGame, rules: GameRules): Omit<GameSnapshot, "myCards" | "autoClaim"> {
+function sharedOf(game: SharedGame, rules: GameRules, shown: number): Omit<GameSnapshot, "myCards" | "autoClaim" | "myWins"> {
   return {
     id: game.id,
     title: game.title,
@@ -51,7 +62,7 @@ function sharedOf(game: SharedGame, rules: GameRules): Omit<GameSnapshot, "myCar
     prizes: game.prizes,
     maxPerPlayer: game.maxPerPlayer,
     slots: game.slots,
-    round: roundOf(game, rules),
+    round: roundOf(game, rules, shown),
     graceMs: game.graceMs,
     currency: game.currency,
     next: game.next,

@@ -8,7 +8,11 @@ export interface RoomBroadcast {
   /** To the game's room on every node. */
   phase(message: PhaseMessage): void;
   drawn(message: DrawMessage): void;
-  winners(message: WinnersMessage): void;
+  /**
+   * An award, to the game's room on every node: first each winning player's own sockets get
+   * `bingo:won` with their cards (`wins`: player id to cards), then every socket `winners`.
+   */
+  awarded(message: WinnersMessage, wins: ReadonlyMap<string, readonly number[]>): void;
   finished(message: FinishedMessage): void;
   /** To the finished game's (`from`) room on every node: its pages follow to `to`. */
   next(message: NextGameMessage): void;

@@ -131,8 +131,7 @@ export function createHandlers({ games, directory, reports, instance, ackedSlots
     },
 
     "round:end": async (socket, { gameId }, reply) => {
-      const finished = await games.finish(gameId, socket.data.sub);
-      reply(finished.ok ? { ok: true, seed: finished.value.seed, results: finished.value.awards } : finished);
+      reply(ackOf(await games.finish(gameId, socket.data.sub)));
     },
 
     "bingo:call": async (socket, { gameId, cardId, requestId }, reply) => {

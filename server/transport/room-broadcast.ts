@@ -1,3 +1,4 @@
+import type { WinnersMessage } from "../../shared/protocol";
 import type { Metrics } from "../ports/metrics";
 import type { AckedSlots } from "./acked-slots";
 import type { RoomBroadcast } from "../ports/room-broadcast";
@@ -22,6 +23,22 @@ export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode
   };
   const toRoom = (gameId: string) => io.to(roomOf(gameId));
   const sliced = new SlicedSlotsEmitter(io, slices, acked);
+  /**
+   * One node's part of an award. The winners are found among this node's members of the
+   * room, once per award; a room of its own per player would cost every socket a room to
+   * save this one pass. Both go out here, so each socket gets `bingo:won` before `winners`.
+   */
+  const awardHere = (message: WinnersMessage, wins: ReadonlyMap<string, readonly number[]>): void => {
+    const { gameId, pattern, ballIndex, prizeEach, version } = message;
+    const sockets = io.of("/").sockets;
+    for (const id of io.of("/").adapter.rooms.get(roomOf(gameId)) ?? []) {
+      const socket = sockets.get(id);
+      const cardIds = socket && wins.get(socket.data.sub);
+      if (cardIds) socket.emit("bingo:won", { gameId, pattern, ballIndex, cardIds, prizeEach, version });
+    }
+    timed("winners", () => io.local.to(roomOf(gameId)).emit("winners", message));
+  };
+  if (multiNode) io.on("round:awarded", (message, wins) => awardHere(message, new Map(wins)));
   io.of("/").adapter.on("delete-room", (room: string) => sliced.forget(room));
   return {
     phase: (message) => toRoom(message.gameId).emit("game:phase", message),
@@ -29,7 +46,10 @@ export function socketRoomBroadcast(io: BingoServer, metrics: Metrics, multiNode
       metrics.drawn();
       timed("draw", () => toRoom(message.gameId).emit("draw", message));
     },
-    winners: (message) => timed("winners", () => toRoom(message.gameId).emit("winners", message)),
+    awarded: (message, wins) => {
+      if (multiNode) io.serverSideEmit("round:awarded", message, [...wins].map(([playerId, cardIds]) => [playerId, [...cardIds]]));
+      awardHere(message, wins);
+    },
     finished: (message) => toRoom(message.gameId).emit("game:finished", message),
     next: (message) => toRoom(message.from).emit("game:next", message),
     slots: (gameId, message, done) =>

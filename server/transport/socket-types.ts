@@ -1,5 +1,5 @@
 import type { Server, Socket } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/protocol";
+import type { ClientToServerEvents, ServerToClientEvents, WinnersMessage } from "../../shared/protocol";
 import type { VerifiedIdentity } from "../ports/identity";
 
 /** Messages between server nodes, carried by the Socket.IO adapter (serverSideEmit). */
@@ -8,6 +8,8 @@ export interface InterServerEvents {
   "slots:state": (gameId: string, total: number, remaining: number, version: number) => void;
   /** Auto-draw was set on another node; every node stands by to take the draw lease over. */
   "round:auto": (gameId: string, intervalMs: number | null) => void;
+  /** An award: every node tells its own sockets of the winners in `wins` (player id, cards), then its room. */
+  "round:awarded": (message: WinnersMessage, wins: [string, number[]][]) => void;
   /** One node's live figures for a game (see LiveStats). */
   "stats:node": (gameId: string, nodeId: string, connected: number, claims: number, largestBatch: number) => void;
 }

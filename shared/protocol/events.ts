@@ -16,7 +16,7 @@ import type {
   RoundDrawPayload,
 } from "./payloads";
 import type {
-  Award,
+  AwardNotice,
   CalledMessage,
   DrainingMessage,
   SessionExpiredMessage,
@@ -34,6 +34,7 @@ import type {
   SlotsMessage,
   StatsMessage,
   WinnersMessage,
+  WonMessage,
 } from "./state";
 import type { PushPrefs, PushPrefsPayload } from "./push-prefs";
 
@@ -50,7 +51,7 @@ export type JoinedGame = { readonly game: JoinSnapshot };
 export type Claimed = { readonly cards: readonly Card[]; readonly slots: SlotState };
 export type Drawn = { readonly ball: number; readonly index: number; readonly version: number };
 export type RoundBody = { readonly round: RoundState };
-export type Finished = { readonly seed: string; readonly results: readonly Award[] };
+export type Finished = { readonly seed: string; readonly results: readonly AwardNotice[] };
 /** A valid call, recorded for the ball that completed the pattern; `winners` announces the prize. */
 export type CallAccepted = { readonly pattern: PatternName; readonly ballIndex: number };
 export type AutoClaim = { readonly enabled: boolean };
@@ -99,6 +100,8 @@ export interface ServerToClientEvents {
   "game:phase": (message: PhaseMessage) => void;
   draw: (message: DrawMessage) => void;
   winners: (message: WinnersMessage) => void;
+  /** To a winning player's own sockets, just before `winners`: their winning cards. */
+  "bingo:won": (message: WonMessage) => void;
   "game:finished": (message: FinishedMessage) => void;
   /** To the game's host only. */
   "game:stats": (message: StatsMessage) => void;

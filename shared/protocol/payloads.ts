@@ -18,7 +18,7 @@ export const gameIdSchema = z
   .regex(GAME_ID_PATTERN, "gameId must be 1-64 characters of A-Z a-z 0-9 _ -")
   .transform(normalGameId);
 
-export { MAX_CARDS_PER_CLAIM, MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "./limits";
+export { DEFAULT_AWARD_WINNERS_SHOWN, MAX_CARDS_PER_CLAIM, MAX_PER_PLAYER, MAX_TOTAL_SLOTS } from "./limits";
 
 export const MAX_PRIZE = 1_000_000_000_000;
 export const MIN_AUTO_INTERVAL_MS = 250;

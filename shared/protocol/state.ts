@@ -68,6 +68,20 @@ export interface Award {
   readonly remainder: number;
 }
 
+/**
+ * An award as the server sends it to a room or a client: the figures, and the first
+ * `AWARD_WINNERS_SHOWN` winners (server configuration, 20 by default; 0 sends none) in the
+ * record's order. A show with thousands of winners would otherwise send the whole list to
+ * every socket. The whole list is in the public record and the host's winners export;
+ * each winning player is told of their own cards by `bingo:won`.
+ */
+export interface AwardNotice extends Omit<Award, "winners"> {
+  /** The first winners, in the record's order; fewer than `winnerCount` when the list was cut. */
+  readonly winners: readonly Winner[];
+  /** How many cards share the prize. */
+  readonly winnerCount: number;
+}
+
 /** Where the round stands. `version` strictly increases with every change of it. */
 export interface RoundState {
   /** Balls drawn so far, in order. */
@@ -77,7 +91,7 @@ export interface RoundState {
   readonly paused: boolean;
   /** Auto-draw interval, or null when the host draws by hand. */
   readonly autoIntervalMs: number | null;
-  readonly awards: readonly Award[];
+  readonly awards: readonly AwardNotice[];
   readonly version: number;
 }
 
@@ -105,6 +119,8 @@ export interface GameSnapshot {
   readonly currency: string;
   /** The id of the game the host started after this one (`game:next`), or null. */
   readonly next: string | null;
+  /** This player's winning cards, in award order (an award's `winners` may not list them). */
+  readonly myWins: readonly PlayerWin[];
 }
 
 /** `game:join`'s snapshot: `myCards` leaves out the grids of the cards the join named in `knownCards`. */
@@ -137,11 +153,30 @@ export interface DrawMessage {
   readonly at: number;
 }
 
+/** A pattern's prize was awarded: the figures and the first winners (see AwardNotice). */
 export interface WinnersMessage {
   readonly gameId: string;
   readonly pattern: PatternName;
   readonly ballIndex: number;
+  /** The first `AWARD_WINNERS_SHOWN` winners, in the record's order. */
   readonly winners: readonly Winner[];
+  /** How many cards share the prize. */
+  readonly winnerCount: number;
+  readonly prizeEach: number;
+  readonly version: number;
+}
+
+/**
+ * To a winning player's own sockets in the game, just before the room's `winners`: which
+ * of their cards won the pattern. The room's list is cut to its first winners, so this is
+ * how a player learns of a win that list does not show.
+ */
+export interface WonMessage {
+  readonly gameId: string;
+  readonly pattern: PatternName;
+  readonly ballIndex: number;
+  /** The player's winning cards, in the record's order. */
+  readonly cardIds: readonly number[];
   readonly prizeEach: number;
   readonly version: number;
 }
@@ -158,7 +193,7 @@ export interface NextGameMessage {
 export interface FinishedMessage {
   readonly gameId: string;
   readonly seed: string;
-  readonly results: readonly Award[];
+  readonly results: readonly AwardNotice[];
   readonly version: number;
 }
 
@@ -202,7 +237,7 @@ export interface SessionExpiredMessage {
   readonly reason: string;
 }
 
-/** What a player won: one row per winning card and pattern. */
+/** What a player won: one row per winning card and pattern (`players:list`, snapshot `myWins`). */
 export interface PlayerWin {
   readonly pattern: PatternName;
   readonly cardId: number;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import type { BingoClient } from "../../shared/client";
-import type { Ack, CallAccepted, DrawMessage, FinishedMessage, Grid, PatternName, Variant, WinnersMessage } from "../../shared/protocol";
+import type { Ack, CallAccepted, DrawMessage, FinishedMessage, Grid, PatternName, Variant, WinnersMessage, WonMessage } from "../../shared/protocol";
+import { noticeOf } from "../../shared/game/award-notice";
 import { DEFAULT_PATTERNS, MAX_PRIZE, PATTERNS_BY_VARIANT, publicRecordSchema } from "../../shared/protocol";
 import { cardGrid, drawOrder } from "../../server/domain/cards";
 import { verifyRecord } from "../../server/domain/game-record";
@@ -25,6 +26,8 @@ import { startTestApp } from "../support/test-app";
  */
 
 const PLAYERS = 3;
+/** Winners each award lists to clients: small, so that the fuzzer cuts lists often. */
+const SHOWN = 2;
 
 type Command =
   | { readonly kind: "draws"; readonly n: number; readonly mode: "next" | "none" | "any"; readonly index: number }
@@ -125,13 +128,14 @@ describe.each([
   const draws = new Map<BingoClient, DrawMessage[]>();
   const winners = new Map<BingoClient, WinnersMessage[]>();
   const finished = new Map<BingoClient, FinishedMessage[]>();
+  const won = new Map<BingoClient, WonMessage[]>();
   const versions = new Map<BingoClient, { gameId: string; event: string; version: number }[]>();
   const shapeProblems: string[] = [];
 
   beforeAll(async () => {
-    // A short claim grace so that awards are made while the run lasts.
-    app = await startTestApp({ redisUrl: redisUrl(), config: { tickMs: 5, claimGraceMs: 150 } });
-    other = redisUrl() ? await startTestApp({ redisUrl: redisUrl(), config: { tickMs: 5, claimGraceMs: 150 } }) : app;
+    // A short claim grace so that awards are made while the run lasts; awards list only their first 2 winners.
+    app = await startTestApp({ redisUrl: redisUrl(), config: { tickMs: 5, claimGraceMs: 150, awardWinnersShown: SHOWN } });
+    other = redisUrl() ? await startTestApp({ redisUrl: redisUrl(), config: { tickMs: 5, claimGraceMs: 150, awardWinnersShown: SHOWN } }) : app;
     host = await app.client("round-host", "host");
     hostVia = other === app ? [host] : [host, await other.client("round-host", "host")];
     otherHost = await other.client("round-other-host", "host");
@@ -141,15 +145,18 @@ describe.each([
       const seenDraws: DrawMessage[] = [];
       const seenWinners: WinnersMessage[] = [];
       const seenFinished: FinishedMessage[] = [];
+      const seenWon: WonMessage[] = [];
       const seenVersions: { gameId: string; event: string; version: number }[] = [];
       draws.set(client, seenDraws);
       winners.set(client, seenWinners);
       finished.set(client, seenFinished);
+      won.set(client, seenWon);
       versions.set(client, seenVersions);
       const socket = raw(client);
       socket.on("draw", (m: DrawMessage) => seenDraws.push(m));
       socket.on("winners", (m: WinnersMessage) => seenWinners.push(m));
       socket.on("game:finished", (m: FinishedMessage) => seenFinished.push(m));
+      socket.on("bingo:won", (m: WonMessage) => seenWon.push(m));
       socket.onAny((event: string, m: { gameId?: string; version?: number }) => {
         if (event !== "slots" && event !== "game:stats" && typeof m?.version === "number") seenVersions.push({ gameId: m.gameId!, event, version: m.version });
       });
@@ -324,9 +331,11 @@ describe.each([
         expect(record.commitment).toBe(created.commitment);
         expect(record.patterns).toEqual(patterns);
         expect(record.prizes).toEqual(prizes);
+        // What clients are sent of each award: its first SHOWN winners and their number.
+        const notices = record.awards.map((award) => noticeOf(award, SHOWN));
         if (ended.ok) {
           expect(ended.seed).toBe(record.seed);
-          expect(ended.results).toEqual(record.awards);
+          expect(ended.results).toEqual(notices);
         }
 
         // Draws: unique balls of the variant, a prefix of the seed's order, and every answer and event agrees.
@@ -353,16 +362,22 @@ describe.each([
               if (i > 0 && v.version < seenVersions[i - 1].version) problems.push(`${event} version went back: ${seenVersions[i - 1].version} then ${v.version}`);
             });
           }
-          // The winners announced, and the results at the end, are the record's awards.
+          // The winners announced, and the results at the end, are the record's awards (their first winners, counted).
           const announced = winners.get(client)!.filter((m) => m.gameId === gameId).sort((a, b) => patterns.indexOf(a.pattern) - patterns.indexOf(b.pattern));
-          expect(announced.map(({ pattern, ballIndex, winners: w, prizeEach }) => ({ pattern, ballIndex, winners: w, prizeEach }))).toEqual(
-            record.awards.map(({ pattern, ballIndex, winners: w, prizeEach }) => ({ pattern, ballIndex, winners: w, prizeEach })),
+          expect(announced.map(({ pattern, ballIndex, winners: w, winnerCount, prizeEach }) => ({ pattern, ballIndex, winners: w, winnerCount, prizeEach }))).toEqual(
+            notices.map(({ pattern, ballIndex, winners: w, winnerCount, prizeEach }) => ({ pattern, ballIndex, winners: w, winnerCount, prizeEach })),
           );
           const results = finished.get(client)!.filter((m) => m.gameId === gameId);
           expect(results).toHaveLength(1);
           expect(results[0].seed).toBe(record.seed);
-          expect(results[0].results).toEqual(record.awards);
+          expect(results[0].results).toEqual(notices);
         }
+        // Each player was told of exactly its own winning cards, each once.
+        players.forEach((client, p) => {
+          const told = won.get(client)!.filter((m) => m.gameId === gameId).flatMap((m) => m.cardIds.map((cardId) => `${m.pattern}#${cardId}@${m.ballIndex}`));
+          const owed = record.awards.flatMap((a) => a.winners.filter((w) => w.playerId === `round-player-${p}`).map((w) => `${a.pattern}#${w.cardId}@${a.ballIndex}`));
+          expect(told.sort()).toEqual(owed.sort());
+        });
 
         // Awards: in pattern order, to the holders of the cards, each pool split exactly. A card
         // complete before its pattern came into play counts on the ball at which it came into play.

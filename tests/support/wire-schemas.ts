@@ -32,20 +32,25 @@ const cardSchema = z.strictObject({ id: positive, grid: gridSchema });
 /** game:join lists a card named in `knownCards` without its grid. */
 const joinedCardSchema = z.strictObject({ id: positive, grid: gridSchema.optional() });
 const winnerSchema = z.strictObject({ playerId: z.string().min(1), cardId: positive, name: z.string().min(1).max(96).optional() });
+const playerWinSchema = z.strictObject({ pattern: patternName, cardId: positive, prizeEach: count });
 const playerRowSchema = z.strictObject({
   playerId: z.string().min(1),
   name: z.string().min(1).max(96).nullable(),
   cards: count,
   presence: z.enum(["connected", "away"]),
-  won: z.array(z.strictObject({ pattern: patternName, cardId: positive, prizeEach: count })).max(300),
+  won: z.array(playerWinSchema).max(300),
 });
-const awardSchema = z.strictObject({
-  pattern: patternName,
-  ballIndex: z.number().int().min(0).max(89),
-  winners: z.array(winnerSchema).min(1),
-  prizeEach: count,
-  remainder: count,
-});
+/** The first winners (AWARD_WINNERS_SHOWN, 0 allowed) and how many there are: never more listed than counted. */
+const awardSchema = z
+  .strictObject({
+    pattern: patternName,
+    ballIndex: z.number().int().min(0).max(89),
+    winners: z.array(winnerSchema),
+    winnerCount: positive,
+    prizeEach: count,
+    remainder: count,
+  })
+  .refine((a) => a.winners.length <= a.winnerCount, "more winners listed than counted");
 const roundStateSchema = z.strictObject({
   draws: z.array(ball).max(90),
   pattern: z.number().int().min(0).max(3),
@@ -71,6 +76,7 @@ const snapshotFields = {
   graceMs: count,
   currency: z.string().regex(/^[A-Z]{3}$/),
   next: z.string().min(1).nullable(),
+  myWins: z.array(playerWinSchema),
 };
 const snapshotSchema = z.strictObject(snapshotFields);
 const joinSnapshotSchema = z.strictObject({ ...snapshotFields, myCards: z.array(joinedCardSchema) });
@@ -133,11 +139,22 @@ export const SERVER_EVENTS = {
     version: count.optional(),
   }),
   draw: z.strictObject({ gameId: z.string().min(1), ball, index: z.number().int().min(0).max(89), version: positive, at: count }),
-  winners: z.strictObject({
+  winners: z
+    .strictObject({
+      gameId: z.string().min(1),
+      pattern: patternName,
+      ballIndex: z.number().int().min(0).max(89),
+      winners: z.array(winnerSchema),
+      winnerCount: positive,
+      prizeEach: count,
+      version: positive,
+    })
+    .refine((m) => m.winners.length <= m.winnerCount, "more winners listed than counted"),
+  "bingo:won": z.strictObject({
     gameId: z.string().min(1),
     pattern: patternName,
     ballIndex: z.number().int().min(0).max(89),
-    winners: z.array(winnerSchema).min(1),
+    cardIds: z.array(positive).min(1),
     prizeEach: count,
     version: positive,
   }),
@@ -201,6 +218,7 @@ const eventShapes: { [E in keyof ServerToClientEvents]: Same<z.infer<(typeof SER
   "server:draining": true,
   "session:expired": true,
   winners: true,
+  "bingo:won": true,
   "game:finished": true,
   "game:stats": true,
   "bingo:called": true,

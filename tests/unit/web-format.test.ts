@@ -34,7 +34,7 @@ describe("parsePrizes", () => {
 describe("unawardedText", () => {
   const state = (over: Partial<GameState>): GameState =>
     ({ phase: "running", patterns: ["line", "four-corners", "full-house"], prizes: [250, 0, 4000], awards: [], ...over }) as GameState;
-  const award = { pattern: "line" as const, ballIndex: 3, winners: [], prizeEach: 250 };
+  const award = { pattern: "line" as const, ballIndex: 3, winners: [], winnerCount: 1, prizeEach: 250 };
 
   test("names each prize still in play, with its amount when it has one", () => {
     expect(unawardedText(state({}))).toMatch(/^Not won yet: Line \(2\.50\), Four corners and Full house \(40\.00\)\. Ending now awards nothing more\./);

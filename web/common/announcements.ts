@@ -1,10 +1,11 @@
-import type { Variant } from "../../shared/protocol/state";
+import type { PlayerWin, Variant } from "../../shared/protocol/state";
 import type { AwardView } from "./game-state";
 import { ballName, money, patternLabel, plural } from "./format";
 
 /** Who listens: the player app names the player's own wins; the host console and the screen do not. */
 export interface Listener {
-  readonly me: string | null;
+  /** The player's winning cards (GameState.myWins). */
+  readonly wins: readonly PlayerWin[];
   readonly holdsCards: boolean;
 }
 
@@ -22,15 +23,17 @@ export function ballSentence(draws: readonly number[], variant: Variant): string
 /** One award in words, for everybody or, in the player app, as the player's own result. */
 export function awardSentence(award: AwardView, draws: readonly number[], variant: Variant, listener?: Listener): string {
   const pattern = patternLabel(award.pattern);
-  const mine = listener?.me ? award.winners.filter((winner) => winner.playerId === listener.me) : [];
+  const mine = listener ? listener.wins.filter((win) => win.pattern === award.pattern) : [];
   if (mine.length > 0) {
-    const cards = mine.map((winner) => winner.cardId).join(" and ");
+    const cards = mine.map((win) => win.cardId).join(" and ");
     return `You won ${pattern} on card ${cards}${award.prizeEach > 0 ? `, ${money(award.prizeEach)}` : ""}!`;
   }
   const ball = draws[award.ballIndex];
   const on = ball === undefined ? "" : ` on ${ballName(ball, variant)}`;
+  // A crowd of winners is counted, not read out: the award lists only its first cards then.
   const cards = award.winners.map((winner) => winner.cardId);
-  const who = cards.length === 1 ? `card ${cards[0]}` : `${plural(cards.length, "card")}: ${cards.join(", ")}`;
+  const who =
+    award.winnerCount > cards.length ? plural(award.winnerCount, "card") : cards.length === 1 ? `card ${cards[0]}` : `${plural(cards.length, "card")}: ${cards.join(", ")}`;
   if (listener?.holdsCards) return `Not this time: ${pattern} went to ${who}${on}.`;
   return `${pattern} won by ${who}${on}.`;
 }

@@ -1,10 +1,11 @@
-import type { Award, Card, FinishedMessage, GameSnapshot, PatternName, Phase, PhaseMessage, Variant, WinnersMessage, Winner } from "../../shared/protocol/state";
+import type { AwardNotice, Card, FinishedMessage, GameSnapshot, PatternName, Phase, PhaseMessage, PlayerWin, Variant, WinnersMessage, Winner, WonMessage } from "../../shared/protocol/state";
 
-/** An award as both pages show it (the `winners` message has no remainder). */
+/** An award as the pages show it (the `winners` message has no remainder): its first winners and how many there are. */
 export interface AwardView {
   readonly pattern: PatternName;
   readonly ballIndex: number;
   readonly winners: readonly Winner[];
+  readonly winnerCount: number;
   readonly prizeEach: number;
 }
 
@@ -27,6 +28,8 @@ export interface GameState {
   /** Index into `patterns` of the pattern in play; patterns.length once all are awarded. */
   readonly pattern: number;
   readonly awards: readonly AwardView[];
+  /** This player's winning cards (snapshot `myWins`, `bingo:won`): an award's list may not name them. */
+  readonly myWins: readonly PlayerWin[];
   readonly roundVersion: number;
   readonly cards: readonly Card[];
   readonly autoClaim: boolean;
@@ -49,6 +52,7 @@ export function fromSnapshot(game: GameSnapshot): GameState {
     maxPerPlayer: game.maxPerPlayer,
     pattern: game.round.pattern,
     awards: game.round.awards.map(toView),
+    myWins: game.myWins,
     roundVersion: game.round.version,
     cards: sortedCards(game.myCards),
     autoClaim: game.autoClaim,
@@ -69,13 +73,14 @@ function rank(phase: Phase): number {
 export function mergeSnapshot(state: GameState, game: GameSnapshot, newestSlotsVersion: number): GameState {
   const fresh = fromSnapshot(game);
   const cards = unionCards(state.cards, game.myCards);
+  const myWins = unionWins(state.myWins, game.myWins);
   const ahead = rank(game.phase) - rank(state.phase);
   const roundNewer = game.round.version >= state.roundVersion;
   const windowNewer = game.slots.version >= newestSlotsVersion;
   if (ahead > 0 || (ahead === 0 && (rank(game.phase) === 0 ? windowNewer : roundNewer))) {
-    return { ...fresh, cards, awards: longer(state.awards, fresh.awards), pattern: Math.max(state.pattern, fresh.pattern) };
+    return { ...fresh, cards, myWins, awards: longer(state.awards, fresh.awards), pattern: Math.max(state.pattern, fresh.pattern) };
   }
-  return { ...state, title: fresh.title, maxPerPlayer: fresh.maxPerPlayer, autoClaim: fresh.autoClaim, seed: state.seed ?? fresh.seed, cards };
+  return { ...state, title: fresh.title, maxPerPlayer: fresh.maxPerPlayer, autoClaim: fresh.autoClaim, seed: state.seed ?? fresh.seed, cards, myWins };
 }
 
 export function withPhase(state: GameState, message: PhaseMessage): GameState {
@@ -102,6 +107,13 @@ export function withWinners(state: GameState, message: WinnersMessage): GameStat
   return { ...state, awards, pattern: Math.max(state.pattern, index + 1), roundVersion: Math.max(state.roundVersion, message.version) };
 }
 
+/** This player's own winning cards of an award (`bingo:won`, which comes before the room's `winners`). */
+export function withWon(state: GameState, message: WonMessage): GameState {
+  const { pattern, prizeEach } = message;
+  const myWins = unionWins(state.myWins, message.cardIds.map((cardId) => ({ pattern, cardId, prizeEach })));
+  return myWins === state.myWins ? state : { ...state, myWins };
+}
+
 export function withFinished(state: GameState, message: FinishedMessage): GameState {
   const awards = message.results.map(toView);
   return {
@@ -125,8 +137,15 @@ export function patternInPlay(state: GameState): PatternName | null {
   return state.phase === "running" ? (state.patterns[state.pattern] ?? null) : null;
 }
 
-function toView({ pattern, ballIndex, winners, prizeEach }: Award | WinnersMessage): AwardView {
-  return { pattern, ballIndex, winners, prizeEach };
+function toView({ pattern, ballIndex, winners, winnerCount, prizeEach }: AwardNotice | WinnersMessage): AwardView {
+  return { pattern, ballIndex, winners, winnerCount, prizeEach };
+}
+
+/** The wins of both, each pattern and card once; `known` itself when `more` adds nothing. */
+function unionWins(known: readonly PlayerWin[], more: readonly PlayerWin[]): readonly PlayerWin[] {
+  const has = (win: PlayerWin) => known.some((k) => k.pattern === win.pattern && k.cardId === win.cardId);
+  const added = more.filter((win) => !has(win));
+  return added.length === 0 ? known : [...known, ...added];
 }
 
 function longer(a: readonly AwardView[], b: readonly AwardView[]): readonly AwardView[] {

@@ -2,7 +2,7 @@ import type { BingoClient } from "../../shared/client/bingo-client";
 import type { Ack, Joined } from "../../shared/protocol/events";
 import type { Card, GameSnapshot, SlotState } from "../../shared/protocol/state";
 import type { GameState } from "./game-state";
-import { fromSnapshot, mergeSnapshot, withCards, withFinished, withPhase, withWinners } from "./game-state";
+import { fromSnapshot, mergeSnapshot, withCards, withFinished, withPhase, withWinners, withWon } from "./game-state";
 
 type Listener = (state: GameState) => void;
 
@@ -26,6 +26,7 @@ export class GameTracker {
     client.onResync((game) => game.id === id && this.apply(game));
     socket.on("game:phase", (message) => message.gameId === id && this.set(withPhase(this.state, message)));
     socket.on("game:finished", (message) => message.gameId === id && this.set(withFinished(this.state, message)));
+    socket.on("bingo:won", (message) => message.gameId === id && this.set(withWon(this.state, message)));
     socket.on("winners", (message) => {
       if (message.gameId !== id) return;
       const next = withWinners(this.state, message);

@@ -26,10 +26,14 @@ export class CallLog {
       if (message.gameId !== id) return;
       const ball = tracker.draws[message.ballIndex];
       const by = ball === undefined ? "" : ` by ${ballName(ball, tracker.current.variant)}`;
+      const prize = money(message.prizeEach, tracker.current.currency);
       for (const winner of message.winners) {
         const who = `card ${winner.cardId} (${shortPlayer(winner.playerId)})`;
-        this.add("win", `Bingo! ${patternLabel(message.pattern)} completed${by} (ball #${message.ballIndex + 1}): ${who} wins ${money(message.prizeEach, tracker.current.currency)}`);
+        this.add("win", `Bingo! ${patternLabel(message.pattern)} completed${by} (ball #${message.ballIndex + 1}): ${who} wins ${prize}`);
       }
+      // The room hears only the first winners of a crowd; the export lists them all.
+      const more = message.winnerCount - message.winners.length;
+      if (more > 0) this.add("win", `… and ${plural(more, "more card")} win ${prize} each (${plural(message.winnerCount, "winner")} in all: export the winners for the list)`);
     });
     client.socket.on("bingo:called", (message) => {
       if (message.gameId !== id) return;

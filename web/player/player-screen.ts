@@ -64,7 +64,8 @@ export class PlayerScreen {
     const pattern = patternInPlay(state);
     const complete = new Set(completedCards(state, draws).map((card) => card.id));
     this.cards.dataset.variant = String(state.variant);
-    const winning = winningNumbers(state.cards, myWins(state.awards, this.me), draws);
+    const wins = myWins(state.awards, state.myWins);
+    const winning = winningNumbers(state.cards, wins, draws);
     syncCards(this.cards, state.cards, state.variant, (card) => ({ drawn, latest, completes: complete.has(card.id) ? pattern : null, winning: winning.get(card.id) ?? null }));
     setShown(this.noCards, state.cards.length === 0);
 
@@ -72,12 +73,12 @@ export class PlayerScreen {
 
     syncWinners(this.winners, state.awards, draws, this.me, state.currency);
     setShown(this.noWinners, state.awards.length === 0);
-    const won = yourWins(state.awards, this.me, state.currency);
+    const won = yourWins(wins, state.currency);
     setText(this.youWon, won ?? "");
     setShown(this.youWon, won !== null);
 
-    this.result.update(state.awards, this.me, state.cards.length > 0, state.currency);
-    this.announcer.update(draws, state.awards, state.variant, { me: this.me, holdsCards: state.cards.length > 0 });
+    this.result.update(state.awards, wins, state.cards.length > 0, state.currency);
+    this.announcer.update(draws, state.awards, state.variant, { wins: state.myWins, holdsCards: state.cards.length > 0 });
     showFinished(this.finished, state);
   }
 }

@@ -1,5 +1,5 @@
 import { patternNumbers } from "../../shared/game/patterns";
-import type { Card, PatternName } from "../../shared/protocol/state";
+import type { Card, PatternName, PlayerWin } from "../../shared/protocol/state";
 import { byTestId, setShown, setText } from "../common/dom";
 import { money, patternLabel } from "../common/format";
 import type { AwardView } from "../common/game-state";
@@ -12,11 +12,12 @@ export interface MyWin {
   readonly prizeEach: number;
 }
 
-export function myWins(awards: readonly AwardView[], me: string | null): MyWin[] {
-  if (me === null) return [];
-  return awards.flatMap((award) =>
-    award.winners.filter((winner) => winner.playerId === me).map((winner) => ({ cardId: winner.cardId, pattern: award.pattern, ballIndex: award.ballIndex, prizeEach: award.prizeEach })),
-  );
+/** The player's wins (GameState.myWins) of the awards the page knows, with the ball each was won on. */
+export function myWins(awards: readonly AwardView[], wins: readonly PlayerWin[]): MyWin[] {
+  return wins.flatMap((win) => {
+    const award = awards.find((a) => a.pattern === win.pattern);
+    return award ? [{ cardId: win.cardId, pattern: win.pattern, ballIndex: award.ballIndex, prizeEach: win.prizeEach }] : [];
+  });
 }
 
 /** Per winning card, the numbers of the pattern it won with (its latest win), to light up. */
@@ -32,33 +33,35 @@ export function winningNumbers(cards: readonly Card[], wins: readonly MyWin[], d
 /**
  * The moment an award is announced, in view whatever the page's scroll: "You won" for the
  * winner (with a vibration where the phone has one), "Not this time" for a player whose
- * cards did not win it. Each award is announced once; the player dismisses it.
+ * cards did not win it. Each award is announced once, and each win: a win heard after its
+ * award (a resync) turns "Not this time" into "You won". The player dismisses it.
  */
 export class ResultBanner {
   private readonly banner = byTestId("result-banner");
   private readonly text = byTestId("result-text");
   private announced: number | null = null;
+  private readonly announcedWins = new Set<string>();
 
   constructor() {
     byTestId("result-dismiss").addEventListener("click", () => setShown(this.banner, false));
   }
 
   /** Called on every render; announces only awards it has not announced yet. */
-  update(awards: readonly AwardView[], me: string | null, holdsCards: boolean, currency?: string): void {
+  update(awards: readonly AwardView[], allWins: readonly MyWin[], holdsCards: boolean, currency?: string): void {
+    const wins = allWins.filter((win) => !this.announcedWins.has(`${win.pattern}#${win.cardId}`));
+    for (const win of wins) this.announcedWins.add(`${win.pattern}#${win.cardId}`);
     // The first render is the state on arrival (a reload): what was already decided is not news.
     if (this.announced === null) {
       this.announced = awards.length;
       return;
     }
-    if (awards.length <= this.announced) return;
     const fresh = awards.slice(this.announced);
-    this.announced = awards.length;
-    const wins = myWins(fresh, me);
+    this.announced = Math.max(this.announced, awards.length);
     if (wins.length > 0) {
       const what = wins.map((win) => `${patternLabel(win.pattern)} on card ${win.cardId}${win.prizeEach > 0 ? ` (${money(win.prizeEach, currency)})` : ""}`);
       this.show("won", `You won! ${what.join(" and ")}`);
       navigator.vibrate?.([200, 100, 200]);
-    } else if (holdsCards) {
+    } else if (holdsCards && fresh.length > 0) {
       const last = fresh[fresh.length - 1];
       this.show("lost", `Not this time: ${patternLabel(last.pattern)} went to another card.`);
     }

@@ -92,6 +92,13 @@ export class StageView {
 export function announcement(award: AwardView, currency?: string): string {
   // A winner's display name, when set, follows the card: "Card 7 (Ana) wins".
   const cards = award.winners.map((winner) => (winner.name ? `${winner.cardId} (${winner.name})` : String(winner.cardId)));
-  const who = cards.length === 1 ? `Card ${cards[0]} wins` : `${plural(cards.length, "card")} share it: ${cards.join(", ")}, each`;
+  // A crowd of winners is counted: the room hears only the first few cards of it.
+  const more = award.winnerCount - cards.length;
+  const who =
+    cards.length === 0
+      ? `${plural(award.winnerCount, "card")} ${award.winnerCount === 1 ? "wins" : "share it, each"}`
+      : award.winnerCount === 1
+        ? `Card ${cards[0]} wins`
+        : `${plural(award.winnerCount, "card")} share it: ${cards.join(", ")}${more > 0 ? ` and ${more} more` : ""}, each`;
   return `${patternLabel(award.pattern)}! ${who}${award.prizeEach > 0 ? ` ${money(award.prizeEach, currency)}` : ""}`;
 }
