@@ -3,6 +3,7 @@ import type { StormResult } from "../loadtest/storm";
 import type { BenchResults } from "./results";
 import { basename } from "node:path";
 import { DOCS_CHART } from "./results";
+import { DEFAULT_AWARD_WINNERS_SHOWN } from "../../shared/protocol/limits";
 
 const n = (v: number): string => v.toLocaleString("en-US");
 const yes = (ok: boolean): string => (ok ? "yes" : "**no**");
@@ -73,11 +74,11 @@ function burstTable(r: BenchResults): string {
   const other = Object.entries(b.refusals).filter(([code]) => code !== "INVALID_CLAIM").map(([code, count]) => `, ${n(count)} ${code}`).join("");
   const winnersOk = b.missingWinners === 0 && b.unexpectedWinners === 0 && b.wrongOwners === 0;
   return [
-    "| Bingo burst | Players (cards) | Balls drawn back to back (players look on the last) | Calls | Accepted | Refused by the fair-winner rule: later ball / too late | Wrongly refused | Lost acks | Calls answered/s | Ack p50 / p99 / max ms | Award | Winners = the earliest ball's calls | Equal split | Record verifies | Clients without / with another award |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    `| auto-claim off, players check their own cards | ${n(b.connected)} (${n(b.cards)}) | ${b.balls} | ${n(b.calls)} | ${n(b.accepted)} | ${n(b.refusedLaterBall)} / ${n(b.refusedLate)} | ${b.wronglyRefused}${other} | ${b.lost} | ${n(b.callsPerSecond)} | ${n(b.latencyMs.p50)} / ${n(b.latencyMs.p99)} / ${n(b.latencyMs.max)} | ball #${b.awardBall + 1}, ${b.winners} winner(s) | ${yes(winnersOk)} | ${yes(b.splitCorrect)} | ${yes(b.recordVerified)} | ${b.clientsWithoutAward} / ${b.clientsWithOtherAward} |`,
+    "| Bingo burst | Players (cards) | Balls drawn back to back (players look on the last) | Calls | Accepted | Refused by the fair-winner rule: later ball / too late | Wrongly refused | Lost acks | Calls answered/s | Ack p50 / p99 / max ms | Award | Winners = the earliest ball's calls | Equal split | Record verifies | Clients without / with another award | Winners not told / wrongly told (\`bingo:won\`) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| auto-claim off, players check their own cards | ${n(b.connected)} (${n(b.cards)}) | ${b.balls} | ${n(b.calls)} | ${n(b.accepted)} | ${n(b.refusedLaterBall)} / ${n(b.refusedLate)} | ${b.wronglyRefused}${other} | ${b.lost} | ${n(b.callsPerSecond)} | ${n(b.latencyMs.p50)} / ${n(b.latencyMs.p99)} / ${n(b.latencyMs.max)} | ball #${b.awardBall + 1}, ${b.winners} winner(s) | ${yes(winnersOk)} | ${yes(b.splitCorrect)} | ${yes(b.recordVerified)} | ${b.clientsWithoutAward} / ${b.clientsWithOtherAward} | ${b.winnersNotTold ?? "–"} / ${b.wrongTold ?? "–"} |`,
     // bench.json files written before 2026-12-07 23:30 UTC lack the field.
-    ...(b.awardMessageBytes ? ["", `The award's \`winners\` message listed ${n(b.winners)} winner(s): ${kib(b.awardMessageBytes)} to each of the ${n(b.connected)} clients, ${mib(b.awardMessageBytes * b.connected)} written by the nodes for it.`] : []),
+    ...(b.awardMessageBytes ? ["", `The award's \`winners\` message (${n(b.winners)} winner(s), the first ${DEFAULT_AWARD_WINNERS_SHOWN} listed): ${kib(b.awardMessageBytes)} to each of the ${n(b.connected)} clients, ${mib(b.awardMessageBytes * b.connected)} written by the nodes for it.`] : []),
     // bench.json files written before 2026-12-07 lack the field.
     ...((b.settledUnknown ?? 0) > 0 ? ["", `Calls first answered \`OUTCOME_UNKNOWN\` and settled by sending them again with the same \`requestId\`, as the SDK does (their latency above runs to the settled answer): ${n(b.settledUnknown)}.`] : []),
   ].join("\n");

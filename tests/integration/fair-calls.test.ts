@@ -109,7 +109,7 @@ describe.each(REDIS_DEPLOYMENTS)("fair call answers on %s", (_name, startDeploym
 
     // The award is pending (the grace is long): ending the game makes it at once.
     const ended = ok(await host.endGame(gameId), "end");
-    expect(ended.results).toEqual([{ pattern: "line", ballIndex: j, winners: [{ playerId: earlier.sub, cardId: earlier.card.id }], prizeEach: 1000, remainder: 0 }]);
+    expect(ended.results).toEqual([{ pattern: "line", ballIndex: j, winners: [{ playerId: earlier.sub, cardId: earlier.card.id }], winnerCount: 1, prizeEach: 1000, remainder: 0 }]);
 
     const record = await recordOf(gameId);
     expect(verifyRecord(record)).toEqual({ ok: true });

@@ -1,3 +1,5 @@
+import { DEFAULT_AWARD_WINNERS_SHOWN } from "../../shared/protocol";
+import { noticeOf } from "../../shared/game/award-notice";
 import type { BingoClient } from "../../shared/client";
 import { ok } from "../support/acks";
 import { BingoClient as Client } from "../../shared/client";
@@ -124,7 +126,8 @@ describe.each(REDIS_DEPLOYMENTS)("on %s", (_name, startDeployment) => {
     expect(verifyRecord(record)).toEqual({ ok: true });
     expect(record.commitment).toBe(commitment);
     expect(end.seed).toBe(record.seed);
-    expect(end.results).toEqual(record.awards);
+    // Each award as clients get it: its first winners (the default AWARD_WINNERS_SHOWN) and their count.
+    expect(end.results).toEqual(record.awards.map((award) => noticeOf(award, DEFAULT_AWARD_WINNERS_SHOWN)));
 
     // Everyone who completed a pattern on its first possible ball won it, and nobody else:
     // every player had auto-claim on, so the server called for them.
