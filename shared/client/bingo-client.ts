@@ -50,7 +50,11 @@ export interface BingoClientOptions {
   readonly outcomeRetries?: number;
   /** The first backoff before such an attempt; it doubles each time (with jitter), up to 4 s. Default 250. */
   readonly outcomeBackoffMs?: number;
-  /** How long `open`/`connect` wait for the first connection. Default 10000. */
+  /**
+   * How long `open`/`connect` wait for the first connection, over as many attempts as that
+   * takes. Default FIRST_CONNECT_TIMEOUT_MS (90 s: two whole attempts); `Infinity` waits
+   * until the server answers (a page that stays open, showing that it is still trying).
+   */
   readonly connectTimeoutMs?: number;
   /** Passed through to socket.io-client. */
   readonly socketOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -67,6 +71,14 @@ export interface BingoClientOptions {
  * that is up but behind, or unreachable. Override with `socketOptions.timeout`.
  */
 export const CONNECT_ATTEMPT_TIMEOUT_MS = 45_000;
+
+/**
+ * How long `open` waits for the first connection by default: two whole attempts. At a show's
+ * start everyone opens the app at once, and the nodes' accept queues are as full as in a mass
+ * reconnect, so the first connection needs the same patience: a default shorter than one
+ * attempt (it was 10 s) gave up on a connection the node was about to accept.
+ */
+export const FIRST_CONNECT_TIMEOUT_MS = 2 * CONNECT_ATTEMPT_TIMEOUT_MS;
 
 /** Gives the token for the next connection attempt (e.g. your identity provider's current ID token). */
 export type TokenProvider = () => string | Promise<string>;
@@ -164,7 +176,7 @@ export class BingoClient {
     this.retries = options.retries ?? 3;
     this.outcomeRetries = options.outcomeRetries ?? 5;
     this.outcomeBackoffMs = options.outcomeBackoffMs ?? 250;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? FIRST_CONNECT_TIMEOUT_MS;
     this.urls = typeof options.url === "string" ? [options.url] : [...options.url];
     if (this.urls.length === 0) throw new TypeError("BingoClient needs at least one server URL");
     this.socket = io(this.urls[0], {
@@ -194,8 +206,9 @@ export class BingoClient {
   }
 
   /**
-   * Connects. Rejects with ConnectError: UNAUTHORIZED for a refused token, UNAVAILABLE when
-   * no connection was made within `connectTimeoutMs` (the client then stops trying).
+   * Connects, over as many attempts as it takes. Rejects with ConnectError: UNAUTHORIZED
+   * (or another code) when the server refuses, UNAVAILABLE when no connection was made within
+   * `connectTimeoutMs` (the client then stops trying).
    */
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -213,10 +226,10 @@ export class BingoClient {
         // A refusal by the server is final; a network error is retried by socket.io-client.
         if (data && isErrorCode(data.code)) settle(new ConnectError(data.code, data.message ?? error.message));
       };
-      const timer = setTimeout(
-        () => settle(new ConnectError("UNAVAILABLE", `could not connect within ${this.connectTimeoutMs} ms`)),
-        this.connectTimeoutMs,
-      );
+      // No deadline for Infinity (setTimeout would fire at once for it).
+      const timer = Number.isFinite(this.connectTimeoutMs)
+        ? setTimeout(() => settle(new ConnectError("UNAVAILABLE", `could not connect within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs)
+        : undefined;
       this.socket.on("connect", onConnect);
       this.socket.on("connect_error", onError);
       this.socket.connect();

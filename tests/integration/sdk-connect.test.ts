@@ -1,6 +1,7 @@
-import { BingoClient, CONNECT_ATTEMPT_TIMEOUT_MS, ConnectError } from "../../shared/client";
+import { BingoClient, CONNECT_ATTEMPT_TIMEOUT_MS, ConnectError, FIRST_CONNECT_TIMEOUT_MS } from "../../shared/client";
 import { freePort } from "../support/redis-server";
-import { tokenFor } from "../support/test-app";
+import { startTestApp, tokenFor } from "../support/test-app";
+import { until } from "../support/until";
 
 test("connecting to a server that is not there rejects with UNAVAILABLE instead of hanging", async () => {
   const port = await freePort();
@@ -22,5 +23,33 @@ test("each connection attempt waits CONNECT_ATTEMPT_TIMEOUT_MS for the server (l
   } finally {
     patient.close();
     hasty.close();
+  }
+});
+
+test("the first connection waits at least one whole attempt by default: a show's start fills the accept queues as a mass reconnect does", () => {
+  expect(FIRST_CONNECT_TIMEOUT_MS).toBeGreaterThanOrEqual(2 * CONNECT_ATTEMPT_TIMEOUT_MS);
+});
+
+test("connectTimeoutMs Infinity waits until the server answers: open() settles when a server comes up on the port", async () => {
+  const port = await freePort();
+  const client = new BingoClient({ url: `http://127.0.0.1:${port}`, token: tokenFor("p", "player"), connectTimeoutMs: Infinity, socketOptions: { reconnectionDelay: 50, reconnectionDelayMax: 100 } });
+  try {
+    let settled = false;
+    let attempts = 0;
+    client.socket.io.on("reconnect_attempt", () => attempts++);
+    const opened = client.open().finally(() => (settled = true));
+    // Refused attempts go on (no deadline fired at once, as setTimeout would for Infinity).
+    await until("three refused attempts", () => attempts >= 3);
+    expect(settled).toBe(false);
+    const app = await startTestApp({ config: { port } });
+    try {
+      await opened;
+      expect(client.socket.connected).toBe(true);
+    } finally {
+      client.close();
+      await app.stop();
+    }
+  } finally {
+    client.close();
   }
 });

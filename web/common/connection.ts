@@ -14,18 +14,27 @@ const LABELS: { readonly [S in LinkState]: string } = {
 
 export type Connected = { readonly ok: true; readonly client: BingoClient } | { readonly ok: false; readonly message: string };
 
+/** After this long without a first connection the page says it is still trying. */
+export const SLOW_CONNECT_MS = 10_000;
+const STILL_TRYING = "Still connecting: the game server is busy (many players are joining). This page keeps trying; there is no need to reload.";
+
 /**
  * Connects to this page's server and keeps the `connection` badge true to the socket and
- * to the browser's network state. Resolves once the first connection is made or refused.
+ * to the browser's network state. Resolves once the first connection is made or refused:
+ * it never gives up on a server that is up but busy (at a show's start everyone opens the
+ * page at once), and after SLOW_CONNECT_MS `slow(text)` says so until it connects. A
+ * reload would only put the player at the back of the server's queue again.
  */
-export async function connect(session: Session, badge: HTMLElement): Promise<Connected> {
+export async function connect(session: Session, badge: HTMLElement, slow: (text: string | null) => void = () => undefined): Promise<Connected> {
   const client = new BingoClient({
     url: location.origin,
     token: session.token,
+    connectTimeoutMs: Infinity,
     // Back quickly after a phone wakes or a network switch; the defaults wait up to 5 s.
     socketOptions: { reconnectionDelay: 500, reconnectionDelayMax: 2000 },
   });
   const link = trackLink(client.socket, badge);
+  const timer = setTimeout(() => slow(STILL_TRYING), SLOW_CONNECT_MS);
   try {
     await client.open();
     return { ok: true, client };
@@ -35,6 +44,9 @@ export async function connect(session: Session, badge: HTMLElement): Promise<Con
       return { ok: false, message: `Sign-in refused: ${error.message}. Open this page with a valid ?token=…` };
     }
     return { ok: false, message: "Cannot reach the game server. Check your connection and reload the page." };
+  } finally {
+    clearTimeout(timer);
+    slow(null);
   }
 }
 
@@ -80,7 +92,10 @@ export async function startPage(role: "player" | "host"): Promise<{ client: Bing
   };
   const signedIn = await signIn(role);
   if (!signedIn.ok) return fail(signedIn.message);
-  const connected = await connect(signedIn.session, badge);
+  const connected = await connect(signedIn.session, badge, (text) => {
+    notice.textContent = text ?? "";
+    notice.hidden = text === null;
+  });
   if (!connected.ok) return fail(connected.message);
   return { client: connected.client, session: signedIn.session };
 }
