@@ -168,7 +168,7 @@ export class Crowd {
     if (this.receivedByIndex[m.index] === this.expectedByIndex[m.index]) send({ type: "draw-seen", index: m.index, calls: this.calls });
   }
 
-  /** A player told of its own winning cards: kept as `lp-N#card` to compare with the record. */
+  /** A player told of its own winning cards: kept as `lp-N#card@pattern` to compare with the record. */
   private won(player: number, m: WonMessage): void {
     for (const cardId of m.cardIds) this.toldWins.push(`lp-${player}#${cardId}@${m.pattern}`);
   }
