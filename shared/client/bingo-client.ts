@@ -120,6 +120,13 @@ const RETRYABLE: ReadonlySet<ClientEvent> = new Set<ClientEvent>([
 /** Answers that say this attempt did nothing: after an earlier OUTCOME_UNKNOWN they settle nothing. */
 const NOTHING_DONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["UNAVAILABLE", "RATE_LIMITED"]);
 const MAX_OUTCOME_BACKOFF_MS = 4000;
+/**
+ * Connection refusals that may pass: the node holds its maximum of connections
+ * (UNAVAILABLE), or this player its maximum of sockets there (RATE_LIMITED). Any other
+ * refusal (a bad token, a forbidden origin) is final.
+ */
+const PASSING_REFUSALS: ReadonlySet<ErrorCode> = NOTHING_DONE;
+const MAX_REFUSAL_BACKOFF_MS = 30_000;
 
 /**
  * The typed client of the bingo server, for players, hosts, bots and tests.
@@ -140,7 +147,9 @@ const MAX_OUTCOME_BACKOFF_MS = 4000;
  *   they get it: `join` the game to see what happened;
  * - claims carry a `requestId` (made here unless given); retries reuse it, so a claim is
  *   granted at most once however often it is sent, to whichever node;
- * - after a reconnect it joins its games again and reports the fresh snapshots;
+ * - after a reconnect it joins its games again and reports the fresh snapshots; a connect
+ *   refused by a full node (UNAVAILABLE) or for this player's sockets there (RATE_LIMITED)
+ *   is tried again after a backoff, which socket.io-client does not do by itself;
  * - `slots(gameId)` and `onSlots` only ever move to a higher version.
  */
 export class BingoClient {
@@ -170,6 +179,13 @@ export class BingoClient {
   private connectedOnce = false;
   private readonly urls: readonly string[];
   private urlIndex = 0;
+  /** Refusals that may pass, in a row since the last connection: the backoff grows with them. */
+  private refusals = 0;
+  private refusalRetry: ReturnType<typeof setTimeout> | undefined;
+  /** The last such refusal, for the error `open` gives up with. */
+  private lastRefusal: ConnectError | null = null;
+  /** close() was called, or open() gave up: no more attempts of our own. */
+  private stopped = false;
 
   constructor(options: BingoClientOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
@@ -193,9 +209,12 @@ export class BingoClient {
     this.socket.on("draw", ({ gameId, ball, index }) => this.applyDraw(gameId, ball, index));
     this.socket.on("game:next", (message) => this.announceNext(message));
     this.socket.on("connect", () => {
+      this.refusals = 0;
+      this.lastRefusal = null;
       if (this.connectedOnce) void this.rejoin();
       this.connectedOnce = true;
     });
+    this.socket.on("connect_error", (error) => this.refused(error));
   }
 
   /** Creates a client and waits for its first connection. */
@@ -207,29 +226,34 @@ export class BingoClient {
 
   /**
    * Connects, over as many attempts as it takes. Rejects with ConnectError: UNAUTHORIZED
-   * (or another code) when the server refuses, UNAVAILABLE when no connection was made within
-   * `connectTimeoutMs` (the client then stops trying).
+   * (or another code) when the server refuses for good; when no connection was made within
+   * `connectTimeoutMs`, with the code of the last refusal that may pass (a full node:
+   * UNAVAILABLE; this player's sockets there: RATE_LIMITED), or UNAVAILABLE (the client then
+   * stops trying).
    */
   open(): Promise<void> {
+    this.stopped = false;
     return new Promise((resolve, reject) => {
       const settle = (error?: ConnectError): void => {
         clearTimeout(timer);
         this.socket.off("connect", onConnect);
         this.socket.off("connect_error", onError);
         if (!error) return resolve();
-        this.socket.disconnect();
+        this.stop();
         reject(error);
       };
       const onConnect = (): void => settle();
       const onError = (error: Error & { data?: unknown }): void => {
-        const data = error.data as Partial<ProtocolError> | undefined;
-        // A refusal by the server is final; a network error is retried by socket.io-client.
-        if (data && isErrorCode(data.code)) settle(new ConnectError(data.code, data.message ?? error.message));
+        const refusal = refusalOf(error);
+        // A final refusal ends it; one that may pass, and a network error, are tried again.
+        if (refusal && !PASSING_REFUSALS.has(refusal.code)) settle(refusal);
+      };
+      const giveUp = (): void => {
+        const last = this.lastRefusal ? ` (the last refusal: ${this.lastRefusal.message})` : "";
+        settle(new ConnectError(this.lastRefusal?.code ?? "UNAVAILABLE", `could not connect within ${this.connectTimeoutMs} ms${last}`));
       };
       // No deadline for Infinity (setTimeout would fire at once for it).
-      const timer = Number.isFinite(this.connectTimeoutMs)
-        ? setTimeout(() => settle(new ConnectError("UNAVAILABLE", `could not connect within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs)
-        : undefined;
+      const timer = Number.isFinite(this.connectTimeoutMs) ? setTimeout(giveUp, this.connectTimeoutMs) : undefined;
       this.socket.on("connect", onConnect);
       this.socket.on("connect_error", onError);
       this.socket.connect();
@@ -237,7 +261,39 @@ export class BingoClient {
   }
 
   close(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    clearTimeout(this.refusalRetry);
     this.socket.disconnect();
+  }
+
+  /**
+   * socket.io-client never tries again after a refusal by the server's middleware, so a
+   * client refused on a reconnect (a full node, while a killed node's clients move) would
+   * stay offline for good. A refusal that may pass is tried again here: this engine
+   * connection is closed (the node counts it toward its maximum until it goes), and a new
+   * one opened after a backoff, to the next URL when there are several.
+   */
+  private refused(error: Error): void {
+    const refusal = refusalOf(error);
+    if (!refusal || !PASSING_REFUSALS.has(refusal.code) || this.stopped) return;
+    this.lastRefusal = refusal;
+    this.socket.disconnect();
+    clearTimeout(this.refusalRetry);
+    this.refusalRetry = setTimeout(() => {
+      if (this.stopped) return;
+      if (this.urls.length > 1) this.nextUrl();
+      this.socket.connect();
+    }, this.refusalBackoff(this.refusals++));
+  }
+
+  /** From the manager's reconnection delay, doubling, capped, with jitter so clients refused together do not return together. */
+  private refusalBackoff(attempt: number): number {
+    const ceiling = Math.min(MAX_REFUSAL_BACKOFF_MS, this.socket.io.reconnectionDelay() * 2 ** attempt);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
   createGame(payload: PayloadOf<"game:create"> = {}) {
@@ -550,6 +606,12 @@ export class BingoClient {
   private async rejoin(): Promise<void> {
     for (const gameId of this.games) await this.resync(gameId);
   }
+}
+
+/** The server's coded refusal carried by a `connect_error`, or null for a network error. */
+function refusalOf(error: Error & { data?: unknown }): ConnectError | null {
+  const data = error.data as Partial<ProtocolError> | undefined;
+  return data && isErrorCode(data.code) ? new ConnectError(data.code, data.message ?? error.message) : null;
 }
 
 function delay(ms: number): Promise<void> {

@@ -225,7 +225,7 @@ describe("connections that never finish the handshake (HANDSHAKE_TIMEOUT_MS)", (
       await until(() => app.connections.size === 3, "the server to count the three connections");
       expect(app.io.of("/").sockets.size).toBe(0);
 
-      const refused = new BingoClient({ url: app.url, token: tokenFor("late-player", "player") });
+      const refused = new BingoClient({ url: app.url, token: tokenFor("late-player", "player"), connectTimeoutMs: 1500, socketOptions: { reconnectionDelay: 100 } });
       try {
         await expect(refused.open()).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(/maximum of 3 connections/) });
       } finally {

@@ -210,7 +210,8 @@ describe("MAX_CONNECTIONS", () => {
       } finally {
         over.close();
       }
-      const sdk = new BingoClient({ url: app.url, token: tokenFor("c5", "player") });
+      // The SDK tries a full node again (the refusal may pass) until its connectTimeoutMs, then gives up with the refusal.
+      const sdk = new BingoClient({ url: app.url, token: tokenFor("c5", "player"), connectTimeoutMs: 1500, socketOptions: { reconnectionDelay: 100 } });
       try {
         const error = await sdk.open().then(
           () => new Error("the server accepted the connection"),
@@ -223,13 +224,21 @@ describe("MAX_CONNECTIONS", () => {
       }
       expect(app.io.of("/").sockets.size).toBe(3);
 
+      // A patient SDK client refused now connects by itself once a place is free.
+      const patient = new BingoClient({ url: app.url, token: tokenFor("c6", "player"), socketOptions: { reconnectionDelay: 100 } });
+      const refusedOnce = new Promise<void>((resolve) => patient.socket.once("connect_error", () => resolve()));
+      const opened = patient.open();
+      await refusedOnce;
       const leaving = app.io.of("/").sockets.get(clients[0].socket.id!)!;
       const left = new Promise<void>((resolve) => leaving.once("disconnect", () => resolve()));
       clients[0].close();
       await left;
-      const newcomer = await app.client("c6", "player");
-      expect(newcomer.socket.connected).toBe(true);
-      expect(codeOf(await newcomer.request("app:state", { state: "foreground" }))).toBe("ok");
+      try {
+        await opened;
+        expect(codeOf(await patient.request("app:state", { state: "foreground" }))).toBe("ok");
+      } finally {
+        patient.close();
+      }
     } finally {
       await app.stop();
     }

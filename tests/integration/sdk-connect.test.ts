@@ -2,6 +2,7 @@ import { BingoClient, CONNECT_ATTEMPT_TIMEOUT_MS, ConnectError, FIRST_CONNECT_TI
 import { freePort } from "../support/redis-server";
 import { startTestApp, tokenFor } from "../support/test-app";
 import { until } from "../support/until";
+import { within } from "../support/events";
 
 test("connecting to a server that is not there rejects with UNAVAILABLE instead of hanging", async () => {
   const port = await freePort();
@@ -51,5 +52,38 @@ test("connectTimeoutMs Infinity waits until the server answers: open() settles w
     }
   } finally {
     client.close();
+  }
+});
+
+test("a reconnect refused by a full node (UNAVAILABLE) is tried again: the client is back once a place is free, and rejoins its game", async () => {
+  const app = await startTestApp({ config: { maxConnections: 1 } });
+  const places = () => app.io.of("/").sockets.size;
+  // A fixed delay, so the reconnect comes after the other client has taken the one place.
+  const client = new BingoClient({ url: app.url, token: tokenFor("mover", "player"), socketOptions: { reconnectionDelay: 300, randomizationFactor: 0 } });
+  let other: BingoClient | undefined;
+  try {
+    const host = await app.client("refused-host", "host");
+    const created = await host.createGame({ title: "Refused reconnect" });
+    if (!created.ok) throw new Error(created.error.code);
+    host.close();
+    await until("the host's place to be free", () => places() === 0);
+    await client.open();
+    expect((await client.join(created.gameId)).ok).toBe(true);
+
+    const refused = new Promise<unknown>((resolve) => client.socket.once("connect_error", (error) => resolve((error as { data?: unknown }).data)));
+    const rejoined = new Promise<void>((resolve) => client.onResync((game) => game.id === created.gameId && resolve()));
+    // The connection drops (as when a node is killed); the place is taken before the client is back.
+    client.socket.io.engine.close();
+    await until("the node to see the client gone", () => places() === 0);
+    other = await BingoClient.connect({ url: app.url, token: tokenFor("taker", "player") });
+    expect(await within(refused, "the reconnect to be refused")).toMatchObject({ code: "UNAVAILABLE" });
+
+    other.close();
+    await within(rejoined, "the client to be back in its game by itself");
+    expect(client.socket.connected).toBe(true);
+  } finally {
+    other?.close();
+    client.close();
+    await app.stop();
   }
 });
