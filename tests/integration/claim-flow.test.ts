@@ -71,8 +71,9 @@ describe.each([
     if (!joined.ok) throw new Error(joined.error.code);
     // The round fields of a game no ball has been drawn for, and nothing else.
     expect(Object.keys(joined.game).sort()).toEqual(
-      ["autoClaim", "commitment", "currency", "graceMs", "id", "maxPerPlayer", "myCards", "next", "patterns", "phase", "prizes", "round", "seed", "slots", "title", "variant"].sort(),
+      ["autoClaim", "commitment", "currency", "graceMs", "id", "maxPerPlayer", "myCards", "myWins", "next", "patterns", "phase", "prizes", "round", "seed", "slots", "title", "variant"].sort(),
     );
+    expect(joined.game.myWins).toEqual([]);
     expect(joined.game.commitment).toMatch(/^[0-9a-f]{64}$/);
     expect(joined.game.seed).toBeNull();
     expect(joined.game.patterns).toEqual(["one-line", "two-lines", "full-house"]);
