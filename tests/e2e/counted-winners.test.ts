@@ -7,7 +7,7 @@ import { devTokenClient } from "../support/dev-tokens";
 import { nextEvent } from "../support/events";
 import type { TestApp } from "../support/test-app";
 import { startTestApp } from "../support/test-app";
-import { claimCards, connected, count } from "./pages";
+import { claimCards, connected, count, waitBallCount } from "./pages";
 
 /**
  * Issue 15, in real Chromium: with AWARD_WINNERS_SHOWN 0 an award names none of its winners
@@ -71,11 +71,17 @@ test("an award that lists none of its winners: the winner's app says You won, th
   expect((await host.startRound(gameId)).ok).toBe(true);
   let award: WinnersMessage | null = null;
   void line.then((message) => (award = message));
-  for (let drawn = 0; award === null && drawn < 75; drawn++) {
+  // One ball at a time, each shown on the winner's page before the next, as a host draws.
+  for (let drawn = 1; award === null && drawn <= 75; drawn++) {
     // Refused once the award has finished the game.
     if (!(await host.draw(gameId)).ok) break;
+    await waitBallCount(winner, drawn);
   }
-  const won = await line;
+  const won = await line.catch(async (error: Error) => {
+    // Say where the game stood, to tell a missing award from a missing message.
+    const view = await host.join(gameId);
+    throw new Error(`${error.message}; the game then: ${JSON.stringify(view.ok ? { phase: view.game.phase, draws: view.game.round.draws.length, awards: view.game.round.awards } : view)}`);
+  });
   expect([won.winners, won.winnerCount]).toEqual([[], expect.any(Number)]);
   const cards = `${won.winnerCount} card${won.winnerCount === 1 ? "" : "s"}`;
 
